@@ -1,0 +1,107 @@
+#pragma once
+// Server options: defaults as in nats-server 2.9.10 (server/const.go, opts.go),
+// filled from the config file and then from command-line flags (flags win).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kernel/config/conf_value.hpp"
+
+namespace nats::config {
+
+using Duration = std::chrono::milliseconds;
+
+struct TlsOptions {
+    bool enabled = false;
+    std::string cert_file;
+    std::string key_file;
+    std::string ca_file;
+    bool verify = false;
+    Duration timeout{2000};  // tls { timeout: 2 } is seconds (float allowed)
+};
+
+struct Options {
+    std::string config_file;       // absolute path, empty when none
+
+    // Identity and listen address.
+    std::string server_name;       // defaults to the server id when empty
+    std::string host = "0.0.0.0";
+    int port = 4222;               // -1 (RANDOM_PORT in nats-server) picks a free port
+    std::string client_advertise;
+
+    // Logging.
+    std::string log_file;
+    bool debug = false;
+    bool trace = false;
+    bool logtime = true;
+    std::int64_t log_size_limit = 0;
+    std::string pid_file;
+    std::string ports_file_dir;
+
+    // Monitoring (a later plugin serves these; the kernel only carries them).
+    int http_port = 0;
+    std::string http_host;
+    int https_port = 0;
+
+    // JetStream (carried for the plugin).
+    bool jetstream = false;
+    std::string store_dir;
+
+    // Simple auth from the top level / flags (authorization { user, password, token }).
+    std::string username;
+    std::string password;
+    std::string token;
+    std::optional<Duration> auth_timeout;  // default 2s, or the tls timeout when larger
+    std::string no_auth_user;
+
+    // Limits.
+    std::int64_t max_payload = 1024 * 1024;
+    int max_control_line = 4096;
+    int max_connections = 64 * 1024;
+    int max_subscriptions = 0;            // 0: unlimited
+    Duration ping_interval{2 * 60 * 1000};
+    int max_pings_out = 2;
+    Duration write_deadline{10 * 1000};
+    std::int64_t max_pending = 64 * 1024 * 1024;
+    Duration lame_duck_duration{2 * 60 * 1000};
+    Duration lame_duck_grace_period{10 * 1000};
+
+    TlsOptions tls;
+
+    // Everything the file said, for plugins and for blocks the kernel does not know.
+    Value raw;
+};
+
+// A config or flag error. what() is the whole message, for a config file in the
+// form "<file>:<line>:<col>: <reason>" as nats-server prints it.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Reads a config file into Options (file only; no flags). Throws ConfigError.
+Options load_options_from_file(const std::string& path);
+
+// Applies one already-parsed config tree on top of defaults. Throws ConfigError.
+Options options_from_value(const Value& root, const std::string& file_for_errors);
+
+// What the command line asked for besides options.
+struct CommandLine {
+    bool show_version = false;    // -v / --version
+    bool show_help = false;       // -h / --help
+    bool check_config = false;    // -t
+    std::string signal;           // --signal <cmd>[=<pid>]
+    std::vector<std::string> errors;
+};
+
+// Parses argv the way nats-server's Go flag set does ("-p 4222", "-p=4222",
+// "--port 4222"; boolean flags take no value). Loads the config named by -c and
+// applies flags on top. Throws ConfigError for a bad flag or a bad config file.
+Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd);
+
+// nats-server's usage text adapted to this server.
+std::string usage_text();
+
+}  // namespace nats::config
