@@ -1,16 +1,19 @@
 #pragma once
 // Streaming parser for the NATS client protocol (client -> server direction).
 //
-// A byte-at-a-time state machine in the spirit of nats-server's server/parser.go:
-// it accepts any split of the input across reads, hands complete messages to the
+// A state machine in the spirit of nats-server's server/parser.go: operation
+// names byte by byte, the control line found with memchr, payloads jumped over.
+// It accepts any split of the input across reads, hands complete messages to the
 // handler as views into the caller's buffer (no copy, no allocation) and copies
 // only a control line or payload that straddles two reads into its own spill
-// buffer, which is released once the message completes.
+// buffer, which is released once the operation completes. See README.md.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "kernel/protocol/spill_buffer.hpp"
 
 namespace nats::protocol {
 
@@ -23,15 +26,16 @@ struct PubArgs {
     std::size_t total_size = 0;    // header block + payload
 };
 
-// Why parsing stopped. The texts nats-server sends for each are in
-// error_text(); every error closes the connection, as nats-server does.
+// Why parsing stopped. Every error closes the connection, as nats-server does;
+// error_text() gives the -ERR text nats-server 2.9.10 sends for each (empty when
+// it closes without one).
 enum class ParseError {
     none,
     unknown_operation,       // -ERR 'Unknown Protocol Operation'
-    max_control_line,        // -ERR 'Maximum Control Line Exceeded'
+    max_control_line,        // -ERR 'maximum control line exceeded' (lower case on the wire)
     max_payload,             // -ERR 'Maximum Payload Violation'
-    bad_arguments,           // malformed PUB/HPUB/SUB/UNSUB arguments
-    bad_payload_terminator,  // payload not followed by CRLF (length mismatch)
+    bad_arguments,           // malformed PUB/HPUB/SUB/UNSUB arguments: closed without -ERR
+    bad_payload_terminator,  // payload not followed by CRLF: -ERR 'Unknown Protocol Operation'
     handler_stopped,         // the handler asked to stop (e.g. it closed the connection)
 };
 std::string_view error_text(ParseError e);
@@ -65,7 +69,8 @@ public:
 
     // Feeds bytes; invokes the handler for each complete operation. Returns
     // ParseError::none when all bytes were consumed (a trailing partial operation
-    // is kept for the next call).
+    // is kept for the next call). Errors are final: later calls return the same
+    // error without invoking the handler.
     ParseError parse(const char* data, std::size_t size, ParserHandler& handler);
 
     void set_limits(ParserLimits limits) { limits_ = limits; }
@@ -75,17 +80,39 @@ public:
     std::size_t buffered_bytes() const { return spill_.capacity(); }
 
 private:
+    enum class State : std::uint8_t {
+        op_start,       // expecting the first byte of an operation name
+        op_p,           // saw 'P': PUB, PING or PONG
+        op_name,        // matching the rest of op_'s name
+        op_space,       // the name must be followed by a space or tab
+        op_skip_space,  // skipping the run of blanks before the arguments
+        arg,            // collecting the control line up to LF
+        skip_line,      // PING/PONG/+OK: everything up to LF is ignored
+        payload,        // collecting a split PUB/HPUB payload in spill_
+        failed,         // sticky: parse() keeps returning failed_
+    };
+    enum class Op : std::uint8_t { pub, hpub, sub, unsub, ping, pong, connect, info, ok, err };
+
+    ParseError on_line(std::string_view line, bool line_in_spill, const char*& p, const char* end,
+                       ParserHandler& handler);
+    ParseError on_pub_line(std::string_view line, bool line_in_spill, const char*& p, const char* end,
+                           ParserHandler& handler);
+    ParseError continue_payload(const char*& p, const char* end, ParserHandler& handler);
+    ParseError fail(ParseError e, std::string_view context);
+
     ParserLimits limits_;
-    // The implementation owns the remaining members (state, argument offsets,
-    // spill buffer); see parser.cpp.
-    int state_ = 0;
-    std::string spill_;
+    State state_ = State::op_start;
+    Op op_ = Op::pub;
+    std::uint8_t name_pos_ = 0;  // bytes of op_'s name matched so far
+    ParseError failed_ = ParseError::none;
+    SpillBuffer spill_;
     std::string error_context_;
-    // Parsed arguments of the PUB/HPUB whose payload is being read.
+    // The PUB/HPUB whose payload is being collected: offsets into spill_, which
+    // holds the control line followed by the payload bytes received so far.
+    std::size_t subject_offset_ = 0, subject_len_ = 0, reply_offset_ = 0, reply_len_ = 0;
+    std::size_t payload_offset_ = 0;
     std::size_t pending_header_size_ = 0;
     std::size_t pending_total_size_ = 0;
-    std::size_t subject_offset_ = 0, subject_len_ = 0, reply_offset_ = 0, reply_len_ = 0;
-    std::size_t control_start_ = 0;
 };
 
 }  // namespace nats::protocol

@@ -63,7 +63,12 @@ public:
 
 private:
     struct Impl;
+    void bump_generation();
+
     std::unique_ptr<Impl> impl_;
+    // Drawn from one process-wide counter, so a value is never reused by any
+    // sublist: a ThreadMatchCache slot naming a destroyed sublist whose
+    // address was recycled can never look valid.
     std::atomic<std::uint64_t> generation_{0};
 };
 
@@ -72,8 +77,12 @@ private:
 // The returned pointer stays valid until the next call on the same cache.
 class ThreadMatchCache {
 public:
+    // slots is rounded up to a power of two (at least 1).
     explicit ThreadMatchCache(std::size_t slots = 1024);
     const MatchResult* match(Sublist& sublist, std::string_view subject);
+    // Drops every slot. A slot keeps its result (and so the subscriptions in
+    // it) alive until overwritten; an idle thread can call this to let go.
+    void clear();
 
 private:
     struct Slot {
@@ -83,6 +92,7 @@ private:
         MatchResultPtr result;
     };
     std::vector<Slot> slots_;
+    std::size_t mask_ = 0;
 };
 
 }  // namespace nats::routing

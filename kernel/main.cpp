@@ -1,0 +1,162 @@
+// nats-server: the kernel's entry point. Parses flags and the config file the
+// way nats-server does, starts the server and turns signals into lifecycle calls.
+#include <asio.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "kernel/config/options.hpp"
+#include "kernel/log/logging.hpp"
+#include "kernel/server/server.hpp"
+
+namespace {
+
+// --signal <command>[=<pid>]: find the target the way nats-server does (the one
+// running nats-server process unless a pid is given) and send it the signal.
+int send_signal_command(const std::string& spec) {
+    std::string command = spec;
+    std::string pid_text;
+    if (auto eq = spec.find('='); eq != std::string::npos) {
+        command = spec.substr(0, eq);
+        pid_text = spec.substr(eq + 1);
+    }
+    int sig = 0;
+    if (command == "stop" || command == "quit") sig = SIGINT;
+    else if (command == "term") sig = SIGTERM;
+    else if (command == "reopen") sig = SIGUSR1;
+    else if (command == "reload") sig = SIGHUP;
+    else if (command == "ldm") sig = SIGUSR2;
+    else if (command == "kill") sig = SIGKILL;
+    else {
+        std::fprintf(stderr, "nats-server: unknown signal \"%s\"\n", command.c_str());
+        return 1;
+    }
+    std::vector<pid_t> pids;
+    if (!pid_text.empty()) {
+        // A pid or a pid file.
+        char* end = nullptr;
+        long pid = std::strtol(pid_text.c_str(), &end, 10);
+        if (end && *end == '\0' && pid > 0) {
+            pids.push_back(static_cast<pid_t>(pid));
+        } else {
+            std::ifstream in(pid_text);
+            if (!(in >> pid) || pid <= 0) {
+                std::fprintf(stderr, "nats-server: invalid pid or pid file \"%s\"\n", pid_text.c_str());
+                return 1;
+            }
+            pids.push_back(static_cast<pid_t>(pid));
+        }
+    } else if (DIR* proc = opendir("/proc")) {
+        while (dirent* e = readdir(proc)) {
+            char* end = nullptr;
+            long pid = std::strtol(e->d_name, &end, 10);
+            if (!end || *end != '\0' || pid <= 0 || pid == getpid()) continue;
+            std::ifstream comm(std::string("/proc/") + e->d_name + "/comm");
+            std::string name;
+            if (std::getline(comm, name) && name == "nats-server") pids.push_back(static_cast<pid_t>(pid));
+        }
+        closedir(proc);
+    }
+    if (pids.empty()) {
+        std::fprintf(stderr, "nats-server: no nats-server process running\n");
+        return 1;
+    }
+    if (pids.size() > 1) {
+        std::fprintf(stderr, "nats-server: multiple nats-server processes running; give one as --signal %s=<pid>\n",
+                     command.c_str());
+        return 1;
+    }
+    if (::kill(pids[0], sig) != 0) {
+        std::fprintf(stderr, "nats-server: signal %s to %d failed: %s\n", command.c_str(), pids[0],
+                     std::strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    nats::config::CommandLine cmd;
+    nats::config::Options options;
+    try {
+        options = nats::config::parse_command_line(argc, argv, cmd);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nats-server: %s\n", e.what());
+        return 1;
+    }
+    if (cmd.show_help) {
+        std::fputs(nats::config::usage_text().c_str(), stdout);
+        return 0;
+    }
+    if (cmd.show_version) {
+        std::printf("nats-server: v%s (nats-microkernel %s)\n", NMK_NATS_COMPAT_VERSION, NMK_PRODUCT_VERSION);
+        return 0;
+    }
+    if (!cmd.signal.empty()) return send_signal_command(cmd.signal);
+    if (cmd.check_config) {
+        std::printf("nats-server: configuration file %s is valid\n", options.config_file.c_str());
+        return 0;
+    }
+
+    nats::log::configure({options.log_file, options.debug, options.trace, options.logtime, options.log_size_limit});
+    std::signal(SIGPIPE, SIG_IGN);
+
+    // Signals are handled on the main thread; the server runs on its own threads.
+    asio::io_context signal_context(1);
+    asio::signal_set signals(signal_context, SIGINT, SIGTERM, SIGHUP);
+    signals.add(SIGUSR1);
+    signals.add(SIGUSR2);
+
+    nats::server::Server server(options);
+    std::vector<std::string> args(argv, argv + argc);
+    server.set_reload_source([args] {
+        std::vector<const char*> raw;
+        for (auto& a : args) raw.push_back(a.c_str());
+        nats::config::CommandLine ignored;
+        return nats::config::parse_command_line(static_cast<int>(raw.size()), raw.data(), ignored);
+    });
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        NMK_FATAL("{}", e.what());
+        return 1;
+    }
+
+    std::function<void()> wait_signal = [&] {
+        signals.async_wait([&](const asio::error_code& ec, int sig) {
+            if (ec) return;
+            switch (sig) {
+                case SIGINT:
+                case SIGTERM:
+                    NMK_INFO("Trapped \"{}\" signal", sig == SIGINT ? "interrupt" : "terminated");
+                    server.shutdown();
+                    return;  // no more signal handling; main waits for the shutdown
+                case SIGHUP:
+                    NMK_INFO("Trapped \"hangup\" signal");
+                    server.reload();
+                    break;
+                case SIGUSR1:
+                    server.reopen_log();
+                    break;
+                case SIGUSR2:
+                    NMK_INFO("Trapped \"user defined signal 2\" signal");
+                    server.enter_lame_duck();
+                    break;
+            }
+            wait_signal();
+        });
+    };
+    wait_signal();
+    std::thread signal_thread([&] { signal_context.run(); });
+    server.wait();
+    signal_context.stop();
+    signal_thread.join();
+    return 0;
+}

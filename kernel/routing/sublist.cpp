@@ -1,0 +1,184 @@
+#include "kernel/routing/sublist.hpp"
+
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+
+#include "kernel/routing/subject.hpp"
+#include "kernel/routing/tokens.hpp"
+#include "kernel/routing/trie.hpp"
+
+namespace nats::routing {
+
+namespace {
+
+// nats-server's slCacheMax / slCacheSweep.
+constexpr std::size_t cache_max = 1024;
+constexpr std::size_t cache_keep = 512;
+// A batch removing more subscriptions than this clears the cache instead of
+// evicting entry by entry (each wildcard eviction scans the whole cache).
+constexpr std::size_t batch_evict_max = 64;
+
+std::atomic<std::uint64_t> generation_source{0};
+
+std::uint64_t next_generation() { return generation_source.fetch_add(1, std::memory_order_relaxed) + 1; }
+
+const MatchResultPtr& empty_result() {
+    static const MatchResultPtr empty = std::make_shared<const MatchResult>();
+    return empty;
+}
+
+struct SubjectHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+bool has_wildcard(std::string_view subject) { return !is_valid_literal_subject(subject); }
+
+}  // namespace
+
+// Lock order: trie_mu before cache_mu, never the reverse.
+//  - insert/remove: trie_mu exclusive, then cache_mu exclusive to patch or evict.
+//  - match hit: cache_mu shared only, so concurrent hits never serialise.
+//  - match miss: trie_mu shared for the walk, and still holding it, cache_mu
+//    exclusive to store; no writer can slip in between walk and store, so a
+//    stored result is never older than the trie.
+struct Sublist::Impl {
+    mutable std::shared_mutex trie_mu;
+    detail::Trie trie;
+    std::size_t count = 0;
+
+    mutable std::shared_mutex cache_mu;
+    std::unordered_map<std::string, MatchResultPtr, SubjectHash, std::equal_to<>> cache;
+
+    // Copy-on-write: readers may still hold the old result.
+    void add_to_cache(const SubscriptionPtr& sub) {
+        auto patch = [&sub](MatchResultPtr& entry) {
+            auto copy = std::make_shared<MatchResult>(*entry);
+            detail::add_to_result(*copy, sub);
+            entry = std::move(copy);
+        };
+        if (!has_wildcard(sub->subject)) {
+            if (auto it = cache.find(std::string_view(sub->subject)); it != cache.end()) patch(it->second);
+            return;
+        }
+        for (auto& [subject, entry] : cache) {
+            if (subject_matches(subject, sub->subject)) patch(entry);
+        }
+    }
+
+    void evict(std::string_view filter) {
+        if (!has_wildcard(filter)) {
+            if (auto it = cache.find(filter); it != cache.end()) cache.erase(it);
+            return;
+        }
+        std::erase_if(cache, [filter](const auto& kv) { return subject_matches(kv.first, filter); });
+    }
+
+    // Trims to cache_keep entries, sparing the one just stored. nats-server
+    // drops arbitrary entries too (map order); any survivor is still correct.
+    void trim(std::string_view keep) {
+        for (auto it = cache.begin(); it != cache.end() && cache.size() > cache_keep;) {
+            it = it->first == keep ? std::next(it) : cache.erase(it);
+        }
+    }
+};
+
+Sublist::Sublist() : impl_(std::make_unique<Impl>()) {
+    generation_.store(next_generation(), std::memory_order_release);
+}
+
+Sublist::~Sublist() = default;
+
+void Sublist::bump_generation() { generation_.store(next_generation(), std::memory_order_release); }
+
+bool Sublist::insert(SubscriptionPtr sub) {
+    if (!sub || !is_valid_subject(sub->subject)) return false;
+    if (!sub->queue.empty() && !is_valid_queue_name(sub->queue)) return false;
+    TokenList tokens;
+    tokens.split(sub->subject);
+
+    std::unique_lock trie_lock(impl_->trie_mu);
+    if (!impl_->trie.insert(sub, tokens.data(), tokens.size())) return false;
+    ++impl_->count;
+    {
+        std::unique_lock cache_lock(impl_->cache_mu);
+        impl_->add_to_cache(sub);
+    }
+    // After the cache patch: a thread that sees the new generation also sees the patch.
+    bump_generation();
+    return true;
+}
+
+bool Sublist::remove(const Subscription* sub) {
+    if (sub == nullptr) return false;
+    std::unique_lock trie_lock(impl_->trie_mu);
+    if (!impl_->trie.remove(sub)) return false;
+    --impl_->count;
+    {
+        std::unique_lock cache_lock(impl_->cache_mu);
+        impl_->evict(sub->subject);
+    }
+    bump_generation();
+    return true;
+}
+
+void Sublist::remove_batch(const std::vector<const Subscription*>& subs) {
+    std::unique_lock trie_lock(impl_->trie_mu);
+    std::vector<const Subscription*> removed;
+    removed.reserve(subs.size());
+    for (const Subscription* sub : subs) {
+        if (sub != nullptr && impl_->trie.remove(sub)) removed.push_back(sub);
+    }
+    if (removed.empty()) return;
+    impl_->count -= removed.size();
+    {
+        std::unique_lock cache_lock(impl_->cache_mu);
+        if (removed.size() > batch_evict_max) {
+            impl_->cache.clear();
+        } else {
+            for (const Subscription* sub : removed) impl_->evict(sub->subject);
+        }
+    }
+    bump_generation();
+}
+
+MatchResultPtr Sublist::match(std::string_view subject) {
+    {
+        std::shared_lock cache_lock(impl_->cache_mu);
+        if (auto it = impl_->cache.find(subject); it != impl_->cache.end()) return it->second;
+    }
+    TokenList tokens;
+    // Like nats-server: a subject with an empty token matches nothing and is not cached.
+    if (!tokens.split(subject)) return empty_result();
+
+    std::shared_lock trie_lock(impl_->trie_mu);
+    auto found = std::make_shared<MatchResult>();
+    impl_->trie.match(tokens.data(), tokens.size(), *found);
+    MatchResultPtr result = found->empty() ? empty_result() : MatchResultPtr(std::move(found));
+
+    std::unique_lock cache_lock(impl_->cache_mu);
+    auto [it, inserted] = impl_->cache.insert_or_assign(std::string(subject), result);
+    if (impl_->cache.size() > cache_max) impl_->trim(it->first);
+    return result;
+}
+
+std::size_t Sublist::count() const {
+    std::shared_lock trie_lock(impl_->trie_mu);
+    return impl_->count;
+}
+
+std::size_t Sublist::cache_entries() const {
+    std::shared_lock cache_lock(impl_->cache_mu);
+    return impl_->cache.size();
+}
+
+std::vector<SubscriptionPtr> Sublist::all() const {
+    std::vector<SubscriptionPtr> out;
+    std::shared_lock trie_lock(impl_->trie_mu);
+    out.reserve(impl_->count);
+    impl_->trie.collect(out);
+    return out;
+}
+
+}  // namespace nats::routing

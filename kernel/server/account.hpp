@@ -1,0 +1,23 @@
+#pragma once
+// An account is the kernel's unit of isolation: each has its own subject index,
+// so messages never cross accounts unless a later import/export links them.
+// The global account "$G" holds every client when no auth plugin says otherwise.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "kernel/routing/sublist.hpp"
+
+namespace nats::server {
+
+inline constexpr const char* global_account_name = "$G";
+
+struct Account {
+    explicit Account(std::string account_name) : name(std::move(account_name)) {}
+    const std::string name;
+    routing::Sublist sublist;
+    std::atomic<int> client_count{0};
+};
+using AccountPtr = std::shared_ptr<Account>;
+
+}  // namespace nats::server

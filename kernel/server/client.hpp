@@ -1,0 +1,148 @@
+#pragma once
+// One client connection: its socket (plain or TLS), protocol parser, CONNECT
+// options, subscriptions and outbound buffer. Owned by one IoThread; see
+// kernel/server/README.md for the threading rules.
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "kernel/protocol/parser.hpp"
+#include "kernel/routing/sublist.hpp"
+#include "kernel/server/account.hpp"
+#include "kernel/server/io_thread.hpp"
+#include "kernel/server/outbound_buffer.hpp"
+
+namespace nats::server {
+
+class Server;
+class Client;
+
+// A client's subscription as stored in the subject index.
+struct ClientSubscription : routing::Subscription {
+    std::shared_ptr<Client> client;  // kept alive while any match result holds this
+    std::string sid;
+    std::uint64_t max_msgs = 0;      // 0: no auto-unsubscribe
+    std::atomic<std::uint64_t> delivered{0};
+};
+
+// Why a connection ended (logged; later reported by monitoring).
+enum class CloseReason {
+    client_closed, server_shutdown, protocol_error, auth_violation, auth_timeout,
+    stale_connection, slow_consumer_pending, slow_consumer_deadline, max_connections,
+    tls_error, lame_duck, read_error, write_error, max_payload, no_responders_without_headers,
+};
+std::string_view close_reason_text(CloseReason r);
+
+struct ConnectOptions {
+    bool verbose = false;
+    bool pedantic = false;
+    bool echo = true;
+    bool headers = false;
+    bool no_responders = false;
+    int protocol = 0;
+    std::string name, lang, version;
+};
+
+class Client final : public std::enable_shared_from_this<Client>, private protocol::ParserHandler {
+public:
+    Client(Server& server, IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t id);
+    ~Client() override;
+
+    // Owner thread. Sends INFO, starts TLS when required, then reads.
+    void start();
+    // Any thread: closes on the owner thread (after trying to send `err`, if any).
+    void close(CloseReason reason, std::string_view err = {});
+    // Owner thread: writes what is queued.
+    void flush();
+    // Owner thread, from the tick: pings, auth and write deadlines.
+    void on_tick(std::chrono::steady_clock::time_point now);
+
+    // Any thread: queues one message for this client. Returns false if the
+    // client is closed (so a queue group can pick another member).
+    bool deliver(ClientSubscription& sub, std::string_view subject, std::string_view reply,
+                 std::string_view headers, std::string_view payload, IoThread& from);
+    // Any thread: queues raw protocol bytes (PING, -ERR, INFO ...).
+    void send_raw(std::string_view bytes, IoThread& from);
+
+    std::uint64_t id() const { return id_; }
+    bool closed() const { return closed_.load(std::memory_order_acquire); }
+    IoThread& thread() { return thread_; }
+    const ConnectOptions& connect_options() const { return opts_; }
+    const AccountPtr& account() const { return account_; }
+    bool is_lame_duck_eligible() const { return opts_.protocol >= 1; }
+
+    // Set by IoThread::note_dirty bookkeeping: the batch that last marked us.
+    std::atomic<std::uint64_t> dirty_token{0};
+    std::atomic<bool> flush_posted{false};
+
+private:
+    // protocol::ParserHandler
+    bool on_connect(std::string_view json) override;
+    bool on_pub(const protocol::PubArgs& args, std::string_view data) override;
+    bool on_sub(std::string_view subject, std::string_view queue, std::string_view sid) override;
+    bool on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msgs) override;
+    bool on_ping() override;
+    bool on_pong() override;
+
+    void send_info();
+    void start_tls();
+    void start_reading();
+    void read_plain();
+    void read_plain_now();
+    void read_tls();
+    bool process_input(const char* data, std::size_t size);
+    void write_plain();
+    void write_tls();
+    void close_now(CloseReason reason, std::string_view err);
+    void finish_close();  // closes the socket and leaves the thread's registry
+    void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
+    void send_err(std::string_view text);  // -ERR 'text'
+    void queue_self(std::string_view bytes);
+    void remove_subscription(const std::shared_ptr<ClientSubscription>& sub);
+
+    Server& server_;
+    IoThread& thread_;
+    asio::ip::tcp::socket socket_;
+    std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+    std::unique_ptr<char[]> tls_read_buffer_;
+    const std::uint64_t id_;
+    std::string remote_ip_;
+    int remote_port_ = 0;
+    protocol::Parser parser_;
+    ConnectOptions opts_;
+    AccountPtr account_;
+    bool connect_received_ = false;
+    bool auth_required_ = false;
+    bool tls_pending_ = false;   // TLS handshake not finished yet
+    std::string nonce_;
+
+    std::mutex subs_mutex_;      // subscriptions may be removed by a delivering thread (auto-unsubscribe)
+    std::unordered_map<std::string, std::shared_ptr<ClientSubscription>> subs_;
+
+    OutboundBuffer out_;
+    bool writing_ = false;       // a write (or wait for writability) is in progress
+    std::chrono::steady_clock::time_point write_started_{};
+
+    std::atomic<bool> closed_{false};   // no more deliveries; subscriptions gone
+    bool finished_ = false;              // socket closed
+    std::chrono::steady_clock::time_point closed_at_{};
+    std::chrono::steady_clock::time_point last_in_{};
+    bool pong_received_ = false;
+    std::atomic<bool> close_posted_{false};
+    std::chrono::steady_clock::time_point created_;
+    std::chrono::steady_clock::time_point next_ping_;
+    int pings_out_ = 0;
+
+    std::uint64_t in_msgs_ = 0, in_bytes_ = 0;
+    std::uint64_t out_msgs_ = 0, out_bytes_ = 0;  // under out_.mutex
+};
+
+}  // namespace nats::server

@@ -1,0 +1,75 @@
+#include "kernel/server/io_thread.hpp"
+
+#include "kernel/server/client.hpp"
+
+namespace nats::server {
+
+namespace {
+constexpr std::size_t read_buffer_size = 64 * 1024;  // nats-server's maximum read size
+}
+
+IoThread::IoThread(unsigned index)
+    : index_(index),
+      // One thread per io_context: Asio skips scheduler locking for work posted
+      // from the owning thread.
+      context_(1),
+      work_(asio::make_work_guard(context_)),
+      read_buffer_(read_buffer_size),
+      batch_token_((static_cast<std::uint64_t>(index) + 1) << 48),
+      tick_timer_(context_) {}
+
+IoThread::~IoThread() { stop(); }
+
+void IoThread::start(std::chrono::milliseconds tick) {
+    tick_interval_ = tick;
+    thread_ = std::thread([this] {
+        thread_id_ = std::this_thread::get_id();
+        schedule_tick();
+        context_.run();
+    });
+}
+
+void IoThread::stop() {
+    if (!thread_.joinable()) return;
+    work_.reset();
+    context_.stop();
+    thread_.join();
+    // Break the client <-> subscription cycles of anything still registered.
+    clients_.clear();
+    dirty_.clear();
+}
+
+void IoThread::schedule_tick() {
+    tick_timer_.expires_after(tick_interval_);
+    tick_timer_.async_wait([this](const asio::error_code& ec) {
+        if (ec) return;
+        auto now = std::chrono::steady_clock::now();
+        // on_tick may close a client, which removes it from clients_: iterate a copy.
+        std::vector<ClientPtr> snapshot(clients_.begin(), clients_.end());
+        for (auto& c : snapshot) c->on_tick(now);
+        end_batch();
+        schedule_tick();
+    });
+}
+
+void IoThread::end_batch() {
+    // The token changes so the next batch marks subscribers afresh.
+    ++batch_token_;
+    if (dirty_.empty()) return;
+    std::vector<ClientPtr> batch;
+    batch.swap(dirty_);
+    for (auto& c : batch) {
+        if (&c->thread() == this) {
+            c->flush();
+        } else if (!c->flush_posted.exchange(true, std::memory_order_acq_rel)) {
+            asio::post(c->thread().context(), [c] {
+                c->flush_posted.store(false, std::memory_order_release);
+                c->flush();
+            });
+        }
+    }
+    batch.clear();
+    if (dirty_.empty()) dirty_.swap(batch);  // keep the capacity
+}
+
+}  // namespace nats::server

@@ -1,0 +1,78 @@
+#pragma once
+// One event-loop thread. Every connection is pinned to one IoThread for its whole
+// life, so a connection's socket, parser and subscriptions are touched by one
+// thread only; other threads reach it only through its OutboundBuffer (under a
+// mutex) and by posting work to this thread's io_context.
+#include <asio.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "kernel/routing/sublist.hpp"
+
+namespace nats::server {
+
+class Client;
+using ClientPtr = std::shared_ptr<Client>;
+
+// Counters kept per thread and summed on demand (no shared cache line per message).
+struct ThreadStats {
+    std::atomic<std::uint64_t> in_msgs{0}, in_bytes{0}, out_msgs{0}, out_bytes{0};
+    std::atomic<std::uint64_t> slow_consumers{0};
+};
+
+class IoThread {
+public:
+    IoThread(unsigned index);
+    ~IoThread();
+
+    unsigned index() const { return index_; }
+    asio::io_context& context() { return context_; }
+    ThreadStats& stats() { return stats_; }
+    routing::ThreadMatchCache& match_cache() { return match_cache_; }
+
+    void start(std::chrono::milliseconds tick);
+    void stop();   // stops the loop and joins; pending handlers are dropped
+    bool in_this_thread() const { return std::this_thread::get_id() == thread_id_; }
+
+    // The shared read buffer: plain connections drain their socket into it and
+    // keep only a split tail, so idle connections hold no read buffer.
+    std::vector<char>& read_buffer() { return read_buffer_; }
+
+    // Owner-thread registry of this thread's connections, visited by the tick.
+    void add_client(ClientPtr c) { clients_.insert(std::move(c)); }
+    void remove_client(const ClientPtr& c) { clients_.erase(c); }
+    const std::unordered_set<ClientPtr>& clients() const { return clients_; }
+
+    // Delivery batching: while a read batch is processed, each subscriber that
+    // received data is noted once; at the end of the batch it is flushed
+    // directly (same thread) or woken once (other thread).
+    std::uint64_t batch_token() const { return batch_token_; }
+    void note_dirty(const ClientPtr& c) { dirty_.push_back(c); }
+    void end_batch();
+
+private:
+    void schedule_tick();
+
+    unsigned index_;
+    asio::io_context context_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    std::thread thread_;
+    std::thread::id thread_id_;
+    ThreadStats stats_;
+    routing::ThreadMatchCache match_cache_;
+    std::vector<char> read_buffer_;
+    std::unordered_set<ClientPtr> clients_;
+    std::vector<ClientPtr> dirty_;
+    std::uint64_t batch_token_;
+    asio::steady_timer tick_timer_;
+    std::chrono::milliseconds tick_interval_{100};
+};
+
+}  // namespace nats::server

@@ -1,0 +1,346 @@
+#include "kernel/server/server.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <fstream>
+#include <future>
+#include <stdexcept>
+
+#include "kernel/log/logging.hpp"
+
+namespace nats::server {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A server id shaped like nats-server's: 'N' followed by 55 base32 characters.
+std::string make_server_id() {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    unsigned char random[55];
+    RAND_bytes(random, sizeof random);
+    std::string id = "N";
+    for (unsigned char b : random) id.push_back(alphabet[b % 32]);
+    return id;
+}
+
+unsigned io_thread_count() {
+    if (const char* env = std::getenv("NMK_IO_THREADS")) {
+        int n = std::atoi(env);
+        if (n > 0 && n <= 64) return static_cast<unsigned>(n);
+    }
+    return std::clamp(std::thread::hardware_concurrency(), 1u, 64u);
+}
+
+// How often each thread checks its connections' ping, auth and write deadlines.
+std::chrono::milliseconds tick_for(const config::Options& o) {
+    auto shortest = std::min({o.ping_interval, o.write_deadline, o.auth_timeout.value_or(2s), o.tls.timeout});
+    return std::clamp<std::chrono::milliseconds>(shortest / 4, 10ms, 250ms);
+}
+
+log::LogSettings log_settings(const config::Options& o) {
+    return {o.log_file, o.debug, o.trace, o.logtime, o.log_size_limit};
+}
+
+}  // namespace
+
+Server::Server(config::Options options)
+    : options_(std::make_shared<const config::Options>(std::move(options))),
+      server_id_(make_server_id()),
+      global_account_(std::make_shared<Account>(global_account_name)) {
+    server_name_ = options_->server_name.empty() ? server_id_ : options_->server_name;
+    max_pending_ = options_->max_pending;
+}
+
+Server::~Server() {
+    shutdown();
+    if (lame_duck_thread_.joinable()) lame_duck_thread_.join();
+}
+
+std::shared_ptr<const config::Options> Server::options() const {
+    std::lock_guard lock(options_mutex_);
+    return options_;
+}
+
+bool Server::auth_required() const {
+    auto o = options();
+    return !o->username.empty() || !o->token.empty();
+}
+
+void Server::build_tls_context(const config::Options& o) {
+    if (!o.tls.enabled) {
+        tls_context_.reset();
+        return;
+    }
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    try {
+        ctx->use_certificate_chain_file(o.tls.cert_file);
+        ctx->use_private_key_file(o.tls.key_file, asio::ssl::context::pem);
+        if (!o.tls.ca_file.empty()) ctx->load_verify_file(o.tls.ca_file);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("error loading TLS certificate \"{}\" / key \"{}\": {}", o.tls.cert_file,
+                                             o.tls.key_file, e.what()));
+    }
+    if (o.tls.verify) ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    tls_context_ = std::move(ctx);
+}
+
+void Server::start() {
+    auto o = options();
+    build_tls_context(*o);
+
+    NMK_INFO("Starting nats-server");
+    NMK_INFO("  Version:  {}", NMK_NATS_COMPAT_VERSION);
+    NMK_INFO("  Product:  nats-microkernel {}", NMK_PRODUCT_VERSION);
+    NMK_INFO("  Name:     {}", server_name_);
+    NMK_INFO("  ID:       {}", server_id_);
+    if (!o->config_file.empty()) NMK_INFO("Using configuration file: {}", o->config_file);
+
+    const unsigned n = io_thread_count();
+    for (unsigned i = 0; i < n; ++i) threads_.push_back(std::make_unique<IoThread>(i));
+
+    asio::error_code ec;
+    auto address = asio::ip::make_address(o->host == "localhost" ? "127.0.0.1" : o->host, ec);
+    if (ec) throw std::runtime_error(fmt::format("invalid listen address \"{}\": {}", o->host, ec.message()));
+    const int port = o->port < 0 ? 0 : o->port;
+    asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+    acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(threads_[0]->context());
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw std::runtime_error(fmt::format("Error listening on port: {}:{}, \"{}\"", o->host, port, ec.message()));
+    }
+    bound_port_ = acceptor_->local_endpoint().port();
+
+    if (!o->pid_file.empty()) {
+        std::ofstream(o->pid_file) << ::getpid();
+    }
+    for (auto& t : threads_) t->start(tick_for(*o));
+    asio::post(threads_[0]->context(), [this] { accept_next(); });
+
+    NMK_INFO("Listening for client connections on {}:{}", o->host, bound_port_);
+    if (tls_context_) NMK_INFO("TLS required for client connections");
+    NMK_INFO("Server is ready");
+}
+
+void Server::accept_next() {
+    const unsigned index = next_thread_.fetch_add(1, std::memory_order_relaxed) % threads_.size();
+    IoThread& target = *threads_[index];
+    acceptor_->async_accept(target.context(), [this, &target](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+        if (!ec) {
+            const auto id = next_client_id_.fetch_add(1, std::memory_order_relaxed) + 1;
+            auto client = std::make_shared<Client>(*this, target, std::move(socket), id);
+            {
+                std::lock_guard lock(clients_mutex_);
+                clients_.emplace(id, client);
+            }
+            asio::post(target.context(), [client] { client->start(); });
+        } else {
+            NMK_ERROR("Error accepting client connection: {}", ec.message());
+        }
+        accept_next();
+    });
+}
+
+void Server::client_closed(const ClientPtr& c, CloseReason reason) {
+    std::lock_guard lock(clients_mutex_);
+    clients_.erase(c->id());
+}
+
+std::size_t Server::client_count() const {
+    std::lock_guard lock(clients_mutex_);
+    return clients_.size();
+}
+
+ServerTotals Server::totals() const {
+    ServerTotals t;
+    for (auto& th : threads_) {
+        auto& s = th->stats();
+        t.in_msgs += s.in_msgs.load(std::memory_order_relaxed);
+        t.in_bytes += s.in_bytes.load(std::memory_order_relaxed);
+        t.out_msgs += s.out_msgs.load(std::memory_order_relaxed);
+        t.out_bytes += s.out_bytes.load(std::memory_order_relaxed);
+        t.slow_consumers += s.slow_consumers.load(std::memory_order_relaxed);
+    }
+    return t;
+}
+
+std::string Server::info_json(std::uint64_t client_id, const std::string& client_ip, const std::string& nonce) const {
+    auto o = options();
+    // Field order follows nats-server's Info struct, so the line reads the same.
+    nlohmann::ordered_json info;
+    info["server_id"] = server_id_;
+    info["server_name"] = server_name_;
+    info["version"] = NMK_NATS_COMPAT_VERSION;
+    info["proto"] = 1;
+    info["host"] = o->host;
+    info["port"] = bound_port_;
+    info["headers"] = true;
+    if (auth_required()) info["auth_required"] = true;
+    if (tls_context_) {
+        info["tls_required"] = true;
+        if (o->tls.verify) info["tls_verify"] = true;
+    }
+    info["max_payload"] = o->max_payload;
+    info["client_id"] = client_id;
+    info["client_ip"] = client_ip;
+    if (!nonce.empty()) info["nonce"] = nonce;
+    if (lame_duck_) info["ldm"] = true;
+    return info.dump();
+}
+
+void Server::apply_logging(const config::Options& o) { log::configure(log_settings(o)); }
+
+void Server::reopen_log() {
+    NMK_INFO("Reopening log file");
+    apply_logging(*options());
+}
+
+bool Server::reload() {
+    if (!reload_source_) return false;
+    config::Options next;
+    try {
+        next = reload_source_();
+    } catch (const std::exception& e) {
+        NMK_ERROR("Failed to reload server configuration: {}", e.what());
+        return false;
+    }
+    auto current = options();
+    // What nats-server cannot change at run time either: refuse the whole reload.
+    std::vector<std::string> fixed;
+    if (next.host != current->host) fixed.push_back("host");
+    if (next.port != current->port) fixed.push_back("port");
+    if (next.server_name != current->server_name) fixed.push_back("server_name");
+    if (next.store_dir != current->store_dir) fixed.push_back("store_dir");
+    if (next.jetstream != current->jetstream) fixed.push_back("jetstream");
+    if (!fixed.empty()) {
+        std::string names;
+        for (auto& f : fixed) names += (names.empty() ? "" : ", ") + f;
+        NMK_ERROR("Failed to reload server configuration: config reload not supported for {}", names);
+        return false;
+    }
+    try {
+        if (next.tls.enabled != current->tls.enabled || next.tls.cert_file != current->tls.cert_file ||
+            next.tls.key_file != current->tls.key_file || next.tls.ca_file != current->tls.ca_file ||
+            next.tls.verify != current->tls.verify) {
+            build_tls_context(next);  // new connections use it
+        }
+    } catch (const std::exception& e) {
+        NMK_ERROR("Failed to reload server configuration: {}", e.what());
+        return false;
+    }
+    const bool auth_changed =
+        next.username != current->username || next.password != current->password || next.token != current->token;
+    apply_logging(next);
+    max_pending_ = next.max_pending;
+    {
+        std::lock_guard lock(options_mutex_);
+        options_ = std::make_shared<const config::Options>(std::move(next));
+    }
+    if (auth_changed) {
+        // Clients admitted under the old credentials must reconnect with the new ones.
+        std::vector<ClientPtr> all;
+        {
+            std::lock_guard lock(clients_mutex_);
+            for (auto& [id, weak] : clients_)
+                if (auto c = weak.lock()) all.push_back(c);
+        }
+        for (auto& c : all) c->close(CloseReason::auth_violation, "Authorization Violation");
+    }
+    NMK_INFO("Reloaded server configuration");
+    return true;
+}
+
+void Server::enter_lame_duck() {
+    if (lame_duck_.exchange(true) || shutting_down_) return;
+    auto o = options();
+    NMK_INFO("Entering lame duck mode, stop accepting new clients");
+    asio::post(threads_[0]->context(), [this] {
+        asio::error_code ec;
+        acceptor_->close(ec);
+    });
+    std::vector<std::weak_ptr<Client>> remaining;
+    {
+        std::lock_guard lock(clients_mutex_);
+        for (auto& [id, weak] : clients_) remaining.push_back(weak);
+    }
+    // Tell clients that understand async INFO to move elsewhere.
+    for (auto& w : remaining) {
+        if (auto c = w.lock(); c && c->is_lame_duck_eligible()) {
+            std::string line = "INFO " + info_json(c->id(), {}, {}) + " \r\n";
+            c->send_raw(line, c->thread());
+        }
+    }
+    // Spread the disconnects over lame_duck_duration, after the grace period.
+    const auto spread = std::max<std::chrono::milliseconds>(o->lame_duck_duration - o->lame_duck_grace_period, 0ms);
+    const auto interval = remaining.empty() ? 0ms : spread / static_cast<long>(remaining.size());
+    lame_duck_thread_ = std::thread([this, remaining = std::move(remaining), interval, grace = o->lame_duck_grace_period]() mutable {
+        std::unique_lock lock(done_mutex_);
+        if (done_cv_.wait_for(lock, grace, [this] { return done_; })) return;
+        lock.unlock();
+        lame_duck_close_step(std::move(remaining), interval);
+    });
+}
+
+void Server::lame_duck_close_step(std::vector<std::weak_ptr<Client>> remaining, std::chrono::milliseconds interval) {
+    for (auto& w : remaining) {
+        if (auto c = w.lock()) c->close(CloseReason::lame_duck);
+        std::unique_lock lock(done_mutex_);
+        if (done_cv_.wait_for(lock, interval, [this] { return done_; })) return;
+    }
+    NMK_INFO("Lame duck mode done, shutting down");
+    shutdown();
+}
+
+void Server::shutdown() {
+    if (shutting_down_.exchange(true)) return;
+    if (!threads_.empty()) {
+        NMK_INFO("Initiating Shutdown...");
+        std::promise<void> acceptor_closed;
+        auto closed_future = acceptor_closed.get_future();
+        asio::post(threads_[0]->context(), [this, &acceptor_closed] {
+            asio::error_code ec;
+            if (acceptor_) acceptor_->close(ec);
+            acceptor_closed.set_value();
+        });
+        closed_future.wait_for(2s);
+        std::vector<ClientPtr> all;
+        {
+            std::lock_guard lock(clients_mutex_);
+            for (auto& [id, weak] : clients_)
+                if (auto c = weak.lock()) all.push_back(c);
+        }
+        // Each client flushes what it has queued and closes on its own thread.
+        std::vector<std::future<void>> closing;
+        for (auto& c : all) {
+            auto done = std::make_shared<std::promise<void>>();
+            closing.push_back(done->get_future());
+            asio::post(c->thread().context(), [c, done] {
+                c->close(CloseReason::server_shutdown);
+                done->set_value();
+            });
+        }
+        for (auto& f : closing) f.wait_for(2s);
+        for (auto& t : threads_) t->stop();
+        NMK_INFO("Server Exiting..");
+    }
+    {
+        std::lock_guard lock(done_mutex_);
+        done_ = true;
+    }
+    done_cv_.notify_all();
+}
+
+void Server::wait() {
+    std::unique_lock lock(done_mutex_);
+    done_cv_.wait(lock, [this] { return done_; });
+}
+
+}  // namespace nats::server

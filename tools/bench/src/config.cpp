@@ -1,0 +1,165 @@
+#include "config.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string_view>
+
+namespace nats::bench {
+namespace {
+
+// Whole-string unsigned parse with an upper bound; rejects signs, blanks and suffixes.
+std::uint64_t parse_unsigned(std::string_view flag, std::string_view text, std::uint64_t max) {
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+        throw usage_error(std::string(flag) + ": not a non-negative integer: '" + std::string(text) + "'");
+    if (value > max)
+        throw usage_error(std::string(flag) + ": " + std::string(text) + " is above the limit " + std::to_string(max));
+    return value;
+}
+
+double parse_seconds(std::string_view flag, std::string_view text) {
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
+        value <= 0 || value > 3600)
+        throw usage_error(std::string(flag) + ": expected seconds in (0, 3600]: '" + std::string(text) + "'");
+    return value;
+}
+
+bench::mode parse_mode(std::string_view text) {
+    for (auto m : {mode::pub, mode::pubsub, mode::fanout, mode::queue, mode::reqrep, mode::idle})
+        if (text == mode_name(m)) return m;
+    throw usage_error("--mode: unknown mode '" + std::string(text) + "' (pub|pubsub|fanout|queue|reqrep|idle)");
+}
+
+constexpr std::uint32_t max_payload = 64u << 20;
+
+}  // namespace
+
+const char* mode_name(bench::mode m) {
+    switch (m) {
+        case mode::pub: return "pub";
+        case mode::pubsub: return "pubsub";
+        case mode::fanout: return "fanout";
+        case mode::queue: return "queue";
+        case mode::reqrep: return "reqrep";
+        case mode::idle: return "idle";
+    }
+    return "?";
+}
+
+const char* usage_text() {
+    return "usage: nats-bench --mode pub|pubsub|fanout|queue|reqrep|idle [options]\n"
+           "  --server URL     server to measure (default nats://127.0.0.1:4222)\n"
+           "  --msgs N         messages to publish, or requests to time (default depends on mode and size)\n"
+           "  --size B         payload bytes (default 16; queue mode needs >= 8 for sequence numbers)\n"
+           "  --pubs N         publisher connections (default 1)\n"
+           "  --subs N         subscriber connections (pubsub 1, fanout 4, queue 4);\n"
+           "                   idle mode: subscriptions per idle connection (default 0)\n"
+           "  --conns N        idle mode: connections to open (default 2000)\n"
+           "  --pid PID        idle mode: server process whose VmRSS is read (required there)\n"
+           "  --timeout S      hard bound on the run in seconds (default 30)\n"
+           "  --window N       max messages in flight publisher->subscribers (default: ~32 MiB worth)\n"
+           "  --iobuf B        libnats buffer size per connection (default 1048576)\n"
+           "  --warmup N       reqrep: untimed requests first (default 500)\n"
+           "  --settle MS      idle: wait before each RSS reading (default 500)\n"
+           "  --subject S      subject to use (default bench.<mode>.<pid>)\n"
+           "  --json           print one JSON object instead of text\n";
+}
+
+std::uint64_t default_msgs(bench::mode m, std::uint32_t size) {
+    switch (m) {
+        case mode::reqrep: return 20'000;
+        case mode::idle: return 0;
+        default: return size <= 256 ? 1'000'000 : 200'000;
+    }
+}
+
+std::uint32_t default_subs(bench::mode m) {
+    switch (m) {
+        case mode::pubsub: return 1;
+        case mode::fanout: return 4;
+        case mode::queue: return 4;
+        default: return 0;
+    }
+}
+
+std::uint64_t auto_window(std::uint32_t size) {
+    constexpr std::uint64_t budget = 32u << 20;
+    constexpr std::uint64_t per_msg_overhead = 48;  // MSG control line and client bookkeeping
+    const std::uint64_t w = budget / (size + per_msg_overhead);
+    return w < 1024 ? 1024 : w;
+}
+
+config parse_args(const std::vector<std::string>& args) {
+    config c;
+    bool subs_given = false;
+    bool mode_given = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& flag = args[i];
+        if (flag == "--json") {
+            c.json = true;
+            continue;
+        }
+        if (flag == "-h" || flag == "--help") throw usage_error("");
+        if (i + 1 >= args.size()) throw usage_error(flag + ": missing value");
+        const std::string& v = args[++i];
+        if (flag == "--mode") {
+            c.mode = parse_mode(v);
+            mode_given = true;
+        } else if (flag == "--server") {
+            if (v.empty()) throw usage_error("--server: empty URL");
+            c.server = v;
+        } else if (flag == "--msgs") {
+            c.msgs = parse_unsigned(flag, v, std::uint64_t{1} << 32);
+            if (c.msgs == 0) throw usage_error("--msgs: must be at least 1");
+        } else if (flag == "--size") {
+            c.size = static_cast<std::uint32_t>(parse_unsigned(flag, v, max_payload));
+        } else if (flag == "--pubs") {
+            c.pubs = static_cast<std::uint32_t>(parse_unsigned(flag, v, 64));
+            if (c.pubs == 0) throw usage_error("--pubs: must be at least 1");
+        } else if (flag == "--subs") {
+            c.subs = static_cast<std::uint32_t>(parse_unsigned(flag, v, 1000));
+            subs_given = true;
+        } else if (flag == "--conns") {
+            c.conns = static_cast<std::uint32_t>(parse_unsigned(flag, v, 100'000));
+            if (c.conns == 0) throw usage_error("--conns: must be at least 1");
+        } else if (flag == "--pid") {
+            c.pid = static_cast<long>(parse_unsigned(flag, v, std::numeric_limits<int>::max()));
+            if (c.pid == 0) throw usage_error("--pid: must be a process id");
+        } else if (flag == "--timeout") {
+            c.timeout_s = parse_seconds(flag, v);
+        } else if (flag == "--window") {
+            c.window = parse_unsigned(flag, v, std::uint64_t{1} << 32);
+        } else if (flag == "--iobuf") {
+            c.iobuf = static_cast<std::uint32_t>(parse_unsigned(flag, v, 64u << 20));
+            if (c.iobuf < 4096) throw usage_error("--iobuf: must be at least 4096");
+        } else if (flag == "--warmup") {
+            c.warmup = parse_unsigned(flag, v, 1'000'000);
+        } else if (flag == "--settle") {
+            c.settle_ms = static_cast<std::uint32_t>(parse_unsigned(flag, v, 60'000));
+        } else if (flag == "--subject") {
+            if (v.empty() || v.find_first_of(" \t\r\n") != std::string::npos)
+                throw usage_error("--subject: must be non-empty without whitespace");
+            c.subject = v;
+        } else {
+            throw usage_error("unknown option '" + flag + "'");
+        }
+    }
+    if (!mode_given) throw usage_error("--mode is required");
+    if (!subs_given) c.subs = default_subs(c.mode);
+    if (c.msgs == 0) c.msgs = default_msgs(c.mode, c.size);
+    if (c.window == 0) c.window = auto_window(c.size);
+    const bool has_subscribers = c.mode == mode::pubsub || c.mode == mode::fanout || c.mode == mode::queue;
+    if (has_subscribers && c.subs == 0) throw usage_error("--subs: this mode needs at least 1 subscriber");
+    if (c.mode == mode::queue && c.size < 8)
+        throw usage_error("--size: queue mode needs at least 8 bytes to carry sequence numbers");
+    if (c.mode == mode::idle && c.pid == 0) throw usage_error("--pid: idle mode needs the server's pid");
+    if (c.mode != mode::idle && c.msgs < c.pubs) throw usage_error("--msgs: fewer messages than publishers");
+    return c;
+}
+
+}  // namespace nats::bench

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nats::bench {
+
+enum class mode { pub, pubsub, fanout, queue, reqrep, idle };
+
+// Everything one run needs; filled from the command line by parse_args.
+struct config {
+    bench::mode mode = mode::pubsub;
+    std::string server = "nats://127.0.0.1:4222";
+    std::uint64_t msgs = 0;        // 0: the mode's default (see default_msgs)
+    std::uint32_t size = 16;       // payload bytes
+    std::uint32_t pubs = 1;        // publisher connections
+    std::uint32_t subs = 0;        // subscriber connections (idle: subscriptions per connection); 0: mode default
+    std::uint32_t conns = 2000;    // idle connections
+    long pid = 0;                  // server pid, for idle mode's RSS readings
+    double timeout_s = 30;         // hard bound on the whole run
+    std::uint64_t window = 0;      // max messages in flight between publishers and subscribers; 0: auto
+    std::uint32_t iobuf = 1 << 20; // libnats read/write buffer per connection
+    std::uint64_t warmup = 500;    // reqrep: requests not measured
+    std::uint32_t settle_ms = 500; // idle: wait before reading RSS
+    std::string subject;           // empty: derived from the mode and our pid
+    bool json = false;
+};
+
+// Thrown for a bad command line; main prints it with the usage text.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+const char* mode_name(bench::mode m);
+const char* usage_text();
+
+// Parses argv (without argv[0]) and applies per-mode defaults. Throws usage_error.
+config parse_args(const std::vector<std::string>& args);
+
+std::uint64_t default_msgs(bench::mode m, std::uint32_t size);
+std::uint32_t default_subs(bench::mode m);
+
+// Messages allowed in flight before publishers wait: bounds client memory and keeps
+// the server below its slow-consumer limit while still covering many write buffers.
+std::uint64_t auto_window(std::uint32_t size);
+
+}  // namespace nats::bench

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds and runs every test: unit and integration tests on the normal build,
+# then once more under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Usage: tools/test.sh [--quick]   (--quick skips the sanitizer pass)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+
+tools/build.sh build
+(cd build && ctest --output-on-failure --timeout 120 -j2)
+
+if [ "${1:-}" != "--quick" ]; then
+  tools/build.sh build-asan -DNMK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure --timeout 180 -j2)
+fi
