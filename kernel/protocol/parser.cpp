@@ -5,6 +5,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace nats::protocol {
 namespace {
 
@@ -19,9 +23,17 @@ constexpr std::size_t k_unknown_op_context = 32;
 
 // Operation names in lower case, indexed by Parser::Op. Their first byte is matched
 // by an explicit switch; every later byte is a letter, so `b | 0x20` folds case exactly.
-constexpr std::string_view k_names[] = {"pub", "hpub", "sub", "unsub", "ping", "pong", "connect", "info", "+ok", "-err"};
+constexpr std::string_view k_names[] = {"pub",  "hpub",    "sub",  "unsub", "ping",
+                                        "pong", "connect", "info", "+ok",   "-err"};
 
-inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+inline bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
+// Inside a control line a CR separates like a blank, so the CR of the final CRLF
+// ends the last argument without a second look.
+inline bool is_separator(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 // Four bytes as one word in native byte order, for the PUB/HPUB fast path.
 constexpr std::uint32_t word(char a, char b, char c, char d) {
@@ -38,6 +50,98 @@ inline std::uint32_t load_folded(const char* p) {
     return w | k_case_fold;
 }
 
+inline const char* find_lf(const char* p, const char* end) {
+    return static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+}
+
+// First separator or LF in [p, end), or end. Arguments are short, so one
+// 16-byte compare usually finds the end of one.
+inline const char* find_argument_end(const char* p, const char* end) {
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i tab = _mm_set1_epi8('\t');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; end - p >= 16; p += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, tab)),
+                                          _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+        if (mask != 0) return p + std::countr_zero(mask);
+    }
+#endif
+    while (p < end && !is_separator(*p) && *p != '\n') ++p;
+    return p;
+}
+
+// Splits the control line starting at p into arguments, in one pass up to its
+// LF. Returns the LF, or nullptr when [p, end) has none. `count` is the number
+// of arguments; Cap + 1 means "more than Cap" (only Cap are stored).
+template <std::size_t Cap>
+inline const char* scan_args(const char* p, const char* end, std::string_view (&args)[Cap], std::size_t& count) {
+    count = 0;
+    for (;;) {
+        while (p < end && is_separator(*p)) ++p;
+        if (p == end) return nullptr;
+        if (*p == '\n') return p;
+        if (count == Cap) {
+            ++count;
+            return find_lf(p, end);
+        }
+        const char* const arg_end = find_argument_end(p, end);
+        args[count++] = std::string_view(p, static_cast<std::size_t>(arg_end - p));
+        if (arg_end == end) return nullptr;
+        p = arg_end;
+    }
+}
+
+#if defined(__SSE2__)
+// scan_args for the usual short line: classifies 32 bytes at once and reads the
+// arguments off the bit masks. Needs 32 readable bytes at p; returns nullptr when
+// the LF is not among them (the caller then falls back to scan_args).
+template <std::size_t Cap>
+inline const char* scan_args_window(const char* p, std::string_view (&args)[Cap], std::size_t& count) {
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+    const __m128i lf = _mm_set1_epi8('\n');
+    const std::uint32_t lf_bits = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(lo, lf))) |
+                                  static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(hi, lf))) << 16;
+    if (lf_bits == 0) return nullptr;
+    const auto separators = [](__m128i v) {
+        const __m128i s = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
+        return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(s, _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')))));
+    };
+    const std::uint32_t before_lf = (lf_bits & (0u - lf_bits)) - 1;
+    // One bit per argument byte; the LF bit is clear, so every run ends inside the word.
+    const std::uint32_t arg_bits = ~(separators(lo) | separators(hi) << 16) & before_lf;
+    std::uint32_t starts = arg_bits & ~(arg_bits << 1);
+    count = 0;
+    while (starts != 0) {
+        if (count == Cap) {
+            ++count;
+            break;
+        }
+        const int start = std::countr_zero(starts);
+        const int length = std::countr_zero(~(arg_bits >> start));
+        args[count++] = std::string_view(p + start, static_cast<std::size_t>(length));
+        starts &= starts - 1;
+    }
+    return p + std::countr_zero(lf_bits);
+}
+#endif
+
+// scan_args for a line in the caller's buffer, trying the wide scan first.
+template <std::size_t Cap>
+inline const char* scan_args_in_read(const char* p, const char* end, std::string_view (&args)[Cap],
+                                     std::size_t& count) {
+#if defined(__SSE2__)
+    if (end - p >= 32) {
+        if (const char* lf = scan_args_window(p, args, count)) return lf;
+    }
+#endif
+    return scan_args(p, end, args, count);
+}
+
 // Decimal size as nats-server parses it: 1 to 9 digits, nothing else; -1 when bad.
 inline std::int64_t parse_size(std::string_view s) {
     if (s.empty() || s.size() > k_max_size_digits) return -1;
@@ -47,23 +151,6 @@ inline std::int64_t parse_size(std::string_view s) {
         n = n * 10 + (c - '0');
     }
     return n;
-}
-
-// Splits on runs of blanks. Returns the number of arguments, or Cap + 1 when
-// there are more than Cap (only the first Cap are stored).
-template <std::size_t Cap>
-inline std::size_t split_args(std::string_view s, std::string_view (&out)[Cap]) {
-    std::size_t n = 0;
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    for (;;) {
-        while (p < end && is_blank(*p)) ++p;
-        if (p == end) return n;
-        const char* const start = p;
-        while (p < end && !is_blank(*p)) ++p;
-        if (n == Cap) return Cap + 1;
-        out[n++] = std::string_view(start, static_cast<std::size_t>(p - start));
-    }
 }
 
 inline std::string_view trim_blanks(std::string_view s) {
@@ -83,178 +170,56 @@ inline std::string_view snippet(const char* p, const char* end, std::size_t max)
 
 }  // namespace
 
-ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& handler) {
-    const char* p = data;
-    const char* const end = data + size;
-    while (p < end) {
-        switch (state_) {
-        case State::op_start: {
-            // Fast path for the hot operations when the whole name is in view.
-            if (end - p >= 5) {
-                const std::uint32_t w = load_folded(p);
-                if ((w & k_first_three) == k_pub && is_blank(p[3])) {
-                    op_ = Op::pub;
-                    state_ = State::op_skip_space;
-                    p += 4;
-                    continue;
-                }
-                if (w == k_hpub && is_blank(p[4])) {
-                    op_ = Op::hpub;
-                    state_ = State::op_skip_space;
-                    p += 5;
-                    continue;
-                }
-            }
-            switch (*p) {
-            case 'P': case 'p': state_ = State::op_p; ++p; continue;
-            case 'H': case 'h': op_ = Op::hpub; break;
-            case 'S': case 's': op_ = Op::sub; break;
-            case 'U': case 'u': op_ = Op::unsub; break;
-            case 'C': case 'c': op_ = Op::connect; break;
-            case 'I': case 'i': op_ = Op::info; break;
-            case '+': op_ = Op::ok; break;
-            case '-': op_ = Op::err; break;
-            default: return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
-            }
-            name_pos_ = 1;
-            state_ = State::op_name;
-            ++p;
-            continue;
-        }
-        case State::op_p:
-            switch (*p) {
-            case 'U': case 'u': op_ = Op::pub; break;
-            case 'I': case 'i': op_ = Op::ping; break;
-            case 'O': case 'o': op_ = Op::pong; break;
-            default: return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
-            }
-            name_pos_ = 2;
-            state_ = State::op_name;
-            ++p;
-            continue;
-        case State::op_name: {
-            const std::string_view name = k_names[static_cast<std::size_t>(op_)];
-            if ((*p | 0x20) != name[name_pos_]) {
-                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
-            }
-            ++p;
-            if (++name_pos_ < name.size()) continue;
-            switch (op_) {
-            // Like nats-server: CONNECT and INFO need no blank before their JSON,
-            // and anything after PING/PONG/+OK up to LF is ignored.
-            case Op::connect: case Op::info: state_ = State::op_skip_space; break;
-            case Op::ping: case Op::pong: case Op::ok: state_ = State::skip_line; break;
-            default: state_ = State::op_space; break;
-            }
-            continue;
-        }
-        case State::op_space:
-            if (!is_blank(*p)) return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
-            ++p;
-            state_ = State::op_skip_space;
-            continue;
-        case State::op_skip_space:
-            // Leading blanks are not part of the control line nats-server measures.
-            while (p < end && is_blank(*p)) ++p;
-            if (p < end) state_ = State::arg;
-            continue;
-        case State::skip_line: {
-            const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-            if (nl == nullptr) {
-                p = end;
-                continue;
-            }
-            p = nl + 1;
-            state_ = State::op_start;
-            const bool ok = op_ == Op::ping ? handler.on_ping() : op_ == Op::pong ? handler.on_pong() : handler.on_ok();
-            if (!ok) return fail(ParseError::handler_stopped, {});
-            continue;
-        }
-        case State::arg: {
-            const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-            if (nl == nullptr) {
-                // Split control line. nats-server checks the limit at the end of
-                // every read, not only at LF, so a line that never ends cannot
-                // grow memory; a CR that may start the CRLF does not count.
-                const std::size_t chunk = static_cast<std::size_t>(end - p);
-                const std::size_t length = spill_.size() + chunk - (end[-1] == '\r' ? 1 : 0);
-                if (length > limits_.max_control_line) {
-                    const std::string_view context = spill_.empty() ? std::string_view(p, chunk) : spill_.view();
-                    return fail(ParseError::max_control_line, context);
-                }
-                spill_.append(p, chunk);
-                p = end;
-                continue;
-            }
-            const bool in_spill = !spill_.empty();
-            std::string_view line;
-            if (in_spill) {
-                spill_.append(p, static_cast<std::size_t>(nl - p));
-                line = spill_.view();
-            } else {
-                line = std::string_view(p, static_cast<std::size_t>(nl - p));
-            }
-            p = nl + 1;
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (line.size() > limits_.max_control_line) return fail(ParseError::max_control_line, line);
-            const ParseError e = on_line(line, in_spill, p, end, handler);
-            if (e != ParseError::none) return e;
-            continue;
-        }
-        case State::payload: {
-            const ParseError e = continue_payload(p, end, handler);
-            if (e != ParseError::none) return e;
-            continue;
-        }
-        case State::failed:
-            return failed_;
-        }
-    }
-    return state_ == State::failed ? failed_ : ParseError::none;
-}
+// The per-operation steps are separate functions for reading, but belong inside
+// parse()'s loop: a call with eight arguments per message costs more than the work.
+#if defined(__GNUC__)
+#define NMK_PARSER_HOT [[gnu::always_inline]] inline
+#else
+#define NMK_PARSER_HOT inline
+#endif
 
-ParseError Parser::on_line(std::string_view line, bool line_in_spill, const char*& p, const char* end,
-                           ParserHandler& handler) {
+NMK_PARSER_HOT ParseError Parser::on_control_line(const char* line, const char* lf, bool line_in_spill,
+                                                  const std::string_view* args, std::size_t arg_count, const char*& p,
+                                                  const char* end, ParserHandler& handler) {
+    std::size_t length = static_cast<std::size_t>(lf - line);
+    if (length != 0 && lf[-1] == '\r') --length;
+    const std::string_view text(line, length);
+    if (length > limits_.max_control_line) return fail(ParseError::max_control_line, text);
+
     bool ok = true;
     switch (op_) {
     case Op::pub:
     case Op::hpub:
-        return on_pub_line(line, line_in_spill, p, end, handler);
-    case Op::sub: {
-        std::string_view args[3];
-        const std::size_t n = split_args(line, args);
-        if (n == 2) {
+        return on_pub_line(text, line_in_spill, args, arg_count, p, end, handler);
+    case Op::sub:
+        if (arg_count == 2) {
             ok = handler.on_sub(args[0], {}, args[1]);
-        } else if (n == 3) {
+        } else if (arg_count == 3) {
             ok = handler.on_sub(args[0], args[1], args[2]);
         } else {
-            return fail(ParseError::bad_arguments, line);
+            return fail(ParseError::bad_arguments, text);
         }
         break;
-    }
-    case Op::unsub: {
-        std::string_view args[2];
-        const std::size_t n = split_args(line, args);
-        if (n == 1) {
+    case Op::unsub:
+        if (arg_count == 1) {
             ok = handler.on_unsub(args[0], std::nullopt);
-        } else if (n == 2) {
+        } else if (arg_count == 2) {
             // nats-server treats an unparsable max as "no max" (it unsubscribes at once).
             const std::int64_t max = parse_size(args[1]);
-            ok = handler.on_unsub(args[0], max >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(max))
-                                                    : std::nullopt);
+            ok = handler.on_unsub(
+                args[0], max >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(max)) : std::nullopt);
         } else {
-            return fail(ParseError::bad_arguments, line);
+            return fail(ParseError::bad_arguments, text);
         }
         break;
-    }
     case Op::connect:
-        ok = handler.on_connect(trim_blanks(line));
+        ok = handler.on_connect(trim_blanks(text));
         break;
     case Op::info:
-        ok = handler.on_info(trim_blanks(line));
+        ok = handler.on_info(trim_blanks(text));
         break;
     case Op::err:
-        ok = handler.on_err(trim_blanks(line));
+        ok = handler.on_err(trim_blanks(text));
         break;
     case Op::ping:
     case Op::pong:
@@ -266,26 +231,25 @@ ParseError Parser::on_line(std::string_view line, bool line_in_spill, const char
     return ok ? ParseError::none : fail(ParseError::handler_stopped, {});
 }
 
-ParseError Parser::on_pub_line(std::string_view line, bool line_in_spill, const char*& p, const char* end,
-                               ParserHandler& handler) {
+NMK_PARSER_HOT ParseError Parser::on_pub_line(std::string_view line, bool line_in_spill, const std::string_view* args,
+                                              std::size_t arg_count, const char*& p, const char* end,
+                                              ParserHandler& handler) {
     // Checks in nats-server's order: argument count, sizes, header vs total, max_payload.
-    std::string_view args[4];
-    const std::size_t n = split_args(line, args);
     PubArgs pub;
     std::int64_t header_size = 0;
     std::int64_t total_size = -1;
     if (op_ == Op::pub) {
-        if (n != 2 && n != 3) return fail(ParseError::bad_arguments, line);
+        if (arg_count != 2 && arg_count != 3) return fail(ParseError::bad_arguments, line);
         pub.subject = args[0];
-        if (n == 3) pub.reply = args[1];
-        total_size = parse_size(args[n - 1]);
+        if (arg_count == 3) pub.reply = args[1];
+        total_size = parse_size(args[arg_count - 1]);
         if (total_size < 0) return fail(ParseError::bad_arguments, line);
     } else {
-        if (n != 3 && n != 4) return fail(ParseError::bad_arguments, line);
+        if (arg_count != 3 && arg_count != 4) return fail(ParseError::bad_arguments, line);
         pub.subject = args[0];
-        if (n == 4) pub.reply = args[1];
-        header_size = parse_size(args[n - 2]);
-        total_size = parse_size(args[n - 1]);
+        if (arg_count == 4) pub.reply = args[1];
+        header_size = parse_size(args[arg_count - 2]);
+        total_size = parse_size(args[arg_count - 1]);
         if (header_size < 0 || total_size < 0 || header_size > total_size) {
             return fail(ParseError::bad_arguments, line);
         }
@@ -311,19 +275,20 @@ ParseError Parser::on_pub_line(std::string_view line, bool line_in_spill, const 
     if (avail > pub.total_size && bad_terminator(p + pub.total_size, avail - pub.total_size)) {
         return fail(ParseError::bad_payload_terminator, line);
     }
+    // Offsets first: growing the spill may move a line that lives in it.
     subject_offset_ = static_cast<std::size_t>(pub.subject.data() - line.data());
     subject_len_ = pub.subject.size();
     reply_offset_ = pub.reply.empty() ? 0 : static_cast<std::size_t>(pub.reply.data() - line.data());
     reply_len_ = pub.reply.size();
     pending_header_size_ = pub.header_size;
     pending_total_size_ = pub.total_size;
-    payload_offset_ = line.size();
-    const std::size_t reserve = line.size() + std::min(need, k_max_upfront_reserve);
+    const std::size_t upfront = std::min(need, k_max_upfront_reserve);
     if (line_in_spill) {
-        spill_.truncate(line.size());  // drops the CR; `line` already starts the buffer
-        spill_.reserve(reserve);
+        payload_offset_ = spill_.size();  // after the line and its CRLF
+        spill_.reserve(payload_offset_ + upfront);
     } else {
-        spill_.reserve(reserve);
+        payload_offset_ = line.size();
+        spill_.reserve(payload_offset_ + upfront);
         spill_.append(line.data(), line.size());
     }
     spill_.append(p, avail);
@@ -332,14 +297,192 @@ ParseError Parser::on_pub_line(std::string_view line, bool line_in_spill, const 
     return ParseError::none;
 }
 
+ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& handler) {
+    const char* p = data;
+    const char* const end = data + size;
+    while (p < end) {
+        switch (state_) {
+        case State::op_start: {
+            // Fast path for the hot operations when the whole name is in view.
+            if (end - p >= 5) {
+                const std::uint32_t w = load_folded(p);
+                if ((w & k_first_three) == k_pub && is_blank(p[3])) {
+                    op_ = Op::pub;
+                    state_ = State::arg;
+                    p += 4;
+                    continue;
+                }
+                if (w == k_hpub && is_blank(p[4])) {
+                    op_ = Op::hpub;
+                    state_ = State::arg;
+                    p += 5;
+                    continue;
+                }
+            }
+            switch (*p) {
+            case 'P':
+            case 'p':
+                state_ = State::op_p;
+                ++p;
+                continue;
+            case 'H':
+            case 'h':
+                op_ = Op::hpub;
+                break;
+            case 'S':
+            case 's':
+                op_ = Op::sub;
+                break;
+            case 'U':
+            case 'u':
+                op_ = Op::unsub;
+                break;
+            case 'C':
+            case 'c':
+                op_ = Op::connect;
+                break;
+            case 'I':
+            case 'i':
+                op_ = Op::info;
+                break;
+            case '+':
+                op_ = Op::ok;
+                break;
+            case '-':
+                op_ = Op::err;
+                break;
+            default:
+                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+            }
+            name_pos_ = 1;
+            state_ = State::op_name;
+            ++p;
+            continue;
+        }
+        case State::op_p:
+            switch (*p) {
+            case 'U':
+            case 'u':
+                op_ = Op::pub;
+                break;
+            case 'I':
+            case 'i':
+                op_ = Op::ping;
+                break;
+            case 'O':
+            case 'o':
+                op_ = Op::pong;
+                break;
+            default:
+                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+            }
+            name_pos_ = 2;
+            state_ = State::op_name;
+            ++p;
+            continue;
+        case State::op_name: {
+            const std::string_view name = k_names[static_cast<std::size_t>(op_)];
+            if ((*p | 0x20) != name[name_pos_]) {
+                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+            }
+            ++p;
+            if (++name_pos_ < name.size()) continue;
+            switch (op_) {
+            // Like nats-server: CONNECT and INFO need no blank before their JSON,
+            // and anything after PING/PONG/+OK up to LF is ignored.
+            case Op::connect:
+            case Op::info:
+                state_ = State::arg;
+                break;
+            case Op::ping:
+            case Op::pong:
+            case Op::ok:
+                state_ = State::skip_line;
+                break;
+            default:
+                state_ = State::op_space;
+                break;
+            }
+            continue;
+        }
+        case State::op_space:
+            if (!is_blank(*p)) return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+            ++p;
+            state_ = State::arg;
+            continue;
+        case State::skip_line: {
+            const char* const lf = find_lf(p, end);
+            if (lf == nullptr) {
+                p = end;
+                continue;
+            }
+            p = lf + 1;
+            state_ = State::op_start;
+            const bool ok = op_ == Op::ping ? handler.on_ping() : op_ == Op::pong ? handler.on_pong() : handler.on_ok();
+            if (!ok) return fail(ParseError::handler_stopped, {});
+            continue;
+        }
+        case State::arg: {
+            const bool takes_args = op_ == Op::pub || op_ == Op::hpub || op_ == Op::sub || op_ == Op::unsub;
+            std::string_view args[max_args];
+            std::size_t arg_count = 0;
+            if (spill_.empty()) {
+                // Leading blanks are not part of the control line nats-server measures.
+                while (p < end && is_blank(*p)) ++p;
+                if (p == end) continue;
+                const char* const lf = takes_args ? scan_args_in_read(p, end, args, arg_count) : find_lf(p, end);
+                if (lf != nullptr) {
+                    // The common case: the whole line is in this read.
+                    const char* const line = p;
+                    p = lf + 1;
+                    const ParseError e = on_control_line(line, lf, false, args, arg_count, p, end, handler);
+                    if (e != ParseError::none) return e;
+                    continue;
+                }
+            }
+            const char* const lf = find_lf(p, end);
+            if (lf == nullptr) {
+                // Split control line. nats-server checks the limit at the end of
+                // every read, not only at LF, so a line that never ends cannot
+                // grow memory; a CR that may start the CRLF does not count.
+                const std::size_t chunk = static_cast<std::size_t>(end - p);
+                const std::size_t length = spill_.size() + chunk - (end[-1] == '\r' ? 1 : 0);
+                if (length > limits_.max_control_line) {
+                    return fail(ParseError::max_control_line,
+                                spill_.empty() ? std::string_view(p, chunk) : spill_.view());
+                }
+                spill_.append(p, chunk);
+                p = end;
+                continue;
+            }
+            spill_.append(p, static_cast<std::size_t>(lf + 1 - p));
+            p = lf + 1;
+            const char* const line = spill_.data();
+            const char* const line_lf = line + spill_.size() - 1;
+            if (takes_args) scan_args(line, line_lf + 1, args, arg_count);
+            const ParseError e = on_control_line(line, line_lf, true, args, arg_count, p, end, handler);
+            if (e != ParseError::none) return e;
+            continue;
+        }
+        case State::payload: {
+            const ParseError e = continue_payload(p, end, handler);
+            if (e != ParseError::none) return e;
+            continue;
+        }
+        case State::failed:
+            return failed_;
+        }
+    }
+    return state_ == State::failed ? failed_ : ParseError::none;
+}
+
 ParseError Parser::continue_payload(const char*& p, const char* end, ParserHandler& handler) {
     const std::size_t terminator_at = payload_offset_ + pending_total_size_;
     const std::size_t want = terminator_at + k_crlf;
     const std::size_t take = std::min(want - spill_.size(), static_cast<std::size_t>(end - p));
     spill_.append(p, take);
     p += take;
-    if (spill_.size() > terminator_at &&
-        bad_terminator(spill_.data() + terminator_at, spill_.size() - terminator_at)) {
+    if (spill_.size() > terminator_at && bad_terminator(spill_.data() + terminator_at, spill_.size() - terminator_at)) {
         return fail(ParseError::bad_payload_terminator, spill_.view().substr(0, payload_offset_));
     }
     if (spill_.size() < want) return ParseError::none;
@@ -355,7 +498,7 @@ ParseError Parser::continue_payload(const char*& p, const char* end, ParserHandl
     return ok ? ParseError::none : fail(ParseError::handler_stopped, {});
 }
 
-ParseError Parser::fail(ParseError e, std::string_view context) {
+[[gnu::cold]] ParseError Parser::fail(ParseError e, std::string_view context) {
     // Copy the context first: it may point into spill_.
     error_context_.assign(context.substr(0, k_max_error_context));
     spill_.release();

@@ -2,7 +2,7 @@
 // Streaming parser for the NATS client protocol (client -> server direction).
 //
 // A state machine in the spirit of nats-server's server/parser.go: operation
-// names byte by byte, the control line found with memchr, payloads jumped over.
+// names byte by byte, the control line split in one pass, payloads jumped over.
 // It accepts any split of the input across reads, hands complete messages to the
 // handler as views into the caller's buffer (no copy, no allocation) and copies
 // only a control line or payload that straddles two reads into its own spill
@@ -21,9 +21,9 @@ namespace nats::protocol {
 // spill buffer and are valid only during the callback.
 struct PubArgs {
     std::string_view subject;
-    std::string_view reply;        // empty when absent
-    std::size_t header_size = 0;   // 0 for PUB; for HPUB the size of the header block
-    std::size_t total_size = 0;    // header block + payload
+    std::string_view reply;       // empty when absent
+    std::size_t header_size = 0;  // 0 for PUB; for HPUB the size of the header block
+    std::size_t total_size = 0;   // header block + payload
 };
 
 // Why parsing stopped. Every error closes the connection, as nats-server does;
@@ -51,8 +51,9 @@ public:
     virtual bool on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msgs) = 0;
     virtual bool on_ping() = 0;
     virtual bool on_pong() = 0;
-    // A client that sends INFO/+OK/-ERR to the server: nats-server ignores +OK/-ERR
-    // from clients; keep the hooks so the same parser can serve other link types.
+    // INFO/+OK/-ERR sent by a client. nats-server 2.9.10 ignores +OK and INFO (after
+    // checking INFO is JSON) and closes the connection on -ERR, without a reply.
+    // The hooks also let the same parser serve other link types.
     virtual bool on_info(std::string_view json) { return true; }
     virtual bool on_ok() { return true; }
     virtual bool on_err(std::string_view text) { return true; }
@@ -81,22 +82,23 @@ public:
 
 private:
     enum class State : std::uint8_t {
-        op_start,       // expecting the first byte of an operation name
-        op_p,           // saw 'P': PUB, PING or PONG
-        op_name,        // matching the rest of op_'s name
-        op_space,       // the name must be followed by a space or tab
-        op_skip_space,  // skipping the run of blanks before the arguments
-        arg,            // collecting the control line up to LF
-        skip_line,      // PING/PONG/+OK: everything up to LF is ignored
-        payload,        // collecting a split PUB/HPUB payload in spill_
-        failed,         // sticky: parse() keeps returning failed_
+        op_start,   // expecting the first byte of an operation name
+        op_p,       // saw 'P': PUB, PING or PONG
+        op_name,    // matching the rest of op_'s name
+        op_space,   // the name must be followed by a space or tab
+        arg,        // collecting the control line up to LF
+        skip_line,  // PING/PONG/+OK: everything up to LF is ignored
+        payload,    // collecting a split PUB/HPUB payload in spill_
+        failed,     // sticky: parse() keeps returning failed_
     };
     enum class Op : std::uint8_t { pub, hpub, sub, unsub, ping, pong, connect, info, ok, err };
+    // Most arguments any operation takes (HPUB subject reply hdr total).
+    static constexpr std::size_t max_args = 4;
 
-    ParseError on_line(std::string_view line, bool line_in_spill, const char*& p, const char* end,
-                       ParserHandler& handler);
-    ParseError on_pub_line(std::string_view line, bool line_in_spill, const char*& p, const char* end,
-                           ParserHandler& handler);
+    ParseError on_control_line(const char* line, const char* lf, bool line_in_spill, const std::string_view* args,
+                               std::size_t arg_count, const char*& p, const char* end, ParserHandler& handler);
+    ParseError on_pub_line(std::string_view line, bool line_in_spill, const std::string_view* args,
+                           std::size_t arg_count, const char*& p, const char* end, ParserHandler& handler);
     ParseError continue_payload(const char*& p, const char* end, ParserHandler& handler);
     ParseError fail(ParseError e, std::string_view context);
 

@@ -2,6 +2,8 @@
 // Test handler that records every callback as one readable line, so a test can
 // compare whole callback sequences (e.g. across every split of the input).
 #include <cstddef>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,10 +63,12 @@ inline Outcome feed_split(std::string_view input, const std::vector<std::size_t>
     std::size_t from = 0;
     auto feed = [&](std::size_t to) {
         if (out.error != ParseError::none) return;
-        // Copy each piece into its own buffer so views into an earlier read
-        // would be caught by the sanitizers once it is gone.
-        const std::string piece(input.substr(from, to - from));
-        out.error = parser.parse(piece.data(), piece.size(), handler);
+        // Copy each piece into its own heap block, freed right after the call, so
+        // AddressSanitizer catches any view the parser keeps into an earlier read.
+        const std::size_t n = to - from;
+        auto piece = std::make_unique<char[]>(n);
+        std::memcpy(piece.get(), input.data() + from, n);
+        out.error = parser.parse(piece.get(), n, handler);
         from = to;
     };
     for (const std::size_t cut : cuts) feed(cut);
@@ -73,6 +77,8 @@ inline Outcome feed_split(std::string_view input, const std::vector<std::size_t>
     return out;
 }
 
-inline Outcome feed_whole(std::string_view input, ParserLimits limits = {}) { return feed_split(input, {}, limits); }
+inline Outcome feed_whole(std::string_view input, ParserLimits limits = {}) {
+    return feed_split(input, {}, limits);
+}
 
 }  // namespace nats::protocol::testing
