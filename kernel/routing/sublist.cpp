@@ -2,8 +2,10 @@
 
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
+#include "kernel/routing/rw_lock.hpp"
 #include "kernel/routing/subject.hpp"
 #include "kernel/routing/tokens.hpp"
 #include "kernel/routing/trie.hpp"
@@ -44,11 +46,11 @@ bool has_wildcard(std::string_view subject) { return !is_valid_literal_subject(s
 //    exclusive to store; no writer can slip in between walk and store, so a
 //    stored result is never older than the trie.
 struct Sublist::Impl {
-    mutable std::shared_mutex trie_mu;
+    mutable detail::RwLock trie_mu;
     detail::Trie trie;
     std::size_t count = 0;
 
-    mutable std::shared_mutex cache_mu;
+    mutable detail::RwLock cache_mu;
     std::unordered_map<std::string, MatchResultPtr, SubjectHash, std::equal_to<>> cache;
 
     // Copy-on-write: readers may still hold the old result.

@@ -78,7 +78,9 @@ TEST(SubjectValidation, LiteralSubjects) {
 
 TEST(SubjectValidation, LiteralImpliesValid) {
     for (const Row& r : rows) {
-        if (r.literal) EXPECT_TRUE(r.valid) << '"' << r.subject << '"';
+        if (r.literal) {
+            EXPECT_TRUE(r.valid) << '"' << r.subject << '"';
+        }
     }
 }
 
