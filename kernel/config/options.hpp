@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kernel/config/conf_value.hpp"
@@ -49,6 +50,8 @@ struct Options {
     // JetStream (carried for the plugin).
     bool jetstream = false;
     std::string store_dir;
+    std::int64_t jetstream_max_memory = -1;  // -1: the plugin decides (nats-server sizes it from the host)
+    std::int64_t jetstream_max_store = -1;
 
     // Simple auth from the top level / flags (authorization { user, password, token }).
     std::string username;
@@ -60,7 +63,7 @@ struct Options {
     // Limits.
     std::int64_t max_payload = 1024 * 1024;
     int max_control_line = 4096;
-    int max_connections = 64 * 1024;
+    int max_connections = 64 * 1024;      // negative: no limit, as in nats-server
     int max_subscriptions = 0;            // 0: unlimited
     Duration ping_interval{2 * 60 * 1000};
     int max_pings_out = 2;
@@ -73,32 +76,34 @@ struct Options {
 
     // Everything the file said, for plugins and for blocks the kernel does not know.
     Value raw;
-};
 
-// A config or flag error. what() is the whole message, for a config file in the
-// form "<file>:<line>:<col>: <reason>" as nats-server prints it.
-struct ConfigError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    // Problems nats-server reports but starts anyway (e.g. ping_interval given as
+    // plain seconds), each "<file>:<line>:<col>: <text>". With -t they are fatal.
+    std::vector<std::string> warnings;
 };
 
 // Reads a config file into Options (file only; no flags). Throws ConfigError.
 Options load_options_from_file(const std::string& path);
 
-// Applies one already-parsed config tree on top of defaults. Throws ConfigError.
+// Applies one already-parsed config tree on top of defaults. Throws ConfigError,
+// whose message lists every problem found, one per line.
 Options options_from_value(const Value& root, const std::string& file_for_errors);
+
+// True for the top-level keys the kernel reads itself; plugins claim the others.
+bool is_kernel_key(std::string_view key);
 
 // What the command line asked for besides options.
 struct CommandLine {
-    bool show_version = false;    // -v / --version
-    bool show_help = false;       // -h / --help
+    bool show_version = false;    // -v / --version, or the word "version"
+    bool show_help = false;       // -h / --help, or the word "help"
     bool check_config = false;    // -t
     std::string signal;           // --signal <cmd>[=<pid>]
-    std::vector<std::string> errors;
 };
 
 // Parses argv the way nats-server's Go flag set does ("-p 4222", "-p=4222",
-// "--port 4222"; boolean flags take no value). Loads the config named by -c and
-// applies flags on top. Throws ConfigError for a bad flag or a bad config file.
+// "--port 4222"; boolean flags take no value but accept "-D=false"). Loads the
+// config named by -c and applies flags on top. Throws ConfigError for a bad flag
+// or a bad config file. With -h, -v or --signal the file is not read.
 Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd);
 
 // nats-server's usage text adapted to this server.

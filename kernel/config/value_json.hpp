@@ -1,0 +1,13 @@
+#pragma once
+// A config value as JSON: how a plugin's raw config block crosses the C plugin
+// boundary as plain text, and how tools can print a parsed file.
+#include <nlohmann/json.hpp>
+
+#include "kernel/config/conf_value.hpp"
+
+namespace nats::config {
+
+// Maps keep file order (nlohmann::ordered_json); locations are dropped.
+nlohmann::ordered_json to_json(const Value& v);
+
+}  // namespace nats::config
