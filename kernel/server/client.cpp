@@ -141,34 +141,11 @@ void Client::start_reading() {
 void Client::read_plain() {
     socket_.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](const asio::error_code& ec) {
         if (ec || self->closed()) return;
-        auto& buffer = self->thread_.read_buffer();
-        for (int reads = 0; reads < 16; ++reads) {
-            asio::error_code rec;
-            std::size_t n = self->socket_.read_some(asio::buffer(buffer), rec);
-            if (rec == asio::error::would_block || rec == asio::error::try_again) {
-                self->read_plain();
-                return;
-            }
-            if (rec) {
-                self->close(rec == asio::error::eof ? CloseReason::client_closed : CloseReason::read_error);
-                return;
-            }
-            bool ok = self->process_input(buffer.data(), n);
-            self->thread_.end_batch();
-            if (!ok || self->closed()) return;
-        }
-        // A busy connection yields to the others on this thread, then goes on.
-        asio::post(self->thread_.context(), [self] {
-            if (self->closed()) return;
-            // Re-enter through a zero-cost wait: data is known to be there.
-            self->socket_.non_blocking(true);
-            self->read_plain_now();
-        });
+        self->read_plain_now();
     });
 }
 
 void Client::read_plain_now() {
-    // Same as the handler above, used after yielding.
     auto& buffer = thread_.read_buffer();
     for (int reads = 0; reads < 16; ++reads) {
         asio::error_code rec;
@@ -183,11 +160,63 @@ void Client::read_plain_now() {
         }
         bool ok = process_input(buffer.data(), n);
         thread_.end_batch();
-        if (!ok || closed()) return;
+        if (!ok || closed() || !continue_reading()) return;
     }
+    // A busy connection yields to the others on this thread, then goes on.
     asio::post(thread_.context(), [self = shared_from_this()] {
         if (!self->closed()) self->read_plain_now();
     });
+}
+
+// The stall: when this client's publishing pushed a subscriber past half of
+// max_pending, stop reading from it (TCP pushes back on the publisher) until the
+// subscriber drains below half or the stall time runs out. The event loop never
+// blocks; other connections on this thread carry on.
+bool Client::continue_reading() {
+    auto target = stall_on_.lock();
+    stall_on_.reset();
+    if (!target || target->closed()) return true;
+    const std::int64_t max_pending = server_.max_pending();
+    std::int64_t queued;
+    {
+        std::lock_guard lock(target->out_.mutex);
+        queued = static_cast<std::int64_t>(target->out_.queued_bytes_locked());
+        if (queued <= max_pending / 2) return true;
+        target->stalled_publishers_.push_back(weak_from_this());
+    }
+    // nats-server: 100 ms, plus 100 ms for each twentieth of max_pending above half; 1 s at the limit.
+    auto wait = std::chrono::milliseconds(100);
+    if (queued >= max_pending) wait = 1s;
+    else wait += std::chrono::milliseconds(100 * ((queued - max_pending / 2) / std::max<std::int64_t>(max_pending / 20, 1)));
+    stalled_ = true;
+    if (!stall_timer_) stall_timer_ = std::make_unique<asio::steady_timer>(thread_.context());
+    stall_timer_->expires_after(wait);
+    stall_timer_->async_wait([self = shared_from_this()](const asio::error_code& ec) {
+        if (!ec) self->resume_reading();
+    });
+    return false;
+}
+
+void Client::resume_reading() {
+    if (!stalled_ || closed()) return;
+    stalled_ = false;
+    if (stall_timer_) stall_timer_->cancel();
+    if (tls_) read_tls();
+    else read_plain_now();
+}
+
+// Subscriber side: wake the publishers that waited for this queue to drain.
+void Client::release_stalled_publishers() {
+    std::vector<std::weak_ptr<Client>> waiting;
+    {
+        std::lock_guard lock(out_.mutex);
+        if (stalled_publishers_.empty()) return;
+        if (!closed() && static_cast<std::int64_t>(out_.queued_bytes_locked()) > server_.max_pending() / 2) return;
+        waiting.swap(stalled_publishers_);
+    }
+    for (auto& w : waiting) {
+        if (auto p = w.lock()) asio::post(p->thread_.context(), [p] { p->resume_reading(); });
+    }
 }
 
 void Client::read_tls() {
@@ -200,7 +229,7 @@ void Client::read_tls() {
                               }
                               bool ok = self->process_input(self->tls_read_buffer_.get(), n);
                               self->thread_.end_batch();
-                              if (ok && !self->closed()) self->read_tls();
+                              if (ok && !self->closed() && self->continue_reading()) self->read_tls();
                           });
 }
 
@@ -211,6 +240,7 @@ bool Client::process_input(const char* data, std::size_t size) {
     if (err == protocol::ParseError::handler_stopped) return false;
     NMK_ERROR("{}:{} - cid:{} - Client parser ERROR: {} ({})", remote_ip_, remote_port_, id_,
               protocol::error_text(err), parser_.last_error_context());
+    // Some parse errors close without an -ERR, as in nats-server (empty text).
     close_now(err == protocol::ParseError::max_payload ? CloseReason::max_payload : CloseReason::protocol_error,
               protocol::error_text(err));
     return false;
@@ -221,7 +251,8 @@ bool Client::process_input(const char* data, std::size_t size) {
 bool Client::on_connect(std::string_view json) {
     auto doc = nlohmann::json::parse(json, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
-        close_now(CloseReason::protocol_error, "Invalid Client Protocol");
+        // nats-server closes without a word here.
+        close_now(CloseReason::protocol_error, {});
         return false;
     }
     auto get_bool = [&](const char* key, bool fallback) {
@@ -232,9 +263,9 @@ bool Client::on_connect(std::string_view json) {
         auto it = doc.find(key);
         return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
     };
-    opts_.verbose = get_bool("verbose", false);
-    opts_.pedantic = get_bool("pedantic", false);
-    opts_.echo = get_bool("echo", true);
+    opts_.verbose = get_bool("verbose", opts_.verbose);
+    opts_.pedantic = get_bool("pedantic", opts_.pedantic);
+    opts_.echo = get_bool("echo", opts_.echo);
     opts_.headers = get_bool("headers", false);
     opts_.no_responders = get_bool("no_responders", false);
     opts_.name = get_string("name");
@@ -284,10 +315,15 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     stats.in_msgs.fetch_add(1, std::memory_order_relaxed);
     stats.in_bytes.fetch_add(data.size(), std::memory_order_relaxed);
 
-    if (opts_.pedantic && !routing::is_valid_literal_subject(args.subject)) {
-        send_err("Invalid Publish Subject");
-        return true;
+    if (args.header_size > 0 && !opts_.headers) {
+        // HPUB from a client that did not announce headers: closed silently, as nats-server does.
+        close_now(CloseReason::protocol_error, {});
+        return false;
     }
+    // nats-server reports a wildcard publish subject but still routes the message,
+    // and acknowledges before delivering.
+    if (opts_.pedantic && !routing::is_valid_literal_subject(args.subject)) send_err("Invalid Publish Subject");
+    send_ok();
     std::string_view headers = data.substr(0, args.header_size);
     std::string_view payload = data.substr(args.header_size);
 
@@ -296,7 +332,7 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     for (const auto& s : result->plain) {
         auto& sub = static_cast<ClientSubscription&>(*s);
         if (!opts_.echo && sub.client.get() == this) continue;
-        delivered |= sub.client->deliver(sub, args.subject, args.reply, headers, payload, thread_);
+        delivered |= sub.client->deliver(sub, args.subject, args.reply, headers, payload, thread_, this);
     }
     for (const auto& group : result->queue_groups) {
         const std::size_t n = group.size();
@@ -304,7 +340,7 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
         for (std::size_t i = 0; i < n; ++i) {
             auto& sub = static_cast<ClientSubscription&>(*group[(start + i) % n]);
             if (!opts_.echo && sub.client.get() == this) continue;
-            if (sub.client->deliver(sub, args.subject, args.reply, headers, payload, thread_)) {
+            if (sub.client->deliver(sub, args.subject, args.reply, headers, payload, thread_, this)) {
                 delivered = true;
                 break;
             }
@@ -317,29 +353,27 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
         for (const auto& s : replies->plain) {
             auto& sub = static_cast<ClientSubscription&>(*s);
             if (sub.client.get() != this) continue;
-            sub.client->deliver(sub, args.reply, {}, no_responders_status, {}, thread_);
+            sub.client->deliver(sub, args.reply, {}, no_responders_status, {}, thread_, nullptr);
             break;
         }
     }
-    send_ok();
     return true;
 }
 
 bool Client::deliver(ClientSubscription& sub, std::string_view subject, std::string_view reply,
-                     std::string_view headers, std::string_view payload, IoThread& from) {
+                     std::string_view headers, std::string_view payload, IoThread& from, Client* publisher) {
     if (closed()) return false;
-    if (sub.max_msgs != 0) {
-        auto n = sub.delivered.fetch_add(1, std::memory_order_relaxed) + 1;
-        if (n > sub.max_msgs) return false;
-    }
     const bool with_headers = opts_.headers && !headers.empty();
     const std::size_t body = (with_headers ? headers.size() : 0) + payload.size();
     const std::int64_t max_pending = server_.max_pending();
     bool overflow = false;
+    bool max_reached = false;
     {
         std::lock_guard lock(out_.mutex);
+        if (sub.max_msgs != 0 && sub.delivered >= sub.max_msgs) return false;
         auto& out = out_.pending;
-        overflow = static_cast<std::int64_t>(out_.queued_bytes_locked() + body) > max_pending;
+        const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
+        overflow = queued > max_pending;
         if (!overflow) {
         out.append(with_headers ? "HMSG " : "MSG ");
         out.append(subject);
@@ -361,6 +395,8 @@ bool Client::deliver(ClientSubscription& sub, std::string_view subject, std::str
         out.append("\r\n");
         ++out_msgs_;
         out_bytes_ += body;
+        max_reached = ++sub.delivered == sub.max_msgs;
+        if (publisher && publisher != this && queued > max_pending / 2) publisher->stall_on_ = weak_from_this();
         }
     }
     if (overflow) {
@@ -380,7 +416,7 @@ bool Client::deliver(ClientSubscription& sub, std::string_view subject, std::str
             from.note_dirty(shared_from_this());
         }
     }
-    if (sub.max_msgs != 0 && sub.delivered.load(std::memory_order_relaxed) >= sub.max_msgs) {
+    if (max_reached) {
         // Auto-unsubscribe reached: take it out of the index right away.
         std::shared_ptr<ClientSubscription> keep;
         {
@@ -445,12 +481,14 @@ bool Client::on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msg
         auto it = subs_.find(std::string(sid));
         if (it != subs_.end()) {
             sub = it->second;
-            if (max_msgs && *max_msgs > 0 && sub->delivered.load() < *max_msgs) {
-                sub->max_msgs = *max_msgs;
-                sub.reset();  // keep it until max is reached
-            } else {
-                subs_.erase(it);
+            bool keep = false;
+            if (max_msgs && *max_msgs > 0) {
+                std::lock_guard out_lock(out_.mutex);
+                keep = sub->delivered < *max_msgs;
+                if (keep) sub->max_msgs = *max_msgs;
             }
+            if (keep) sub.reset();  // removed by the delivery that reaches max
+            else subs_.erase(it);
         }
     }
     if (sub) account_->sublist.remove(sub.get());
@@ -465,6 +503,13 @@ bool Client::on_ping() {
     }
     queue_self("PONG\r\n");
     return true;
+}
+
+bool Client::on_err(std::string_view text) {
+    // nats-server ends a client connection that sends it an error.
+    NMK_DEBUG("{}:{} - cid:{} - Client sent -ERR {}", remote_ip_, remote_port_, id_, text);
+    close_now(CloseReason::protocol_error, {});
+    return false;
 }
 
 bool Client::on_pong() {
@@ -544,6 +589,7 @@ void Client::write_plain() {
             return;
         }
         out_.consumed(n);
+        release_stalled_publishers();
     }
 }
 
@@ -566,6 +612,7 @@ void Client::write_tls() {
                               return;
                           }
                           self->out_.consumed(n);
+                          self->release_stalled_publishers();
                           self->write_tls();
                       });
 }
@@ -653,6 +700,8 @@ void Client::close_now(CloseReason reason, std::string_view err) {
         subs_.clear();  // breaks the client <-> subscription cycle
     }
     if (account_) account_->client_count.fetch_sub(1, std::memory_order_relaxed);
+    release_stalled_publishers();
+    if (stall_timer_) stall_timer_->cancel();
     NMK_DEBUG("{}:{} - cid:{} - Client connection closed: {}", remote_ip_, remote_port_, id_,
               close_reason_text(reason));
     server_.client_closed(shared_from_this(), reason);

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "kernel/protocol/parser.hpp"
 #include "kernel/routing/sublist.hpp"
@@ -29,8 +30,9 @@ class Client;
 struct ClientSubscription : routing::Subscription {
     std::shared_ptr<Client> client;  // kept alive while any match result holds this
     std::string sid;
+    // Both guarded by the owning client's outbound lock, which every delivery takes anyway.
     std::uint64_t max_msgs = 0;      // 0: no auto-unsubscribe
-    std::atomic<std::uint64_t> delivered{0};
+    std::uint64_t delivered = 0;
 };
 
 // Why a connection ended (logged; later reported by monitoring).
@@ -41,9 +43,10 @@ enum class CloseReason {
 };
 std::string_view close_reason_text(CloseReason r);
 
+// Defaults are nats-server's: a CONNECT that leaves a field out keeps them.
 struct ConnectOptions {
-    bool verbose = false;
-    bool pedantic = false;
+    bool verbose = true;
+    bool pedantic = true;
     bool echo = true;
     bool headers = false;
     bool no_responders = false;
@@ -67,8 +70,10 @@ public:
 
     // Any thread: queues one message for this client. Returns false if the
     // client is closed (so a queue group can pick another member).
+    // `publisher` (may be null) is stalled when this client's queue passes half
+    // of max_pending, the way nats-server slows fast producers.
     bool deliver(ClientSubscription& sub, std::string_view subject, std::string_view reply,
-                 std::string_view headers, std::string_view payload, IoThread& from);
+                 std::string_view headers, std::string_view payload, IoThread& from, Client* publisher);
     // Any thread: queues raw protocol bytes (PING, -ERR, INFO ...).
     void send_raw(std::string_view bytes, IoThread& from);
 
@@ -91,12 +96,17 @@ private:
     bool on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msgs) override;
     bool on_ping() override;
     bool on_pong() override;
+    bool on_err(std::string_view text) override;
 
     void send_info();
     void start_tls();
     void start_reading();
     void read_plain();
     void read_plain_now();
+    // After a read batch: false when reading pauses (the publisher is stalled).
+    bool continue_reading();
+    void resume_reading();
+    void release_stalled_publishers();
     void read_tls();
     bool process_input(const char* data, std::size_t size);
     void write_plain();
@@ -128,6 +138,11 @@ private:
     std::unordered_map<std::string, std::shared_ptr<ClientSubscription>> subs_;
 
     OutboundBuffer out_;
+    std::vector<std::weak_ptr<Client>> stalled_publishers_;  // under out_.mutex
+    // Publisher side of the stall (owner thread).
+    std::weak_ptr<Client> stall_on_;
+    bool stalled_ = false;
+    std::unique_ptr<asio::steady_timer> stall_timer_;
     bool writing_ = false;       // a write (or wait for writability) is in progress
     std::chrono::steady_clock::time_point write_started_{};
 
