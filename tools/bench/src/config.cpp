@@ -60,12 +60,13 @@ const char* usage_text() {
            "  --subs N         subscriber connections (pubsub 1, fanout 4, queue 4);\n"
            "                   idle mode: subscriptions per idle connection (default 0)\n"
            "  --conns N        idle mode: connections to open (default 2000)\n"
-           "  --pid PID        idle mode: server process whose VmRSS is read (required there)\n"
+           "  --pid PID        server process: idle mode reads its VmRSS (required there);\n"
+           "                   other modes report its CPU time (server_cpu_s)\n"
            "  --timeout S      hard bound on the run in seconds (default 30)\n"
-           "  --window N       max messages in flight publisher->subscribers (default: ~32 MiB worth)\n"
+           "  --window N       max messages in flight publisher->subscribers (default: ~16 MiB worth)\n"
            "  --iobuf B        libnats buffer size per connection (default 1048576)\n"
-           "  --warmup N       reqrep: untimed requests first (default 500)\n"
-           "  --settle MS      idle: wait before each RSS reading (default 500)\n"
+           "  --warmup N       reqrep: untimed requests first (default 300)\n"
+           "  --settle MS      idle: wait before each RSS reading (default 300)\n"
            "  --subject S      subject to use (default bench.<mode>.<pid>)\n"
            "  --json           print one JSON object instead of text\n";
 }
@@ -88,7 +89,7 @@ std::uint32_t default_subs(bench::mode m) {
 }
 
 std::uint64_t auto_window(std::uint32_t size) {
-    constexpr std::uint64_t budget = 32u << 20;
+    constexpr std::uint64_t budget = 16u << 20;
     constexpr std::uint64_t per_msg_overhead = 48;  // MSG control line and client bookkeeping
     const std::uint64_t w = budget / (size + per_msg_overhead);
     return w < 1024 ? 1024 : w;

@@ -18,12 +18,12 @@ struct config {
     std::uint32_t pubs = 1;        // publisher connections
     std::uint32_t subs = 0;        // subscriber connections (idle: subscriptions per connection); 0: mode default
     std::uint32_t conns = 2000;    // idle connections
-    long pid = 0;                  // server pid, for idle mode's RSS readings
+    long pid = 0;                  // server pid: RSS readings (idle), CPU time (others)
     double timeout_s = 30;         // hard bound on the whole run
     std::uint64_t window = 0;      // max messages in flight between publishers and subscribers; 0: auto
     std::uint32_t iobuf = 1 << 20; // libnats read/write buffer per connection
     std::uint64_t warmup = 500;    // reqrep: requests not measured
-    std::uint32_t settle_ms = 500; // idle: wait before reading RSS
+    std::uint32_t settle_ms = 300; // idle: wait before reading RSS
     std::string subject;           // empty: derived from the mode and our pid
     bool json = false;
 };

@@ -28,7 +28,8 @@ connection_ptr connect(const config& cfg, const connection_role& role) {
     check(natsOptions_SetName(opts.get(), role.name), "natsOptions_SetName");
     check(natsOptions_SetAllowReconnect(opts.get(), false), "natsOptions_SetAllowReconnect");
     check(natsOptions_SetSendAsap(opts.get(), role.send_asap), "natsOptions_SetSendAsap");
-    check(natsOptions_SetIOBufSize(opts.get(), static_cast<int>(cfg.iobuf)), "natsOptions_SetIOBufSize");
+    const int iobuf = role.iobuf > 0 ? role.iobuf : static_cast<int>(cfg.iobuf);
+    check(natsOptions_SetIOBufSize(opts.get(), iobuf), "natsOptions_SetIOBufSize");
     check(natsOptions_SetTimeout(opts.get(), 5000), "natsOptions_SetTimeout");
     // A write that cannot progress for the whole run means the server stopped reading.
     const auto write_deadline_ms = static_cast<int64_t>(std::ceil(cfg.timeout_s * 1000));

@@ -13,6 +13,9 @@ struct connection_role {
     // else writes at once (true), which also spares libnats' flusher thread.
     bool send_asap = true;
     const char* name = "nats-bench";
+    // Read/write buffer size; 0 takes --iobuf. Idle connections use a small one so
+    // thousands of them stay cheap on our side.
+    int iobuf = 0;
 };
 
 // Connects without reconnects: a connection the server drops stays dropped and

@@ -5,8 +5,10 @@
 #include "run_progress.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace nats::bench {

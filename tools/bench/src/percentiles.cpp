@@ -11,7 +11,9 @@ std::uint64_t percentile(std::vector<std::uint64_t>& samples, double p) {
     if (!std::is_sorted(samples.begin(), samples.end())) std::sort(samples.begin(), samples.end());
     p = std::clamp(p, 0.0, 100.0);
     // Nearest rank: the smallest sample with at least p% of samples at or below it.
-    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(samples.size())));
+    // The epsilon keeps binary rounding (99.9% of 1000 = 999.0000000000001) from
+    // pushing the rank one sample up.
+    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(samples.size()) - 1e-9));
     if (rank == 0) rank = 1;
     return samples[rank - 1];
 }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 namespace nats::bench {
@@ -14,12 +15,13 @@ namespace nats::bench {
 // expects each message once (queue).
 class run_progress {
 public:
-    run_progress(unsigned subscribers, bool group, std::uint64_t msgs, delivery_tracker* tracker)
-        : subscribers_(subscribers), group_(group), msgs_(msgs), tracker_(tracker) {}
+    // A tracker, if given, is fed by the subscribers' handlers (queue groups).
+    run_progress(unsigned subscribers, bool group, std::uint64_t msgs, std::unique_ptr<delivery_tracker> tracker)
+        : subscribers_(subscribers), group_(group), msgs_(msgs), tracker_(std::move(tracker)) {}
 
     bool group() const { return group_; }
     std::uint64_t msgs() const { return msgs_; }
-    delivery_tracker* tracker() const { return tracker_; }
+    delivery_tracker* tracker() const { return tracker_.get(); }
 
     // Called from a subscriber's handler with its new count; cheap unless this
     // delivery completes the subscriber or the group.
@@ -48,7 +50,7 @@ private:
     const unsigned subscribers_;
     const bool group_;
     const std::uint64_t msgs_;
-    delivery_tracker* const tracker_;
+    const std::unique_ptr<delivery_tracker> tracker_;
     std::atomic<std::uint64_t> group_received_{0};
     std::atomic<std::int64_t> finished_ns_{0};
     std::mutex mu_;

@@ -1,4 +1,5 @@
 #include "connect.hpp"
+#include "cpu_meter.hpp"
 #include "counting_subscriber.hpp"
 #include "publisher.hpp"
 #include "runners.hpp"
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <latch>
 #include <memory>
 #include <thread>
@@ -28,7 +30,8 @@ double per_second(double count, double seconds) { return seconds > 0 ? count / s
 // Queue groups: after the expected count arrived, make sure nothing else is on its
 // way (a duplicate would arrive right behind) before judging exactly-once.
 void drain_subscribers(const std::vector<std::unique_ptr<counting_subscriber>>& subs, clock::time_point deadline) {
-    for (const auto& s : subs) natsConnection_FlushTimeout(s->connection(), std::min<std::int64_t>(ms_until(deadline), 2000));
+    for (const auto& s : subs)
+        natsConnection_FlushTimeout(s->connection(), std::min<std::int64_t>(ms_until(deadline), 2000));
     const auto until = std::min(deadline, clock::now() + std::chrono::seconds(2));
     for (const auto& s : subs)
         while (s->pending() > 0 && clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -42,9 +45,8 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
     const bool group = cfg.mode == mode::queue;
     const unsigned nsubs = has_subs ? cfg.subs : 0;
 
-    std::unique_ptr<delivery_tracker> tracker;
-    if (group) tracker = std::make_unique<delivery_tracker>(cfg.msgs);
-    auto progress = std::make_shared<run_progress>(nsubs, group, cfg.msgs, tracker.get());
+    auto progress = std::make_shared<run_progress>(
+        nsubs, group, cfg.msgs, group ? std::make_unique<delivery_tracker>(cfg.msgs) : nullptr);
 
     std::vector<std::unique_ptr<counting_subscriber>> subs;
     for (unsigned i = 0; i < nsubs; ++i)
@@ -83,6 +85,7 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
             outcomes[i] = run_publisher(pub_conns[i].get(), plan);
         });
     }
+    cpu_meter cpu(cfg.pid);
     const std::int64_t start_ns = now_ns();
     go.count_down();
     for (auto& t : threads) t.join();
@@ -96,6 +99,7 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
         if (!o.error.empty()) r.fail(o.error);
     }
     const double pub_seconds = seconds_between(start_ns, pub_end_ns);
+    if (!has_subs) cpu.stop();
 
     r.fields["msgs"] = cfg.msgs;
     r.fields["size"] = cfg.size;
@@ -103,10 +107,13 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
     if (!has_subs) {
         r.fields["sent"] = sent;
         r.fields["elapsed_s"] = round_to(pub_seconds, 4);
-        r.fields["rate"] = round_to(per_second(static_cast<double>(sent), pub_seconds), 0);
+        r.fields["rate"] = std::llround(per_second(static_cast<double>(sent), pub_seconds));
         r.fields["mb_per_s"] = round_to(per_second(static_cast<double>(sent) * cfg.size, pub_seconds) / 1e6, 2);
     } else {
-        const bool complete = progress->wait_until(deadline);
+        // A publisher that gave up means the rest will never come: don't sit out the deadline.
+        const auto wait_limit = r.ok ? deadline : std::min(deadline, clock::now() + std::chrono::seconds(1));
+        const bool complete = progress->wait_until(wait_limit);
+        cpu.stop();
         if (complete && group) drain_subscribers(subs, deadline);
         std::uint64_t delivered = 0;
         std::uint64_t min_share = UINT64_MAX;
@@ -130,12 +137,12 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
         r.fields["delivered"] = delivered;
         r.fields["dropped"] = expected > delivered ? expected - delivered : 0;
         r.fields["elapsed_s"] = round_to(seconds, 4);
-        r.fields["rate"] = round_to(per_second(static_cast<double>(delivered), seconds), 0);
+        r.fields["rate"] = std::llround(per_second(static_cast<double>(delivered), seconds));
         r.fields["mb_per_s"] = round_to(per_second(static_cast<double>(delivered) * cfg.size, seconds) / 1e6, 2);
-        r.fields["pub_rate"] = round_to(per_second(static_cast<double>(sent), pub_seconds), 0);
+        r.fields["pub_rate"] = std::llround(per_second(static_cast<double>(sent), pub_seconds));
         r.fields["library_dropped"] = library_dropped;
         if (group) {
-            const auto v = tracker->check();
+            const auto v = progress->tracker()->check();
             r.fields["exactly_once"] = v.exactly_once();
             r.fields["missing"] = v.missing;
             r.fields["duplicates"] = v.duplicates;
@@ -152,10 +159,12 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
             r.fail("timed out with " + std::to_string(expected > delivered ? expected - delivered : 0) +
                    " of " + std::to_string(expected) + " messages undelivered");
     }
+    cpu.report(r);
     const connection_events ev = events_snapshot();
     r.fields["disconnects"] = ev.disconnects;
     r.fields["async_errors"] = ev.async_errors;
     if (ev.disconnects > 0) r.fail("server closed " + std::to_string(ev.disconnects) + " connection(s)");
+    if (ev.async_errors > 0) r.fail(std::to_string(ev.async_errors) + " asynchronous error(s), e.g. slow consumer");
     stop_counting_disconnects();
     return r;
 }

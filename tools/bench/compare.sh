@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Runs nats-bench against our server (build/bin/nats-server) and the reference
+# nats-server, alternating between them scenario by scenario and round by round,
+# each run on a freshly started server on its own free 127.0.0.1 port with default
+# settings. Prints a markdown table of medians and the ratio ours/nats.
+# See tools/bench/README.md.
+set -uo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: tools/bench/compare.sh [options]
+  --quick          one round with smaller counts (~30 s instead of ~2-3 min)
+  --rounds N       rounds per server (default 3; --quick: 1)
+  --conns N        idle connections for the memory scenario (default 2000; --quick: 500)
+  --only LIST      comma-separated scenarios: pub16,pub1k,pubsub16,pubsub1k,fanout16,
+                   fanout1k,queue16,reqrep,idle (default: all)
+  --ours PATH      our server binary (default: <repo>/build/bin/nats-server)
+  --nats PATH      reference nats-server (default: /usr/bin/nats-server, /usr/sbin/nats-server, PATH)
+  --bench PATH     nats-bench binary (default: <repo>/build/bin/nats-bench)
+  --out FILE       also write the table to FILE
+  -h, --help       this text
+EOF
+}
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ours_bin="$root/build/bin/nats-server"
+bench_bin="$root/build/bin/nats-bench"
+nats_bin=""
+rounds=""
+conns=""
+only=""
+out_file=""
+quick=0
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) quick=1; shift ;;
+        --rounds) rounds="${2:?--rounds needs a value}"; shift 2 ;;
+        --conns) conns="${2:?--conns needs a value}"; shift 2 ;;
+        --only) only="${2:?--only needs a value}"; shift 2 ;;
+        --ours) ours_bin="${2:?--ours needs a value}"; shift 2 ;;
+        --nats) nats_bin="${2:?--nats needs a value}"; shift 2 ;;
+        --bench) bench_bin="${2:?--bench needs a value}"; shift 2 ;;
+        --out) out_file="${2:?--out needs a value}"; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "compare.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+is_count() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
+
+# Message counts: each throughput run takes roughly 0.3-2 s against nats-server on
+# a 2-core machine; --quick divides them by 4.
+if [[ $quick -eq 1 ]]; then
+    : "${rounds:=1}" "${conns:=500}"
+    div=4
+else
+    : "${rounds:=3}" "${conns:=2000}"
+    div=1
+fi
+is_count "$rounds" || { echo "compare.sh: --rounds must be a positive integer" >&2; exit 2; }
+is_count "$conns" || { echo "compare.sh: --conns must be a positive integer" >&2; exit 2; }
+
+if [[ -z "$nats_bin" ]]; then
+    for candidate in /usr/bin/nats-server /usr/sbin/nats-server "$(command -v nats-server 2>/dev/null)"; do
+        if [[ -n "$candidate" && -x "$candidate" ]]; then nats_bin="$candidate"; break; fi
+    done
+fi
+if [[ -z "$nats_bin" || ! -x "$nats_bin" ]]; then
+    echo "compare.sh: reference nats-server not found (apt-get install nats-server, or pass --nats PATH)" >&2
+    exit 2
+fi
+if [[ ! -x "$bench_bin" ]]; then
+    echo "compare.sh: $bench_bin not found; build it first: cmake --build build --target nats-bench" >&2
+    exit 2
+fi
+servers=()
+if [[ -x "$ours_bin" ]]; then
+    servers+=(ours)
+else
+    echo "compare.sh: NOTE: our server $ours_bin does not exist yet; measuring nats-server only" \
+         "(the 'ours' and ratio columns will be empty)." >&2
+fi
+servers+=(nats)
+
+# name | label | metric key in nats-bench's JSON | unit | better | nats-bench arguments
+scenario_table() {
+    cat <<EOF
+pub16|publish only, 16 B|rate|msgs/s|higher|--mode pub --size 16 --msgs $((4000000 / div))
+pub1k|publish only, 1 KiB|rate|msgs/s|higher|--mode pub --size 1024 --msgs $((800000 / div))
+pubsub16|pub/sub 1:1, 16 B|rate|msgs/s|higher|--mode pubsub --size 16 --msgs $((1000000 / div))
+pubsub1k|pub/sub 1:1, 1 KiB|rate|msgs/s|higher|--mode pubsub --size 1024 --msgs $((200000 / div))
+fanout16|fan-out 1:4, 16 B (total delivered)|rate|msgs/s|higher|--mode fanout --subs 4 --size 16 --msgs $((500000 / div))
+fanout1k|fan-out 1:4, 1 KiB (total delivered)|rate|msgs/s|higher|--mode fanout --subs 4 --size 1024 --msgs $((100000 / div))
+queue16|queue group of 4, 16 B (exactly once)|rate|msgs/s|higher|--mode queue --subs 4 --size 16 --msgs $((1000000 / div))
+reqrep|request/reply latency, 16 B|p50_us p90_us p99_us p999_us|µs|lower|--mode reqrep --size 16 --msgs $((10000 / div))
+idle|$conns idle connections, server RSS|rss_per_conn_bytes rss_per_sub_bytes|bytes|lower|--mode idle --conns $conns --subs 5
+EOF
+}
+
+selected() {
+    [[ -z "$only" ]] && return 0
+    [[ ",$only," == *",$1,"* ]]
+}
+while IFS='|' read -r name _; do
+    selected "$name" && any_selected=1
+done < <(scenario_table)
+if [[ -z "${any_selected:-}" ]]; then
+    echo "compare.sh: --only '$only' names no known scenario" >&2
+    exit 2
+fi
+
+# Idle connections need one descriptor each, on both sides.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+work_dir=$(mktemp -d)
+server_pid=""
+server_port=""
+
+stop_server() {
+    [[ -z "$server_pid" ]] && return 0
+    kill -TERM "$server_pid" 2>/dev/null
+    for _ in $(seq 1 60); do
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+    server_pid=""
+}
+# shellcheck disable=SC2317  # called through the EXIT trap
+cleanup() {
+    stop_server
+    rm -rf "$work_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Starts $1 on a free port; sets server_pid and server_port. Retries on a port race.
+start_server() {
+    local bin="$1" log="$2" port
+    for _ in 1 2 3 4 5; do
+        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        port_in_use "$port" && continue
+        "$bin" -a 127.0.0.1 -p "$port" >"$log" 2>&1 &
+        server_pid=$!
+        for _ in $(seq 1 100); do
+            if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+            if port_in_use "$port"; then
+                server_port=$port
+                return 0
+            fi
+            sleep 0.05
+        done
+        stop_server
+    done
+    echo "compare.sh: could not start $bin; last log:" >&2
+    tail -5 "$log" >&2
+    return 1
+}
+
+json_field() { # json key -> raw value (number, true/false, or quoted string)
+    sed -nE "s/.*\"$2\":(\"([^\"\\\\]|\\\\.)*\"|[^,}]*).*/\\1/p" <<<"$1"
+}
+
+declare -A values   # "scenario|server|metric" -> space-separated values of good rounds
+declare -A failures # "scenario|server" -> count
+notes=()
+
+run_one() { # scenario server round metrics args...
+    local scenario="$1" server="$2" round="$3" metrics="$4"
+    shift 4
+    local bin="$nats_bin"
+    [[ "$server" == ours ]] && bin="$ours_bin"
+    local log="$work_dir/$scenario-$server-$round.log"
+    local t0=$EPOCHREALTIME
+    if ! start_server "$bin" "$log"; then
+        failures["$scenario|$server"]=$(( ${failures["$scenario|$server"]:-0} + 1 ))
+        notes+=("$server $scenario round $round: server did not start")
+        return
+    fi
+    local out rc
+    out=$(timeout -k 5 60 "$bench_bin" --server "nats://127.0.0.1:$server_port" --json --timeout 30 \
+          --pid "$server_pid" "$@" 2>>"$work_dir/bench.err")
+    rc=$?
+    local server_died=0
+    kill -0 "$server_pid" 2>/dev/null || server_died=1
+    stop_server
+    local ok
+    ok=$(json_field "$out" ok)
+    if [[ "$ok" != true || $server_died -eq 1 ]]; then
+        local why
+        why=$(json_field "$out" error)
+        why=${why#\"}
+        why=${why%\"}
+        [[ -z "$why" ]] && why="nats-bench exited with status $rc and no result"
+        [[ $server_died -eq 1 ]] && why="server exited during the run; $why"
+        if [[ -s "$log" ]]; then
+            echo "  last server log lines ($server):" >&2
+            tail -3 "$log" | sed 's/^/    /' >&2
+        fi
+        failures["$scenario|$server"]=$(( ${failures["$scenario|$server"]:-0} + 1 ))
+        notes+=("$server $scenario round $round: $why")
+        echo "  $scenario/$server round $round: FAILED: $why" >&2
+        return
+    fi
+    local metric summary=""
+    for metric in $metrics; do
+        local v
+        v=$(json_field "$out" "$metric")
+        [[ -z "$v" ]] && continue
+        values["$scenario|$server|$metric"]+="$v "
+        summary+=" $metric=$v"
+    done
+    local cpu
+    for cpu in client_cpu_s server_cpu_s; do
+        local c
+        c=$(json_field "$out" "$cpu")
+        [[ -n "$c" ]] && summary+=" $cpu=$c"
+    done
+    summary+=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf " (%.1f s)", b - a }')
+    echo "  $scenario/$server round $round:$summary" >&2
+}
+
+started=$SECONDS
+echo "compare.sh: $rounds round(s); servers: ${servers[*]}; reference: $nats_bin ($("$nats_bin" --version 2>/dev/null))" >&2
+for round in $(seq 1 "$rounds"); do
+    # Alternate who goes first so drift on a shared machine hits both equally.
+    order=("${servers[@]}")
+    if (( round % 2 == 0 && ${#servers[@]} == 2 )); then order=("${servers[1]}" "${servers[0]}"); fi
+    while IFS='|' read -r name label metrics unit better args; do
+        selected "$name" || continue
+        for server in "${order[@]}"; do
+            # shellcheck disable=SC2086  # args is a list of flags
+            run_one "$name" "$server" "$round" "$metrics" $args
+        done
+    done < <(scenario_table)
+done
+
+median() { # space-separated numbers -> median, or empty
+    tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+fmt_value() { # number unit -> display
+    [[ -z "$1" ]] && { echo "—"; return; }
+    case "$2" in
+        µs) awk -v v="$1" 'BEGIN { printf "%.1f", v }' ;;
+        *) awk -v v="$1" 'BEGIN { printf "%.0f", v }' ;;
+    esac
+}
+metric_label() {
+    case "$1" in
+        rate) echo "msgs/s" ;;
+        p50_us) echo "p50 µs" ;; p90_us) echo "p90 µs" ;; p99_us) echo "p99 µs" ;; p999_us) echo "p99.9 µs" ;;
+        rss_per_conn_bytes) echo "bytes/conn" ;;
+        rss_per_sub_bytes) echo "bytes/sub" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+table=$(
+    echo "| scenario | metric | ours | nats-server | ours/nats | better |"
+    echo "|---|---|---:|---:|---:|---|"
+    while IFS='|' read -r name label metrics unit better args; do
+        selected "$name" || continue
+        for metric in $metrics; do
+            o=""; n=""
+            [[ " ${servers[*]} " == *" ours "* ]] && o=$(median "${values["$name|ours|$metric"]:-}")
+            n=$(median "${values["$name|nats|$metric"]:-}")
+            ratio="—"
+            if [[ -n "$o" && -n "$n" ]]; then
+                ratio=$(awk -v o="$o" -v n="$n" 'BEGIN { if (n == 0) print "—"; else printf "%.2f", o / n }')
+            fi
+            mark_o=""; mark_n=""
+            [[ -n "${failures["$name|ours"]:-}" ]] && mark_o=" ⚠${failures["$name|ours"]}"
+            [[ -n "${failures["$name|nats"]:-}" ]] && mark_n=" ⚠${failures["$name|nats"]}"
+            echo "| $label | $(metric_label "$metric") | $(fmt_value "$o" "$unit")$mark_o | $(fmt_value "$n" "$unit")$mark_n | $ratio | $better |"
+        done
+    done < <(scenario_table)
+    echo
+    echo "Median of $rounds round(s) per server; each run on a fresh server (default settings, 127.0.0.1)."
+    echo "ours/nats > 1 is better for 'higher' rows, < 1 for 'lower' rows. ⚠N: N round(s) failed and were left out."
+    if [[ " ${servers[*]} " != *" ours "* ]]; then
+        echo "Our server ($ours_bin) was not built, so only nats-server was measured."
+    fi
+    for note in "${notes[@]}"; do echo "- $note"; done
+)
+echo "compare.sh: done in $((SECONDS - started)) s" >&2
+echo "$table"
+[[ -n "$out_file" ]] && echo "$table" >"$out_file"
+exit 0

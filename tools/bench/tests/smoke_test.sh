@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end check of nats-bench and compare.sh against a real server, with tiny
+# counts so it finishes in seconds. usage: smoke_test.sh <nats-bench> <nats-server>
+set -uo pipefail
+bench="${1:?usage: smoke_test.sh <nats-bench> <nats-server>}"
+server_bin="${2:?usage: smoke_test.sh <nats-bench> <nats-server>}"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+passed=0
+failed=0
+server_pid=""
+
+cleanup() {
+    if [[ -n "$server_pid" ]]; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    fi
+    return 0
+}
+trap cleanup EXIT
+
+check() { # description, then a command that must succeed
+    local what="$1"
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $what" >&2
+    fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for _ in 1 2 3 4 5; do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port_open "$port" && continue
+    "$server_bin" -a 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do port_open "$port" && break; sleep 0.05; done
+    port_open "$port" && break
+    kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+done
+[[ -n "$server_pid" ]] || { echo "could not start $server_bin" >&2; exit 1; }
+url="nats://127.0.0.1:$port"
+
+run() { timeout -k 2 40 "$bench" --server "$url" --json --timeout 20 "$@"; }
+has() { grep -q -- "$2" <<<"$1"; }
+
+out=$(run --mode pub --msgs 20000 --size 16)
+check "pub ok" has "$out" '"ok":true'
+check "pub sent all" has "$out" '"sent":20000'
+
+out=$(run --mode pubsub --msgs 20000 --size 1024)
+check "pubsub ok" has "$out" '"ok":true'
+check "pubsub delivered all" has "$out" '"delivered":20000,"dropped":0'
+
+out=$(run --mode fanout --msgs 5000 --size 16 --subs 3 --pubs 2)
+check "fanout ok" has "$out" '"ok":true'
+check "fanout delivered to every subscriber" has "$out" '"expected":15000,"delivered":15000'
+
+out=$(run --mode queue --msgs 20000 --size 16)
+check "queue ok" has "$out" '"ok":true'
+check "queue exactly once" has "$out" '"exactly_once":true,"missing":0,"duplicates":0'
+
+# A window far below the backlog still completes: the publisher waits, not drops.
+out=$(run --mode pubsub --msgs 20000 --size 16 --window 1024)
+check "small window completes" has "$out" '"delivered":20000,"dropped":0'
+
+out=$(run --mode reqrep --msgs 200 --warmup 10)
+check "reqrep ok" has "$out" '"ok":true'
+check "reqrep completed all" has "$out" '"completed":200,"failures":0'
+check "reqrep has p99.9" has "$out" '"p999_us":'
+
+out=$(run --mode idle --conns 50 --subs 2 --settle 50 --pid "$server_pid")
+check "idle ok" has "$out" '"ok":true'
+check "idle opened all" has "$out" '"conns":50'
+check "idle per-sub figure" has "$out" '"rss_per_sub_bytes":'
+
+out=$(run --mode pub --msgs 10 --text-please 2>/dev/null)
+check "bad option exits 2" test $? -eq 2
+
+out=$(run --mode idle --conns 5 --pid 2147483640)
+rc=$?
+check "unreadable pid exits 3" test "$rc" -eq 3
+check "unreadable pid explained" has "$out" 'cannot read VmRSS'
+
+# A port nothing listens on: connection refused must be reported, not hang.
+dead=$((port + 1))
+while port_open "$dead"; do dead=$((dead + 1)); done
+out=$(timeout -k 2 20 "$bench" --server "nats://127.0.0.1:$dead" --json --mode pub --msgs 10)
+rc=$?
+check "no server exits 3" test "$rc" -eq 3
+check "no server reported" has "$out" '"ok":false'
+
+# The comparison script, with the reference standing in for our server.
+table=$(timeout -k 5 90 "$here/../compare.sh" --quick --only pub16,reqrep --bench "$bench" \
+        --nats "$server_bin" --ours "$server_bin" 2>/dev/null)
+check "compare prints a table row with a ratio" grep -qE '^\| publish only, 16 B \| msgs/s \| [0-9]+ \| [0-9]+ \| [0-9.]+ \| higher \|$' <<<"$table"
+check "compare prints latency rows" grep -q 'p99.9 µs' <<<"$table"
+table=$(timeout -k 5 60 "$here/../compare.sh" --quick --only pub16 --bench "$bench" --nats "$server_bin" \
+        --ours /nonexistent/nats-server 2>&1)
+check "compare skips a missing server" grep -q 'does not exist yet' <<<"$table"
+check "compare still measures nats-server" grep -qE '^\| publish only, 16 B \| msgs/s \| — \| [0-9]+ \| — \|' <<<"$table"
+"$here/../compare.sh" --only nosuch --bench "$bench" --nats "$server_bin" >/dev/null 2>&1
+check "compare rejects unknown scenarios" test $? -eq 2
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
