@@ -641,6 +641,7 @@ void Client::on_tick(steady::time_point now) {
             return;
         }
     }
+    if (!writing_) out_.shrink_if_idle();
     if (writing_ && now - write_started_ > opts->write_deadline) {
         thread_.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
         NMK_INFO("{}:{} - cid:{} - Slow Consumer Detected: WriteDeadline of {}ms exceeded", remote_ip_, remote_port_,

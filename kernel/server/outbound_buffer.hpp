@@ -12,7 +12,7 @@ namespace nats::server {
 
 class OutboundBuffer {
 public:
-    // Bytes above which an idle connection gives its buffers back.
+    // Bytes above which an idle connection gives its buffers back (see shrink_if_idle).
     static constexpr std::size_t keep_capacity = 64 * 1024;
 
     std::mutex mutex;            // guards pending and in_flight_remaining
@@ -45,8 +45,18 @@ public:
         if (in_flight_remaining == 0) {
             in_flight.clear();
             in_flight_offset = 0;
-            if (in_flight.capacity() > keep_capacity) std::string().swap(in_flight);
         }
+    }
+
+    // Owner thread, from the periodic tick: a connection with nothing queued
+    // returns large buffers. Busy connections keep theirs, so steady traffic
+    // never reallocates (large blocks come from mmap and fault in on every use).
+    void shrink_if_idle() {
+        if (in_flight_offset != 0 || !in_flight.empty()) return;
+        std::lock_guard lock(mutex);
+        if (!pending.empty()) return;
+        if (in_flight.capacity() > keep_capacity) std::string().swap(in_flight);
+        if (pending.capacity() > keep_capacity) std::string().swap(pending);
     }
 
     std::string_view unwritten() const {
