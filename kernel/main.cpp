@@ -101,12 +101,13 @@ int main(int argc, char** argv) {
     }
     if (!cmd.signal.empty()) return send_signal_command(cmd.signal);
     if (cmd.check_config) {
-        std::printf("nats-server: configuration file %s is valid\n", options.config_file.c_str());
+        std::fprintf(stderr, "nats-server: configuration file %s is valid\n", options.config_file.c_str());
         return 0;
     }
 
     nats::log::configure({options.log_file, options.debug, options.trace, options.logtime, options.log_size_limit});
     std::signal(SIGPIPE, SIG_IGN);
+    for (const auto& w : options.warnings) NMK_WARN("{}", w);
 
     // Signals are handled on the main thread; the server runs on its own threads.
     asio::io_context signal_context(1);
