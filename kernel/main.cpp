@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
     nats::config::Options options;
     try {
         options = nats::config::parse_command_line(argc, argv, cmd);
+    } catch (const nats::config::FlagError& e) {
+        // As Go's flag package does: the problem, then the usage.
+        std::fprintf(stderr, "nats-server: %s\n%s", e.what(), nats::config::usage_text().c_str());
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "nats-server: %s\n", e.what());
         return 1;

@@ -47,7 +47,7 @@ struct FlagDef {
 };
 
 [[noreturn]] void bad_value(std::string_view name, const std::string& value, std::string_view why) {
-    throw ConfigError("invalid value \"" + value + "\" for flag -" + std::string(name) + ": " + std::string(why));
+    throw FlagError("invalid value \"" + value + "\" for flag -" + std::string(name) + ": " + std::string(why));
 }
 
 int flag_port(const FlagValue& v, std::string_view name, bool zero_is_default) {
@@ -233,7 +233,7 @@ ParsedArgs scan(int argc, const char* const* argv) {
             dashes = 2;
         }
         std::string name = arg.substr(dashes);
-        if (name.empty() || name[0] == '-' || name[0] == '=') throw ConfigError("bad flag syntax: " + arg);
+        if (name.empty() || name[0] == '-' || name[0] == '=') throw FlagError("bad flag syntax: " + arg);
         ++i;
         bool has_value = false;
         std::string value;
@@ -245,15 +245,15 @@ ParsedArgs scan(int argc, const char* const* argv) {
         const FlagDef* def = find_flag(name);
         if (!def) {
             if (std::find(unsupported.begin(), unsupported.end(), name) != unsupported.end()) {
-                throw ConfigError("flag -" + name + " of nats-server is not supported by this server");
+                throw FlagError("flag -" + name + " of nats-server is not supported by this server");
             }
-            throw ConfigError("flag provided but not defined: -" + name);
+            throw FlagError("flag provided but not defined: -" + name);
         }
         FlagValue fv;
         if (def->kind == Kind::boolean) {
             if (has_value) {
                 const auto b = parse_go_bool(value);
-                if (!b) throw ConfigError("invalid boolean value \"" + value + "\" for -" + name + ": parse error");
+                if (!b) throw FlagError("invalid boolean value \"" + value + "\" for -" + name + ": parse error");
                 fv.b = *b;
             } else {
                 fv.b = true;
@@ -265,7 +265,7 @@ ParsedArgs scan(int argc, const char* const* argv) {
                 has_value = true;
                 ++i;
             }
-            if (!has_value) throw ConfigError("flag needs an argument: -" + name);
+            if (!has_value) throw FlagError("flag needs an argument: -" + name);
             if (def->kind == Kind::integer) {
                 fv = parse_go_int(name, value);
             } else {

@@ -616,6 +616,7 @@ private:
                 if (k == name) found = &v;
             }
             if (found) {
+                found->mark_used_as_variable();
                 Value copy = *found;
                 copy.set_location(loc);
                 return copy;

@@ -87,6 +87,13 @@ private:
 
     std::variant<std::monostate, bool, std::int64_t, double, std::string, Array, Map> data_;
     Location location_;
+    // Set when a $reference read this key's value: such keys are variables, not
+    // settings, and nats-server does not call them unknown.
+    mutable bool used_as_variable_ = false;
+
+public:
+    bool used_as_variable() const { return used_as_variable_; }
+    void mark_used_as_variable() const { used_as_variable_ = true; }
 };
 
 // Parses the nats-server config syntax (conf/lex.go, conf/parse.go): key/value with

@@ -442,6 +442,24 @@ void cross_checks(Context& c) {
 
 bool is_kernel_key(std::string_view key) { return find_rule(key) != nullptr; }
 
+// Top-level blocks nats-server knows that plugins, not the kernel, read (and our
+// own "plugins" block). Any other unknown key is an error, as in nats-server.
+bool is_plugin_key(std::string_view key) {
+    static constexpr std::string_view keys[] = {
+        "plugins", "accounts", "system_account", "no_system_account", "cluster", "gateway", "leafnodes", "leaf",
+        "websocket", "ws", "mqtt", "operator", "operators", "resolver", "resolver_preload", "resolver_tls",
+        "trusted", "trusted_keys", "server_tags", "default_js_domain", "mappings", "http_base_path", "ocsp",
+        "connect_error_reports", "reconnect_error_reports", "max_traced_msg_len", "disable_sublist_cache",
+        "syslog", "remote_syslog", "prof_port", "max_closed_clients", "lame_duck_grace_period_ms",
+        "no_header_support", "jetstream_max_memory", "jetstream_max_store"};
+    for (auto k : keys) {
+        if (k.size() == key.size() &&
+            std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+            return true;
+    }
+    return false;
+}
+
 Options options_from_value(const Value& root, const std::string& file_for_errors) {
     Options opts;
     Context c{opts, file_for_errors, {}};
@@ -452,7 +470,11 @@ Options options_from_value(const Value& root, const std::string& file_for_errors
     // Every problem is reported at once, as nats-server does.
     for (const auto& [key, value] : root.as_map()) {
         const KeyRule* rule = find_rule(key);
-        if (!rule) continue;  // unknown here: a plugin's block, kept in raw
+        if (!rule) {
+            // A plugin's block is kept in raw for the plugin; anything else is a mistake.
+            if (!is_plugin_key(key) && !value.used_as_variable()) c.errors.push_back(where(c, value) + ": unknown field \"" + key + "\"");
+            continue;
+        }
         try {
             rule->apply(c, key, value);
         } catch (const ConfigError& e) {

@@ -91,6 +91,13 @@ Options options_from_value(const Value& root, const std::string& file_for_errors
 
 // True for the top-level keys the kernel reads itself; plugins claim the others.
 bool is_kernel_key(std::string_view key);
+// True for top-level blocks that plugins read (cluster, accounts, plugins, ...).
+bool is_plugin_key(std::string_view key);
+
+// A malformed command line (unknown flag, missing value): reported with the usage text.
+struct FlagError : ConfigError {
+    using ConfigError::ConfigError;
+};
 
 // What the command line asked for besides options.
 struct CommandLine {

@@ -60,6 +60,15 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 constexpr std::string_view no_responders_status = "NATS/1.0 503\r\n\r\n";
 
+// CONNECT as traced: passwords and tokens never reach the log.
+std::string redact_connect(std::string_view json) {
+    auto doc = nlohmann::json::parse(json, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return std::string(json);
+    for (const char* secret : {"pass", "auth_token", "sig"})
+        if (doc.contains(secret)) doc[secret] = "[REDACTED]";
+    return doc.dump();
+}
+
 }  // namespace
 
 Client::Client(Server& server, IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t id)
@@ -85,6 +94,7 @@ void Client::start() {
     asio::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     thread_.add_client(shared_from_this());
+    server_.socket_opened();
     NMK_DEBUG("{}:{} - cid:{} - Client connection created", remote_ip_, remote_port_, id_);
     send_info();
     auto opts = server_.options();
@@ -249,6 +259,7 @@ bool Client::process_input(const char* data, std::size_t size) {
 // ---- protocol handlers (owner thread) ----
 
 bool Client::on_connect(std::string_view json) {
+    NMK_TRACE("{}:{} - cid:{} - <<- [CONNECT {}]", remote_ip_, remote_port_, id_, redact_connect(json));
     auto doc = nlohmann::json::parse(json, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
         // nats-server closes without a word here.
@@ -305,6 +316,11 @@ bool Client::on_connect(std::string_view json) {
 }
 
 bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
+    if (log::trace_enabled()) {
+        NMK_TRACE("{}:{} - cid:{} - <<- [{} {}{}{} {}{}]", remote_ip_, remote_port_, id_,
+                  args.header_size ? "HPUB" : "PUB", args.subject, args.reply.empty() ? "" : " ", args.reply,
+                  args.header_size ? std::to_string(args.header_size) + " " : std::string(), args.total_size);
+    }
     if (!connect_received_ && auth_required_) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
@@ -433,6 +449,8 @@ bool Client::deliver(ClientSubscription& sub, std::string_view subject, std::str
 }
 
 bool Client::on_sub(std::string_view subject, std::string_view queue, std::string_view sid) {
+    NMK_TRACE("{}:{} - cid:{} - <<- [SUB {}{}{} {}]", remote_ip_, remote_port_, id_, subject, queue.empty() ? "" : " ",
+              queue, sid);
     if (!connect_received_ && auth_required_) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
@@ -471,6 +489,8 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
 }
 
 bool Client::on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msgs) {
+    NMK_TRACE("{}:{} - cid:{} - <<- [UNSUB {}{}]", remote_ip_, remote_port_, id_, sid,
+              max_msgs ? " " + std::to_string(*max_msgs) : std::string());
     if (!connect_received_ && auth_required_) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
@@ -497,6 +517,7 @@ bool Client::on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msg
 }
 
 bool Client::on_ping() {
+    NMK_TRACE("{}:{} - cid:{} - <<- [PING]", remote_ip_, remote_port_, id_);
     if (!connect_received_ && auth_required_) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
@@ -513,6 +534,7 @@ bool Client::on_err(std::string_view text) {
 }
 
 bool Client::on_pong() {
+    NMK_TRACE("{}:{} - cid:{} - <<- [PONG]", remote_ip_, remote_port_, id_);
     pings_out_ = 0;
     pong_received_ = true;
     return true;
@@ -561,6 +583,7 @@ void Client::send_err(std::string_view text) {
 
 void Client::flush() {
     if (writing_ || finished_ || tls_pending_) return;
+    if (stalled_ && closed()) stalled_ = false;
     if (tls_) write_tls();
     else write_plain();
 }
@@ -569,6 +592,7 @@ void Client::write_plain() {
     for (;;) {
         if (out_.unwritten().empty() && !out_.take_pending()) {
             writing_ = false;
+            if (closed() && !finished_) finish_close();
             return;
         }
         auto data = out_.unwritten();
@@ -585,7 +609,8 @@ void Client::write_plain() {
         }
         if (ec) {
             writing_ = false;
-            close(CloseReason::write_error);
+            if (closed()) finish_close();
+            else close(CloseReason::write_error);
             return;
         }
         out_.consumed(n);
@@ -623,8 +648,8 @@ void Client::on_tick(steady::time_point now) {
     if (finished_) return;
     auto opts = server_.options();
     if (closed()) {
-        // A TLS connection that was flushing its last bytes: stop waiting.
-        if (now - closed_at_ > 1s) finish_close();
+        // A closed connection still draining its last bytes: stop waiting.
+        if (now - closed_at_ > opts->write_deadline) finish_close();
         return;
     }
     if (tls_pending_ && now - created_ > opts->tls.timeout) {
@@ -707,18 +732,20 @@ void Client::close_now(CloseReason reason, std::string_view err) {
               close_reason_text(reason));
     server_.client_closed(shared_from_this(), reason);
 
-    if (tls_ && !tls_pending_) {
-        // Let the last bytes (an -ERR) go out through TLS; the tick ends it if stuck.
-        if (!writing_) write_tls();
+    // Drain: whatever is queued (messages, the -ERR) still goes out, bounded by
+    // the write deadline, which the tick enforces; then the socket closes.
+    if (tls_pending_ || finished_) {
+        finish_close();
         return;
     }
-    // Plain: one best-effort, non-blocking write of whatever is still queued.
     if (!writing_) {
-        asio::error_code ec;
-        socket_.non_blocking(true, ec);
-        write_plain();
+        if (!tls_) {
+            asio::error_code ec;
+            socket_.non_blocking(true, ec);
+        }
+        flush();
     }
-    finish_close();
+    if (!writing_) finish_close();
 }
 
 void Client::finish_close() {
@@ -728,6 +755,7 @@ void Client::finish_close() {
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     thread_.remove_client(shared_from_this());
+    server_.socket_closed();
 }
 
 }  // namespace nats::server

@@ -271,6 +271,11 @@ void Server::enter_lame_duck() {
         std::lock_guard lock(clients_mutex_);
         for (auto& [id, weak] : clients_) remaining.push_back(weak);
     }
+    if (remaining.empty()) {
+        NMK_INFO("Lame duck mode: no clients, shutting down");
+        shutdown();
+        return;
+    }
     // Tell clients that understand async INFO to move elsewhere.
     for (auto& w : remaining) {
         if (auto c = w.lock(); c && c->is_lame_duck_eligible()) {
@@ -290,10 +295,12 @@ void Server::enter_lame_duck() {
 }
 
 void Server::lame_duck_close_step(std::vector<std::weak_ptr<Client>> remaining, std::chrono::milliseconds interval) {
-    for (auto& w : remaining) {
-        if (auto c = w.lock()) c->close(CloseReason::lame_duck);
-        std::unique_lock lock(done_mutex_);
-        if (done_cv_.wait_for(lock, interval, [this] { return done_; })) return;
+    for (std::size_t i = 0; i < remaining.size(); ++i) {
+        if (i > 0) {
+            std::unique_lock lock(done_mutex_);
+            if (done_cv_.wait_for(lock, interval, [this] { return done_; })) return;
+        }
+        if (auto c = remaining[i].lock()) c->close(CloseReason::lame_duck);
     }
     NMK_INFO("Lame duck mode done, shutting down");
     shutdown();
@@ -328,6 +335,10 @@ void Server::shutdown() {
             });
         }
         for (auto& f : closing) f.wait_for(2s);
+        // Let the clients drain what they had queued, within the write deadline.
+        const auto drain_until = std::chrono::steady_clock::now() + options()->write_deadline + 500ms;
+        while (open_sockets_.load() > 0 && std::chrono::steady_clock::now() < drain_until)
+            std::this_thread::sleep_for(5ms);
         for (auto& t : threads_) t->stop();
         NMK_INFO("Server Exiting..");
     }

@@ -60,6 +60,9 @@ public:
     // Connection bookkeeping (any thread).
     void client_closed(const ClientPtr& c, CloseReason reason);
     std::size_t client_count() const;
+    // Sockets still open, including closed clients draining their output.
+    void socket_opened() { open_sockets_.fetch_add(1); }
+    void socket_closed() { open_sockets_.fetch_sub(1); }
     bool lame_duck() const { return lame_duck_.load(); }
     // Read on every delivery, so kept outside the options snapshot.
     std::int64_t max_pending() const { return max_pending_.load(std::memory_order_relaxed); }
@@ -94,6 +97,7 @@ private:
     std::unordered_map<std::uint64_t, std::weak_ptr<Client>> clients_;
 
     std::atomic<std::int64_t> max_pending_{0};
+    std::atomic<int> open_sockets_{0};
     std::function<config::Options()> reload_source_;
     std::atomic<bool> lame_duck_{false};
     std::atomic<bool> shutting_down_{false};

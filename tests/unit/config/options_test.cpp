@@ -295,13 +295,21 @@ TEST(ConfOptions, JetStreamErrors) {
     EXPECT_EQ(error_of("jetstream {\n  max_file: true\n}\n"), "s.conf:2:3: max_file_store must be int64 or string");
 }
 
-TEST(ConfOptions, UnknownKeysStayInRawWithoutFailing) {
-    const Options o = load("port: 4222\ncluster { port: 6222 }\nmy_plugin { answer: 42 }\n");
-    ASSERT_NE(o.raw.find("my_plugin"), nullptr);
-    EXPECT_EQ(o.raw.find("my_plugin")->find("answer")->as_int(), 42);
-    EXPECT_EQ(o.raw.find("my_plugin")->location().to_string(), "s.conf:3:1");
+TEST(ConfOptions, PluginBlocksStayInRawWithoutFailing) {
+    const Options o = load("port: 4222\ncluster { port: 6222 }\nplugins { my_plugin { answer: 42 } }\n");
+    ASSERT_NE(o.raw.find("plugins"), nullptr);
+    EXPECT_EQ(o.raw.find("plugins")->find("my_plugin")->find("answer")->as_int(), 42);
     EXPECT_EQ(o.raw.find("cluster")->find("port")->as_int(), 6222);
     EXPECT_EQ(o.port, 4222);
+}
+
+TEST(ConfOptions, UnknownTopLevelKeyIsAnErrorWithFileAndLine) {
+    // nats-server 2.9.10 refuses unknown fields too.
+    EXPECT_EQ(error_of("port: 4222\nno_such_setting: 1\n"), "s.conf:2:1: unknown field \"no_such_setting\"");
+    // A key read through $NAME is a variable, not a setting.
+    EXPECT_NO_THROW(load("LIMIT = 2KB\nmax_payload: $LIMIT\n"));
+    EXPECT_TRUE(is_plugin_key("Cluster"));
+    EXPECT_FALSE(is_plugin_key("no_such_setting"));
 }
 
 TEST(ConfOptions, KernelKeys) {
