@@ -1,0 +1,58 @@
+#pragma once
+// Errors on the plugin side, and how they are written into the ABI's error buffer.
+// Exceptions never cross the ABI: the trampolines in entry.hpp catch them.
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "nats_sdk/abi.hpp"
+
+namespace nats_sdk {
+
+// A host call that failed, or a plugin refusing an operation.
+class Error : public std::runtime_error {
+public:
+    explicit Error(std::string message, nmk_status status = NMK_ERROR)
+        : std::runtime_error(std::move(message)), status_(status) {}
+    nmk_status status() const noexcept { return status_; }
+
+private:
+    nmk_status status_;
+};
+
+// A config block the plugin cannot use: create()/reload() fail with this text.
+class ConfigError : public Error {
+public:
+    explicit ConfigError(std::string message) : Error(std::move(message), NMK_INVALID_ARGUMENT) {}
+};
+
+inline const char* status_name(nmk_status status) noexcept {
+    switch (status) {
+        case NMK_OK: return "ok";
+        case NMK_ERROR: return "error";
+        case NMK_NOT_FOUND: return "not found";
+        case NMK_INVALID_ARGUMENT: return "invalid argument";
+        case NMK_UNSUPPORTED: return "unsupported";
+    }
+    return "unknown status";
+}
+
+// Copies `message` into `buffer`, always NUL-terminated within its capacity. A cut never
+// splits a UTF-8 sequence.
+inline void write_error(nmk_error_buffer buffer, std::string_view message) noexcept {
+    if (buffer.data == nullptr || buffer.capacity == 0) {
+        return;
+    }
+    std::size_t size = std::min(message.size(), buffer.capacity - 1);
+    if (size < message.size()) {
+        while (size > 0 && (static_cast<unsigned char>(message[size]) & 0xC0) == 0x80) {
+            --size;
+        }
+    }
+    std::copy_n(message.data(), size, buffer.data);
+    buffer.data[size] = '\0';
+}
+
+}  // namespace nats_sdk

@@ -1,0 +1,23 @@
+#pragma once
+// Everything a plugin author includes: the Host wrapper, RAII handles, the Plugin and
+// Authenticator base classes, config helpers and the NATS_SDK_PLUGIN entry macro.
+// Header-only C++20, compiled into the plugin; only abi.h's C types cross to the kernel.
+
+#include "nats_sdk/abi.hpp"
+#include "nats_sdk/auth.hpp"
+#include "nats_sdk/authenticator.hpp"
+#include "nats_sdk/config.hpp"
+#include "nats_sdk/constant_time.hpp"
+#include "nats_sdk/entry.hpp"
+#include "nats_sdk/error.hpp"
+#include "nats_sdk/format.hpp"
+#include "nats_sdk/host.hpp"
+#include "nats_sdk/http.hpp"
+#include "nats_sdk/link.hpp"
+#include "nats_sdk/message.hpp"
+#include "nats_sdk/metric.hpp"
+#include "nats_sdk/plugin_base.hpp"
+#include "nats_sdk/subject.hpp"
+#include "nats_sdk/subscription.hpp"
+#include "nats_sdk/timer.hpp"
+#include "nats_sdk/version.hpp"

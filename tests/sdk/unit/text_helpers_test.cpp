@@ -1,0 +1,144 @@
+// format(), subject helpers, constant_time_equals(), write_error(), config helpers.
+
+#include <cstring>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "nats_sdk/config.hpp"
+#include "nats_sdk/constant_time.hpp"
+#include "nats_sdk/error.hpp"
+#include "nats_sdk/format.hpp"
+#include "nats_sdk/subject.hpp"
+
+namespace {
+
+using nats_sdk::format;
+
+TEST(Format, ReplacesPlaceholdersInOrder) {
+    EXPECT_EQ(format("served {} requests on {}", 42, std::string("greet.>")), "served 42 requests on greet.>");
+    EXPECT_EQ(format("{}{}", 'a', 2.5), "a2.5");
+    EXPECT_EQ(format("flag {}", true), "flag true");
+}
+
+TEST(Format, EscapedBracesAndMismatchedCounts) {
+    EXPECT_EQ(format("{{}} {}", 1), "{} 1");
+    EXPECT_EQ(format("{} and {}", 1), "1 and {}");
+    EXPECT_EQ(format("none", 1, 2), "none");
+    EXPECT_EQ(format("open { close }"), "open { close }");
+    EXPECT_EQ(format(""), "");
+}
+
+TEST(Subject, Validity) {
+    EXPECT_TRUE(nats_sdk::subject::is_valid("greet.alice"));
+    EXPECT_FALSE(nats_sdk::subject::is_valid("greet.*"));
+    EXPECT_TRUE(nats_sdk::subject::is_valid("greet.*", true));
+    EXPECT_TRUE(nats_sdk::subject::is_valid("greet.>", true));
+    EXPECT_FALSE(nats_sdk::subject::is_valid(">.greet", true));
+    EXPECT_FALSE(nats_sdk::subject::is_valid("greet.a*", true));
+    EXPECT_FALSE(nats_sdk::subject::is_valid(""));
+    EXPECT_FALSE(nats_sdk::subject::is_valid("a..b"));
+    EXPECT_FALSE(nats_sdk::subject::is_valid(".a"));
+    EXPECT_FALSE(nats_sdk::subject::is_valid("a."));
+    EXPECT_FALSE(nats_sdk::subject::is_valid("a b"));
+    EXPECT_FALSE(nats_sdk::subject::is_valid(std::string("a\0b", 3)));
+}
+
+TEST(Subject, Matching) {
+    using nats_sdk::subject::matches;
+    EXPECT_TRUE(matches("greet.>", "greet.alice"));
+    EXPECT_TRUE(matches("greet.>", "greet.a.b"));
+    EXPECT_FALSE(matches("greet.>", "greet"));
+    EXPECT_TRUE(matches("greet.*", "greet.alice"));
+    EXPECT_FALSE(matches("greet.*", "greet.a.b"));
+    EXPECT_TRUE(matches("*.alice", "greet.alice"));
+    EXPECT_TRUE(matches("a.b", "a.b"));
+    EXPECT_FALSE(matches("a.b", "a.bc"));
+    EXPECT_FALSE(matches("a.b.c", "a.b"));
+    EXPECT_TRUE(matches(">", "a"));
+    EXPECT_FALSE(matches("a.*", "a."));
+}
+
+TEST(Subject, Tokens) {
+    EXPECT_EQ(nats_sdk::subject::last_token("greet.alice"), "alice");
+    EXPECT_EQ(nats_sdk::subject::last_token("single"), "single");
+    const auto tokens = nats_sdk::subject::tokens("a.b.c");
+    ASSERT_EQ(tokens.size(), 3u);
+    EXPECT_EQ(tokens[2], "c");
+}
+
+TEST(ConstantTime, EqualsOnlyForSameBytes) {
+    using nats_sdk::constant_time_equals;
+    EXPECT_TRUE(constant_time_equals("s3cret", "s3cret"));
+    EXPECT_FALSE(constant_time_equals("s3cre", "s3cret"));
+    EXPECT_FALSE(constant_time_equals("s3cretX", "s3cret"));
+    EXPECT_FALSE(constant_time_equals("s3creT", "s3cret"));
+    EXPECT_FALSE(constant_time_equals("", "s3cret"));
+    EXPECT_FALSE(constant_time_equals("x", ""));
+    EXPECT_TRUE(constant_time_equals("", ""));
+    // A repetition of the secret must not pass (the loop wraps around the secret).
+    EXPECT_FALSE(constant_time_equals("abab", "ab"));
+    EXPECT_FALSE(constant_time_equals(std::string("a\0", 2), "a"));
+}
+
+TEST(WriteError, TruncatesAndTerminates) {
+    char buffer[8];
+    std::memset(buffer, 'G', sizeof buffer);
+    nats_sdk::write_error(nmk_error_buffer{buffer, 5}, "a long message");
+    EXPECT_STREQ(buffer, "a lo");
+    EXPECT_EQ(buffer[5], 'G');
+    nats_sdk::write_error(nmk_error_buffer{buffer, sizeof buffer}, "ok");
+    EXPECT_STREQ(buffer, "ok");
+    nats_sdk::write_error(nmk_error_buffer{nullptr, 10}, "ignored");
+    nats_sdk::write_error(nmk_error_buffer{buffer, 0}, "ignored");
+    EXPECT_STREQ(buffer, "ok");
+}
+
+TEST(WriteError, NeverSplitsAUtf8Sequence) {
+    char buffer[4];
+    nats_sdk::write_error(nmk_error_buffer{buffer, sizeof buffer}, "a\xc3\xa9\xc3\xa9");  // "aéé"
+    EXPECT_STREQ(buffer, "a\xc3\xa9");
+    nats_sdk::write_error(nmk_error_buffer{buffer, 3}, "a\xe2\x82\xac");  // "a€"
+    EXPECT_STREQ(buffer, "a");
+}
+
+TEST(Config, GetRequireAndTypes) {
+    namespace cfg = nats_sdk::config;
+    const auto config = nlohmann::json::parse(R"({"subject":"a.b","count":5,"big":-1,"on":true,"name":7,"huge":300})");
+    EXPECT_EQ(cfg::require<std::string>(config, "subject"), "a.b");
+    EXPECT_EQ(cfg::get<int>(config, "count", 1), 5);
+    EXPECT_EQ(cfg::get<int>(config, "absent", 1), 1);
+    EXPECT_TRUE(cfg::get<bool>(config, "on", false));
+    EXPECT_THROW(cfg::get<unsigned>(config, "big", 0u), nats_sdk::ConfigError);
+    EXPECT_EQ(cfg::get<std::uint8_t>(config, "count", std::uint8_t{0}), 5);
+    EXPECT_THROW(cfg::get<std::uint8_t>(config, "huge", std::uint8_t{0}), nats_sdk::ConfigError);
+    try {
+        cfg::get<std::string>(config, "name", "", "service");
+        FAIL() << "accepted a number for a string";
+    } catch (const nats_sdk::ConfigError& e) {
+        EXPECT_STREQ(e.what(), "config key 'service.name' must be a string");
+        EXPECT_EQ(e.status(), NMK_INVALID_ARGUMENT);
+    }
+    try {
+        cfg::require<std::string>(config, "missing");
+        FAIL();
+    } catch (const nats_sdk::ConfigError& e) {
+        EXPECT_STREQ(e.what(), "config key 'missing' is required");
+    }
+}
+
+TEST(Config, UnknownKeysAndNonObjects) {
+    namespace cfg = nats_sdk::config;
+    const auto config = nlohmann::json::parse(R"({"subject":"a","subjcet":"typo"})");
+    try {
+        cfg::reject_unknown_keys(config, {"subject"});
+        FAIL();
+    } catch (const nats_sdk::ConfigError& e) {
+        EXPECT_STREQ(e.what(), "unknown config key 'subjcet'");
+    }
+    EXPECT_NO_THROW(cfg::reject_unknown_keys(config, {"subject", "subjcet"}));
+    EXPECT_THROW(cfg::get<int>(nlohmann::json::array(), "a", 1), nats_sdk::ConfigError);
+    EXPECT_THROW(cfg::expect_object(nlohmann::json(3), "users[0]"), nats_sdk::ConfigError);
+}
+
+}  // namespace
