@@ -2,6 +2,7 @@
 // way nats-server does, starts the server and turns signals into lifecycle calls.
 #include <asio.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,10 @@
 
 #include "kernel/config/options.hpp"
 #include "kernel/log/logging.hpp"
+#include "kernel/plugins/assembly.hpp"
+#include "kernel/plugins/plugin_error.hpp"
+#include "kernel/plugins/plugin_host.hpp"
+#include "kernel/plugins/resolver.hpp"
 #include "kernel/server/server.hpp"
 
 namespace {
@@ -80,13 +85,70 @@ int send_signal_command(const std::string& spec) {
     return 0;
 }
 
+// --plugins: what the config would load, one plugin a line; exit 1 with the
+// error line when something would stop start-up.
+int list_plugins(const nats::config::Options& options) {
+    using namespace nats::plugins;
+    try {
+        auto plan = plan_plugins(options, default_plugin_dir());
+        for (const auto& w : plan.warnings) std::fprintf(stderr, "nats-server: warning: %s\n", w.c_str());
+        auto opened = open_plugins(plan);
+        if (opened.empty()) {
+            std::printf("no plugins to load\n");
+            return 0;
+        }
+        std::printf("%-20s %-12s %-6s %s\n", "NAME", "VERSION", "SDK", "PATH");
+        for (const auto& p : opened) {
+            std::printf("%-20s %-12s %-6s %s\n", p.library.name().c_str(), p.library.version().c_str(),
+                        p.library.sdk_version().c_str(), p.library.path().c_str());
+        }
+        return 0;
+    } catch (const PluginError& e) {
+        std::fprintf(stderr, "nats-server: %s\n", e.what());
+        return 1;
+    }
+}
+
+// Plugins are loaded once: a reload that asks for others only says so.
+void warn_if_plugin_list_changed(const nats::plugins::PluginHost& host, const nats::config::Options& options) {
+    std::vector<std::string> loaded, wanted;
+    for (const auto& p : host.plugins())
+        if (p.asked_by != "requires") loaded.push_back(p.path);
+    try {
+        for (const auto& r : nats::plugins::plan_plugins(options, nats::plugins::default_plugin_dir()).requests)
+            wanted.push_back(r.path.string());
+    } catch (const nats::plugins::PluginError& e) {
+        NMK_WARN("{} (the running plugins stay as they are)", e.what());
+        return;
+    }
+    std::sort(loaded.begin(), loaded.end());
+    std::sort(wanted.begin(), wanted.end());
+    if (loaded != wanted) NMK_WARN("The list of plugins changed: it takes effect when the server restarts");
+}
+
+// Shuts the server down before the plugins go away (its shutdown stops them).
+struct ShutdownFirst {
+    nats::server::Server& server;
+    ~ShutdownFirst() { server.shutdown(); }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    // --plugins is ours, not nats-server's: take it out before the flag parser sees it.
+    bool show_plugins = false;
+    std::vector<const char*> argv_kept;
+    for (int i = 0; i < argc; ++i) {
+        if (i > 0 && (std::strcmp(argv[i], "--plugins") == 0 || std::strcmp(argv[i], "-plugins") == 0)) {
+            show_plugins = true;
+            continue;
+        }
+        argv_kept.push_back(argv[i]);
+    }
     nats::config::CommandLine cmd;
     nats::config::Options options;
     try {
-        options = nats::config::parse_command_line(argc, argv, cmd);
+        options = nats::config::parse_command_line(static_cast<int>(argv_kept.size()), argv_kept.data(), cmd);
     } catch (const nats::config::FlagError& e) {
         // As Go's flag package does: the problem, then the usage.
         std::fprintf(stderr, "nats-server: %s\n%s", e.what(), nats::config::usage_text().c_str());
@@ -104,6 +166,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!cmd.signal.empty()) return send_signal_command(cmd.signal);
+    if (show_plugins) return list_plugins(options);
     if (cmd.check_config) {
         std::fprintf(stderr, "nats-server: configuration file %s is valid\n", options.config_file.c_str());
         return 0;
@@ -113,6 +176,18 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     for (const auto& w : options.warnings) NMK_WARN("{}", w);
 
+    // Plugins are found, checked and created before the server starts, so a bad
+    // one stops start-up with its one line and nothing else.
+    std::vector<nats::plugins::OpenedPlugin> opened;
+    try {
+        auto plan = nats::plugins::plan_plugins(options, nats::plugins::default_plugin_dir());
+        for (const auto& w : plan.warnings) NMK_WARN("{}", w);
+        opened = nats::plugins::open_plugins(plan);
+    } catch (const nats::plugins::PluginError& e) {
+        NMK_FATAL("{}", e.what());
+        return 1;
+    }
+
     // Signals are handled on the main thread; the server runs on its own threads.
     asio::io_context signal_context(1);
     asio::signal_set signals(signal_context, SIGINT, SIGTERM, SIGHUP);
@@ -120,7 +195,16 @@ int main(int argc, char** argv) {
     signals.add(SIGUSR2);
 
     nats::server::Server server(options);
-    std::vector<std::string> args(argv, argv + argc);
+    nats::plugins::PluginHost plugins(server);
+    ShutdownFirst shutdown_first{server};
+    try {
+        plugins.create(std::move(opened), options);
+    } catch (const nats::plugins::PluginError& e) {
+        NMK_FATAL("{}", e.what());
+        return 1;
+    }
+    server.set_shutdown_hook([&plugins] { plugins.stop(); });
+    std::vector<std::string> args(argv_kept.begin(), argv_kept.end());
     server.set_reload_source([args] {
         std::vector<const char*> raw;
         for (auto& a : args) raw.push_back(a.c_str());
@@ -133,6 +217,13 @@ int main(int argc, char** argv) {
         NMK_FATAL("{}", e.what());
         return 1;
     }
+    try {
+        plugins.start();
+    } catch (const nats::plugins::PluginError& e) {
+        NMK_FATAL("{}", e.what());
+        return 1;
+    }
+    server.accept_clients();
 
     std::function<void()> wait_signal = [&] {
         signals.async_wait([&](const asio::error_code& ec, int sig) {
@@ -145,7 +236,10 @@ int main(int argc, char** argv) {
                     return;  // no more signal handling; main waits for the shutdown
                 case SIGHUP:
                     NMK_INFO("Trapped \"hangup\" signal");
-                    server.reload();
+                    if (server.reload()) {
+                        warn_if_plugin_list_changed(plugins, *server.options());
+                        plugins.reload(*server.options());
+                    }
                     break;
                 case SIGUSR1:
                     server.reopen_log();

@@ -2,12 +2,15 @@
 
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <charconv>
-#include <random>
 
 #include "kernel/log/logging.hpp"
 #include "kernel/routing/subject.hpp"
+#include "kernel/server/router.hpp"
 #include "kernel/server/server.hpp"
 
 namespace nats::server {
@@ -38,15 +41,6 @@ std::string_view close_reason_text(CloseReason r) {
 
 namespace {
 
-// A cheap per-thread generator for picking queue group members.
-std::uint32_t next_random() {
-    thread_local std::uint64_t state = std::random_device{}() | 1;
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return static_cast<std::uint32_t>(state);
-}
-
 void append_number(std::string& out, std::uint64_t n) {
     char buf[24];
     auto res = std::to_chars(buf, buf + sizeof buf, n);
@@ -69,7 +63,31 @@ std::string redact_connect(std::string_view json) {
     return doc.dump();
 }
 
+// As nats-server: base64url (no padding) of 11 random bytes, 15 characters.
+std::string make_nonce() {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char random[11];
+    RAND_bytes(random, sizeof random);
+    std::string out;
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (unsigned char b : random) {
+        bits = (bits << 8) | b;
+        count += 8;
+        while (count >= 6) {
+            count -= 6;
+            out.push_back(alphabet[(bits >> count) & 63]);
+        }
+    }
+    if (count > 0) out.push_back(alphabet[(bits << (6 - count)) & 63]);
+    return out;
+}
+
 }  // namespace
+
+bool ClientSubscription::deliver(const RoutedMessage& message, IoThread& from, Client* publisher) {
+    return client->deliver(*this, message, from, publisher);
+}
 
 Client::Client(Server& server, IoThread& thread, asio::ip::tcp::socket socket, std::uint64_t id)
     : server_(server), thread_(thread), socket_(std::move(socket)), id_(id), created_(steady::now()) {
@@ -82,6 +100,7 @@ Client::Client(Server& server, IoThread& thread, asio::ip::tcp::socket socket, s
     auto opts = server_.options();
     parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), opts->max_payload});
     auth_required_ = server_.auth_required();
+    if (auth_required_ && server_.nonce_required()) nonce_ = make_nonce();
     // nats-server sends the first PING sooner than the regular interval.
     next_ping_ = created_ + std::min<std::chrono::milliseconds>(opts->ping_interval, 2s);
 }
@@ -90,6 +109,7 @@ Client::~Client() = default;
 
 void Client::start() {
     account_ = server_.global_account();
+    account_view_.store(account_.get(), std::memory_order_release);
     account_->client_count.fetch_add(1, std::memory_order_relaxed);
     asio::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -150,9 +170,27 @@ void Client::start_reading() {
 // reactor is edge-triggered: a wait armed with unread data would never fire.
 void Client::read_plain() {
     socket_.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](const asio::error_code& ec) {
-        if (ec || self->closed()) return;
+        if (ec || self->finished_) return;
+        if (self->closed()) {
+            // Draining after close: keep emptying the receive queue, because
+            // closing a socket with unread input makes the kernel send a reset,
+            // which throws away the output the peer has not read yet.
+            if (self->discard_input()) self->read_plain();
+            return;
+        }
         self->read_plain_now();
     });
+}
+
+bool Client::discard_input() {
+    auto& buffer = thread_.read_buffer();
+    for (int reads = 0; reads < 16; ++reads) {
+        asio::error_code ec;
+        socket_.read_some(asio::buffer(buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) return true;
+        if (ec) return false;
+    }
+    return true;
 }
 
 void Client::read_plain_now() {
@@ -183,6 +221,10 @@ void Client::read_plain_now() {
 // subscriber drains below half or the stall time runs out. The event loop never
 // blocks; other connections on this thread carry on.
 bool Client::continue_reading() {
+    if (auth_pending_) {
+        read_paused_ = true;
+        return false;
+    }
     auto target = stall_on_.lock();
     stall_on_.reset();
     if (!target || target->closed()) return true;
@@ -259,6 +301,10 @@ bool Client::process_input(const char* data, std::size_t size) {
 // ---- protocol handlers (owner thread) ----
 
 bool Client::on_connect(std::string_view json) {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::connect, json);
+        return true;
+    }
     NMK_TRACE("{}:{} - cid:{} - <<- [CONNECT {}]", remote_ip_, remote_port_, id_, redact_connect(json));
     auto doc = nlohmann::json::parse(json, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
@@ -279,9 +325,12 @@ bool Client::on_connect(std::string_view json) {
     opts_.echo = get_bool("echo", opts_.echo);
     opts_.headers = get_bool("headers", false);
     opts_.no_responders = get_bool("no_responders", false);
-    opts_.name = get_string("name");
-    opts_.lang = get_string("lang");
-    opts_.version = get_string("version");
+    {
+        std::lock_guard lock(subs_mutex_);
+        opts_.name = get_string("name");
+        opts_.lang = get_string("lang");
+        opts_.version = get_string("version");
+    }
     if (auto it = doc.find("protocol"); it != doc.end() && it->is_number_integer()) opts_.protocol = it->get<int>();
     if (opts_.protocol < 0 || opts_.protocol > 1) {
         close_now(CloseReason::protocol_error, "invalid client protocol");
@@ -289,23 +338,198 @@ bool Client::on_connect(std::string_view json) {
     }
 
     if (auth_required_) {
-        auto opts = server_.options();
-        bool ok;
-        if (!opts->token.empty()) {
-            ok = constant_time_equal(get_string("auth_token"), opts->token);
-        } else {
-            bool user_ok = constant_time_equal(get_string("user"), opts->username);
-            bool pass_ok = constant_time_equal(get_string("pass"), opts->password);
-            ok = user_ok && pass_ok;
+        auto chain = server_.authenticators();
+        if (!chain->empty()) {
+            auth_chain_ = std::move(chain);
+            auth_index_ = 0;
+            connect_json_.assign(json);
+            return run_auth_chain();
         }
-        if (!ok) {
-            // Never log the secret itself.
-            NMK_ERROR("{}:{} - cid:{} - authentication error - User \"{}\"", remote_ip_, remote_port_, id_,
-                      get_string("user"));
-            close_now(CloseReason::auth_violation, "Authorization Violation");
+        if (!builtin_auth_ok(json)) {
+            deny_auth(get_string("user"), {}, {});
             return false;
         }
     }
+    return accept_connect();
+}
+
+// The kernel's own check: the configured token, or user and password.
+bool Client::builtin_auth_ok(std::string_view connect_json) {
+    auto doc = nlohmann::json::parse(connect_json, nullptr, false);
+    auto get_string = [&](const char* key) {
+        if (!doc.is_object()) return std::string();
+        auto it = doc.find(key);
+        return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
+    };
+    auto opts = server_.options();
+    if (!opts->token.empty()) return constant_time_equal(get_string("auth_token"), opts->token);
+    const bool user_ok = constant_time_equal(get_string("user"), opts->username);
+    const bool pass_ok = constant_time_equal(get_string("pass"), opts->password);
+    return user_ok && pass_ok;
+}
+
+// The "user" of the CONNECT being decided, for log lines.
+std::string Client::connect_user() const {
+    auto doc = nlohmann::json::parse(connect_json_, nullptr, false);
+    if (!doc.is_object()) return {};
+    auto it = doc.find("user");
+    return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
+}
+
+// Asks the authenticators from auth_index_ on. False when the connection was refused.
+bool Client::run_auth_chain() {
+    const auto& chain = *auth_chain_;
+    std::string tls_subject;
+    if (tls_ && server_.options()->tls.verify) tls_subject = tls_peer_subject();
+    while (auth_index_ < chain.size()) {
+        const auto& authenticator = chain[auth_index_];
+        // Registered before asking: the answer may come from another thread
+        // before authenticate() has even returned.
+        const auto handle = server_.begin_pending_auth(shared_from_this());
+        AuthRequest request;
+        request.client_id = id_;
+        request.connect_json = connect_json_;
+        request.client_ip = remote_ip_;
+        request.client_port = static_cast<std::uint16_t>(remote_port_);
+        request.nonce = nonce_;
+        request.tls = tls_ != nullptr;
+        request.tls_subject = tls_subject;
+        request.pending_handle = handle;
+        AuthResult result = authenticator->authenticate(request);
+        if (result.decision == AuthDecision::pending) {
+            auth_pending_ = true;
+            pending_handle_ = handle;
+            return true;
+        }
+        server_.end_pending_auth(handle);
+        switch (result.decision) {
+            case AuthDecision::allow:
+                apply_auth(result);
+                return accept_connect();
+            case AuthDecision::deny:
+                deny_auth(result.user.empty() ? connect_user() : result.user, authenticator->name(),
+                          result.deny_reason);
+                return false;
+            default:
+                ++auth_index_;
+        }
+    }
+    // Nobody claimed it: the built-in check decides when it is configured.
+    auto opts = server_.options();
+    if ((!opts->token.empty() || !opts->username.empty()) && builtin_auth_ok(connect_json_)) {
+        auth_chain_.reset();
+        std::string().swap(connect_json_);
+        return accept_connect();
+    }
+    deny_auth(connect_user(), {}, "no authenticator accepted the connection");
+    return false;
+}
+
+void Client::resume_auth(AuthResult result) {
+    if (closed() || !auth_pending_) return;
+    auth_pending_ = false;
+    pending_handle_ = 0;
+    bool ok = false;
+    switch (result.decision) {
+        case AuthDecision::allow:
+            apply_auth(result);
+            ok = accept_connect();
+            break;
+        case AuthDecision::deny:
+            deny_auth(result.user.empty() ? connect_user() : result.user, (*auth_chain_)[auth_index_]->name(),
+                      result.deny_reason);
+            break;
+        case AuthDecision::defer:
+            ++auth_index_;
+            ok = run_auth_chain();
+            break;
+        case AuthDecision::pending:
+            deny_auth(connect_user(), (*auth_chain_)[auth_index_]->name(), "answered pending twice");
+            break;
+    }
+    if (ok && !closed()) replay_held_ops();
+    thread_.end_batch();
+    if (closed() || auth_pending_ || !read_paused_) return;
+    read_paused_ = false;
+    if (!continue_reading()) return;  // the replay stalled on a slow subscriber
+    if (tls_) read_tls();
+    else read_plain_now();
+}
+
+void Client::hold(HeldOp::Kind kind, std::string_view a, std::string_view b, std::string_view c,
+                  std::size_t header_size, std::optional<std::uint64_t> max_msgs) {
+    HeldOp op;
+    op.kind = kind;
+    op.a.assign(a);
+    op.b.assign(b);
+    op.c.assign(c);
+    op.header_size = header_size;
+    op.max_msgs = max_msgs;
+    held_.push_back(std::move(op));
+}
+
+void Client::replay_held_ops() {
+    std::vector<HeldOp> ops;
+    ops.swap(held_);
+    // Handlers hold again by themselves should an op re-enter the pending state.
+    for (auto& op : ops) {
+        bool ok = true;
+        switch (op.kind) {
+            case HeldOp::Kind::connect: ok = on_connect(op.a); break;
+            case HeldOp::Kind::pub: {
+                protocol::PubArgs args;
+                args.subject = op.a;
+                args.reply = op.b;
+                args.header_size = op.header_size;
+                args.total_size = op.c.size();
+                ok = on_pub(args, op.c);
+                break;
+            }
+            case HeldOp::Kind::sub: ok = on_sub(op.a, op.b, op.c); break;
+            case HeldOp::Kind::unsub: ok = on_unsub(op.a, op.max_msgs); break;
+            case HeldOp::Kind::ping: ok = on_ping(); break;
+            case HeldOp::Kind::pong: ok = on_pong(); break;
+        }
+        if (!ok || closed()) {
+            held_.clear();
+            return;
+        }
+    }
+}
+
+void Client::apply_auth(const AuthResult& result) {
+    auth_chain_.reset();
+    std::string().swap(connect_json_);
+    auto account = server_.get_or_create_account(result.account);
+    if (account != account_) {
+        account_->client_count.fetch_sub(1, std::memory_order_relaxed);
+        account_ = std::move(account);
+        account_->client_count.fetch_add(1, std::memory_order_relaxed);
+        account_view_.store(account_.get(), std::memory_order_release);
+    }
+    {
+        std::lock_guard lock(subs_mutex_);
+        user_ = result.user;
+    }
+    permissions_json_ = result.permissions_json;
+    if (result.max_payload >= 0) {
+        auto opts = server_.options();
+        parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), result.max_payload});
+    }
+    if (result.max_subscriptions >= 0) max_subs_ = result.max_subscriptions;
+}
+
+void Client::deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason) {
+    // Never log the secret itself.
+    std::string detail;
+    if (!authenticator.empty()) detail.append(" (").append(authenticator).append(")");
+    if (!reason.empty()) detail.append(": ").append(reason);
+    NMK_ERROR("{}:{} - cid:{} - authentication error - User \"{}\"{}", remote_ip_, remote_port_, id_, user, detail);
+    auth_chain_.reset();
+    close_now(CloseReason::auth_violation, "Authorization Violation");
+}
+
+bool Client::accept_connect() {
     if (opts_.no_responders && !opts_.headers) {
         close_now(CloseReason::no_responders_without_headers, "no responders requires headers support");
         return false;
@@ -315,7 +539,26 @@ bool Client::on_connect(std::string_view json) {
     return true;
 }
 
+std::string Client::tls_peer_subject() {
+    std::string out;
+    X509* cert = SSL_get1_peer_certificate(tls_->native_handle());
+    if (!cert) return out;
+    if (BIO* bio = BIO_new(BIO_s_mem())) {
+        X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
+        char* data = nullptr;
+        const long n = BIO_get_mem_data(bio, &data);
+        if (n > 0) out.assign(data, static_cast<std::size_t>(n));
+        BIO_free(bio);
+    }
+    X509_free(cert);
+    return out;
+}
+
 bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::pub, args.subject, args.reply, data, args.header_size);
+        return true;
+    }
     if (log::trace_enabled()) {
         NMK_TRACE("{}:{} - cid:{} - <<- [{} {}{}{} {}{}]", remote_ip_, remote_port_, id_,
                   args.header_size ? "HPUB" : "PUB", args.subject, args.reply.empty() ? "" : " ", args.reply,
@@ -325,8 +568,8 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
     }
-    ++in_msgs_;
-    in_bytes_ += data.size();
+    in_msgs_.store(in_msgs_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    in_bytes_.store(in_bytes_.load(std::memory_order_relaxed) + data.size(), std::memory_order_relaxed);
     auto& stats = thread_.stats();
     stats.in_msgs.fetch_add(1, std::memory_order_relaxed);
     stats.in_bytes.fetch_add(data.size(), std::memory_order_relaxed);
@@ -343,42 +586,31 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     std::string_view headers = data.substr(0, args.header_size);
     std::string_view payload = data.substr(args.header_size);
 
-    const routing::MatchResult* result = thread_.match_cache().match(account_->sublist, args.subject);
-    bool delivered = false;
-    for (const auto& s : result->plain) {
-        auto& sub = static_cast<ClientSubscription&>(*s);
-        if (!opts_.echo && sub.client.get() == this) continue;
-        delivered |= sub.client->deliver(sub, args.subject, args.reply, headers, payload, thread_, this);
-    }
-    for (const auto& group : result->queue_groups) {
-        const std::size_t n = group.size();
-        const std::size_t start = next_random() % n;
-        for (std::size_t i = 0; i < n; ++i) {
-            auto& sub = static_cast<ClientSubscription&>(*group[(start + i) % n]);
-            if (!opts_.echo && sub.client.get() == this) continue;
-            if (sub.client->deliver(sub, args.subject, args.reply, headers, payload, thread_, this)) {
-                delivered = true;
-                break;
-            }
-        }
+    const RoutedMessage message{args.subject, args.reply, headers, payload};
+    bool delivered;
+    {
+        IoThread::RoutingScope scope(thread_);
+        const routing::MatchResult* result = thread_.match_cache().match(account_->sublist, args.subject);
+        delivered = deliver_to(*result, message, thread_, this, opts_.echo ? nullptr : this);
     }
 
     if (!delivered && opts_.no_responders && !args.reply.empty()) {
         // Answer the requester ourselves, on its own subscription for the reply subject.
         auto replies = account_->sublist.match(args.reply);
         for (const auto& s : replies->plain) {
-            auto& sub = static_cast<ClientSubscription&>(*s);
-            if (sub.client.get() != this) continue;
-            sub.client->deliver(sub, args.reply, {}, no_responders_status, {}, thread_, nullptr);
+            auto& sub = static_cast<ServerSubscription&>(*s);
+            if (sub.origin != this) continue;
+            sub.deliver(RoutedMessage{args.reply, {}, no_responders_status, {}}, thread_, nullptr);
             break;
         }
     }
     return true;
 }
 
-bool Client::deliver(ClientSubscription& sub, std::string_view subject, std::string_view reply,
-                     std::string_view headers, std::string_view payload, IoThread& from, Client* publisher) {
+bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoThread& from, Client* publisher) {
     if (closed()) return false;
+    const std::string_view subject = message.subject, reply = message.reply, headers = message.headers,
+                           payload = message.payload;
     const bool with_headers = opts_.headers && !headers.empty();
     const std::size_t body = (with_headers ? headers.size() : 0) + payload.size();
     const std::int64_t max_pending = server_.max_pending();
@@ -443,12 +675,16 @@ bool Client::deliver(ClientSubscription& sub, std::string_view subject, std::str
                 subs_.erase(it);
             }
         }
-        if (keep) account_->sublist.remove(keep.get());
+        if (keep && account_->sublist.remove(keep.get())) server_.notify_interest(*account_, *keep, false);
     }
     return true;
 }
 
 bool Client::on_sub(std::string_view subject, std::string_view queue, std::string_view sid) {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::sub, subject, queue, sid);
+        return true;
+    }
     NMK_TRACE("{}:{} - cid:{} - <<- [SUB {}{}{} {}]", remote_ip_, remote_port_, id_, subject, queue.empty() ? "" : " ",
               queue, sid);
     if (!connect_received_ && auth_required_) {
@@ -467,9 +703,10 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
             send_ok();
             return true;
         }
-        if (opts->max_subscriptions > 0 && subs_.size() >= static_cast<std::size_t>(opts->max_subscriptions)) {
+        const std::int64_t max_subs = max_subs_ >= 0 ? max_subs_ : opts->max_subscriptions;
+        if (max_subs > 0 && subs_.size() >= static_cast<std::size_t>(max_subs)) {
             NMK_ERROR("{}:{} - cid:{} - Maximum Subscriptions Exceeded (max={})", remote_ip_, remote_port_, id_,
-                      opts->max_subscriptions);
+                      max_subs);
             send_err("maximum subscriptions exceeded");
             return true;
         }
@@ -479,16 +716,22 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
     sub->queue.assign(queue);
     sub->sid.assign(sid);
     sub->client = shared_from_this();
+    sub->origin = this;
     {
         std::lock_guard lock(subs_mutex_);
         subs_.emplace(sub->sid, sub);
     }
     account_->sublist.insert(sub);
+    server_.notify_interest(*account_, *sub, true);
     send_ok();
     return true;
 }
 
 bool Client::on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msgs) {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::unsub, sid, {}, {}, 0, max_msgs);
+        return true;
+    }
     NMK_TRACE("{}:{} - cid:{} - <<- [UNSUB {}{}]", remote_ip_, remote_port_, id_, sid,
               max_msgs ? " " + std::to_string(*max_msgs) : std::string());
     if (!connect_received_ && auth_required_) {
@@ -511,12 +754,16 @@ bool Client::on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msg
             else subs_.erase(it);
         }
     }
-    if (sub) account_->sublist.remove(sub.get());
+    if (sub && account_->sublist.remove(sub.get())) server_.notify_interest(*account_, *sub, false);
     send_ok();
     return true;
 }
 
 bool Client::on_ping() {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::ping);
+        return true;
+    }
     NMK_TRACE("{}:{} - cid:{} - <<- [PING]", remote_ip_, remote_port_, id_);
     if (!connect_received_ && auth_required_) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
@@ -534,6 +781,10 @@ bool Client::on_err(std::string_view text) {
 }
 
 bool Client::on_pong() {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::pong);
+        return true;
+    }
     NMK_TRACE("{}:{} - cid:{} - <<- [PONG]", remote_ip_, remote_port_, id_);
     pings_out_ = 0;
     pong_received_ = true;
@@ -689,6 +940,34 @@ void Client::on_tick(steady::time_point now) {
     }
 }
 
+// ---- monitoring ----
+
+ConnectionInfo Client::info() {
+    ConnectionInfo i;
+    i.cid = id_;
+    i.ip = remote_ip_;
+    i.port = remote_port_;
+    i.start = created_wall_;
+    if (const Account* a = account_view_.load(std::memory_order_acquire)) i.account = a->name;
+    {
+        std::lock_guard lock(subs_mutex_);
+        i.name = opts_.name;
+        i.lang = opts_.lang;
+        i.version = opts_.version;
+        i.user = user_;
+        i.subscriptions = subs_.size();
+    }
+    i.in_msgs = in_msgs_.load(std::memory_order_relaxed);
+    i.in_bytes = in_bytes_.load(std::memory_order_relaxed);
+    {
+        std::lock_guard lock(out_.mutex);
+        i.out_msgs = out_msgs_;
+        i.out_bytes = out_bytes_;
+        i.pending_bytes = out_.queued_bytes_locked();
+    }
+    return i;
+}
+
 // ---- closing ----
 
 void Client::close(CloseReason reason, std::string_view err) {
@@ -700,6 +979,7 @@ void Client::close(CloseReason reason, std::string_view err) {
     if (close_posted_.exchange(true)) return;
     asio::post(thread_.context(), [self = shared_from_this(), reason, e = std::string(err)] {
         self->close_now(reason, e);
+        self->thread_.end_batch();  // interest observers may have published
     });
 }
 
@@ -720,7 +1000,13 @@ void Client::close_now(CloseReason reason, std::string_view err) {
         removed.reserve(subs_.size());
         for (auto& [sid, sub] : subs_) removed.push_back(sub.get());
     }
-    if (!removed.empty() && account_) account_->sublist.remove_batch(removed);
+    if (!removed.empty() && account_) {
+        account_->sublist.remove_batch(removed);
+        for (const auto* sub : removed)
+            server_.notify_interest(*account_, *static_cast<const ClientSubscription*>(sub), false);
+    }
+    if (pending_handle_ != 0) server_.end_pending_auth(pending_handle_);
+    held_.clear();
     {
         std::lock_guard lock(subs_mutex_);
         subs_.clear();  // breaks the client <-> subscription cycle
@@ -746,12 +1032,17 @@ void Client::close_now(CloseReason reason, std::string_view err) {
         flush();
     }
     if (!writing_) finish_close();
+    else if (!tls_) read_plain();  // discard input while the output drains
 }
 
 void Client::finish_close() {
     if (finished_) return;
     finished_ = true;
     asio::error_code ec;
+    if (!tls_) {
+        socket_.non_blocking(true, ec);
+        discard_input();  // see read_plain(): unread input turns the close into a reset
+    }
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     thread_.remove_client(shared_from_this());

@@ -18,16 +18,21 @@
 #include "kernel/protocol/parser.hpp"
 #include "kernel/routing/sublist.hpp"
 #include "kernel/server/account.hpp"
+#include "kernel/server/authenticator.hpp"
+#include "kernel/server/connection_info.hpp"
 #include "kernel/server/io_thread.hpp"
 #include "kernel/server/outbound_buffer.hpp"
+#include "kernel/server/subscription.hpp"
 
 namespace nats::server {
 
 class Server;
 class Client;
 
-// A client's subscription as stored in the subject index.
-struct ClientSubscription : routing::Subscription {
+// A client's subscription as stored in the subject index: delivery queues MSG
+// bytes for the client's socket. `origin` is the client.
+struct ClientSubscription final : ServerSubscription {
+    bool deliver(const RoutedMessage& message, IoThread& from, Client* publisher) override;
     std::shared_ptr<Client> client;  // kept alive while any match result holds this
     std::string sid;
     // Both guarded by the owning client's outbound lock, which every delivery takes anyway.
@@ -72,8 +77,7 @@ public:
     // client is closed (so a queue group can pick another member).
     // `publisher` (may be null) is stalled when this client's queue passes half
     // of max_pending, the way nats-server slows fast producers.
-    bool deliver(ClientSubscription& sub, std::string_view subject, std::string_view reply,
-                 std::string_view headers, std::string_view payload, IoThread& from, Client* publisher);
+    bool deliver(ClientSubscription& sub, const RoutedMessage& message, IoThread& from, Client* publisher);
     // Any thread: queues raw protocol bytes (PING, -ERR, INFO ...).
     void send_raw(std::string_view bytes, IoThread& from);
 
@@ -83,6 +87,10 @@ public:
     const ConnectOptions& connect_options() const { return opts_; }
     const AccountPtr& account() const { return account_; }
     bool is_lame_duck_eligible() const { return opts_.protocol >= 1; }
+    // Any thread: a snapshot for monitoring.
+    ConnectionInfo info();
+    // Owner thread: the late answer of an authenticator that said pending.
+    void resume_auth(AuthResult result);
 
     // Set by IoThread::note_dirty bookkeeping: the batch that last marked us.
     std::atomic<std::uint64_t> dirty_token{0};
@@ -103,6 +111,8 @@ private:
     void start_reading();
     void read_plain();
     void read_plain_now();
+    // Reads and drops whatever the peer sent; false once the socket is done.
+    bool discard_input();
     // After a read batch: false when reading pauses (the publisher is stalled).
     bool continue_reading();
     void resume_reading();
@@ -116,7 +126,26 @@ private:
     void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
     void send_err(std::string_view text);  // -ERR 'text'
     void queue_self(std::string_view bytes);
-    void remove_subscription(const std::shared_ptr<ClientSubscription>& sub);
+
+    // Authentication (owner thread). See authenticator.hpp for the chain.
+    bool builtin_auth_ok(std::string_view connect_json);
+    bool run_auth_chain();
+    std::string connect_user() const;
+    void apply_auth(const AuthResult& result);
+    void deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason);
+    bool accept_connect();
+    std::string tls_peer_subject();
+    // While an authenticator's answer is pending, what the client sent after
+    // CONNECT is kept here and replayed, in order, once it is allowed.
+    struct HeldOp {
+        enum class Kind { connect, pub, sub, unsub, ping, pong } kind = Kind::ping;
+        std::string a, b, c;          // connect: json; pub: subject, reply, data; sub: subject, queue, sid; unsub: sid
+        std::size_t header_size = 0;  // pub
+        std::optional<std::uint64_t> max_msgs;  // unsub
+    };
+    void hold(HeldOp::Kind kind, std::string_view a = {}, std::string_view b = {}, std::string_view c = {},
+              std::size_t header_size = 0, std::optional<std::uint64_t> max_msgs = {});
+    void replay_held_ops();
 
     Server& server_;
     IoThread& thread_;
@@ -129,13 +158,27 @@ private:
     protocol::Parser parser_;
     ConnectOptions opts_;
     AccountPtr account_;
+    std::atomic<const Account*> account_view_{nullptr};  // for monitoring; accounts outlive clients
     bool connect_received_ = false;
     bool auth_required_ = false;
     bool tls_pending_ = false;   // TLS handshake not finished yet
     std::string nonce_;
+    // Authenticator chain state while CONNECT is being decided.
+    std::shared_ptr<const AuthenticatorChain> auth_chain_;
+    std::size_t auth_index_ = 0;
+    std::string connect_json_;
+    bool auth_pending_ = false;
+    bool read_paused_ = false;   // reading stopped for a pending answer
+    std::uint64_t pending_handle_ = 0;
+    std::vector<HeldOp> held_;
+    std::int64_t max_subs_ = -1;  // from the authenticator; <0: the server's
+    std::string permissions_json_;
 
-    std::mutex subs_mutex_;      // subscriptions may be removed by a delivering thread (auto-unsubscribe)
+    // Guards subs_ (a delivering thread may auto-unsubscribe) and the identity
+    // fields monitoring reads from other threads (opts_ name/lang/version, user_).
+    std::mutex subs_mutex_;
     std::unordered_map<std::string, std::shared_ptr<ClientSubscription>> subs_;
+    std::string user_;
 
     OutboundBuffer out_;
     std::vector<std::weak_ptr<Client>> stalled_publishers_;  // under out_.mutex
@@ -153,10 +196,12 @@ private:
     bool pong_received_ = false;
     std::atomic<bool> close_posted_{false};
     std::chrono::steady_clock::time_point created_;
+    std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
     std::chrono::steady_clock::time_point next_ping_;
     int pings_out_ = 0;
 
-    std::uint64_t in_msgs_ = 0, in_bytes_ = 0;
+    // Written by the owner thread only (load + store, no read-modify-write), read by monitoring.
+    std::atomic<std::uint64_t> in_msgs_{0}, in_bytes_{0};
     std::uint64_t out_msgs_ = 0, out_bytes_ = 0;  // under out_.mutex
 };
 

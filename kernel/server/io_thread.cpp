@@ -6,7 +6,10 @@ namespace nats::server {
 
 namespace {
 constexpr std::size_t read_buffer_size = 64 * 1024;  // nats-server's maximum read size
-}
+thread_local IoThread* current_thread = nullptr;
+}  // namespace
+
+IoThread* IoThread::current() { return current_thread; }
 
 IoThread::IoThread(unsigned index)
     : index_(index),
@@ -24,6 +27,7 @@ void IoThread::start(std::chrono::milliseconds tick) {
     tick_interval_ = tick;
     thread_ = std::thread([this] {
         thread_id_ = std::this_thread::get_id();
+        current_thread = this;
         schedule_tick();
         context_.run();
     });

@@ -37,6 +37,9 @@ public:
     ThreadStats& stats() { return stats_; }
     routing::ThreadMatchCache& match_cache() { return match_cache_; }
 
+    // The IoThread running the calling thread, null elsewhere.
+    static IoThread* current();
+
     void start(std::chrono::milliseconds tick);
     void stop();   // stops the loop and joins; pending handlers are dropped
     bool in_this_thread() const { return std::this_thread::get_id() == thread_id_; }
@@ -57,6 +60,19 @@ public:
     void note_dirty(const ClientPtr& c) { dirty_.push_back(c); }
     void end_batch();
 
+    // How deeply routing is nested on this thread: an internal subscriber that
+    // publishes from its callback routes again inside the outer fan-out. Nested
+    // routing must not use match_cache() (the outer loop holds its result) and
+    // is bounded, so a plugin answering its own subject cannot recurse forever.
+    int routing_depth() const { return routing_depth_; }
+    struct RoutingScope {
+        explicit RoutingScope(IoThread& t) : thread(t) { ++thread.routing_depth_; }
+        ~RoutingScope() { --thread.routing_depth_; }
+        RoutingScope(const RoutingScope&) = delete;
+        RoutingScope& operator=(const RoutingScope&) = delete;
+        IoThread& thread;
+    };
+
 private:
     void schedule_tick();
 
@@ -71,6 +87,7 @@ private:
     std::unordered_set<ClientPtr> clients_;
     std::vector<ClientPtr> dirty_;
     std::uint64_t batch_token_;
+    int routing_depth_ = 0;
     asio::steady_timer tick_timer_;
     std::chrono::milliseconds tick_interval_{100};
 };

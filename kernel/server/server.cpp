@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "kernel/log/logging.hpp"
+#include "kernel/server/router.hpp"
 
 namespace nats::server {
 
@@ -50,6 +51,7 @@ Server::Server(config::Options options)
     : options_(std::make_shared<const config::Options>(std::move(options))),
       server_id_(make_server_id()),
       global_account_(std::make_shared<Account>(global_account_name)) {
+    accounts_.emplace(global_account_->name, global_account_);
     server_name_ = options_->server_name.empty() ? server_id_ : options_->server_name;
     max_pending_ = options_->max_pending;
 }
@@ -65,8 +67,17 @@ std::shared_ptr<const config::Options> Server::options() const {
 }
 
 bool Server::auth_required() const {
+    if (has_authenticators_.load(std::memory_order_acquire)) return true;
     auto o = options();
     return !o->username.empty() || !o->token.empty();
+}
+
+bool Server::nonce_required() const {
+    if (!has_authenticators_.load(std::memory_order_acquire)) return false;
+    auto chain = authenticators();
+    for (const auto& a : *chain)
+        if (a->needs_nonce()) return true;
+    return false;
 }
 
 void Server::build_tls_context(const config::Options& o) {
@@ -122,8 +133,11 @@ void Server::start() {
         std::ofstream(o->pid_file) << ::getpid();
     }
     for (auto& t : threads_) t->start(tick_for(*o));
-    asio::post(threads_[0]->context(), [this] { accept_next(); });
+}
 
+void Server::accept_clients() {
+    auto o = options();
+    asio::post(threads_[0]->context(), [this] { accept_next(); });
     NMK_INFO("Listening for client connections on {}:{}", o->host, bound_port_);
     if (tls_context_) NMK_INFO("TLS required for client connections");
     NMK_INFO("Server is ready");
@@ -318,6 +332,7 @@ void Server::shutdown() {
             acceptor_closed.set_value();
         });
         closed_future.wait_for(2s);
+        if (shutdown_hook_) shutdown_hook_();
         std::vector<ClientPtr> all;
         {
             std::lock_guard lock(clients_mutex_);
@@ -347,6 +362,203 @@ void Server::shutdown() {
         done_ = true;
     }
     done_cv_.notify_all();
+}
+
+IoThread& Server::next_thread() {
+    const unsigned index = next_thread_.fetch_add(1, std::memory_order_relaxed) % threads_.size();
+    return *threads_[index];
+}
+
+// ---- accounts ----
+
+AccountPtr Server::find_account(std::string_view name) const {
+    if (name.empty()) return global_account_;
+    std::lock_guard lock(accounts_mutex_);
+    auto it = accounts_.find(std::string(name));
+    return it == accounts_.end() ? nullptr : it->second;
+}
+
+AccountPtr Server::get_or_create_account(std::string_view name) {
+    if (name.empty()) return global_account_;
+    std::lock_guard lock(accounts_mutex_);
+    auto& slot = accounts_[std::string(name)];
+    if (!slot) slot = std::make_shared<Account>(std::string(name));
+    return slot;
+}
+
+std::vector<AccountPtr> Server::accounts() const {
+    std::lock_guard lock(accounts_mutex_);
+    std::vector<AccountPtr> out;
+    out.reserve(accounts_.size());
+    for (auto& [name, a] : accounts_) out.push_back(a);
+    std::sort(out.begin(), out.end(), [](const AccountPtr& a, const AccountPtr& b) { return a->name < b->name; });
+    return out;
+}
+
+// ---- internal publish ----
+
+IoThread* Server::own_current_thread() const {
+    IoThread* t = IoThread::current();
+    if (!t) return nullptr;
+    for (const auto& own : threads_)
+        if (own.get() == t) return t;
+    return nullptr;
+}
+
+namespace {
+// Deep enough for a service answering a request that another service made;
+// beyond it the message is routed on a later turn of the loop instead.
+constexpr int max_inline_routing_depth = 4;
+}  // namespace
+
+void Server::publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin) {
+    if (!account || threads_.empty()) return;
+    IoThread* here = own_current_thread();
+    if (here && here->routing_depth() < max_inline_routing_depth) {
+        // The caller runs inside a batch of this thread (a delivery, a timer, a
+        // post), whose end flushes whoever got data.
+        IoThread::RoutingScope scope(*here);
+        if (here->routing_depth() == 1) {
+            deliver_to(*here->match_cache().match(account->sublist, message.subject), message, *here, nullptr,
+                       skip_origin);
+        } else {
+            // An outer fan-out on this thread holds a match-cache result: do not evict it.
+            auto result = account->sublist.match(message.subject);
+            deliver_to(*result, message, *here, nullptr, skip_origin);
+        }
+        return;
+    }
+    // Copy into one buffer and route on an I/O thread.
+    struct Owned {
+        std::string bytes;
+        std::size_t subject, reply, headers;
+    };
+    auto owned = std::make_shared<Owned>();
+    owned->bytes.reserve(message.subject.size() + message.reply.size() + message.headers.size() +
+                         message.payload.size());
+    owned->bytes.append(message.subject).append(message.reply).append(message.headers).append(message.payload);
+    owned->subject = message.subject.size();
+    owned->reply = message.reply.size();
+    owned->headers = message.headers.size();
+    // One thread per calling thread, so a publisher's messages keep their order.
+    IoThread& target =
+        here ? *here : *threads_[std::hash<std::thread::id>{}(std::this_thread::get_id()) % threads_.size()];
+    asio::post(target.context(), [&target, account, owned, skip_origin] {
+        std::string_view all = owned->bytes;
+        RoutedMessage m{all.substr(0, owned->subject), all.substr(owned->subject, owned->reply),
+                        all.substr(owned->subject + owned->reply, owned->headers),
+                        all.substr(owned->subject + owned->reply + owned->headers)};
+        {
+            IoThread::RoutingScope scope(target);
+            deliver_to(*target.match_cache().match(account->sublist, m.subject), m, target, nullptr, skip_origin);
+        }
+        target.end_batch();
+    });
+}
+
+// ---- authenticators ----
+
+void Server::add_authenticator(AuthenticatorPtr authenticator) {
+    std::lock_guard lock(hooks_mutex_);
+    auto next = std::make_shared<AuthenticatorChain>(*authenticators_);
+    next->push_back(std::move(authenticator));
+    authenticators_ = std::move(next);
+    has_authenticators_.store(true, std::memory_order_release);
+}
+
+void Server::remove_authenticator(const Authenticator* authenticator) {
+    std::lock_guard lock(hooks_mutex_);
+    auto next = std::make_shared<AuthenticatorChain>(*authenticators_);
+    std::erase_if(*next, [&](const AuthenticatorPtr& a) { return a.get() == authenticator; });
+    has_authenticators_.store(!next->empty(), std::memory_order_release);
+    authenticators_ = std::move(next);
+}
+
+std::shared_ptr<const AuthenticatorChain> Server::authenticators() const {
+    std::lock_guard lock(hooks_mutex_);
+    return authenticators_;
+}
+
+std::uint64_t Server::begin_pending_auth(const ClientPtr& client) {
+    const auto handle = next_auth_handle_.fetch_add(1, std::memory_order_relaxed) + 1;
+    std::lock_guard lock(pending_auth_mutex_);
+    pending_auth_.emplace(handle, client);
+    return handle;
+}
+
+void Server::end_pending_auth(std::uint64_t handle) {
+    std::lock_guard lock(pending_auth_mutex_);
+    pending_auth_.erase(handle);
+}
+
+bool Server::complete_auth(std::uint64_t handle, AuthResult result) {
+    ClientPtr client;
+    {
+        std::lock_guard lock(pending_auth_mutex_);
+        auto it = pending_auth_.find(handle);
+        if (it == pending_auth_.end()) return false;
+        client = it->second.lock();
+        pending_auth_.erase(it);
+    }
+    if (!client) return false;
+    asio::post(client->thread().context(), [client, result = std::move(result)]() mutable {
+        client->resume_auth(std::move(result));
+    });
+    return true;
+}
+
+// ---- interest ----
+
+void Server::add_interest_observer(InterestObserverPtr observer) {
+    std::lock_guard lock(hooks_mutex_);
+    auto next = std::make_shared<std::vector<InterestObserverPtr>>(*interest_observers_);
+    next->push_back(std::move(observer));
+    interest_observers_ = std::move(next);
+    has_interest_observers_.store(true, std::memory_order_release);
+}
+
+void Server::remove_interest_observer(const InterestObserver* observer) {
+    std::lock_guard lock(hooks_mutex_);
+    auto next = std::make_shared<std::vector<InterestObserverPtr>>(*interest_observers_);
+    std::erase_if(*next, [&](const InterestObserverPtr& o) { return o.get() == observer; });
+    has_interest_observers_.store(!next->empty(), std::memory_order_release);
+    interest_observers_ = std::move(next);
+}
+
+void Server::notify_interest_slow(const Account& account, const ServerSubscription& sub, bool added) {
+    std::shared_ptr<const std::vector<InterestObserverPtr>> observers;
+    {
+        std::lock_guard lock(hooks_mutex_);
+        observers = interest_observers_;
+    }
+    for (const auto& o : *observers) o->on_interest(account, sub, added);
+}
+
+void Server::add_internal_subscription(const AccountPtr& account, std::shared_ptr<ServerSubscription> sub) {
+    const ServerSubscription& ref = *sub;
+    account->sublist.insert(std::move(sub));
+    notify_interest(*account, ref, true);
+}
+
+void Server::remove_internal_subscription(const AccountPtr& account, const std::shared_ptr<ServerSubscription>& sub) {
+    if (account->sublist.remove(sub.get())) notify_interest(*account, *sub, false);
+}
+
+// ---- monitoring ----
+
+std::vector<ConnectionInfo> Server::connections() const {
+    std::vector<ClientPtr> all;
+    {
+        std::lock_guard lock(clients_mutex_);
+        all.reserve(clients_.size());
+        for (auto& [id, weak] : clients_)
+            if (auto c = weak.lock()) all.push_back(c);
+    }
+    std::vector<ConnectionInfo> out;
+    out.reserve(all.size());
+    for (const auto& c : all) out.push_back(c->info());
+    std::sort(out.begin(), out.end(), [](const ConnectionInfo& a, const ConnectionInfo& b) { return a.cid < b.cid; });
+    return out;
 }
 
 void Server::wait() {

@@ -18,8 +18,12 @@
 
 #include "kernel/config/options.hpp"
 #include "kernel/server/account.hpp"
+#include "kernel/server/authenticator.hpp"
 #include "kernel/server/client.hpp"
+#include "kernel/server/connection_info.hpp"
+#include "kernel/server/interest_observer.hpp"
 #include "kernel/server/io_thread.hpp"
+#include "kernel/server/subscription.hpp"
 
 namespace nats::server {
 
@@ -32,9 +36,12 @@ public:
     explicit Server(config::Options options);
     ~Server();
 
-    // Binds the listener and starts the threads. Throws std::runtime_error with a
-    // clear message (e.g. the address is in use).
+    // Binds the listener and starts the threads, but accepts no client yet (a
+    // connection attempt waits in the backlog), so plugins can start first.
+    // Throws std::runtime_error with a clear message (e.g. the address is in use).
     void start();
+    // Starts accepting clients: the server is ready.
+    void accept_clients();
     // Blocks until shutdown() or lame duck mode has finished.
     void wait();
     // Flushes and closes every client, stops the threads. Idempotent, any thread.
@@ -45,17 +52,66 @@ public:
     void enter_lame_duck();
     // SIGUSR1: reopen the log file.
     void reopen_log();
+    // Runs inside shutdown() once no new client is accepted, while the threads
+    // still run (plugins stop there).
+    void set_shutdown_hook(std::function<void()> hook) { shutdown_hook_ = std::move(hook); }
 
     // Read by connections on any thread. Replaced whole on reload.
     std::shared_ptr<const config::Options> options() const;
     const std::string& server_id() const { return server_id_; }
     const std::string& server_name() const { return server_name_; }
     int port() const { return bound_port_; }
+    // Clients must authenticate: simple auth is configured or an authenticator is registered.
     bool auth_required() const;
+    // INFO carries a nonce: some registered authenticator needs one (asked per connection).
+    bool nonce_required() const;
     bool tls_required() const { return tls_context_ != nullptr; }
     asio::ssl::context* tls_context() { return tls_context_.get(); }
     const AccountPtr& global_account() const { return global_account_; }
     ServerTotals totals() const;
+
+    // Accounts by name ("" is "$G"). Accounts live as long as the server.
+    AccountPtr find_account(std::string_view name) const;
+    AccountPtr get_or_create_account(std::string_view name);
+    std::vector<AccountPtr> accounts() const;
+
+    // I/O threads, for work that must run on one (timers, posts).
+    std::size_t thread_count() const { return threads_.size(); }
+    IoThread& thread(std::size_t index) { return *threads_[index]; }
+    // Round-robin pick for work with no affinity.
+    IoThread& next_thread();
+
+    // Publishes as the server itself (plugins, links), from any thread. On one
+    // of this server's I/O threads the message is routed at once; elsewhere it is
+    // copied and routed on an I/O thread (always the same one for a calling
+    // thread, so order is kept), which then ends its batch.
+    // Subscriptions whose origin is `skip_origin` do not get it.
+    void publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin = nullptr);
+
+    // Authenticators, asked in registration order (see authenticator.hpp).
+    void add_authenticator(AuthenticatorPtr authenticator);
+    void remove_authenticator(const Authenticator* authenticator);
+    std::shared_ptr<const AuthenticatorChain> authenticators() const;
+    // A handle for a client about to ask an authenticator that may answer later.
+    std::uint64_t begin_pending_auth(const ClientPtr& client);
+    void end_pending_auth(std::uint64_t handle);
+    // The later answer; false when the handle is unknown (already answered, client gone).
+    bool complete_auth(std::uint64_t handle, AuthResult result);
+
+    // Interest observers (links); see interest_observer.hpp.
+    void add_interest_observer(InterestObserverPtr observer);
+    void remove_interest_observer(const InterestObserver* observer);
+    void notify_interest(const Account& account, const ServerSubscription& sub, bool added) {
+        if (has_interest_observers_.load(std::memory_order_acquire)) notify_interest_slow(account, sub, added);
+    }
+    // Inserts / removes an internal subscription and reports the interest.
+    void add_internal_subscription(const AccountPtr& account, std::shared_ptr<ServerSubscription> sub);
+    void remove_internal_subscription(const AccountPtr& account, const std::shared_ptr<ServerSubscription>& sub);
+
+    // Monitoring.
+    std::vector<ConnectionInfo> connections() const;
+    std::uint64_t total_connections() const { return next_client_id_.load(std::memory_order_relaxed); }
+    std::chrono::system_clock::time_point start_time() const { return start_time_; }
 
     // Connection bookkeeping (any thread).
     void client_closed(const ClientPtr& c, CloseReason reason);
@@ -79,6 +135,8 @@ private:
     void build_tls_context(const config::Options& o);
     void apply_logging(const config::Options& o);
     void lame_duck_close_step(std::vector<std::weak_ptr<Client>> remaining, std::chrono::milliseconds interval);
+    void notify_interest_slow(const Account& account, const ServerSubscription& sub, bool added);
+    IoThread* own_current_thread() const;
 
     mutable std::mutex options_mutex_;
     std::shared_ptr<const config::Options> options_;
@@ -87,6 +145,21 @@ private:
     int bound_port_ = 0;
     std::unique_ptr<asio::ssl::context> tls_context_;
     AccountPtr global_account_;
+    mutable std::mutex accounts_mutex_;
+    std::unordered_map<std::string, AccountPtr> accounts_;
+    std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
+
+    // Copy-on-write lists: readers take a snapshot under the mutex, never hold it while calling out.
+    mutable std::mutex hooks_mutex_;
+    std::shared_ptr<const AuthenticatorChain> authenticators_ = std::make_shared<AuthenticatorChain>();
+    std::atomic<bool> has_authenticators_{false};
+    std::shared_ptr<const std::vector<InterestObserverPtr>> interest_observers_ =
+        std::make_shared<std::vector<InterestObserverPtr>>();
+    std::atomic<bool> has_interest_observers_{false};
+    std::mutex pending_auth_mutex_;
+    std::unordered_map<std::uint64_t, std::weak_ptr<Client>> pending_auth_;
+    std::atomic<std::uint64_t> next_auth_handle_{0};
+    std::function<void()> shutdown_hook_;
 
     std::vector<std::unique_ptr<IoThread>> threads_;
     std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;

@@ -94,8 +94,8 @@ typedef struct nmk_auth_request {
 } nmk_auth_request;
 
 /* An authenticator's answer.
- * OWNERSHIP: the kernel copies every view before authenticate() returns (or before
- * complete_auth() returns). */
+ * OWNERSHIP: the views must stay valid until authenticate() has returned; the kernel
+ * copies them right then, on the same thread (for complete_auth(), before it returns). */
 typedef struct nmk_auth_result {
     uint32_t struct_size;
     nmk_auth_decision decision;
@@ -182,7 +182,9 @@ typedef struct nmk_host_api {
                             nmk_message_callback callback, void* user, uint64_t* subscription_id);
     nmk_status (*unsubscribe)(void* host, uint64_t subscription_id);
 
-    /* Timers run the callback on a kernel thread; repeat_ms 0 fires once. */
+    /* Timers run the callback on a kernel thread; repeat_ms 0 fires once. Returns 0 on failure.
+     * cancel_timer() and unsubscribe() do not return while the callback runs on another thread,
+     * so the plugin may free the callback's state once they return. */
     uint64_t (*set_timer)(void* host, uint64_t delay_ms, uint64_t repeat_ms, nmk_task_callback callback, void* user);
     void (*cancel_timer)(void* host, uint64_t timer_id);
     /* Runs the callback soon on an I/O thread (short work only). */
@@ -233,7 +235,7 @@ typedef struct nmk_plugin_descriptor {
     const char* version;
     const char* description;
     const char* provides;    /* comma-separated extension kinds, e.g. "authenticator" */
-    const char* requires;    /* comma-separated plugin names loaded first, may be "" */
+    const char* requires_plugins; /* comma-separated plugin names loaded first, may be "" */
 
     /* Creates the plugin instance from its config block (JSON text). Returns NULL
      * and fills error on failure. OWNERSHIP: host lives until destroy(). */

@@ -1,0 +1,26 @@
+#pragma once
+// Config features that bring their plugin along: a `jetstream {}` block loads
+// "jetstream", `http_port` (or -m) loads "monitoring", an `authorization` block
+// with users or nkeys (or an `accounts` block) loads "auth". Each entry also
+// says which settings the plugin receives as its config (the plugins.<name>
+// block is merged on top).
+#include <nlohmann/json.hpp>
+
+#include <span>
+#include <string_view>
+
+#include "kernel/config/options.hpp"
+
+namespace nats::plugins {
+
+struct Feature {
+    std::string_view plugin;  // loaded when wanted
+    std::string_view key;     // the config key that asks for it, for messages
+    bool (*wanted)(const config::Options& options);
+    // Adds what the plugin needs from the options to its config object.
+    void (*fill)(const config::Options& options, nlohmann::ordered_json& config);
+};
+
+std::span<const Feature> features();
+
+}  // namespace nats::plugins

@@ -1,0 +1,13 @@
+#pragma once
+// The nmk_host_api table: C entry points that forward to a PluginContext and
+// turn any C++ exception into an error status, so nothing throws across the
+// C boundary.
+#include "kernel/plugins/sdk_abi.hpp"
+
+namespace nats::plugins {
+
+class PluginContext;
+
+nmk_host_api make_host_api(PluginContext* context);
+
+}  // namespace nats::plugins

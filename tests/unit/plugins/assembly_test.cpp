@@ -1,0 +1,191 @@
+// Config-driven assembly: the search path, `load` entries by name and by file,
+// the feature table (a missing feature plugin is only a warning), malformed
+// blocks, and the JSON each plugin receives.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "kernel/config/options.hpp"
+#include "kernel/plugins/assembly.hpp"
+#include "kernel/plugins/plugin_error.hpp"
+#include "tests/unit/plugins/test_dirs.hpp"
+
+namespace nats::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Options from config text, as if read from <dir>/server.conf.
+config::Options options_from(const std::string& text, const fs::path& dir) {
+    const std::string file = (dir / "server.conf").string();
+    config::Options o = config::options_from_value(config::parse_config_string(text, file), file);
+    o.config_file = file;
+    return o;
+}
+
+// An empty file named like a plugin (assembly only looks for files).
+void touch_plugin(const fs::path& dir, const std::string& name) {
+    fs::create_directories(dir);
+    std::ofstream(dir / ("lib" + name + ".so")) << "";
+}
+
+std::string plan_error(const config::Options& o, const fs::path& default_dir = {}) {
+    try {
+        plan_plugins(o, default_dir);
+    } catch (const PluginError& e) {
+        return e.what();
+    }
+    return "planned";
+}
+
+TEST(Assembly, NoPluginsBlockNoPlugins) {
+    ScratchDir dir;
+    auto plan = plan_plugins(options_from("port: 4222\n", dir.path), {});
+    EXPECT_TRUE(plan.requests.empty());
+    EXPECT_TRUE(plan.warnings.empty());
+    EXPECT_TRUE(plan.search_paths.empty());
+}
+
+TEST(Assembly, SearchPathDefaultDirFirstThenConfigPathsRelativeToTheFile) {
+    ScratchDir dir;
+    touch_plugin(dir.path / "default", "alpha");
+    touch_plugin(dir.path / "extra", "alpha");
+    touch_plugin(dir.path / "extra", "beta");
+    auto o = options_from("plugins { path: [\"extra\", \"/nonexistent\"], load: [alpha, beta] }\n", dir.path);
+    auto plan = plan_plugins(o, dir.path / "default");
+    ASSERT_EQ(plan.search_paths.size(), 3u);
+    EXPECT_EQ(plan.search_paths[0], dir.path / "default");
+    EXPECT_EQ(plan.search_paths[1], dir.path / "extra");
+    ASSERT_EQ(plan.requests.size(), 2u);
+    EXPECT_EQ(plan.requests[0].path, dir.path / "default" / "libalpha.so");  // the first hit wins
+    EXPECT_EQ(plan.requests[1].path, dir.path / "extra" / "libbeta.so");
+    EXPECT_EQ(plan.requests[0].asked_by, "load");
+    EXPECT_TRUE(plan.requests[0].required);
+}
+
+TEST(Assembly, MissingDefaultDirIsSkipped) {
+    ScratchDir dir;
+    auto plan = plan_plugins(options_from("plugins { load: [] }\n", dir.path), dir.path / "nope");
+    EXPECT_TRUE(plan.search_paths.empty());
+}
+
+TEST(Assembly, LoadByFileAndNoFileTwice) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "gamma");
+    auto o = options_from("plugins { path: \".\", load: [\"./libgamma.so\", gamma, \"" +
+                              (dir.path / "libgamma.so").string() + "\"] }\n",
+                          dir.path);
+    auto plan = plan_plugins(o, {});
+    ASSERT_EQ(plan.requests.size(), 1u);
+    EXPECT_EQ(plan.requests[0].path, dir.path / "libgamma.so");
+    EXPECT_EQ(plan.requests[0].name, "./libgamma.so");
+}
+
+TEST(Assembly, MissingExplicitPluginIsAnError) {
+    ScratchDir dir;
+    EXPECT_EQ(plan_error(options_from("plugins { path: \"p\", load: missing }\n", dir.path)),
+              "plugin \"missing\": not found (looked for libmissing.so in " + (dir.path / "p").string() + ")");
+    EXPECT_EQ(plan_error(options_from("plugins { load: missing }\n", dir.path)),
+              "plugin \"missing\": not found (looked for libmissing.so in no search path)");
+}
+
+TEST(Assembly, MalformedBlocksNameFileAndLine) {
+    ScratchDir dir;
+    const std::string file = (dir.path / "server.conf").string();
+    EXPECT_EQ(plan_error(options_from("plugins: 5\n", dir.path)), file + ":1:1: plugins: expected a map, got integer");
+    EXPECT_EQ(plan_error(options_from("plugins {\n  load: [a, 1]\n}\n", dir.path)),
+              file + ":2:13: plugins: \"load\" must be a string or an array of strings");
+    EXPECT_EQ(plan_error(options_from("plugins {\n  path: {}\n}\n", dir.path)),
+              file + ":2:3: plugins: \"path\" must be a string or an array of strings");
+    EXPECT_EQ(plan_error(options_from("plugins {\n  echo: true\n}\n", dir.path)),
+              file + ":2:3: plugins: \"echo\" must be a map (a plugin's config block), got bool");
+}
+
+TEST(Assembly, FeatureWithoutItsPluginIsAWarning) {
+    ScratchDir dir;
+    auto plan = plan_plugins(options_from("jetstream: enabled\nhttp_port: 8222\n", dir.path), {});
+    EXPECT_TRUE(plan.requests.empty());
+    ASSERT_EQ(plan.warnings.size(), 2u);
+    EXPECT_EQ(plan.warnings[0],
+              "\"jetstream\" needs plugin \"jetstream\", which is not installed (looked for libjetstream.so in no "
+              "search path): ignored");
+    EXPECT_NE(plan.warnings[1].find("\"http_port\" needs plugin \"monitoring\""), std::string::npos);
+}
+
+TEST(Assembly, FeaturesNotAskedForLoadNothing) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "jetstream");
+    touch_plugin(dir.path, "auth");
+    // jetstream disabled, simple auth only: no plugin.
+    auto plan = plan_plugins(options_from("jetstream: disabled\nauthorization { user: a, password: b }\n", dir.path),
+                             dir.path);
+    EXPECT_TRUE(plan.requests.empty());
+    EXPECT_TRUE(plan.warnings.empty());
+}
+
+TEST(Assembly, InstalledFeaturePluginsLoadByThemselves) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "jetstream");
+    touch_plugin(dir.path, "monitoring");
+    touch_plugin(dir.path, "auth");
+    auto o = options_from(
+        "jetstream { max_mem: 1MB }\nhttp: 127.0.0.1:8222\n"
+        "authorization { users: [{user: a, password: b}] }\naccounts { A: {} }\n",
+        dir.path);
+    auto plan = plan_plugins(o, dir.path);
+    ASSERT_EQ(plan.requests.size(), 3u);  // auth asked for twice, loaded once
+    EXPECT_EQ(plan.requests[0].name, "jetstream");
+    EXPECT_EQ(plan.requests[0].asked_by, "jetstream");
+    EXPECT_FALSE(plan.requests[0].required);
+    EXPECT_EQ(plan.requests[1].name, "monitoring");
+    EXPECT_EQ(plan.requests[2].name, "auth");
+    EXPECT_EQ(plan.requests[2].asked_by, "authorization");
+}
+
+TEST(Assembly, StrayBlockIsAWarning) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "used");
+    auto plan = plan_plugins(options_from("plugins {\n  path: \".\"\n  load: used\n  used {}\n  unused { a: 1 }\n}\n",
+                                          dir.path),
+                             {});
+    ASSERT_EQ(plan.warnings.size(), 1u);
+    EXPECT_EQ(plan.warnings[0], (dir.path / "server.conf").string() +
+                                    ":5:3: plugins: block \"unused\" is for a plugin that is not loaded");
+}
+
+TEST(Assembly, ConfigJsonIsTheBlockOnTopOfTheFeatureSettings) {
+    ScratchDir dir;
+    auto o = options_from(
+        "jetstream { store_dir: \"/data\", max_mem: 1KB }\n"
+        "plugins { jetstream { max_memory_store: 7, extra: [1, \"x\"] }, other { a: { b: true } } }\n",
+        dir.path);
+    const auto js = nlohmann::json::parse(plugin_config_json(o, "jetstream"));
+    EXPECT_EQ(js["jetstream"]["store_dir"], "/data");
+    EXPECT_EQ(js["store_dir"], "/data");
+    EXPECT_EQ(js["max_memory_store"], 7);  // the block wins
+    EXPECT_EQ(js["extra"], nlohmann::json::parse(R"([1, "x"])"));
+    EXPECT_EQ(nlohmann::json::parse(plugin_config_json(o, "other")), nlohmann::json::parse(R"({"a":{"b":true}})"));
+    EXPECT_EQ(plugin_config_json(o, "absent"), "{}");
+}
+
+TEST(Assembly, JetstreamFlagWithoutBlockStillTellsThePlugin) {
+    ScratchDir dir;
+    auto o = options_from("port: 4222\n", dir.path);
+    o.jetstream = true;
+    o.store_dir = "/js";
+    const auto js = nlohmann::json::parse(plugin_config_json(o, "jetstream"));
+    EXPECT_EQ(js["jetstream"], true);
+    EXPECT_EQ(js["store_dir"], "/js");
+}
+
+TEST(Assembly, MonitoringGetsItsAddress) {
+    ScratchDir dir;
+    auto o = options_from("http_port: 8222\n", dir.path);
+    const auto m = nlohmann::json::parse(plugin_config_json(o, "monitoring"));
+    EXPECT_EQ(m["http_port"], 8222);
+    EXPECT_EQ(m["http_host"], "0.0.0.0");
+}
+
+}  // namespace
+}  // namespace nats::plugins
