@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 namespace nats::plugins {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 #include "kernel/plugins/call_gate.hpp"
 #include "kernel/server/authenticator.hpp"

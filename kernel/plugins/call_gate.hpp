@@ -1,21 +1,30 @@
 #pragma once
-// Lets the kernel call into one plugin only while it runs. Every callback
-// (messages, timers, posts, authenticators, links, HTTP) passes the gate; once
-// the plugin has stopped, close() shuts it and waits for the calls still inside,
-// so nothing reaches the plugin between its stop() and its destroy().
+// Lets the kernel call into a plugin (or one of its subscriptions or timers)
+// only while it is live. Every callback passes the gate; close() shuts it and
+// waits for the calls still inside on other threads, so once it returns
+// nothing reaches the callback any more: after a plugin's stop() the plugin
+// can be destroyed, and after unsubscribe()/cancel_timer() the plugin may free
+// the callback's state. A call on the closing thread itself (close() from
+// inside the callback) is not waited for.
+#include <algorithm>
 #include <atomic>
 #include <thread>
+#include <vector>
 
 namespace nats::plugins {
 
 class CallGate {
 public:
-    // While a Pass is true the plugin may be called.
+    // While a Pass is true the callback may run. Passes nest (LIFO) per thread.
     class Pass {
     public:
-        explicit Pass(CallGate& gate) : gate_(gate), open_(gate.enter()) {}
+        explicit Pass(CallGate& gate) : gate_(gate), open_(gate.enter()) {
+            if (open_) inside().push_back(&gate_);
+        }
         ~Pass() {
-            if (open_) gate_.leave();
+            if (!open_) return;
+            inside().pop_back();
+            gate_.leave();
         }
         Pass(const Pass&) = delete;
         Pass& operator=(const Pass&) = delete;
@@ -27,11 +36,13 @@ public:
     };
 
     bool is_open() const { return open_.load(); }
-    // Refuses new calls and waits for the ones inside (they are short: plugin
-    // callbacks must not block). Must not be called from inside a Pass.
+    // Refuses new calls and waits for the ones in flight on other threads
+    // (they are short: callbacks must not block).
     void close() {
         open_.store(false);
-        while (calls_.load() != 0) std::this_thread::yield();
+        const auto& mine = inside();
+        const auto own = static_cast<int>(std::count(mine.begin(), mine.end(), this));
+        while (calls_.load() > own) std::this_thread::yield();
     }
 
 private:
@@ -42,6 +53,11 @@ private:
         return false;
     }
     void leave() { calls_.fetch_sub(1); }
+    // The gates the calling thread is inside of, innermost last.
+    static std::vector<const CallGate*>& inside() {
+        thread_local std::vector<const CallGate*> gates;
+        return gates;
+    }
 
     std::atomic<bool> open_{true};
     std::atomic<int> calls_{0};

@@ -2,7 +2,7 @@
 // The nmk_host_api table: C entry points that forward to a PluginContext and
 // turn any C++ exception into an error status, so nothing throws across the
 // C boundary.
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 namespace nats::plugins {
 

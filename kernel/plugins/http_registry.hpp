@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 #include "kernel/plugins/call_gate.hpp"
 

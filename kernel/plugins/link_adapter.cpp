@@ -34,12 +34,15 @@ nmk_status LinkAdapter::add_remote_interest(const nmk_interest& interest, std::u
         rid = ++next_remote_id_;
     }
     auto callbacks = callbacks_;
+    auto remote_gate = std::make_shared<CallGate>();
     auto sub = std::make_shared<server::InternalSubscription>(
-        [gate = gate_, callbacks, rid, account_name = account->name, plugin = plugin_,
+        [gate = gate_, remote_gate, callbacks, rid, account_name = account->name, plugin = plugin_,
          link = name_](const server::RoutedMessage& m) {
             if (!callbacks.on_message) return false;
             CallGate::Pass pass(*gate);
             if (!pass) return false;
+            CallGate::Pass remote_pass(*remote_gate);
+            if (!remote_pass) return false;
             const nmk_message message{to_nmk(account_name), to_nmk(m.subject), to_nmk(m.reply), to_nmk(m.headers),
                                       to_nmk(m.payload)};
             try {
@@ -56,7 +59,7 @@ nmk_status LinkAdapter::add_remote_interest(const nmk_interest& interest, std::u
     account->sublist.insert(sub);
     {
         std::lock_guard lock(mutex_);
-        remote_.emplace(rid, Remote{account, std::move(sub)});
+        remote_.emplace(rid, Remote{account, std::move(sub), std::move(remote_gate)});
     }
     if (remote_interest_id) *remote_interest_id = rid;
     return NMK_OK;
@@ -72,6 +75,7 @@ nmk_status LinkAdapter::remove_remote_interest(std::uint64_t remote_interest_id)
         remote_.erase(it);
     }
     remote.account->sublist.remove(remote.subscription.get());
+    remote.gate->close();
     return NMK_OK;
 }
 
@@ -89,7 +93,10 @@ void LinkAdapter::release() {
         std::lock_guard lock(mutex_);
         all.swap(remote_);
     }
-    for (auto& [id, remote] : all) remote.account->sublist.remove(remote.subscription.get());
+    for (auto& [id, remote] : all) {
+        remote.account->sublist.remove(remote.subscription.get());
+        remote.gate->close();
+    }
 }
 
 }  // namespace nats::plugins

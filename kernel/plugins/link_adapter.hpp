@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 #include "kernel/plugins/call_gate.hpp"
 #include "kernel/server/server.hpp"
@@ -34,6 +34,7 @@ private:
     struct Remote {
         server::AccountPtr account;
         std::shared_ptr<server::ServerSubscription> subscription;
+        std::shared_ptr<CallGate> gate;  // closed on removal: no on_message() for it afterwards
     };
 
     server::Server& server_;

@@ -54,7 +54,10 @@ void PluginContext::release() {
         server.remove_interest_observer(link.get());
         link->release();
     }
-    for (auto& [id, s] : subscriptions) server.remove_internal_subscription(s.account, s.subscription);
+    for (auto& [id, s] : subscriptions) {
+        server.remove_internal_subscription(s.account, s.subscription);
+        s.gate->close();
+    }
     {
         std::lock_guard lock(timers_->mutex);
         for (auto& [id, t] : timers_->timers) plugins::cancel_timer(t);
@@ -92,10 +95,13 @@ nmk_status PluginContext::subscribe(std::string_view account_name, std::string_v
         return NMK_INVALID_ARGUMENT;
     auto& server = host_.server();
     auto account = server.get_or_create_account(account_name);
+    auto sub_gate = std::make_shared<CallGate>();
     auto sub = std::make_shared<server::InternalSubscription>(
-        [gate = gate_, callback, user, acc_name = account->name, plugin = name_](const server::RoutedMessage& m) {
+        [gate = gate_, sub_gate, callback, user, acc_name = account->name, plugin = name_](const server::RoutedMessage& m) {
             CallGate::Pass pass(*gate);
             if (!pass) return false;
+            CallGate::Pass sub_pass(*sub_gate);
+            if (!sub_pass) return false;
             const nmk_message message{to_nmk(acc_name), to_nmk(m.subject), to_nmk(m.reply), to_nmk(m.headers),
                                       to_nmk(m.payload)};
             try {
@@ -111,7 +117,7 @@ nmk_status PluginContext::subscribe(std::string_view account_name, std::string_v
     {
         std::lock_guard lock(mutex_);
         if (released_) return NMK_ERROR;
-        subscriptions_.emplace(id, Subscription{account, sub});
+        subscriptions_.emplace(id, Subscription{account, sub, sub_gate});
     }
     server.add_internal_subscription(account, sub);
     if (subscription_id) *subscription_id = id;
@@ -128,6 +134,8 @@ nmk_status PluginContext::unsubscribe(std::uint64_t subscription_id) {
         subscriptions_.erase(it);
     }
     host_.server().remove_internal_subscription(s.account, s.subscription);
+    // Match results cached on other threads may still hold it: shut its gate.
+    s.gate->close();
     return NMK_OK;
 }
 

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 #include "kernel/plugins/call_gate.hpp"
 #include "kernel/server/server.hpp"
@@ -65,6 +65,7 @@ private:
     struct Subscription {
         server::AccountPtr account;
         std::shared_ptr<server::ServerSubscription> subscription;
+        std::shared_ptr<CallGate> gate;  // closed by unsubscribe: no callback after it returns
     };
     bool accepting() const;
     server::IoThread* pick_thread();

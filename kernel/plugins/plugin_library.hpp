@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 namespace nats::plugins {
 

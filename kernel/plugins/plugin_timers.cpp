@@ -13,6 +13,8 @@ void arm(const std::shared_ptr<PluginTimer>& t, std::chrono::milliseconds delay)
         {
             CallGate::Pass pass(*t->gate);
             if (!pass) return;
+            CallGate::Pass own(t->own_gate);
+            if (!own) return;
             try {
                 t->callback(t->user);
             } catch (...) {
@@ -38,6 +40,7 @@ void start_timer(const std::shared_ptr<PluginTimer>& timer, std::chrono::millise
 
 void cancel_timer(const std::shared_ptr<PluginTimer>& timer) {
     if (timer->cancelled.exchange(true)) return;
+    timer->own_gate.close();
     asio::post(timer->thread.context(), [timer] { timer->timer.cancel(); });
 }
 

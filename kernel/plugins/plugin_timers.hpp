@@ -12,7 +12,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 #include "kernel/plugins/call_gate.hpp"
 #include "kernel/server/io_thread.hpp"
@@ -30,7 +30,8 @@ struct PluginTimer {
     std::chrono::milliseconds repeat{0};
     nmk_task_callback callback = nullptr;
     void* user = nullptr;
-    std::shared_ptr<CallGate> gate;
+    std::shared_ptr<CallGate> gate;  // the plugin's
+    CallGate own_gate;               // this timer's: closed by cancel
     std::string plugin;
     std::weak_ptr<TimerTable> table;
 };
@@ -46,7 +47,8 @@ struct TimerTable {
 
 // Posts the arming to the timer's thread.
 void start_timer(const std::shared_ptr<PluginTimer>& timer, std::chrono::milliseconds delay);
-// Any thread: no more callbacks from this timer.
+// Any thread: no more callbacks from this timer once it returns (it waits for
+// one running on another thread).
 void cancel_timer(const std::shared_ptr<PluginTimer>& timer);
 
 }  // namespace nats::plugins

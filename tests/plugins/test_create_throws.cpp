@@ -1,5 +1,4 @@
 // A C++ plugin whose create() lets an exception escape (a bug the kernel must survive).
-// Built as C++17: abi.h names a descriptor member `requires`, a keyword from C++20 on.
 #include <stdexcept>
 
 #include "test_plugin.h"

@@ -145,6 +145,78 @@ TEST_F(HostApi, UnsubscribeStopsDelivery) {
     EXPECT_EQ(inbox.size(), 1u);
 }
 
+// A callback that stays inside until told to leave.
+struct Slow {
+    std::atomic<bool> inside{false}, leave{false}, finished{false};
+    std::atomic<int> calls{0};
+};
+void slow_message(void* user, const nmk_message*) {
+    auto* slow = static_cast<Slow*>(user);
+    ++slow->calls;
+    slow->inside = true;
+    while (!slow->leave) std::this_thread::sleep_for(1ms);
+    slow->finished = true;
+}
+void slow_task(void* user) { slow_message(user, nullptr); }
+
+TEST_F(HostApi, UnsubscribeReturnsOnlyAfterARunningCallback) {
+    Slow slow;
+    std::uint64_t id = 0;
+    ASSERT_EQ(api->subscribe(api->host, s(""), s("slow"), s(""), slow_message, &slow, &id), NMK_OK);
+    publish("", "slow", "x");
+    ASSERT_TRUE(eventually([&] { return slow.inside.load(); }));
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(50ms);
+        slow.leave = true;
+    });
+    EXPECT_EQ(api->unsubscribe(api->host, id), NMK_OK);
+    EXPECT_TRUE(slow.finished);  // the plugin may free the state now
+    releaser.join();
+    publish("", "slow", "y");
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(slow.calls, 1);
+}
+
+TEST_F(HostApi, CancelTimerReturnsOnlyAfterARunningCallback) {
+    Slow slow;
+    const auto id = api->set_timer(api->host, 1, 1, slow_task, &slow);
+    ASSERT_TRUE(eventually([&] { return slow.inside.load(); }));
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(50ms);
+        slow.leave = true;
+    });
+    api->cancel_timer(api->host, id);
+    EXPECT_TRUE(slow.finished);
+    releaser.join();
+    const int calls = slow.calls;
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(slow.calls, calls);
+}
+
+// Unsubscribes itself from its own callback (must not wait for itself).
+struct OneShot {
+    const nmk_host_api* api = nullptr;
+    std::uint64_t id = 0;
+    std::atomic<int> calls{0};
+    std::atomic<int> status{-1};
+};
+void one_shot(void* user, const nmk_message*) {
+    auto* o = static_cast<OneShot*>(user);
+    ++o->calls;
+    o->status = o->api->unsubscribe(o->api->host, o->id);
+}
+
+TEST_F(HostApi, UnsubscribeFromItsOwnCallback) {
+    OneShot o;
+    o.api = api;
+    ASSERT_EQ(api->subscribe(api->host, s(""), s("once"), s(""), one_shot, &o, &o.id), NMK_OK);
+    publish("", "once", "1");
+    publish("", "once", "2");
+    ASSERT_TRUE(eventually([&] { return o.status.load() == NMK_OK; }));
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(o.calls, 1);
+}
+
 TEST_F(HostApi, AccountsAreSeparate) {
     Inbox in_a, in_global;
     subscribe("A", "x", in_a);

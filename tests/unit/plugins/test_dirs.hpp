@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include "kernel/plugins/sdk_abi.hpp"
+#include <nats_sdk/abi.h>
 
 #ifndef NMK_TEST_PLUGIN_DIR
 #error "tests/plugins/CMakeLists.txt defines NMK_TEST_PLUGIN_DIR for this target"
