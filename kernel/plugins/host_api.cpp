@@ -1,5 +1,8 @@
 #include "kernel/plugins/host_api.hpp"
 
+#include <cstring>
+#include <type_traits>
+
 #include "kernel/log/logging.hpp"
 #include "kernel/plugins/abi_text.hpp"
 #include "kernel/plugins/link_adapter.hpp"
@@ -155,9 +158,13 @@ const void* api_find_extension(void* host, nmk_str kind, nmk_str name) {
 // Metrics go straight to the host's registry.
 std::uint64_t api_metric_register(void* host, nmk_str name, nmk_str help, nmk_metric_type type) {
     return guarded(host, "metric_register", std::uint64_t{0}, [&](PluginContext& c) -> std::uint64_t {
-        if (type != NMK_METRIC_COUNTER && type != NMK_METRIC_GAUGE) return 0;
+        // A plugin may pass any number here: look at the bytes, since reading an
+        // out-of-range value as the enum type is undefined behaviour.
+        std::underlying_type_t<nmk_metric_type> raw;
+        std::memcpy(&raw, &type, sizeof raw);
+        if (raw != NMK_METRIC_COUNTER && raw != NMK_METRIC_GAUGE) return 0;
         const auto id = c.host().metrics().register_metric(
-            view(name), view(help), type == NMK_METRIC_COUNTER ? MetricType::counter : MetricType::gauge, c.name());
+            view(name), view(help), raw == NMK_METRIC_COUNTER ? MetricType::counter : MetricType::gauge, c.name());
         if (id == 0) NMK_ERROR("{}: metric \"{}\" refused (bad name or taken with another type)", c.name(), view(name));
         return id;
     });
