@@ -186,7 +186,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
     std::strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
     std::string out = head;
     if (ns > 0) {
-        char frac[16];
+        char frac[32];
         std::snprintf(frac, sizeof frac, ".%09lld", ns);
         std::string f = frac;
         while (f.back() == '0') f.pop_back();

@@ -905,7 +905,9 @@ void Client::on_tick(steady::time_point now) {
     }
     if (tls_pending_ && now - created_ > opts->tls.timeout) {
         tls_pending_ = false;
-        tls_.reset();
+        // The handshake in flight uses the stream until its handler has run:
+        // keep it, but write the error in the clear.
+        retired_tls_ = std::move(tls_);
         socket_.cancel();
         close_now(CloseReason::tls_error, "Secure Connection - TLS Required");
         return;

@@ -151,6 +151,7 @@ private:
     IoThread& thread_;
     asio::ip::tcp::socket socket_;
     std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+    std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> retired_tls_;  // timed out mid-handshake
     std::unique_ptr<char[]> tls_read_buffer_;
     const std::uint64_t id_;
     std::string remote_ip_;

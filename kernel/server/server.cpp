@@ -355,6 +355,9 @@ void Server::shutdown() {
         while (open_sockets_.load() > 0 && std::chrono::steady_clock::now() < drain_until)
             std::this_thread::sleep_for(5ms);
         for (auto& t : threads_) t->stop();
+        // A thread's match cache can hold subscriptions of clients on another
+        // thread: let go of them all while every io_context still exists.
+        for (auto& t : threads_) t->match_cache().clear();
         NMK_INFO("Server Exiting..");
     }
     {
