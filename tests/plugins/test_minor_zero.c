@@ -1,4 +1,4 @@
-/* A working plugin built against SDK minor 0: it must load on any 1.x server.
+/* A working plugin built against the frozen SDK 1.0 header (sdk-1.0/): it must load on any 1.x server.
  * It logs the config block it was given, so tests can see what arrived. */
 #include "test_plugin.h"
 

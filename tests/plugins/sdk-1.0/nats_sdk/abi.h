@@ -1,0 +1,257 @@
+/*
+ * The kernel <-> plugin boundary: plain C, stable, versioned.
+ *
+ * Rules (see sdk/README.md):
+ *  - Only C types cross this line: no STL, no exceptions, no Asio or spdlog types.
+ *  - Strings are {pointer, size} views, never assumed NUL-terminated.
+ *  - Every table of function pointers starts with its own size (struct_size) and
+ *    only ever grows at the end. A reader checks struct_size before touching a
+ *    member added in a later minor version.
+ *  - SDK major versions must match exactly; a plugin's minor must not be newer
+ *    than the kernel's. Anything else is refused at load time.
+ *
+ * OWNERSHIP notes on each member say who owns a pointer and how long it lives.
+ */
+#ifndef NATS_SDK_ABI_H
+#define NATS_SDK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NMK_SDK_VERSION_MAJOR 1
+#define NMK_SDK_VERSION_MINOR 0
+
+/* The one symbol a plugin exports. */
+#define NMK_PLUGIN_ENTRY_SYMBOL "nmk_plugin_entry"
+
+typedef struct nmk_str {
+    const char* data;
+    size_t size;
+} nmk_str;
+
+typedef enum nmk_status {
+    NMK_OK = 0,
+    NMK_ERROR = 1,          /* see the accompanying error text */
+    NMK_NOT_FOUND = 2,
+    NMK_INVALID_ARGUMENT = 3,
+    NMK_UNSUPPORTED = 4
+} nmk_status;
+
+typedef enum nmk_log_level {
+    NMK_LOG_TRACE = 0,
+    NMK_LOG_DEBUG = 1,
+    NMK_LOG_INFO = 2,
+    NMK_LOG_WARN = 3,
+    NMK_LOG_ERROR = 4
+} nmk_log_level;
+
+/* A buffer the callee fills with an error message (truncated to capacity). */
+typedef struct nmk_error_buffer {
+    char* data;
+    size_t capacity;
+} nmk_error_buffer;
+
+/* ---------------------------------------------------------------- messages */
+
+/* A message as the kernel hands it to a plugin.
+ * OWNERSHIP: every view is valid only during the callback that receives it. */
+typedef struct nmk_message {
+    nmk_str account;
+    nmk_str subject;
+    nmk_str reply;      /* empty when none */
+    nmk_str headers;    /* the whole "NATS/1.0\r\n...\r\n\r\n" block, empty when none */
+    nmk_str payload;
+} nmk_message;
+
+typedef void (*nmk_message_callback)(void* user, const nmk_message* message);
+typedef void (*nmk_task_callback)(void* user);
+
+/* ----------------------------------------------------------- authenticators */
+
+typedef enum nmk_auth_decision {
+    NMK_AUTH_ALLOW = 0,   /* account, permissions and limits filled in */
+    NMK_AUTH_DENY = 1,    /* refused: the client gets 'Authorization Violation' */
+    NMK_AUTH_DEFER = 2,   /* not mine: ask the next authenticator */
+    NMK_AUTH_PENDING = 3  /* will answer later through nmk_host_api.complete_auth */
+} nmk_auth_decision;
+
+/* What the kernel knows about a connecting client.
+ * OWNERSHIP: views valid during authenticate() only; copy what a pending answer needs. */
+typedef struct nmk_auth_request {
+    uint32_t struct_size;
+    uint64_t client_id;
+    nmk_str connect_json;   /* the CONNECT arguments as the client sent them */
+    nmk_str client_ip;
+    uint16_t client_port;
+    nmk_str nonce;          /* the nonce sent in INFO, empty when none */
+    int tls;                /* 1 when the connection is TLS */
+    nmk_str tls_subject;    /* verified client certificate subject, empty when none */
+    uint64_t pending_handle;/* pass to complete_auth() after answering NMK_AUTH_PENDING */
+} nmk_auth_request;
+
+/* An authenticator's answer.
+ * OWNERSHIP: the views must stay valid until authenticate() has returned; the kernel
+ * copies them right then, on the same thread (for complete_auth(), before it returns). */
+typedef struct nmk_auth_result {
+    uint32_t struct_size;
+    nmk_auth_decision decision;
+    nmk_str account;          /* empty: the global account "$G" */
+    nmk_str user;             /* the identity, for logs and monitoring (never a secret) */
+    nmk_str permissions_json; /* {"publish":{"allow":[],"deny":[]},"subscribe":{...},"allow_responses":{...}}; empty: all allowed */
+    nmk_str deny_reason;      /* logged on DENY; never sent to the client */
+    int64_t max_payload;      /* <0: server default */
+    int64_t max_subscriptions;/* <0: server default */
+} nmk_auth_result;
+
+typedef struct nmk_authenticator {
+    uint32_t struct_size;
+    void* self;
+    /* Whether INFO must carry a nonce for this authenticator (NKeys, JWT). */
+    int (*needs_nonce)(void* self);
+    /* Runs on an I/O thread: must not block. Answer PENDING for slow work. */
+    void (*authenticate)(void* self, const nmk_auth_request* request, nmk_auth_result* result);
+} nmk_authenticator;
+
+/* ------------------------------------------------------------------ links */
+
+/* Interest as a link reports it to (or receives it from) the kernel. */
+typedef struct nmk_interest {
+    nmk_str account;
+    nmk_str subject;
+    nmk_str queue;   /* empty: plain subscription */
+    int32_t weight;  /* queue weight; 0 removes */
+} nmk_interest;
+
+/* A link carries interest and messages to and from other servers (routes, leaf nodes).
+ * The kernel calls these on its own threads; they must not block. */
+typedef struct nmk_link_callbacks {
+    uint32_t struct_size;
+    void* self;
+    /* Local interest changed (a subscription came or went) in some account. */
+    void (*on_local_interest)(void* self, const nmk_interest* interest, int added);
+    /* A local publish matched interest this link registered with add_remote_interest. */
+    void (*on_message)(void* self, uint64_t remote_interest_id, const nmk_message* message);
+} nmk_link_callbacks;
+
+/* ---------------------------------------------------------- HTTP endpoints */
+
+typedef struct nmk_http_request {
+    nmk_str method;
+    nmk_str path;
+    nmk_str query;  /* without '?' */
+    nmk_str body;
+} nmk_http_request;
+
+/* OWNERSHIP: the handler fills body through the writer; the kernel copies. */
+typedef struct nmk_http_response_writer {
+    void* ctx;
+    void (*set_status)(void* ctx, int status);
+    void (*set_content_type)(void* ctx, nmk_str content_type);
+    void (*append_body)(void* ctx, nmk_str bytes);
+} nmk_http_response_writer;
+
+typedef void (*nmk_http_handler)(void* user, const nmk_http_request* request, const nmk_http_response_writer* response);
+
+/* ---------------------------------------------------------------- metrics */
+
+typedef enum nmk_metric_type { NMK_METRIC_COUNTER = 0, NMK_METRIC_GAUGE = 1 } nmk_metric_type;
+
+/* ------------------------------------------------------------- host API */
+
+/* What the kernel gives a plugin. Valid from create() until destroy() returns.
+ * Every function may be called from any thread unless noted. */
+typedef struct nmk_host_api {
+    uint32_t struct_size;
+    uint16_t sdk_major;
+    uint16_t sdk_minor;
+    void* host;  /* pass as the first argument to every call below */
+
+    /* Logging through the kernel's logger, tagged with the plugin's name. */
+    void (*log)(void* host, nmk_log_level level, nmk_str message);
+
+    /* Publishes into an account (empty account: "$G"). headers may be empty. */
+    nmk_status (*publish)(void* host, const nmk_message* message);
+
+    /* Subscribes as an internal client. The callback runs on a kernel thread and
+     * must not block; post blocking work with post_blocking(). */
+    nmk_status (*subscribe)(void* host, nmk_str account, nmk_str subject, nmk_str queue,
+                            nmk_message_callback callback, void* user, uint64_t* subscription_id);
+    nmk_status (*unsubscribe)(void* host, uint64_t subscription_id);
+
+    /* Timers run the callback on a kernel thread; repeat_ms 0 fires once. Returns 0 on failure.
+     * cancel_timer() and unsubscribe() do not return while the callback runs on another thread,
+     * so the plugin may free the callback's state once they return. */
+    uint64_t (*set_timer)(void* host, uint64_t delay_ms, uint64_t repeat_ms, nmk_task_callback callback, void* user);
+    void (*cancel_timer)(void* host, uint64_t timer_id);
+    /* Runs the callback soon on an I/O thread (short work only). */
+    void (*post)(void* host, nmk_task_callback callback, void* user);
+    /* Runs the callback on the blocking worker pool (disk, network lookups). */
+    void (*post_blocking)(void* host, nmk_task_callback callback, void* user);
+
+    /* The plugin's own data directory (created on demand). OWNERSHIP: valid until destroy(). */
+    nmk_str (*data_dir)(void* host);
+
+    /* Counters and gauges that monitoring reads. name like "jetstream_streams". */
+    uint64_t (*metric_register)(void* host, nmk_str name, nmk_str help, nmk_metric_type type);
+    void (*metric_add)(void* host, uint64_t metric_id, int64_t delta);
+    void (*metric_set)(void* host, uint64_t metric_id, int64_t value);
+
+    /* Kernel state as JSON text, in nats-server's monitoring shapes. topic is one of
+     * "varz", "connz", "subsz", "accountz"; args is a query string ("subs=1&limit=10").
+     * OWNERSHIP: the result is written through the writer; nothing to free. */
+    nmk_status (*query_json)(void* host, nmk_str topic, nmk_str args, const nmk_http_response_writer* out);
+
+    /* Registries. The kernel keeps the pointers it is given until the plugin's
+     * stop() has returned; the tables they point to must live that long. */
+    nmk_status (*register_authenticator)(void* host, nmk_str name, const nmk_authenticator* authenticator);
+    nmk_status (*complete_auth)(void* host, uint64_t pending_handle, const nmk_auth_result* result);
+    nmk_status (*register_http_endpoint)(void* host, nmk_str path, nmk_http_handler handler, void* user);
+    nmk_status (*register_link)(void* host, nmk_str name, const nmk_link_callbacks* callbacks, uint64_t* link_id);
+    /* Links: interest and messages coming from the other side. */
+    nmk_status (*add_remote_interest)(void* host, uint64_t link_id, const nmk_interest* interest, uint64_t* remote_interest_id);
+    nmk_status (*remove_remote_interest)(void* host, uint64_t link_id, uint64_t remote_interest_id);
+    nmk_status (*link_publish)(void* host, uint64_t link_id, const nmk_message* message);
+
+    /* Extension kinds a plugin declares for other plugins to fill (e.g. JetStream
+     * declares "jetstream.store" and the memory/file/RocksDB plugins register
+     * backends). vtable is an opaque, kind-specific table whose first member is
+     * its uint32_t struct_size. */
+    nmk_status (*declare_kind)(void* host, nmk_str kind, uint32_t kind_version);
+    nmk_status (*register_extension)(void* host, nmk_str kind, nmk_str name, const void* vtable);
+    const void* (*find_extension)(void* host, nmk_str kind, nmk_str name);
+} nmk_host_api;
+
+/* ---------------------------------------------------------- the plugin */
+
+typedef struct nmk_plugin_descriptor {
+    uint32_t struct_size;
+    uint16_t sdk_major;      /* NMK_SDK_VERSION_MAJOR the plugin was built with */
+    uint16_t sdk_minor;
+    const char* name;        /* static strings */
+    const char* version;
+    const char* description;
+    const char* provides;    /* comma-separated extension kinds, e.g. "authenticator" */
+    const char* requires_plugins; /* comma-separated plugin names loaded first, may be "" */
+
+    /* Creates the plugin instance from its config block (JSON text). Returns NULL
+     * and fills error on failure. OWNERSHIP: host lives until destroy(). */
+    void* (*create)(const nmk_host_api* host, nmk_str config_json, nmk_error_buffer error);
+    /* Starts work (subscriptions, timers). Non-zero with error text: start-up fails. */
+    int (*start)(void* instance, nmk_error_buffer error);
+    /* New config block on SIGHUP. Non-zero keeps the old config. */
+    int (*reload)(void* instance, nmk_str config_json, nmk_error_buffer error);
+    void (*stop)(void* instance);
+    void (*destroy)(void* instance);
+} nmk_plugin_descriptor;
+
+typedef const nmk_plugin_descriptor* (*nmk_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NATS_SDK_ABI_H */
