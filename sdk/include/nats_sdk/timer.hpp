@@ -9,6 +9,7 @@
 
 #include "nats_sdk/abi.hpp"
 #include "nats_sdk/detail/callback_box.hpp"
+#include "nats_sdk/detail/registration.hpp"
 
 namespace nats_sdk {
 
@@ -67,44 +68,12 @@ struct task_box final : box_base {
 
 }  // namespace detail
 
-class Timer {
+class Timer : public detail::registration<&nmk_host_api::cancel_timer> {
 public:
-    Timer() noexcept = default;
-    Timer(const nmk_host_api* api, std::uint64_t id, detail::box_base* box) noexcept
-        : api_(api), id_(id), box_(box) {}
-    Timer(Timer&& other) noexcept
-        : api_(std::exchange(other.api_, nullptr)), id_(std::exchange(other.id_, 0)),
-          box_(std::exchange(other.box_, nullptr)) {}
-    Timer& operator=(Timer&& other) noexcept {
-        if (this != &other) {
-            cancel();
-            api_ = std::exchange(other.api_, nullptr);
-            id_ = std::exchange(other.id_, 0);
-            box_ = std::exchange(other.box_, nullptr);
-        }
-        return *this;
-    }
-    Timer(const Timer&) = delete;
-    Timer& operator=(const Timer&) = delete;
-    ~Timer() { cancel(); }
+    using registration::registration;
 
     // Safe to call from inside this timer's own callback, and after a one-shot timer fired.
-    void cancel() noexcept {
-        if (box_ == nullptr) {
-            return;
-        }
-        api_->cancel_timer(api_->host, id_);
-        detail::release_box(std::exchange(box_, nullptr));
-        id_ = 0;
-    }
-
-    bool active() const noexcept { return box_ != nullptr; }
-    std::uint64_t id() const noexcept { return id_; }
-
-private:
-    const nmk_host_api* api_ = nullptr;
-    std::uint64_t id_ = 0;
-    detail::box_base* box_ = nullptr;
+    void cancel() noexcept { release(); }
 };
 
 }  // namespace nats_sdk

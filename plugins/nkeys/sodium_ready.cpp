@@ -1,0 +1,15 @@
+#include "plugins/nkeys/sodium_ready.hpp"
+
+#include <sodium.h>
+
+#include "plugins/nkeys/nkeys.hpp"
+
+namespace nats::nkeys::detail {
+
+void ensure_sodium() {
+    // A function-local static runs exactly once, even with concurrent callers.
+    static const int status = sodium_init();
+    if (status < 0) throw Error("nkeys: libsodium failed to initialise");
+}
+
+} // namespace nats::nkeys::detail
