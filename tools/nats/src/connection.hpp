@@ -1,0 +1,58 @@
+#pragma once
+// Owning handles for libnats objects and the one way commands connect.
+#include <nats/nats.h>
+
+#include <memory>
+#include <string>
+
+#include "settings.hpp"
+
+namespace nats::cli {
+
+struct options_deleter {
+    void operator()(natsOptions* o) const noexcept { natsOptions_Destroy(o); }
+};
+struct connection_deleter {
+    void operator()(natsConnection* c) const noexcept { natsConnection_Destroy(c); }
+};
+struct subscription_deleter {
+    void operator()(natsSubscription* s) const noexcept { natsSubscription_Destroy(s); }
+};
+struct message_deleter {
+    void operator()(natsMsg* m) const noexcept { natsMsg_Destroy(m); }
+};
+using options_ptr = std::unique_ptr<natsOptions, options_deleter>;
+using connection_ptr = std::unique_ptr<natsConnection, connection_deleter>;
+using subscription_ptr = std::unique_ptr<natsSubscription, subscription_deleter>;
+using message_ptr = std::unique_ptr<natsMsg, message_deleter>;
+
+struct connect_tuning {
+    // Long-running commands (sub, reply) reconnect forever, as natscli does;
+    // the others fail fast.
+    bool reconnect = true;
+    // Write at once instead of buffering (off for bench publishers).
+    bool send_asap = true;
+    // Log disconnects, reconnects and asynchronous errors on stderr.
+    bool report_events = true;
+};
+
+// libnats options for the settings: servers, credentials (user/password,
+// token, NKey seed file, creds file), TLS files, name, timeouts. Throws
+// cli_error when a credential file cannot be used.
+options_ptr make_options(const connection_settings& settings, const connect_tuning& tuning = {});
+
+// Connects; throws cli_error with the Go client's wording ("nats: no servers
+// available for connection", "nats: authorization violation", ...).
+connection_ptr connect(const connection_settings& settings, const connect_tuning& tuning = {});
+
+// The URL the connection uses, with any password replaced by "xxxxx".
+std::string connected_url(natsConnection* nc);
+
+// Marks the process as shutting down: disconnects from now on are ours and
+// are not reported.
+void stop_reporting_disconnects();
+
+// A new inbox subject under the configured prefix (default "_INBOX").
+std::string new_inbox(const connection_settings& settings);
+
+} // namespace nats::cli
