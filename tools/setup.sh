@@ -7,7 +7,9 @@ packages=(
   build-essential cmake ccache pkg-config
   libasio-dev libboost-dev libboost-filesystem-dev libboost-system-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libsodium-dev librocksdb-dev
+  libcrypt-dev  # bcrypt password hashes (crypt_rn), for the auth plugins
   libgtest-dev libgmock-dev libnats-dev
+  chromium      # headless, for the monitoring dashboard test
   nats-server   # the reference server, for side-by-side benchmarks and behaviour checks
 )
 
