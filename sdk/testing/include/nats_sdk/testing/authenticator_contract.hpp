@@ -44,6 +44,13 @@ struct AuthenticatorContractCase {
     std::vector<std::string> unknown_users;
     // Builds CONNECT for a user and password; default {"user":..,"pass":..}.
     std::function<std::string(std::string_view user, std::string_view password)> connect_for;
+    // What the kernel knows besides CONNECT, sent with every request: e.g. the INFO nonce
+    // that an NKey or JWT authenticator checks a signature of.
+    ClientFacts client = {};
+    // Builds CONNECT from the client facts too (e.g. signs client.nonce with the
+    // "password", a seed); wins over connect_for.
+    std::function<std::string(std::string_view user, std::string_view password, const ClientFacts& client)>
+        connect_for_client = {};
 };
 
 inline void PrintTo(const AuthenticatorContractCase& c, std::ostream* out) { *out << c.name; }
@@ -60,13 +67,16 @@ protected:
     }
 
     std::string connect(std::string_view user, std::string_view password) const {
+        if (GetParam().connect_for_client) {
+            return GetParam().connect_for_client(user, password, GetParam().client);
+        }
         if (GetParam().connect_for) {
             return GetParam().connect_for(user, password);
         }
         return nlohmann::json{{"verbose", false}, {"pedantic", false}, {"user", user}, {"pass", password}}.dump();
     }
 
-    AuthAnswer ask(std::string_view connect_json) const { return subject_->ask(connect_json); }
+    AuthAnswer ask(std::string_view connect_json) const { return subject_->ask(connect_json, GetParam().client); }
 
     // Every secret the case knows, plus those the test made up.
     void expect_no_secret(const AuthAnswer& answer, const std::vector<std::string>& secrets) const {
@@ -206,7 +216,7 @@ TEST_P(AuthenticatorContract, ConcurrentAnswersAgree) {
         threads.emplace_back([&] {
             for (int round = 0; round < 50; ++round) {
                 for (std::size_t i = 0; i < inputs.size(); ++i) {
-                    if (!(subject_->ask(inputs[i]) == expected[i])) {
+                    if (!(subject_->ask(inputs[i], GetParam().client) == expected[i])) {
                         mismatches.fetch_add(1);
                     }
                 }
