@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/accounts/accounts_config.hpp"
 #include "kernel/config/options.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/plugins/assembly.hpp"
@@ -168,6 +169,13 @@ int main(int argc, char** argv) {
     if (!cmd.signal.empty()) return send_signal_command(cmd.signal);
     if (show_plugins) return list_plugins(options);
     if (cmd.check_config) {
+        // The accounts block is checked here too: -t must catch what start-up would refuse.
+        try {
+            nats::accounts::load_accounts(options);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "nats-server: %s\n", e.what());
+            return 1;
+        }
         std::fprintf(stderr, "nats-server: configuration file %s is valid\n", options.config_file.c_str());
         return 0;
     }
@@ -204,6 +212,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     server.set_shutdown_hook([&plugins] { plugins.stop(); });
+    server.set_reload_check([&plugins](const nats::config::Options& next) {
+        std::vector<std::string> running;
+        for (const auto& p : plugins.plugins()) running.push_back(p.name);
+        return nats::plugins::reload_blocker(next, running);
+    });
     std::vector<std::string> args(argv_kept.begin(), argv_kept.end());
     server.set_reload_source([args] {
         std::vector<const char*> raw;
@@ -239,6 +252,7 @@ int main(int argc, char** argv) {
                     if (server.reload()) {
                         warn_if_plugin_list_changed(plugins, *server.options());
                         plugins.reload(*server.options());
+                        server.reauthenticate_clients();  // with the authenticators' new config
                     }
                     break;
                 case SIGUSR1:

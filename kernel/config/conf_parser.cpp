@@ -618,6 +618,7 @@ private:
             if (found) {
                 found->mark_used_as_variable();
                 Value copy = *found;
+                copy.clear_variable_mark();
                 copy.set_location(loc);
                 return copy;
             }

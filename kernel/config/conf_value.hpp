@@ -94,6 +94,8 @@ private:
 public:
     bool used_as_variable() const { return used_as_variable_; }
     void mark_used_as_variable() const { used_as_variable_ = true; }
+    // A $reference's copy is a setting, whatever its source was.
+    void clear_variable_mark() const { used_as_variable_ = false; }
 };
 
 // Parses the nats-server config syntax (conf/lex.go, conf/parse.go): key/value with

@@ -446,9 +446,10 @@ bool is_kernel_key(std::string_view key) { return find_rule(key) != nullptr; }
 // own "plugins" block). Any other unknown key is an error, as in nats-server.
 bool is_plugin_key(std::string_view key) {
     static constexpr std::string_view keys[] = {
-        "plugins", "accounts", "system_account", "no_system_account", "cluster", "gateway", "leafnodes", "leaf",
-        "websocket", "ws", "mqtt", "operator", "operators", "resolver", "resolver_preload", "resolver_tls",
-        "trusted", "trusted_keys", "server_tags", "default_js_domain", "mappings", "http_base_path", "ocsp",
+        "plugins", "accounts", "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
+        "cluster", "gateway", "leafnodes", "leaf", "websocket", "ws", "mqtt", "operator", "operators", "resolver",
+        "resolver_preload", "resolver_tls", "trusted", "trusted_keys", "server_tags", "default_js_domain",
+        "mappings", "http_base_path", "ocsp",
         "connect_error_reports", "reconnect_error_reports", "max_traced_msg_len", "disable_sublist_cache",
         "syslog", "remote_syslog", "prof_port", "max_closed_clients", "lame_duck_grace_period_ms",
         "no_header_support", "jetstream_max_memory", "jetstream_max_store"};

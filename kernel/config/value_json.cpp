@@ -16,7 +16,9 @@ nlohmann::ordered_json to_json(const Value& v) {
         }
         case Value::Type::map: {
             auto out = nlohmann::ordered_json::object();
-            for (const auto& [k, item] : v.as_map()) out[k] = to_json(item);
+            // Keys a $reference read are variables, not settings: plugins never see them.
+            for (const auto& [k, item] : v.as_map())
+                if (!item.used_as_variable()) out[k] = to_json(item);
             return out;
         }
     }

@@ -120,6 +120,11 @@ AssemblyPlan plan_plugins(const config::Options& options, const fs::path& defaul
         if (!feature.wanted(options)) continue;
         const std::string name(feature.plugin);
         auto path = find_plugin_file(name, plan.search_paths);
+        if (path.empty() && feature.required) {
+            throw PluginError("\"" + std::string(feature.key) + "\" needs plugin \"" + name +
+                              "\", which is not installed (looked for lib" + name + ".so in " +
+                              join_paths(plan.search_paths) + "): refusing to start without authentication");
+        }
         if (path.empty()) {
             const bool already_warned = std::any_of(plan.warnings.begin(), plan.warnings.end(), [&](const std::string& w) {
                 return w.find("plugin \"" + name + "\"") != std::string::npos;
@@ -131,7 +136,7 @@ AssemblyPlan plan_plugins(const config::Options& options, const fs::path& defaul
             }
             continue;
         }
-        add(PluginRequest{name, path, std::string(feature.key), false});
+        add(PluginRequest{name, path, std::string(feature.key), feature.required});
     }
     for (const auto& [key, value] : blocks) {
         const bool used = std::any_of(plan.requests.begin(), plan.requests.end(), [&](const PluginRequest& r) {
@@ -140,6 +145,16 @@ AssemblyPlan plan_plugins(const config::Options& options, const fs::path& defaul
         if (!used) plan.warnings.push_back(where(*value) + ": plugins: block \"" + key + "\" is for a plugin that is not loaded");
     }
     return plan;
+}
+
+std::string reload_blocker(const config::Options& options, const std::vector<std::string>& running_plugins) {
+    for (const auto& feature : features()) {
+        if (!feature.required || !feature.wanted(options)) continue;
+        if (std::find(running_plugins.begin(), running_plugins.end(), feature.plugin) != running_plugins.end()) continue;
+        return "\"" + std::string(feature.key) + "\" needs plugin \"" + std::string(feature.plugin) +
+               "\", which is not running: restart the server to load it";
+    }
+    return {};
 }
 
 std::string plugin_config_json(const config::Options& options, std::string_view plugin_name) {

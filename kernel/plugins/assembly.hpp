@@ -9,8 +9,9 @@
 //   }
 //
 // Feature blocks (feature_table.hpp) add their plugin by themselves. A missing
-// explicit plugin is an error; a missing feature plugin is a warning, because
-// those arrive in later releases.
+// explicit plugin is an error, and so is a missing auth plugin (the server never
+// runs open when asked to authenticate); a missing jetstream or monitoring
+// plugin is a warning, because those arrive in later releases.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -23,7 +24,7 @@ struct PluginRequest {
     std::string name;             // as written in `load`, or the feature's plugin
     std::filesystem::path path;   // the file; empty when not found
     std::string asked_by;         // "load", "requires", or the config key of a feature
-    bool required = true;         // false: missing is only a warning (features)
+    bool required = true;         // false: missing is only a warning (jetstream, monitoring)
 };
 
 struct AssemblyPlan {
@@ -34,8 +35,14 @@ struct AssemblyPlan {
 
 // Reads the `plugins` block and the feature table. `default_dir` comes first in
 // the search path (the build's lib directory; skipped when it does not exist).
-// Throws PluginError for a malformed block or an explicit plugin not found.
+// Throws PluginError for a malformed block, an explicit plugin not found, or a
+// missing auth plugin.
 AssemblyPlan plan_plugins(const config::Options& options, const std::filesystem::path& default_dir);
+
+// Why a reload must not apply `options`: it asks for an auth plugin that is not
+// running. The plugin list is fixed until a restart, and a server asked to
+// authenticate never runs open. Empty when nothing stands in the way.
+std::string reload_blocker(const config::Options& options, const std::vector<std::string>& running_plugins);
 
 // lib<name>.so in the first search path that has it.
 std::filesystem::path find_plugin_file(std::string_view name, const std::vector<std::filesystem::path>& search_paths);

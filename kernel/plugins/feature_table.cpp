@@ -29,23 +29,77 @@ void fill_monitoring(const config::Options& o, ordered_json& out) {
     copy_raw(o, "http_base_path", out);
 }
 
-bool wants_auth_users(const config::Options& o) {
-    const config::Value* a = o.raw.find("authorization");
-    return a && a->is_map() && (a->find("users") || a->find("nkeys"));
-}
-bool wants_auth_accounts(const config::Options& o) { return o.raw.find("accounts") != nullptr; }
+// Authentication. Every auth plugin gets the same settings: the authorization
+// and accounts blocks as written, and the effective simple-auth values (flags
+// override the authorization block):
+//   {"authorization": {...}, "accounts": {...}, "system_account": "...",
+//    "no_auth_user": "...", "username": "...", "password": "...", "token": "..."}
+// with each key present only when set.
 void fill_auth(const config::Options& o, ordered_json& out) {
     copy_raw(o, "authorization", out);
     copy_raw(o, "accounts", out);
     copy_raw(o, "system_account", out);
+    if (const config::Value* v = o.raw.find("system"); v && !out.contains("system_account"))
+        out["system_account"] = config::to_json(*v);  // nats-server's alias
     if (!o.no_auth_user.empty()) out["no_auth_user"] = o.no_auth_user;
+    if (!o.username.empty()) out["username"] = o.username;
+    if (!o.password.empty()) out["password"] = o.password;
+    if (!o.token.empty()) out["token"] = o.token;
 }
 
+const config::Value* authorization(const config::Options& o) {
+    const config::Value* a = o.raw.find("authorization");
+    return a && a->is_map() ? a : nullptr;
+}
+
+// `users` entries: those with `nkey` go to auth_nkey, every other one (a user,
+// or a malformed entry, which the plugin then refuses) to auth_users.
+bool is_nkey_user(const config::Value& u) { return u.is_map() && u.find("nkey"); }
+bool is_password_user(const config::Value& u) { return !is_nkey_user(u); }
+
+bool users_have(const config::Value* users, bool (*kind)(const config::Value&)) {
+    if (!users || !users->is_array()) return false;
+    for (const auto& u : users->as_array())
+        if (kind(u)) return true;
+    return false;
+}
+bool accounts_users_have(const config::Options& o, bool (*kind)(const config::Value&)) {
+    const config::Value* accounts = o.raw.find("accounts");
+    if (!accounts || !accounts->is_map()) return false;
+    for (const auto& [name, account] : accounts->as_map())
+        if (account.is_map() && users_have(account.find("users"), kind)) return true;
+    return false;
+}
+
+bool wants_token_config(const config::Options& o) {
+    const config::Value* a = authorization(o);
+    return a && a->find("token");
+}
+bool wants_token_flag(const config::Options& o) { return !o.token.empty(); }
+bool wants_users_config(const config::Options& o) {
+    const config::Value* a = authorization(o);
+    return a && (a->find("user") || a->find("username") || a->find("pass") || a->find("password") ||
+                 users_have(a->find("users"), is_password_user));
+}
+bool wants_users_accounts(const config::Options& o) { return accounts_users_have(o, is_password_user); }
+bool wants_users_flag(const config::Options& o) { return !o.username.empty() || !o.password.empty(); }
+bool wants_nkey_config(const config::Options& o) {
+    const config::Value* a = authorization(o);
+    return a && users_have(a->find("users"), is_nkey_user);
+}
+bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(o, is_nkey_user); }
+
+// Auth plugins are required: a server asked to authenticate never runs open.
 const Feature table[] = {
-    {"jetstream", "jetstream", wants_jetstream, fill_jetstream},
-    {"monitoring", "http_port", wants_monitoring, fill_monitoring},
-    {"auth", "authorization", wants_auth_users, fill_auth},
-    {"auth", "accounts", wants_auth_accounts, fill_auth},
+    {"jetstream", "jetstream", false, wants_jetstream, fill_jetstream},
+    {"monitoring", "http_port", false, wants_monitoring, fill_monitoring},
+    {"auth_token", "authorization", true, wants_token_config, fill_auth},
+    {"auth_token", "--auth", true, wants_token_flag, fill_auth},
+    {"auth_users", "authorization", true, wants_users_config, fill_auth},
+    {"auth_users", "accounts", true, wants_users_accounts, fill_auth},
+    {"auth_users", "--user", true, wants_users_flag, fill_auth},
+    {"auth_nkey", "authorization", true, wants_nkey_config, fill_auth},
+    {"auth_nkey", "accounts", true, wants_nkey_accounts, fill_auth},
 };
 
 }  // namespace

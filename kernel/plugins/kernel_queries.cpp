@@ -3,10 +3,21 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <mutex>
+#include <sstream>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "kernel/plugins/metrics.hpp"
+#include "kernel/plugins/plugin_host.hpp"
+#include "kernel/routing/subject.hpp"
+#include "kernel/server/client.hpp"
 
 namespace nats::plugins {
 
@@ -15,26 +26,45 @@ namespace {
 using nlohmann::ordered_json;
 using namespace std::chrono;
 
-// "a=1&b=2" -> value of key, or nullopt.
-std::optional<std::string_view> query_arg(std::string_view args, std::string_view key) {
+// ------------------------------------------------------------------ arguments
+
+// The first value of `key` in a query string, percent-decoded; nullopt when absent.
+std::optional<std::string> query_arg(std::string_view args, std::string_view key) {
     while (!args.empty()) {
         const auto amp = args.find('&');
-        std::string_view pair = args.substr(0, amp);
+        const std::string_view pair = args.substr(0, amp);
         const auto eq = pair.find('=');
-        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        if (percent_decode(pair.substr(0, eq)) == key)
+            return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
         if (amp == std::string_view::npos) break;
         args.remove_prefix(amp + 1);
     }
     return std::nullopt;
 }
 
+std::string text_arg(std::string_view args, std::string_view key) { return query_arg(args, key).value_or(""); }
+
 long long int_arg(std::string_view args, std::string_view key, long long fallback) {
-    auto v = query_arg(args, key);
-    if (!v) return fallback;
+    const auto v = query_arg(args, key);
+    if (!v || v->empty()) return fallback;
+    std::string_view digits = *v;
+    if (digits.front() == '+') digits.remove_prefix(1);
     long long n = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    return (ec == std::errc() && p == v->data() + v->size()) ? n : fallback;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    return (ec == std::errc() && p == digits.data() + digits.size()) ? n : fallback;
 }
+
+// Go's strconv.ParseBool spellings; anything else is false.
+bool bool_arg(std::string_view args, std::string_view key) {
+    const auto v = query_arg(args, key);
+    return v && (*v == "1" || *v == "t" || *v == "T" || *v == "true" || *v == "TRUE" || *v == "True");
+}
+
+// ---------------------------------------------------------------- small parts
+
+// Subjects and client names may hold any bytes; invalid UTF-8 becomes U+FFFD
+// (as Go's encoder does) instead of failing the whole answer.
+std::string text(const ordered_json& v) { return v.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
 
 std::int64_t resident_bytes() {
     std::ifstream statm("/proc/self/statm");
@@ -43,65 +73,288 @@ std::int64_t resident_bytes() {
     return pages_resident * ::sysconf(_SC_PAGESIZE);
 }
 
-std::int64_t nanos(std::chrono::milliseconds d) { return duration_cast<nanoseconds>(d).count(); }
+// Process CPU use in percent of one core, like nats-server's pse: measured
+// over the time since the previous sample (at least a second apart; the first
+// one covers the time since the server started).
+class CpuSampler {
+public:
+    double percent(system_clock::time_point process_start) {
+        std::lock_guard lock(mutex_);
+        const auto now = steady_clock::now();
+        const double ticks = cpu_ticks();
+        if (!sampled_) {
+            const double wall = duration<double>(system_clock::now() - process_start).count();
+            value_ = wall > 0 ? ticks / ticks_per_second() / wall * 100.0 : 0.0;
+        } else if (now - last_time_ >= seconds(1)) {
+            const double wall = duration<double>(now - last_time_).count();
+            value_ = (ticks - last_ticks_) / ticks_per_second() / wall * 100.0;
+        } else {
+            return value_;
+        }
+        sampled_ = true;
+        last_time_ = now;
+        last_ticks_ = ticks;
+        value_ = std::max(0.0, static_cast<double>(static_cast<long long>(value_ * 10.0)) / 10.0);
+        return value_;
+    }
+
+private:
+    static double ticks_per_second() {
+        const long t = ::sysconf(_SC_CLK_TCK);
+        return t > 0 ? static_cast<double>(t) : 100.0;
+    }
+    // utime + stime from /proc/self/stat (fields 14 and 15; the command name in
+    // field 2 may hold spaces, so count from the closing parenthesis).
+    static double cpu_ticks() {
+        std::ifstream in("/proc/self/stat");
+        std::string line;
+        std::getline(in, line);
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) return 0;
+        std::istringstream rest(line.substr(close + 2));
+        std::string field;
+        double utime = 0, stime = 0;
+        for (int index = 3; rest >> field; ++index) {
+            if (index == 14) utime = std::atof(field.c_str());
+            if (index == 15) {
+                stime = std::atof(field.c_str());
+                break;
+            }
+        }
+        return utime + stime;
+    }
+
+    std::mutex mutex_;
+    bool sampled_ = false;
+    steady_clock::time_point last_time_{};
+    double last_ticks_ = 0;
+    double value_ = 0;
+};
+
+CpuSampler& cpu_sampler() {
+    static CpuSampler sampler;
+    return sampler;
+}
+
+std::int64_t nanos(milliseconds d) { return duration_cast<nanoseconds>(d).count(); }
+
+std::string raw_string(const config::Options& o, std::string_view key) {
+    const config::Value* v = o.raw.find(key);
+    return v && v->is_string() ? v->as_string() : std::string();
+}
+
+std::string system_account_name(const config::Options& o) {
+    const std::string name = raw_string(o, "system_account");
+    return name.empty() ? std::string("$SYS") : name;
+}
+
+// nats-server's SublistStats. Insert/remove/match counts and fan-out are not
+// kept by our index (it would cost the message path); they read as zero.
+ordered_json sublist_stats(const std::vector<server::AccountPtr>& accounts) {
+    std::size_t count = 0, cache = 0;
+    for (const auto& a : accounts) {
+        count += a->sublist.count();
+        cache += a->sublist.cache_entries();
+    }
+    ordered_json v;
+    v["num_subscriptions"] = count;
+    v["num_cache"] = cache;
+    v["num_inserts"] = 0;
+    v["num_removes"] = 0;
+    v["num_matches"] = 0;
+    v["cache_hit_rate"] = 0;
+    v["max_fanout"] = 0;
+    v["avg_fanout"] = 0;
+    return v;
+}
+
+// One client subscription as monitoring shows it.
+struct SubscriptionView {
+    std::string account, subject, queue, sid;
+    std::uint64_t cid = 0;
+};
+
+// Client subscriptions of `accounts` (internal ones, with no client, are left
+// out as nats-server leaves them out). `wanted`, when given, limits the clients.
+std::vector<SubscriptionView> client_subscriptions(const std::vector<server::AccountPtr>& accounts,
+                                                   const std::unordered_set<std::uint64_t>* wanted) {
+    std::vector<SubscriptionView> out;
+    for (const auto& account : accounts) {
+        for (const auto& sub : account->sublist.all()) {
+            const auto* client_sub = dynamic_cast<const server::ClientSubscription*>(sub.get());
+            if (!client_sub || !client_sub->client) continue;
+            const std::uint64_t cid = client_sub->client->id();
+            if (wanted && !wanted->contains(cid)) continue;
+            out.push_back({account->name, client_sub->subject, client_sub->queue, client_sub->sid, cid});
+        }
+    }
+    return out;
+}
+
+ordered_json sub_detail(const SubscriptionView& s, bool with_account) {
+    ordered_json j;
+    if (with_account) j["account"] = s.account;
+    j["subject"] = s.subject;
+    if (!s.queue.empty()) j["qgroup"] = s.queue;
+    j["sid"] = s.sid;
+    // Per-subscription delivery counts are kept under the client's outbound
+    // lock, which monitoring cannot take; nats-server's "msgs" reads as zero.
+    j["msgs"] = 0;
+    j["cid"] = s.cid;
+    return j;
+}
+
+// ----------------------------------------------------------------------- varz
 
 ordered_json varz(server::Server& server) {
-    auto o = server.options();
+    const auto o = server.options();
     const auto now = system_clock::now();
     const auto totals = server.totals();
+    const auto accounts = server.accounts();
     std::size_t subscriptions = 0;
-    for (const auto& a : server.accounts()) subscriptions += a->sublist.count();
+    for (const auto& a : accounts) subscriptions += a->sublist.count();
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+
     ordered_json v;
     v["server_id"] = server.server_id();
     v["server_name"] = server.server_name();
     v["version"] = NMK_NATS_COMPAT_VERSION;
     v["proto"] = 1;
+    v["go"] = std::string("c++ ") + __VERSION__;
     v["host"] = o->host;
     v["port"] = server.port();
+    if (server.auth_required()) v["auth_required"] = true;
+    if (server.tls_required()) v["tls_required"] = true;
+    if (server.tls_required() && o->tls.verify) v["tls_verify"] = true;
     v["max_connections"] = o->max_connections;
+    if (o->max_subscriptions > 0) v["max_subscriptions"] = o->max_subscriptions;
     v["ping_interval"] = nanos(o->ping_interval);
     v["ping_max"] = o->max_pings_out;
     v["http_host"] = o->http_host.empty() ? o->host : o->http_host;
     v["http_port"] = o->http_port;
+    v["http_base_path"] = raw_string(*o, "http_base_path");
     v["https_port"] = o->https_port;
-    v["auth_timeout"] = duration<double>(o->auth_timeout.value_or(2s)).count();
+    v["auth_timeout"] = duration<double>(o->auth_timeout.value_or(seconds(2))).count();
     v["max_control_line"] = o->max_control_line;
     v["max_payload"] = o->max_payload;
     v["max_pending"] = o->max_pending;
+    // Sections that clustering, gateway, leaf node, MQTT, WebSocket and
+    // JetStream plugins fill; empty while those features are off.
+    for (const char* section : {"cluster", "gateway", "leaf", "mqtt", "websocket", "jetstream"})
+        v[section] = ordered_json::object();
     v["tls_timeout"] = duration<double>(o->tls.timeout).count();
     v["write_deadline"] = nanos(o->write_deadline);
     v["start"] = rfc3339(server.start_time());
     v["now"] = rfc3339(now);
     v["uptime"] = uptime_text(duration_cast<seconds>(now - server.start_time()));
     v["mem"] = resident_bytes();
-    v["cores"] = std::thread::hardware_concurrency();
+    v["cores"] = cores;
+    v["gomaxprocs"] = server.thread_count() > 0 ? server.thread_count() : cores;
+    v["cpu"] = cpu_sampler().percent(server.start_time());
     v["connections"] = server.client_count();
     v["total_connections"] = server.total_connections();
+    v["routes"] = 0;
+    v["remotes"] = 0;
+    v["leafnodes"] = 0;
     v["in_msgs"] = totals.in_msgs;
     v["out_msgs"] = totals.out_msgs;
     v["in_bytes"] = totals.in_bytes;
     v["out_bytes"] = totals.out_bytes;
     v["slow_consumers"] = totals.slow_consumers;
     v["subscriptions"] = subscriptions;
+    v["http_req_stats"] = ordered_json::object();  // the HTTP server (monitoring plugin) counts requests
+    v["config_load_time"] = rfc3339(server.start_time());
+    v["system_account"] = system_account_name(*o);
     return v;
+}
+
+// ---------------------------------------------------------------------- connz
+
+enum class ConnState { open, closed, all };
+
+ConnState state_arg(std::string_view args) {
+    std::string s = text_arg(args, "state");
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (s == "closed") return ConnState::closed;
+    if (s == "all" || s == "any") return ConnState::all;
+    return ConnState::open;
+}
+
+system_clock::time_point last_activity(const server::ConnectionInfo& c) {
+    return c.last_activity == system_clock::time_point{} ? c.start : c.last_activity;
+}
+
+// nats-server's orders (server/monitor_sort_opts.go): cid and start ascending,
+// uptime ascending, reason ascending, everything else descending.
+void sort_connections(std::vector<server::ConnectionInfo>& list, std::string_view by, system_clock::time_point now) {
+    auto desc = [&](auto key) {
+        std::stable_sort(list.begin(), list.end(), [&](const auto& a, const auto& b) { return key(a) > key(b); });
+    };
+    using CI = server::ConnectionInfo;
+    if (by == "subs") desc([](const CI& c) { return c.subscriptions; });
+    else if (by == "pending") desc([](const CI& c) { return c.pending_bytes; });
+    else if (by == "msgs_to") desc([](const CI& c) { return c.out_msgs; });
+    else if (by == "msgs_from") desc([](const CI& c) { return c.in_msgs; });
+    else if (by == "bytes_to") desc([](const CI& c) { return c.out_bytes; });
+    else if (by == "bytes_from") desc([](const CI& c) { return c.in_bytes; });
+    else if (by == "last") desc([](const CI& c) { return last_activity(c); });
+    else if (by == "idle") desc([](const CI& c) { return last_activity(c) - c.start; });
+    else if (by == "uptime")
+        std::stable_sort(list.begin(), list.end(),
+                         [&](const CI& a, const CI& b) { return now - a.start < now - b.start; });
 }
 
 ordered_json connz(server::Server& server, std::string_view args) {
     const auto now = system_clock::now();
-    auto all = server.connections();
-    const long long offset = std::max(0LL, int_arg(args, "offset", 0));
+    const std::string sort_by = text_arg(args, "sort");
+    const bool auth = bool_arg(args, "auth");
+    std::string subs_text = text_arg(args, "subs");
+    std::transform(subs_text.begin(), subs_text.end(), subs_text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const bool subs_detail = subs_text == "detail";
+    const bool subs = !subs_detail && bool_arg(args, "subs");
+    long long offset = std::max(0LL, int_arg(args, "offset", 0));
     long long limit = int_arg(args, "limit", 1024);
     if (limit <= 0) limit = 1024;
+    const long long cid = std::max(0LL, int_arg(args, "cid", 0));
+    if (cid > 0) limit = 1;
+    const ConnState state = state_arg(args);
+    const std::string user = text_arg(args, "user");
+    const std::string acc = text_arg(args, "acc");
+
     ordered_json v;
     v["server_id"] = server.server_id();
     v["now"] = rfc3339(now);
     v["num_connections"] = 0;
-    v["total"] = all.size();
+    v["total"] = 0;
     v["offset"] = offset;
     v["limit"] = limit;
-    ordered_json list = ordered_json::array();
-    for (std::size_t i = static_cast<std::size_t>(offset); i < all.size() && list.size() < static_cast<std::size_t>(limit); ++i) {
-        const auto& c = all[i];
+
+    // Closed connections are not recorded by the kernel: "closed" lists none.
+    std::vector<server::ConnectionInfo> list;
+    if (state != ConnState::closed) list = server.connections();
+    if (!acc.empty())
+        std::erase_if(list, [&](const server::ConnectionInfo& c) { return c.account != acc; });
+    v["total"] = list.size();
+    if (cid > 0)
+        std::erase_if(list, [&](const server::ConnectionInfo& c) { return c.cid != static_cast<std::uint64_t>(cid); });
+    if (!user.empty()) std::erase_if(list, [&](const server::ConnectionInfo& c) { return c.user != user; });
+
+    sort_connections(list, sort_by, now);
+    const std::size_t first = std::min(static_cast<std::size_t>(offset), list.size());
+    const std::size_t last = std::min(first + static_cast<std::size_t>(limit), list.size());
+
+    // Subscription lists only for the page, gathered in one pass over the indexes.
+    std::unordered_map<std::uint64_t, std::vector<SubscriptionView>> subs_of;
+    if (subs || subs_detail) {
+        std::unordered_set<std::uint64_t> wanted;
+        for (std::size_t i = first; i < last; ++i) wanted.insert(list[i].cid);
+        for (auto& s : client_subscriptions(server.accounts(), &wanted)) subs_of[s.cid].push_back(std::move(s));
+    }
+
+    ordered_json conns = ordered_json::array();
+    for (std::size_t i = first; i < last; ++i) {
+        const auto& c = list[i];
         ordered_json j;
         j["cid"] = c.cid;
         j["kind"] = "Client";
@@ -109,7 +362,10 @@ ordered_json connz(server::Server& server, std::string_view args) {
         j["ip"] = c.ip;
         j["port"] = c.port;
         j["start"] = rfc3339(c.start);
+        j["last_activity"] = rfc3339(last_activity(c));
+        j["rtt"] = "0s";  // the kernel does not measure round trips
         j["uptime"] = uptime_text(duration_cast<seconds>(now - c.start));
+        j["idle"] = uptime_text(duration_cast<seconds>(now - last_activity(c)));
         j["pending_bytes"] = c.pending_bytes;
         j["in_msgs"] = c.in_msgs;
         j["out_msgs"] = c.out_msgs;
@@ -119,41 +375,212 @@ ordered_json connz(server::Server& server, std::string_view args) {
         if (!c.name.empty()) j["name"] = c.name;
         if (!c.lang.empty()) j["lang"] = c.lang;
         if (!c.version.empty()) j["version"] = c.version;
+        // Identity: nats-server shows it only with auth=1 (the account only when
+        // not $G); other readers of this topic always get both.
         if (!c.user.empty()) j["authorized_user"] = c.user;
-        j["account"] = c.account;
+        if (!auth || c.account != server::global_account_name) j["account"] = c.account;
+        if (auto it = subs_of.find(c.cid); it != subs_of.end()) {
+            if (subs_detail) {
+                ordered_json details = ordered_json::array();
+                for (const auto& s : it->second) details.push_back(sub_detail(s, false));
+                j["subscriptions_list_detail"] = std::move(details);
+            } else {
+                ordered_json names = ordered_json::array();
+                for (const auto& s : it->second) names.push_back(s.subject);
+                j["subscriptions_list"] = std::move(names);
+            }
+        }
+        conns.push_back(std::move(j));
+    }
+    v["num_connections"] = conns.size();
+    v["connections"] = std::move(conns);
+    return v;
+}
+
+// ---------------------------------------------------------------------- subsz
+
+ordered_json subsz(server::Server& server, std::string_view args) {
+    const bool detail = bool_arg(args, "subs");
+    long long offset = std::max(0LL, int_arg(args, "offset", 0));
+    long long limit = int_arg(args, "limit", 1024);
+    if (limit <= 0) limit = 1024;
+    const std::string test = text_arg(args, "test");
+    const std::string acc = text_arg(args, "acc");
+
+    auto accounts = server.accounts();
+    if (!acc.empty()) std::erase_if(accounts, [&](const server::AccountPtr& a) { return a->name != acc; });
+    const ordered_json stats = sublist_stats(accounts);
+    if (!detail) return stats;
+
+    auto list = client_subscriptions(accounts, nullptr);
+    if (!test.empty() && routing::is_valid_literal_subject(test))
+        std::erase_if(list, [&](const SubscriptionView& s) { return !routing::subject_matches(test, s.subject); });
+    const std::size_t first = std::min(static_cast<std::size_t>(offset), list.size());
+    const std::size_t last = std::min(first + static_cast<std::size_t>(limit), list.size());
+    // nats-server answers with the bare statistics when the page is empty.
+    if (first == last) return stats;
+
+    ordered_json v;
+    v["server_id"] = server.server_id();
+    v["now"] = rfc3339(system_clock::now());
+    for (auto it = stats.begin(); it != stats.end(); ++it) v[it.key()] = *it;
+    v["total"] = last - first;  // nats-server reports the page size here
+    v["offset"] = offset;
+    v["limit"] = limit;
+    ordered_json details = ordered_json::array();
+    for (std::size_t i = first; i < last; ++i) details.push_back(sub_detail(list[i], true));
+    v["subscriptions_list"] = std::move(details);
+    return v;
+}
+
+// ------------------------------------------------------------ accountz/statz
+
+std::optional<ordered_json> accountz(server::Server& server, std::string_view args) {
+    const auto o = server.options();
+    const std::string system_account = system_account_name(*o);
+    ordered_json v;
+    v["server_id"] = server.server_id();
+    v["now"] = rfc3339(system_clock::now());
+    v["system_account"] = system_account;
+    const std::string acc = text_arg(args, "acc");
+    if (acc.empty()) {
+        ordered_json names = ordered_json::array();
+        for (const auto& a : server.accounts()) names.push_back(a->name);
+        v["accounts"] = std::move(names);
+        return v;
+    }
+    const server::AccountPtr account = server.find_account(acc);
+    if (!account || account->name != acc) return std::nullopt;
+    ordered_json d;
+    d["account_name"] = account->name;
+    d["update_time"] = rfc3339(server.start_time());
+    if (account->name == system_account) d["is_system"] = true;
+    d["expired"] = false;
+    d["complete"] = true;
+    d["jetstream_enabled"] = false;
+    d["leafnode_connections"] = 0;
+    d["client_connections"] = account->client_count.load(std::memory_order_relaxed);
+    d["subscriptions"] = account->sublist.count();
+    d["sublist_stats"] = sublist_stats({account});
+    v["account_detail"] = std::move(d);
+    return v;
+}
+
+ordered_json data_stats(std::uint64_t msgs, std::uint64_t bytes) {
+    ordered_json j;
+    j["msgs"] = msgs;
+    j["bytes"] = bytes;
+    return j;
+}
+
+// Per-account figures are the sums over the account's open connections: the
+// kernel keeps no per-account counters on the message path.
+ordered_json accstatz(server::Server& server, std::string_view args) {
+    const bool unused = bool_arg(args, "unused");
+    const bool with_subscriptions = bool_arg(args, "subs");  // beyond 2.9.10's shape, for /metrics
+    struct Sums {
+        std::uint64_t conns = 0, in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0;
+    };
+    std::unordered_map<std::string, Sums> sums;
+    for (const auto& c : server.connections()) {
+        auto& s = sums[c.account];
+        ++s.conns;
+        s.in_msgs += c.in_msgs;
+        s.in_bytes += c.in_bytes;
+        s.out_msgs += c.out_msgs;
+        s.out_bytes += c.out_bytes;
+    }
+    ordered_json list = ordered_json::array();
+    for (const auto& account : server.accounts()) {
+        const Sums s = sums.contains(account->name) ? sums[account->name] : Sums{};
+        if (!unused && s.conns == 0) continue;
+        ordered_json j;
+        j["acc"] = account->name;
+        j["conns"] = s.conns;
+        j["leafnodes"] = 0;
+        j["total_conns"] = s.conns;
+        j["sent"] = data_stats(s.out_msgs, s.out_bytes);
+        j["received"] = data_stats(s.in_msgs, s.in_bytes);
+        j["slow_consumers"] = 0;
+        if (with_subscriptions) j["num_subscriptions"] = account->sublist.count();
         list.push_back(std::move(j));
     }
-    v["num_connections"] = list.size();
-    v["connections"] = std::move(list);
+    ordered_json v;
+    v["server_id"] = server.server_id();
+    v["now"] = rfc3339(system_clock::now());
+    v["account_statz"] = std::move(list);
     return v;
 }
 
-ordered_json subsz(server::Server& server) {
-    std::size_t count = 0, cache = 0;
-    for (const auto& a : server.accounts()) {
-        count += a->sublist.count();
-        cache += a->sublist.cache_entries();
+// ------------------------------------------------------------ plugin topics
+
+std::string plugins_json(const PluginHost& host) {
+    ordered_json list = ordered_json::array();
+    for (const auto& p : host.plugins()) {
+        ordered_json j;
+        j["name"] = p.name;
+        j["version"] = p.version;
+        j["sdk"] = p.sdk_version;
+        j["description"] = p.description;
+        j["path"] = p.path;
+        j["started"] = p.started;
+        list.push_back(std::move(j));
     }
     ordered_json v;
-    v["server_id"] = server.server_id();
-    v["now"] = rfc3339(system_clock::now());
-    v["num_subscriptions"] = count;
-    v["num_cache"] = cache;
-    return v;
+    v["plugins"] = std::move(list);
+    return text(v);
 }
 
-ordered_json accountz(server::Server& server) {
-    ordered_json v;
-    v["server_id"] = server.server_id();
-    v["now"] = rfc3339(system_clock::now());
-    v["system_account"] = "";
-    ordered_json names = ordered_json::array();
-    for (const auto& a : server.accounts()) names.push_back(a->name);
-    v["accounts"] = std::move(names);
-    return v;
+void write(const nmk_http_response_writer& out, int status, std::string_view type, std::string_view body) {
+    if (out.set_status) out.set_status(out.ctx, status);
+    if (out.set_content_type) out.set_content_type(out.ctx, nmk_str{type.data(), type.size()});
+    out.append_body(out.ctx, nmk_str{body.data(), body.size()});
+}
+
+// "GET /jsz?accounts=1" -> the registered endpoint's answer.
+void dispatch_http(PluginHost& host, std::string_view args, const nmk_http_response_writer& out) {
+    HttpRequest request;
+    const auto space = args.find(' ');
+    std::string_view target = args;
+    if (space != std::string_view::npos) {
+        request.method = std::string(args.substr(0, space));
+        target = args.substr(space + 1);
+    }
+    const auto question = target.find('?');
+    request.path = std::string(target.substr(0, question));
+    if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+    auto response = host.http().dispatch(request);
+    if (!response) {
+        write(out, 404, "text/plain; charset=utf-8", "404 page not found\n");
+        return;
+    }
+    write(out, response->status, response->content_type, response->body);
 }
 
 }  // namespace
+
+std::string percent_decode(std::string_view text) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '+') {
+            out += ' ';
+        } else if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+            i += 2;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
 
 std::string uptime_text(std::chrono::seconds elapsed) {
     long long s = std::max<long long>(elapsed.count(), 0);
@@ -196,11 +623,35 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 }
 
 std::optional<std::string> query_kernel_json(server::Server& server, std::string_view topic, std::string_view args) {
-    if (topic == "varz") return varz(server).dump();
-    if (topic == "connz") return connz(server, args).dump();
-    if (topic == "subsz") return subsz(server).dump();
-    if (topic == "accountz") return accountz(server).dump();
+    if (topic == "varz") return text(varz(server));
+    if (topic == "connz") return text(connz(server, args));
+    if (topic == "subsz") return text(subsz(server, args));
+    if (topic == "accstatz") return text(accstatz(server, args));
+    if (topic == "accountz") {
+        auto v = accountz(server, args);
+        return v ? std::optional<std::string>(text(*v)) : std::nullopt;
+    }
     return std::nullopt;
+}
+
+nmk_status answer_query(PluginHost& host, std::string_view topic, std::string_view args,
+                        const nmk_http_response_writer& out) {
+    if (!out.append_body) return NMK_INVALID_ARGUMENT;
+    constexpr std::string_view json_type = "application/json";
+    if (topic == "metricz") {
+        write(out, 200, json_type, metrics_json(host.metrics()));
+    } else if (topic == "pluginz") {
+        write(out, 200, json_type, plugins_json(host));
+    } else if (topic == "http") {
+        dispatch_http(host, args, out);
+    } else if (auto json = query_kernel_json(host.server(), topic, args)) {
+        write(out, 200, json_type, *json);
+    } else if (topic == "accountz") {
+        write(out, 400, "text/plain; charset=utf-8", "Account " + text_arg(args, "acc") + " does not exist");
+    } else {
+        return NMK_NOT_FOUND;
+    }
+    return NMK_OK;
 }
 
 }  // namespace nats::plugins

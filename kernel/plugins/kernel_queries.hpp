@@ -1,22 +1,57 @@
 #pragma once
-// Kernel state as JSON in nats-server's monitoring shapes (field names as in
-// its /varz, /connz, /subsz and /accountz), for query_json and the monitoring
-// plugin.
+// Kernel state as JSON in nats-server's monitoring shapes, for query_json and
+// the monitoring plugin. Field names and order follow nats-server 2.9.10's
+// /varz, /connz, /subsz, /accountz and /accstatz.
+//
+// Threads: called on whatever thread asks (the monitoring plugin's HTTP
+// threads, a plugin's timer). Nothing here runs on or waits for an I/O thread;
+// it only takes the short per-connection and per-index locks that monitoring
+// readers share with delivery (see Server::connections, Sublist::all).
+//
+// Arguments are query strings ("sort=subs&limit=10"), percent-decoded here.
+// Input is trusted to be checked already (the monitoring plugin answers bad
+// values with nats-server's 400 texts); anything unreadable falls back to the
+// default, as an absent value would.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <nats_sdk/abi.h>
 
 #include "kernel/server/server.hpp"
 
 namespace nats::plugins {
 
-// topic: "varz", "connz", "subsz" or "accountz"; args: a query string
-// ("limit=10&offset=0" for connz). nullopt for an unknown topic.
+class PluginHost;
+
+// Topics that need only the server:
+//   varz      (no arguments)
+//   connz     sort, auth, subs (bool or "detail"), offset, limit, cid, state
+//             (open|closed|all|any), user, acc
+//   subsz     subs, offset, limit, test (a literal subject), acc
+//   accountz  acc (one account's detail instead of the list)
+//   accstatz  unused (include accounts without connections), subs (add each
+//             account's num_subscriptions, as later nats-server versions do)
+// nullopt for an unknown topic, or for accountz?acc=<unknown account>.
 std::optional<std::string> query_kernel_json(server::Server& server, std::string_view topic, std::string_view args);
+
+// Everything query_json answers, written through `out` (status, content type,
+// body). The topics above plus:
+//   metricz   plugin counters and gauges ({"metrics":[...]})
+//   pluginz   {"plugins":[{"name","version","sdk","description","path","started"}]}
+//   http      args "<METHOD> <path>[?query]": the endpoint another plugin registered
+//             there answers (status, type, body); 404 "404 page not found" when none
+// accountz?acc=<unknown> answers 400 "Account <name> does not exist" as nats-server.
+// NMK_NOT_FOUND (nothing written) for an unknown topic.
+nmk_status answer_query(PluginHost& host, std::string_view topic, std::string_view args,
+                        const nmk_http_response_writer& out);
 
 // nats-server's uptime text: "5s", "1m2s", "3h0m1s", "2d1h0m0s", "1y0d0h0m0s".
 std::string uptime_text(std::chrono::seconds elapsed);
 // RFC 3339 with nanoseconds, UTC, trailing zeros trimmed as Go does.
 std::string rfc3339(std::chrono::system_clock::time_point t);
+// "a%20b+c" -> "a b c" (form encoding, as Go's url.ParseQuery).
+std::string percent_decode(std::string_view text);
 
 }  // namespace nats::plugins

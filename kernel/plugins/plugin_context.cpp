@@ -224,12 +224,7 @@ nmk_str PluginContext::data_dir() {
 nmk_status PluginContext::query_json(std::string_view topic, std::string_view args,
                                      const nmk_http_response_writer* out) {
     if (!out || !out->append_body) return NMK_INVALID_ARGUMENT;
-    auto json = topic == "metricz" ? metrics_json(host_.metrics()) : query_kernel_json(host_.server(), topic, args);
-    if (!json) return NMK_NOT_FOUND;
-    if (out->set_status) out->set_status(out->ctx, 200);
-    if (out->set_content_type) out->set_content_type(out->ctx, to_nmk("application/json"));
-    out->append_body(out->ctx, to_nmk(*json));
-    return NMK_OK;
+    return answer_query(host_, topic, args, *out);
 }
 
 nmk_status PluginContext::register_authenticator(std::string_view name, const nmk_authenticator* authenticator) {

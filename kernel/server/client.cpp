@@ -1,7 +1,6 @@
 #include "kernel/server/client.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -47,11 +46,6 @@ void append_number(std::string& out, std::uint64_t n) {
     out.append(buf, res.ptr);
 }
 
-bool constant_time_equal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 constexpr std::string_view no_responders_status = "NATS/1.0 503\r\n\r\n";
 
 // CONNECT as traced: passwords and tokens never reach the log.
@@ -61,6 +55,35 @@ std::string redact_connect(std::string_view json) {
     for (const char* secret : {"pass", "auth_token", "sig"})
         if (doc.contains(secret)) doc[secret] = "[REDACTED]";
     return doc.dump();
+}
+
+// Go's %q, which nats-server uses to quote subjects in permission errors.
+std::string go_quote(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\a': out += "\\a"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\v': out += "\\v"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    out += "\\x";
+                    out += hex[c >> 4];
+                    out += hex[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    out += '"';
+    return out;
 }
 
 // As nats-server: base64url (no padding) of 11 random bytes, 15 characters.
@@ -338,34 +361,13 @@ bool Client::on_connect(std::string_view json) {
     }
 
     if (auth_required_) {
-        auto chain = server_.authenticators();
-        if (!chain->empty()) {
-            auth_chain_ = std::move(chain);
-            auth_index_ = 0;
-            connect_json_.assign(json);
-            return run_auth_chain();
-        }
-        if (!builtin_auth_ok(json)) {
-            deny_auth(get_string("user"), {}, {});
-            return false;
-        }
+        // Only authenticators (plugins) admit clients; the kernel has no credentials of its own.
+        auth_chain_ = server_.authenticators();
+        auth_index_ = 0;
+        connect_json_.assign(json);
+        return run_auth_chain();
     }
     return accept_connect();
-}
-
-// The kernel's own check: the configured token, or user and password.
-bool Client::builtin_auth_ok(std::string_view connect_json) {
-    auto doc = nlohmann::json::parse(connect_json, nullptr, false);
-    auto get_string = [&](const char* key) {
-        if (!doc.is_object()) return std::string();
-        auto it = doc.find(key);
-        return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
-    };
-    auto opts = server_.options();
-    if (!opts->token.empty()) return constant_time_equal(get_string("auth_token"), opts->token);
-    const bool user_ok = constant_time_equal(get_string("user"), opts->username);
-    const bool pass_ok = constant_time_equal(get_string("pass"), opts->password);
-    return user_ok && pass_ok;
 }
 
 // The "user" of the CONNECT being decided, for log lines.
@@ -378,6 +380,25 @@ std::string Client::connect_user() const {
 
 // Asks the authenticators from auth_index_ on. False when the connection was refused.
 bool Client::run_auth_chain() {
+    const AuthResult result = ask_auth_chain();
+    switch (result.decision) {
+        case AuthDecision::pending:
+            auth_pending_ = true;
+            return true;
+        case AuthDecision::allow:
+            return apply_auth(result) && accept_connect();
+        case AuthDecision::deny:
+            deny_auth(result.user.empty() ? connect_user() : result.user, (*auth_chain_)[auth_index_]->name(),
+                      result.deny_reason);
+            return false;
+        case AuthDecision::defer:
+            break;
+    }
+    deny_auth(connect_user(), {}, "no authenticator accepted the connection");
+    return false;
+}
+
+AuthResult Client::ask_auth_chain() {
     const auto& chain = *auth_chain_;
     std::string tls_subject;
     if (tls_ && server_.options()->tls.verify) tls_subject = tls_peer_subject();
@@ -397,43 +418,39 @@ bool Client::run_auth_chain() {
         request.pending_handle = handle;
         AuthResult result = authenticator->authenticate(request);
         if (result.decision == AuthDecision::pending) {
-            auth_pending_ = true;
             pending_handle_ = handle;
-            return true;
+            return result;
         }
         server_.end_pending_auth(handle);
-        switch (result.decision) {
-            case AuthDecision::allow:
-                apply_auth(result);
-                return accept_connect();
-            case AuthDecision::deny:
-                deny_auth(result.user.empty() ? connect_user() : result.user, authenticator->name(),
-                          result.deny_reason);
-                return false;
-            default:
-                ++auth_index_;
-        }
+        if (result.decision != AuthDecision::defer) return result;
+        ++auth_index_;
     }
-    // Nobody claimed it: the built-in check decides when it is configured.
-    auto opts = server_.options();
-    if ((!opts->token.empty() || !opts->username.empty()) && builtin_auth_ok(connect_json_)) {
-        auth_chain_.reset();
-        std::string().swap(connect_json_);
-        return accept_connect();
-    }
-    deny_auth(connect_user(), {}, "no authenticator accepted the connection");
-    return false;
+    return AuthResult{};  // everyone deferred
 }
 
 void Client::resume_auth(AuthResult result) {
-    if (closed() || !auth_pending_) return;
+    if (closed()) return;
+    if (reauth_pending_) {
+        reauth_pending_ = false;
+        pending_handle_ = 0;
+        if (result.decision == AuthDecision::defer) {
+            ++auth_index_;
+            continue_reauth(ask_auth_chain());
+        } else if (result.decision == AuthDecision::pending) {
+            deny_auth(connect_user(), (*auth_chain_)[auth_index_]->name(), "answered pending twice");
+        } else {
+            continue_reauth(result);
+        }
+        thread_.end_batch();
+        return;
+    }
+    if (!auth_pending_) return;
     auth_pending_ = false;
     pending_handle_ = 0;
     bool ok = false;
     switch (result.decision) {
         case AuthDecision::allow:
-            apply_auth(result);
-            ok = accept_connect();
+            ok = apply_auth(result) && accept_connect();
             break;
         case AuthDecision::deny:
             deny_auth(result.user.empty() ? connect_user() : result.user, (*auth_chain_)[auth_index_]->name(),
@@ -497,9 +514,16 @@ void Client::replay_held_ops() {
     }
 }
 
-void Client::apply_auth(const AuthResult& result) {
+bool Client::apply_auth(const AuthResult& result) {
     auth_chain_.reset();
-    std::string().swap(connect_json_);
+    std::unique_ptr<Permissions> perms;
+    try {
+        perms = Permissions::compile(result.permissions_json);
+    } catch (const PermissionsError& e) {
+        // Never let a client in with rights nobody can read.
+        deny_auth(result.user.empty() ? connect_user() : result.user, {}, e.what());
+        return false;
+    }
     auto account = server_.get_or_create_account(result.account);
     if (account != account_) {
         account_->client_count.fetch_sub(1, std::memory_order_relaxed);
@@ -511,12 +535,13 @@ void Client::apply_auth(const AuthResult& result) {
         std::lock_guard lock(subs_mutex_);
         user_ = result.user;
     }
-    permissions_json_ = result.permissions_json;
+    set_permissions(std::move(perms));
     if (result.max_payload >= 0) {
         auto opts = server_.options();
         parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), result.max_payload});
     }
     if (result.max_subscriptions >= 0) max_subs_ = result.max_subscriptions;
+    return true;
 }
 
 void Client::deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason) {
@@ -527,6 +552,176 @@ void Client::deny_auth(std::string_view user, std::string_view authenticator, st
     NMK_ERROR("{}:{} - cid:{} - authentication error - User \"{}\"{}", remote_ip_, remote_port_, id_, user, detail);
     auth_chain_.reset();
     close_now(CloseReason::auth_violation, "Authorization Violation");
+}
+
+// ---- permissions (see permissions.hpp) ----
+
+void Client::set_permissions(std::unique_ptr<Permissions> perms) {
+    perms_ = std::move(perms);
+    std::unique_ptr<DeliveryRules> rules;
+    if (perms_ && perms_->responses()) {
+        rules = std::make_unique<DeliveryRules>();
+        rules->replies = std::make_unique<ReplyPermits>(*perms_->responses());
+    }
+    bool filter = false;
+    if (perms_) {
+        std::lock_guard lock(subs_mutex_);
+        for (const auto& [sid, sub] : subs_) {
+            if (perms_->needs_delivery_filter(sub->subject)) {
+                filter = true;
+                break;
+            }
+        }
+    }
+    if (filter) {
+        if (!rules) rules = std::make_unique<DeliveryRules>();
+        rules->filter = perms_;
+    }
+    std::lock_guard lock(out_.mutex);
+    delivery_rules_.swap(rules);
+}
+
+void Client::enable_delivery_filter() {
+    std::lock_guard lock(out_.mutex);
+    if (!delivery_rules_) delivery_rules_ = std::make_unique<DeliveryRules>();
+    delivery_rules_->filter = perms_;
+}
+
+// Under out_.mutex: nats-server checks subscribe deny entries on delivery
+// (a wildcard subscription may reach them) and notes reply subjects the
+// client may answer.
+bool Client::delivery_admits_locked(const RoutedMessage& message) {
+    if (delivery_rules_->filter && delivery_rules_->filter->delivery_denied(message.subject)) return false;
+    if (delivery_rules_->replies && !message.reply.empty())
+        delivery_rules_->replies->grant(message.reply, steady::now());
+    return true;
+}
+
+bool Client::publish_permitted(std::string_view subject) {
+    if (!perms_->publish_restricted() || perms_->publish_allowed(subject)) return true;
+    if (!perms_->responses()) return false;
+    std::lock_guard lock(out_.mutex);
+    return delivery_rules_ && delivery_rules_->replies && delivery_rules_->replies->use(subject, steady::now());
+}
+
+void Client::publish_violation(std::string_view subject) {
+    send_err("Permissions Violation for Publish to " + go_quote(subject));
+    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User \"{}\", Subject \"{}\"", remote_ip_, remote_port_, id_,
+              log_user(), subject);
+}
+
+// Violation logs name the user as nats-server does: "N/A" without one.
+std::string_view Client::log_user() const { return user_.empty() ? std::string_view("N/A") : user_; }
+
+// Replies the server itself routes by (service imports, JetStream acks, gateway
+// replies): a client may not forge them.
+bool Client::is_reserved_reply(std::string_view reply) {
+    return reply.starts_with("_R_.") || reply.starts_with("$JS.ACK.") || reply.starts_with("_GR_.");
+}
+
+void Client::reply_violation(std::string_view reply) {
+    send_err("Permissions Violation for Publish with Reply of " + go_quote(reply));
+    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User \"{}\", Reply \"{}\"", remote_ip_, remote_port_, id_,
+              log_user(), reply);
+}
+
+void Client::subscribe_violation(std::string_view subject, std::string_view queue, std::string_view sid) {
+    std::string text = "Permissions Violation for Subscription to " + go_quote(subject);
+    if (!queue.empty()) text += " using queue " + go_quote(queue);
+    send_err(text);
+    NMK_ERROR("{}:{} - cid:{} - Subscription Violation - User \"{}\", Subject \"{}\"{}{}{}, SID {}", remote_ip_,
+              remote_port_, id_, log_user(), subject, queue.empty() ? "" : ", Queue: \"", queue, queue.empty() ? "" : "\"",
+              sid);
+}
+
+// After new permissions: subscriptions they no longer allow go, each with an
+// -ERR naming its sid, as nats-server does on reload.
+void Client::drop_forbidden_subscriptions() {
+    if (!perms_) return;
+    std::vector<std::shared_ptr<ClientSubscription>> removed;
+    {
+        std::lock_guard lock(subs_mutex_);
+        for (auto it = subs_.begin(); it != subs_.end();) {
+            const ClientSubscription& sub = *it->second;
+            const bool keep = perms_->subscribe_allowed(sub.subject) ||
+                              (!sub.queue.empty() && perms_->subscribe_allowed(sub.subject, sub.queue));
+            if (keep) {
+                ++it;
+                continue;
+            }
+            removed.push_back(it->second);
+            it = subs_.erase(it);
+        }
+    }
+    if (removed.empty()) return;
+    // In sid order (numeric sids by value), so the -ERRs come in a stable order.
+    std::sort(removed.begin(), removed.end(), [](const auto& a, const auto& b) {
+        return std::pair(a->sid.size(), std::string_view(a->sid)) < std::pair(b->sid.size(), std::string_view(b->sid));
+    });
+    std::vector<const routing::Subscription*> batch;
+    batch.reserve(removed.size());
+    for (const auto& sub : removed) batch.push_back(sub.get());
+    account_->sublist.remove_batch(batch);
+    for (const auto& sub : removed) {
+        server_.notify_interest(*account_, *sub, false);
+        send_err("Permissions Violation for Subscription to " + go_quote(sub->subject) + " (sid " + go_quote(sub->sid) +
+                 ")");
+        NMK_INFO("Removed sub \"{}\" (sid \"{}\") for User \"{}\" - not authorized", sub->subject, sub->sid, user_);
+    }
+}
+
+// ---- reload ----
+
+void Client::reauthenticate() {
+    // Only clients an authenticator admitted, and not while one is deciding.
+    if (closed() || !connect_received_ || connect_json_.empty() || auth_pending_ || reauth_pending_) return;
+    auth_chain_ = server_.authenticators();
+    auth_index_ = 0;
+    continue_reauth(ask_auth_chain());
+}
+
+void Client::continue_reauth(const AuthResult& result) {
+    if (closed()) return;
+    switch (result.decision) {
+        case AuthDecision::pending:
+            reauth_pending_ = true;  // the old rights hold until the answer
+            return;
+        case AuthDecision::deny:
+            deny_auth(result.user.empty() ? connect_user() : result.user, (*auth_chain_)[auth_index_]->name(),
+                      result.deny_reason);
+            return;
+        case AuthDecision::defer:
+            deny_auth(connect_user(), {}, "no authenticator accepted the connection");
+            return;
+        case AuthDecision::allow:
+            break;
+    }
+    auth_chain_.reset();
+    const std::string_view account = result.account.empty() ? std::string_view(global_account_name) : result.account;
+    if (account != account_->name) {
+        // As nats-server: a user moved to another account is disconnected and reconnects there.
+        NMK_DEBUG("{}:{} - cid:{} - User \"{}\" moved to account \"{}\"", remote_ip_, remote_port_, id_, result.user,
+                  account);
+        close_now(CloseReason::client_closed, {});
+        return;
+    }
+    std::unique_ptr<Permissions> perms;
+    try {
+        perms = Permissions::compile(result.permissions_json);
+    } catch (const PermissionsError& e) {
+        deny_auth(result.user.empty() ? connect_user() : result.user, {}, e.what());
+        return;
+    }
+    {
+        std::lock_guard lock(subs_mutex_);
+        user_ = result.user;
+    }
+    auto opts = server_.options();
+    parser_.set_limits({static_cast<std::size_t>(opts->max_control_line),
+                        result.max_payload >= 0 ? result.max_payload : opts->max_payload});
+    max_subs_ = result.max_subscriptions;
+    set_permissions(std::move(perms));
+    drop_forbidden_subscriptions();
 }
 
 bool Client::accept_connect() {
@@ -582,6 +777,14 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     // nats-server reports a wildcard publish subject but still routes the message,
     // and acknowledges before delivering.
     if (opts_.pedantic && !routing::is_valid_literal_subject(args.subject)) send_err("Invalid Publish Subject");
+    if (perms_ && !publish_permitted(args.subject)) [[unlikely]] {
+        publish_violation(args.subject);  // the message is dropped; the connection stays
+        return true;
+    }
+    if (!args.reply.empty() && is_reserved_reply(args.reply)) [[unlikely]] {
+        reply_violation(args.reply);  // the server's own reply prefixes: nats-server drops these too
+        return true;
+    }
     send_ok();
     std::string_view headers = data.substr(0, args.header_size);
     std::string_view payload = data.substr(args.header_size);
@@ -619,6 +822,7 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
     {
         std::lock_guard lock(out_.mutex);
         if (sub.max_msgs != 0 && sub.delivered >= sub.max_msgs) return false;
+        if (delivery_rules_ && !delivery_admits_locked(message)) [[unlikely]] return false;
         auto& out = out_.pending;
         const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
         overflow = queued > max_pending;
@@ -695,6 +899,10 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
         send_err("Invalid Subject");
         return true;
     }
+    if (perms_ && !perms_->subscribe_allowed(subject, queue)) {
+        subscribe_violation(subject, queue, sid);
+        return true;
+    }
     auto opts = server_.options();
     {
         std::lock_guard lock(subs_mutex_);
@@ -721,6 +929,8 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
         std::lock_guard lock(subs_mutex_);
         subs_.emplace(sub->sid, sub);
     }
+    // Before the first delivery can reach it.
+    if (perms_ && perms_->needs_delivery_filter(subject)) enable_delivery_filter();
     account_->sublist.insert(sub);
     server_.notify_interest(*account_, *sub, true);
     send_ok();

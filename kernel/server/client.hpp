@@ -22,6 +22,7 @@
 #include "kernel/server/connection_info.hpp"
 #include "kernel/server/io_thread.hpp"
 #include "kernel/server/outbound_buffer.hpp"
+#include "kernel/server/permissions.hpp"
 #include "kernel/server/subscription.hpp"
 
 namespace nats::server {
@@ -91,6 +92,11 @@ public:
     ConnectionInfo info();
     // Owner thread: the late answer of an authenticator that said pending.
     void resume_auth(AuthResult result);
+    // Owner thread, after a config reload: asks the authenticators again with
+    // the CONNECT and nonce this client was admitted with. Refused: closed with
+    // 'Authorization Violation'; another account: closed; else the new
+    // permissions apply and subscriptions they no longer allow are removed.
+    void reauthenticate();
 
     // Set by IoThread::note_dirty bookkeeping: the batch that last marked us.
     std::atomic<std::uint64_t> dirty_token{0};
@@ -128,10 +134,24 @@ private:
     void queue_self(std::string_view bytes);
 
     // Authentication (owner thread). See authenticator.hpp for the chain.
-    bool builtin_auth_ok(std::string_view connect_json);
     bool run_auth_chain();
+    // Asks from auth_index_ on: the first allow or deny, pending (pending_handle_
+    // set), or defer when every authenticator deferred.
+    AuthResult ask_auth_chain();
+    void continue_reauth(const AuthResult& result);
     std::string connect_user() const;
-    void apply_auth(const AuthResult& result);
+    bool apply_auth(const AuthResult& result);  // false: refused (bad permissions)
+    // Permissions (owner thread).
+    bool publish_permitted(std::string_view subject);
+    void publish_violation(std::string_view subject);
+    std::string_view log_user() const;
+    static bool is_reserved_reply(std::string_view reply);
+    void reply_violation(std::string_view reply);
+    void subscribe_violation(std::string_view subject, std::string_view queue, std::string_view sid);
+    void set_permissions(std::unique_ptr<Permissions> perms);
+    void enable_delivery_filter();
+    void drop_forbidden_subscriptions();
+    bool delivery_admits_locked(const RoutedMessage& message);
     void deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason);
     bool accept_connect();
     std::string tls_peer_subject();
@@ -167,13 +187,14 @@ private:
     // Authenticator chain state while CONNECT is being decided.
     std::shared_ptr<const AuthenticatorChain> auth_chain_;
     std::size_t auth_index_ = 0;
-    std::string connect_json_;
+    std::string connect_json_;   // kept once admitted by an authenticator, for reload
     bool auth_pending_ = false;
+    bool reauth_pending_ = false;  // a reload's answer is pending; the client goes on meanwhile
     bool read_paused_ = false;   // reading stopped for a pending answer
     std::uint64_t pending_handle_ = 0;
     std::vector<HeldOp> held_;
     std::int64_t max_subs_ = -1;  // from the authenticator; <0: the server's
-    std::string permissions_json_;
+    std::shared_ptr<Permissions> perms_;  // null: nothing restricted; owner thread
 
     // Guards subs_ (a delivering thread may auto-unsubscribe) and the identity
     // fields monitoring reads from other threads (opts_ name/lang/version, user_).
@@ -182,6 +203,14 @@ private:
     std::string user_;
 
     OutboundBuffer out_;
+    // What delivery checks, under out_.mutex (deliverers run on any thread):
+    // the subscribe deny filter, once a wildcard subscription needs it, and the
+    // reply permits of allow_responses. Null for most clients.
+    struct DeliveryRules {
+        std::shared_ptr<const Permissions> filter;
+        std::unique_ptr<ReplyPermits> replies;
+    };
+    std::unique_ptr<DeliveryRules> delivery_rules_;
     std::vector<std::weak_ptr<Client>> stalled_publishers_;  // under out_.mutex
     // Publisher side of the stall (owner thread).
     std::weak_ptr<Client> stall_on_;

@@ -58,6 +58,7 @@ Server::Server(config::Options options)
 
 Server::~Server() {
     shutdown();
+    if (imports_) imports_->clear();
     if (lame_duck_thread_.joinable()) lame_duck_thread_.join();
 }
 
@@ -66,11 +67,7 @@ std::shared_ptr<const config::Options> Server::options() const {
     return options_;
 }
 
-bool Server::auth_required() const {
-    if (has_authenticators_.load(std::memory_order_acquire)) return true;
-    auto o = options();
-    return !o->username.empty() || !o->token.empty();
-}
+bool Server::auth_required() const { return has_authenticators_.load(std::memory_order_acquire); }
 
 bool Server::nonce_required() const {
     if (!has_authenticators_.load(std::memory_order_acquire)) return false;
@@ -102,6 +99,8 @@ void Server::build_tls_context(const config::Options& o) {
 
 void Server::start() {
     auto o = options();
+    // The accounts block is checked before anything listens (throws config::ConfigError).
+    const auto accounts_config = accounts::load_accounts(*o);
     build_tls_context(*o);
 
     NMK_INFO("Starting nats-server");
@@ -133,6 +132,8 @@ void Server::start() {
         std::ofstream(o->pid_file) << ::getpid();
     }
     for (auto& t : threads_) t->start(tick_for(*o));
+    imports_ = std::make_shared<AccountImports>(*this);
+    imports_->apply(accounts_config);
 }
 
 void Server::accept_clients() {
@@ -226,6 +227,13 @@ bool Server::reload() {
         NMK_ERROR("Failed to reload server configuration: {}", e.what());
         return false;
     }
+    std::optional<accounts::AccountsConfig> accounts_config;
+    try {
+        accounts_config = accounts::load_accounts(next);
+    } catch (const std::exception& e) {
+        NMK_ERROR("Failed to reload server configuration: {}", e.what());
+        return false;
+    }
     auto current = options();
     // What nats-server cannot change at run time either: refuse the whole reload.
     std::vector<std::string> fixed;
@@ -240,6 +248,12 @@ bool Server::reload() {
         NMK_ERROR("Failed to reload server configuration: config reload not supported for {}", names);
         return false;
     }
+    if (reload_check_) {
+        if (const std::string why = reload_check_(next); !why.empty()) {
+            NMK_ERROR("Failed to reload server configuration: {}", why);
+            return false;
+        }
+    }
     try {
         if (next.tls.enabled != current->tls.enabled || next.tls.cert_file != current->tls.cert_file ||
             next.tls.key_file != current->tls.key_file || next.tls.ca_file != current->tls.ca_file ||
@@ -250,24 +264,13 @@ bool Server::reload() {
         NMK_ERROR("Failed to reload server configuration: {}", e.what());
         return false;
     }
-    const bool auth_changed =
-        next.username != current->username || next.password != current->password || next.token != current->token;
     apply_logging(next);
     max_pending_ = next.max_pending;
     {
         std::lock_guard lock(options_mutex_);
         options_ = std::make_shared<const config::Options>(std::move(next));
     }
-    if (auth_changed) {
-        // Clients admitted under the old credentials must reconnect with the new ones.
-        std::vector<ClientPtr> all;
-        {
-            std::lock_guard lock(clients_mutex_);
-            for (auto& [id, weak] : clients_)
-                if (auto c = weak.lock()) all.push_back(c);
-        }
-        for (auto& c : all) c->close(CloseReason::auth_violation, "Authorization Violation");
-    }
+    if (imports_) imports_->apply(*accounts_config);  // changed exports/imports: the links are rebuilt
     NMK_INFO("Reloaded server configuration");
     return true;
 }
@@ -475,6 +478,23 @@ void Server::remove_authenticator(const Authenticator* authenticator) {
     std::erase_if(*next, [&](const AuthenticatorPtr& a) { return a.get() == authenticator; });
     has_authenticators_.store(!next->empty(), std::memory_order_release);
     authenticators_ = std::move(next);
+}
+
+void Server::reauthenticate_clients() {
+    if (!has_authenticators_.load(std::memory_order_acquire)) return;
+    std::vector<ClientPtr> all;
+    {
+        std::lock_guard lock(clients_mutex_);
+        for (auto& [id, weak] : clients_)
+            if (auto c = weak.lock()) all.push_back(c);
+    }
+    // Each on its own thread, which owns its CONNECT state and subscriptions.
+    for (auto& c : all) {
+        asio::post(c->thread().context(), [c] {
+            c->reauthenticate();
+            c->thread().end_batch();  // the -ERRs and interest changes go out
+        });
+    }
 }
 
 std::shared_ptr<const AuthenticatorChain> Server::authenticators() const {

@@ -18,6 +18,7 @@
 
 #include "kernel/config/options.hpp"
 #include "kernel/server/account.hpp"
+#include "kernel/server/account_imports.hpp"
 #include "kernel/server/authenticator.hpp"
 #include "kernel/server/client.hpp"
 #include "kernel/server/connection_info.hpp"
@@ -61,7 +62,7 @@ public:
     const std::string& server_id() const { return server_id_; }
     const std::string& server_name() const { return server_name_; }
     int port() const { return bound_port_; }
-    // Clients must authenticate: simple auth is configured or an authenticator is registered.
+    // Clients must authenticate: an authenticator (auth plugin) is registered.
     bool auth_required() const;
     // INFO carries a nonce: some registered authenticator needs one (asked per connection).
     bool nonce_required() const;
@@ -74,6 +75,8 @@ public:
     AccountPtr find_account(std::string_view name) const;
     AccountPtr get_or_create_account(std::string_view name);
     std::vector<AccountPtr> accounts() const;
+    // Exports and imports between the configured accounts (set up by start()).
+    AccountImports* account_imports() const { return imports_.get(); }
 
     // I/O threads, for work that must run on one (timers, posts).
     std::size_t thread_count() const { return threads_.size(); }
@@ -92,6 +95,9 @@ public:
     void add_authenticator(AuthenticatorPtr authenticator);
     void remove_authenticator(const Authenticator* authenticator);
     std::shared_ptr<const AuthenticatorChain> authenticators() const;
+    // After a reload (once the auth plugins reloaded): every client an
+    // authenticator admitted is asked about again, on its own thread.
+    void reauthenticate_clients();
     // A handle for a client about to ask an authenticator that may answer later.
     std::uint64_t begin_pending_auth(const ClientPtr& client);
     void end_pending_auth(std::uint64_t handle);
@@ -124,6 +130,11 @@ public:
     std::int64_t max_pending() const { return max_pending_.load(std::memory_order_relaxed); }
     // Re-reads the config file and flags for a reload (set by main).
     void set_reload_source(std::function<config::Options()> source) { reload_source_ = std::move(source); }
+    // Asked before a reload applies: a non-empty answer refuses the whole
+    // reload with that reason (e.g. it asks for an auth plugin not running).
+    void set_reload_check(std::function<std::string(const config::Options&)> check) {
+        reload_check_ = std::move(check);
+    }
 
     // The INFO line (without client-specific fields) as JSON text; the client
     // adds client_id, client_ip and nonce.
@@ -172,12 +183,15 @@ private:
     std::atomic<std::int64_t> max_pending_{0};
     std::atomic<int> open_sockets_{0};
     std::function<config::Options()> reload_source_;
+    std::function<std::string(const config::Options&)> reload_check_;
     std::atomic<bool> lame_duck_{false};
     std::atomic<bool> shutting_down_{false};
     std::thread lame_duck_thread_;
     std::mutex done_mutex_;
     std::condition_variable done_cv_;
     bool done_ = false;
+    // Last: goes before the threads, so its timer never outlives their io_contexts.
+    std::shared_ptr<AccountImports> imports_;
 };
 
 }  // namespace nats::server

@@ -133,6 +133,29 @@ TEST(ConfigCheck, GoodFileExitsZero) {
     const ExitResult r = run_server_to_exit({"-t", "-c", dir.file("good.conf").string()}, 5s);
     ASSERT_TRUE(r.exit_code.has_value()) << "still running after 5 s";
     EXPECT_EQ(*r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "nats-server: configuration file " + dir.file("good.conf").string() + " is valid\n");
+}
+
+TEST(ConfigCheck, SystemAccountAliasesAreAccepted) {
+    TempDir dir;
+    for (const char* text : {"accounts { OPS: {} }\nsystem: OPS\n", "accounts { OPS: {} }\nsystem_account: OPS\n",
+                             "no_system: true\n", "no_sys_acc: true\n", "no_system_account: false\n"}) {
+        write_file(dir.file("s.conf"), text);
+        const ExitResult r = run_server_to_exit({"-t", "-c", dir.file("s.conf").string()}, 5s);
+        ASSERT_TRUE(r.exit_code.has_value()) << "still running after 5 s";
+        EXPECT_EQ(*r.exit_code, 0) << text << r.output;
+    }
+}
+
+TEST(ConfigCheck, BadAccountsBlockExitsNonZeroNamingFileAndLine) {
+    TempDir dir;
+    const auto conf = dir.file("bad.conf");
+    write_file(conf, "accounts {\n  A: { imports: [{stream: {account: B, subject: \"x\"}}] }\n}\n");
+    const ExitResult r = run_server_to_exit({"-t", "-c", conf.string()}, 5s);
+    ASSERT_TRUE(r.exit_code.has_value()) << "still running after 5 s";
+    EXPECT_EQ(*r.exit_code, 1);
+    EXPECT_TRUE(contains(r.output, conf.string() + ":")) << r.output;
+    EXPECT_TRUE(contains(r.output, "\"B\" account not defined for stream import")) << r.output;
 }
 
 TEST(ConfigCheck, BadValueExitsNonZeroNamingFileAndLine) {

@@ -7,7 +7,8 @@
 namespace nats::integration {
 namespace {
 
-// The built-in user/password check is asked when every authenticator defers.
+// The authorization block loads auth_users too, which is asked after test_auth
+// (plugins named in `load` start first): "pass-on" is decided there.
 std::string auth_config(std::string_view extra_block = {}) {
     return "authorization { user: \"pass-on\", password: \"builtin\" }\n" +
            plugins_block({"test_auth", "test_probe"}, extra_block);
@@ -47,7 +48,7 @@ TEST(PluginAuth, AllowsPlugAndRefusesOthers) {
     EXPECT_EQ(log.find("\"x\""), std::string::npos);
 }
 
-TEST(PluginAuth, DeferredClientsMeetTheBuiltInCheck) {
+TEST(PluginAuth, DeferredClientsMeetTheNextAuthenticator) {
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient ok(server->port());
@@ -55,7 +56,7 @@ TEST(PluginAuth, DeferredClientsMeetTheBuiltInCheck) {
     expect_refused(server->port(), "pass-on", "wrong");
 }
 
-TEST(PluginAuth, DeferredWithoutBuiltInCheckIsRefused) {
+TEST(PluginAuth, DeferredByEveryAuthenticatorIsRefused) {
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(plugins_block({"test_auth"}));
     expect_refused(server->port(), "pass-on", "anything");

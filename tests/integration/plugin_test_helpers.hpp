@@ -2,6 +2,8 @@
 // Shared by the plugin_*_test.cpp files: configs that load the test plugins
 // from tests/plugins (built into build/lib), and a guard that skips these
 // tests when $NMK_SERVER_BIN is a server without plugin support.
+#include <filesystem>
+#include <initializer_list>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -32,6 +34,19 @@ inline bool server_loads_plugins() {
 
 #define SKIP_UNLESS_PLUGIN_SERVER() \
     if (!::nats::integration::server_loads_plugins()) GTEST_SKIP() << "the server under test has no plugin support"
+
+// True unless the server under test is ours and this build left out one of
+// `plugins` (NMK_PLUGINS): nats-server has every feature built in.
+inline bool server_has_plugins(std::initializer_list<std::string_view> plugins) {
+    if (!server_loads_plugins()) return true;
+    for (auto name : plugins)
+        if (!std::filesystem::exists(plugin_file(name))) return false;
+    return true;
+}
+
+#define SKIP_WITHOUT_PLUGINS(...)                                  \
+    if (!::nats::integration::server_has_plugins({__VA_ARGS__})) \
+    GTEST_SKIP() << "this build has no " #__VA_ARGS__ " plugin (NMK_PLUGINS)"
 
 // plugins { path: [<test plugin dir>], load: [...] <extra> }
 inline std::string plugins_block(const std::vector<std::string>& load, std::string_view extra = {}) {

@@ -445,6 +445,22 @@ TEST(Protocol, PayloadsMayBeEmptyOrContainProtocolText) {
     EXPECT_EQ(frames[1].payload, "PING\r\nPUB x 1\r\n");
 }
 
+TEST(Protocol, RepliesOnTheServersOwnPrefixesAreRefused) {
+    auto server = start_server();
+    RawClient c(server->port());
+    c.connect();
+    c.send("SUB foo 1\r\n");
+    // Service-import, JetStream-ack and gateway reply prefixes: dropped with an -ERR, the connection stays.
+    for (const std::string reply : {"_R_.abc", "$JS.ACK.x", "_GR_.x"}) {
+        c.send("PUB foo " + reply + " 2\r\nhi\r\n");
+        c.expect_line("-ERR 'Permissions Violation for Publish with Reply of \"" + reply + "\"'");
+    }
+    c.send("PUB foo _INBOX.x 2\r\nhi\r\n");
+    const auto frames = c.flush();
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(frames[0].line, "MSG foo 1 _INBOX.x 2");
+}
+
 TEST(Protocol, PublishBeforeConnectIsAcceptedWithoutAuth) {
     auto server = start_server();
     RawClient c(server->port());

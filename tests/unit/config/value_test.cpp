@@ -121,5 +121,12 @@ TEST(ConfValueJson, KeepsTypesAndOrder) {
     EXPECT_TRUE(to_json(Value::make_null()).is_null());
 }
 
+TEST(ConfValueJson, LeavesOutKeysUsedAsVariables) {
+    // nats-server accepts a variable defined inside the block that uses it.
+    const Value v = parse_config_string(
+        "authorization { SECRET: \"s3\", users: [{user: a, password: $SECRET}] }\nunused: 1\n", "t.conf");
+    EXPECT_EQ(to_json(v).dump(), R"({"authorization":{"users":[{"user":"a","password":"s3"}]},"unused":1})");
+}
+
 }  // namespace
 }  // namespace nats::config

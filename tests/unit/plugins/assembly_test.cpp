@@ -1,6 +1,7 @@
 // Config-driven assembly: the search path, `load` entries by name and by file,
-// the feature table (a missing feature plugin is only a warning), malformed
-// blocks, and the JSON each plugin receives.
+// the feature table (a missing jetstream/monitoring plugin is only a warning, a
+// missing auth plugin is fatal), malformed blocks, and the JSON each plugin
+// receives.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -116,10 +117,10 @@ TEST(Assembly, FeatureWithoutItsPluginIsAWarning) {
 TEST(Assembly, FeaturesNotAskedForLoadNothing) {
     ScratchDir dir;
     touch_plugin(dir.path, "jetstream");
-    touch_plugin(dir.path, "auth");
-    // jetstream disabled, simple auth only: no plugin.
-    auto plan = plan_plugins(options_from("jetstream: disabled\nauthorization { user: a, password: b }\n", dir.path),
-                             dir.path);
+    touch_plugin(dir.path, "auth_users");
+    // jetstream disabled, an authorization block without credentials, accounts without users: no plugin.
+    auto plan = plan_plugins(
+        options_from("jetstream: disabled\nauthorization { timeout: 1 }\naccounts { A: {} }\n", dir.path), dir.path);
     EXPECT_TRUE(plan.requests.empty());
     EXPECT_TRUE(plan.warnings.empty());
 }
@@ -128,19 +129,114 @@ TEST(Assembly, InstalledFeaturePluginsLoadByThemselves) {
     ScratchDir dir;
     touch_plugin(dir.path, "jetstream");
     touch_plugin(dir.path, "monitoring");
-    touch_plugin(dir.path, "auth");
+    touch_plugin(dir.path, "auth_users");
     auto o = options_from(
         "jetstream { max_mem: 1MB }\nhttp: 127.0.0.1:8222\n"
-        "authorization { users: [{user: a, password: b}] }\naccounts { A: {} }\n",
+        "authorization { users: [{user: a, password: b}] }\naccounts { A: { users: [{user: c, password: d}] } }\n",
         dir.path);
     auto plan = plan_plugins(o, dir.path);
-    ASSERT_EQ(plan.requests.size(), 3u);  // auth asked for twice, loaded once
+    ASSERT_EQ(plan.requests.size(), 3u);  // auth_users asked for twice, loaded once
     EXPECT_EQ(plan.requests[0].name, "jetstream");
     EXPECT_EQ(plan.requests[0].asked_by, "jetstream");
     EXPECT_FALSE(plan.requests[0].required);
     EXPECT_EQ(plan.requests[1].name, "monitoring");
-    EXPECT_EQ(plan.requests[2].name, "auth");
+    EXPECT_EQ(plan.requests[2].name, "auth_users");
     EXPECT_EQ(plan.requests[2].asked_by, "authorization");
+    EXPECT_TRUE(plan.requests[2].required);
+}
+
+// The auth plugins a config asks for, by name, with the key that asked.
+std::vector<std::string> auth_plan(const config::Options& o, const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& r : plan_plugins(o, dir).requests) out.push_back(r.name + " <- " + r.asked_by);
+    return out;
+}
+
+TEST(Assembly, AuthenticationLoadsItsPlugins) {
+    ScratchDir dir;
+    for (const char* name : {"auth_token", "auth_users", "auth_nkey"}) touch_plugin(dir.path, name);
+    using list = std::vector<std::string>;
+    EXPECT_EQ(auth_plan(options_from("authorization { token: t }\n", dir.path), dir.path),
+              (list{"auth_token <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("authorization { user: a, password: b }\n", dir.path), dir.path),
+              (list{"auth_users <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("authorization { users: [{username: a, password: b}, {nkey: UABC}] }\n",
+                                     dir.path),
+                        dir.path),
+              (list{"auth_users <- authorization", "auth_nkey <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("authorization { users: [{nkey: UABC}] }\n", dir.path), dir.path),
+              (list{"auth_nkey <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("accounts { A: { users: [{nkey: U1}] }, B: { users: [{user: x, password: y}] } }\n",
+                                     dir.path),
+                        dir.path),
+              (list{"auth_users <- accounts", "auth_nkey <- accounts"}));
+    EXPECT_EQ(auth_plan(options_from("accounts { A: {}, B: { users: [] } }\n", dir.path), dir.path), list{});
+    // An entry that is neither goes to auth_users, which refuses it: never an open server.
+    EXPECT_EQ(auth_plan(options_from("authorization { users: [{password: x}] }\n", dir.path), dir.path),
+              (list{"auth_users <- authorization"}));
+    // The flags --auth and --user/--pass.
+    auto token_flag = options_from("port: 4222\n", dir.path);
+    token_flag.token = "t";
+    EXPECT_EQ(auth_plan(token_flag, dir.path), (list{"auth_token <- --auth"}));
+    auto user_flag = options_from("port: 4222\n", dir.path);
+    user_flag.username = "u";
+    EXPECT_EQ(auth_plan(user_flag, dir.path), (list{"auth_users <- --user"}));
+}
+
+TEST(Assembly, MissingAuthPluginIsFatal) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "auth_users");  // but not auth_nkey
+    EXPECT_EQ(plan_error(options_from("authorization { users: [{user: a, password: b}, {nkey: UABC}] }\n", dir.path),
+                         dir.path),
+              "\"authorization\" needs plugin \"auth_nkey\", which is not installed (looked for libauth_nkey.so in " +
+                  dir.path.string() + "): refusing to start without authentication");
+    auto token_flag = options_from("port: 4222\n", dir.path);
+    token_flag.token = "t";
+    EXPECT_EQ(plan_error(token_flag), "\"--auth\" needs plugin \"auth_token\", which is not installed (looked for "
+                                      "libauth_token.so in no search path): refusing to start without authentication");
+}
+
+TEST(Assembly, AuthPluginsGetAuthorizationAccountsAndSimpleAuth) {
+    ScratchDir dir;
+    auto o = options_from(
+        "authorization { users: [{user: a, password: b, permissions: { publish: \"x.>\" }}] }\n"
+        "accounts { A: { users: [{nkey: U1}] } }\nsystem_account: A\nno_auth_user: a\n"
+        "plugins { auth_users { extra: 1 } }\n",
+        dir.path);
+    const auto users = nlohmann::json::parse(plugin_config_json(o, "auth_users"));
+    EXPECT_EQ(users["authorization"]["users"][0]["permissions"]["publish"], "x.>");
+    EXPECT_EQ(users["accounts"]["A"]["users"][0]["nkey"], "U1");
+    EXPECT_EQ(users["system_account"], "A");
+    EXPECT_EQ(users["no_auth_user"], "a");
+    EXPECT_EQ(users["extra"], 1);
+    for (const char* absent : {"username", "password", "token"}) EXPECT_FALSE(users.contains(absent)) << absent;
+    // The nkey plugin gets the same settings (without the other plugin's block).
+    auto nkey = nlohmann::json::parse(plugin_config_json(o, "auth_nkey"));
+    EXPECT_EQ(nkey["accounts"], users["accounts"]);
+    EXPECT_FALSE(nkey.contains("extra"));
+    // Flags win over the file: the effective values are passed.
+    auto flags = options_from("authorization { user: fileuser, password: filepass }\n", dir.path);
+    flags.username = "flaguser";
+    flags.password = "flagpass";
+    const auto simple = nlohmann::json::parse(plugin_config_json(flags, "auth_users"));
+    EXPECT_EQ(simple["username"], "flaguser");
+    EXPECT_EQ(simple["password"], "flagpass");
+    EXPECT_EQ(simple["authorization"]["user"], "fileuser");
+    auto token = options_from("authorization { token: secret }\n", dir.path);
+    EXPECT_EQ(nlohmann::json::parse(plugin_config_json(token, "auth_token"))["token"], "secret");
+}
+
+TEST(Assembly, ReloadNeedingAnAuthPluginThatIsNotRunningIsBlocked) {
+    ScratchDir dir;
+    const std::vector<std::string> running{"auth_users", "monitoring"};
+    EXPECT_EQ(reload_blocker(options_from("authorization { users: [{user: a, password: b}] }\n", dir.path), running), "");
+    EXPECT_EQ(reload_blocker(options_from("port: 4222\n", dir.path), running), "");
+    EXPECT_EQ(reload_blocker(options_from("accounts { A: { users: [{nkey: U1}] } }\n", dir.path), running),
+              "\"accounts\" needs plugin \"auth_nkey\", which is not running: restart the server to load it");
+    EXPECT_EQ(reload_blocker(options_from("authorization { token: t }\n", dir.path), {}),
+              "\"authorization\" needs plugin \"auth_token\", which is not running: restart the server to load it");
+    // jetstream and monitoring never block a reload.
+    EXPECT_EQ(reload_blocker(options_from("http_port: 8222\n", dir.path), {}), "");
 }
 
 TEST(Assembly, StrayBlockIsAWarning) {

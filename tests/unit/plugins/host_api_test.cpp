@@ -335,7 +335,7 @@ TEST_F(HostApi, QueryJson) {
     EXPECT_EQ(nlohmann::json::parse(subsz.text)["num_subscriptions"], 1);
     auto w3 = body_writer(accountz);
     ASSERT_EQ(api->query_json(api->host, s("accountz"), s(""), &w3), NMK_OK);
-    EXPECT_EQ(nlohmann::json::parse(accountz.text)["accounts"], nlohmann::json::parse(R"(["$G","A"])"));
+    EXPECT_EQ(nlohmann::json::parse(accountz.text)["accounts"], nlohmann::json::parse(R"(["$G","$SYS","A"])"));
     auto w4 = body_writer(none);
     EXPECT_EQ(api->query_json(api->host, s("nosuch"), s(""), &w4), NMK_NOT_FOUND);
     EXPECT_EQ(api->query_json(api->host, s("varz"), s(""), nullptr), NMK_INVALID_ARGUMENT);
