@@ -4,9 +4,9 @@
 // threshold), restricted exports, no_auth_user, reload. Every expectation is
 // what nats-server 2.9.10 does (run with NMK_SERVER_BIN=/usr/sbin/nats-server).
 //
-// Users: against nats-server, or ours once plugins/auth_users is built, the
+// Users: against nats-server, or ours with plugins/auth_users built, the
 // config lists them in the accounts (`accounts { A: { users: [...] } }`);
-// until then ours admits them with the test_account_auth plugin.
+// a build without auth_users admits them with the test_account_auth plugin.
 #include <csignal>
 #include <filesystem>
 #include <map>
@@ -124,7 +124,6 @@ const Users abc{{"a", "A"}, {"b", "B"}, {"c", "C"}, {"g", ""}};
 // ---- isolation ----------------------------------------------------------------
 
 TEST(Accounts, MessagesStayInTheirAccount) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config({{"A", ""}, {"B", ""}}, abc));
     auto g = client(*server, "g");
     auto a = client(*server, "a");
@@ -148,7 +147,6 @@ TEST(Accounts, MessagesStayInTheirAccount) {
 // ---- stream imports -------------------------------------------------------------
 
 TEST(Accounts, StreamImportWithPrefix) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: \"foo.>\"} ]"},
          {"B", "imports: [ {stream: {account: A, subject: \"foo.>\"}, prefix: from_a} ]"}},
@@ -174,7 +172,6 @@ TEST(Accounts, StreamImportWithPrefix) {
 }
 
 TEST(Accounts, StreamImportWithTo) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: \"w.*.*\"}, {stream: literal} ]"},
          {"B", "imports: [ {stream: {account: A, subject: \"w.*.*\"}, to: \"m.$2.$1\"}, "
@@ -195,7 +192,6 @@ TEST(Accounts, StreamImportWithTo) {
 }
 
 TEST(Accounts, StreamImportsDoNotChain) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     // C imports what B imported from A: nats-server delivers stream imports
     // straight to B's subscribers, so C never sees A's messages.
     auto server = start(accounts_config(
@@ -223,7 +219,6 @@ TEST(Accounts, StreamImportsDoNotChain) {
 }
 
 TEST(Accounts, ImportingQueueSubscribersShareTheExportersGroup) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: q} ]"}, {"B", "imports: [ {stream: {account: A, subject: q}} ]"}}, abc));
     auto a = client(*server, "a");
@@ -243,7 +238,6 @@ TEST(Accounts, ImportingQueueSubscribersShareTheExportersGroup) {
 }
 
 TEST(Accounts, SubscriptionsMadeBeforeAndAfterTheImporterConnects) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: \"s.*\"} ]"}, {"B", "imports: [ {stream: {account: A, subject: \"s.*\"}}]"}}, abc));
     auto b = client(*server, "b");
@@ -267,7 +261,6 @@ TEST(Accounts, SubscriptionsMadeBeforeAndAfterTheImporterConnects) {
 // ---- service imports ------------------------------------------------------------
 
 TEST(Accounts, ServiceImportRequestReplyWithLibnats) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: \"svc.*\"} ]"},
          {"B", "imports: [ {service: {account: A, subject: \"svc.*\"}, to: \"ask.*\"} ]"}},
@@ -294,7 +287,6 @@ TEST(Accounts, ServiceImportRequestReplyWithLibnats) {
 }
 
 TEST(Accounts, SingletonServiceDeliversOneResponse) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: one}, {service: many, response_type: stream} ]"},
          {"B", "imports: [ {service: {account: A, subject: one}}, {service: {account: A, subject: many}} ]"}},
@@ -322,7 +314,6 @@ TEST(Accounts, SingletonServiceDeliversOneResponse) {
 }
 
 TEST(Accounts, StreamedResponsesStopAfterTheThreshold) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: many, response_type: stream, threshold: \"200ms\"} ]"},
          {"B", "imports: [ {service: {account: A, subject: many}} ]"}},
@@ -343,7 +334,6 @@ TEST(Accounts, StreamedResponsesStopAfterTheThreshold) {
 }
 
 TEST(Accounts, ResponseMappingEndsWhenTheRequesterStopsListening) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: many, response_type: stream} ]"}, {"B", "imports: [ {service: {account: A, subject: many}} ]"}},
         abc));
@@ -364,7 +354,6 @@ TEST(Accounts, ResponseMappingEndsWhenTheRequesterStopsListening) {
 }
 
 TEST(Accounts, ResponsesWithAReplyGoBackThroughTheImport) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: svc, response_type: stream} ]"}, {"B", "imports: [ {service: {account: A, subject: svc}} ]"}},
         abc));
@@ -386,7 +375,6 @@ TEST(Accounts, ResponsesWithAReplyGoBackThroughTheImport) {
 }
 
 TEST(Accounts, RequestWithoutReplyAndHeadersKept) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: svc} ]"}, {"B", "imports: [ {service: {account: A, subject: svc}} ]"}}, abc));
     auto a = client(*server, "a");
@@ -407,7 +395,6 @@ TEST(Accounts, RequestWithoutReplyAndHeadersKept) {
 }
 
 TEST(Accounts, ChainedServiceImports) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: \"svc.>\"} ]"},
          {"B", "imports: [ {service: {account: A, subject: \"svc.>\"}} ], exports: [ {service: \"svc.>\"} ]"},
@@ -429,7 +416,6 @@ TEST(Accounts, ChainedServiceImports) {
 }
 
 TEST(Accounts, ServiceImportedMessagesAreNotReExportedAsStreams) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: \"svc.>\"}, {stream: \"svc.>\"} ]"},
          {"B", "imports: [ {service: {account: A, subject: \"svc.>\"}} ]"},
@@ -450,7 +436,6 @@ TEST(Accounts, ServiceImportedMessagesAreNotReExportedAsStreams) {
 }
 
 TEST(Accounts, NoRespondersStatusDoesNotCrossAServiceImport) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {service: svc} ]"}, {"B", "imports: [ {service: {account: A, subject: svc}} ]"}}, abc));
     auto b = client(*server, "b", {{"no_responders", true}});
@@ -464,7 +449,6 @@ TEST(Accounts, NoRespondersStatusDoesNotCrossAServiceImport) {
 // ---- restricted exports and bad configs -------------------------------------------
 
 TEST(Accounts, RestrictedExportAllowsTheNamedAccount) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: news, accounts: [B]} ]"}, {"B", "imports: [ {stream: {account: A, subject: news}} ]"},
          {"C", ""}},
@@ -478,7 +462,6 @@ TEST(Accounts, RestrictedExportAllowsTheNamedAccount) {
 }
 
 TEST(Accounts, RestrictedExportRefusesOtherImporters) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     const auto r = run_config_to_exit(accounts_config(
         {{"A", "exports: [ {stream: news, accounts: [C]} ]"}, {"B", "imports: [ {stream: {account: A, subject: news}} ]"},
          {"C", ""}},
@@ -490,7 +473,6 @@ TEST(Accounts, RestrictedExportRefusesOtherImporters) {
 }
 
 TEST(Accounts, ImportOfAnUndefinedAccountStopsStartUp) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     const auto r = run_config_to_exit(
         accounts_config({{"B", "imports: [ {service: {account: X, subject: svc}} ]"}}, abc));
     ASSERT_TRUE(r.exit_code.has_value()) << r.output;
@@ -501,7 +483,6 @@ TEST(Accounts, ImportOfAnUndefinedAccountStopsStartUp) {
 // ---- no_auth_user -----------------------------------------------------------------
 
 TEST(Accounts, NoAuthUserLandsInItsAccount) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: feed} ]"}, {"B", "imports: [ {stream: {account: A, subject: feed}} ]"}}, abc, "b"));
     RawClient anonymous(server->port());
@@ -516,7 +497,6 @@ TEST(Accounts, NoAuthUserLandsInItsAccount) {
 // ---- reload -----------------------------------------------------------------------
 
 TEST(Accounts, ReloadChangesAnImport) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     auto config = [](const std::string& prefix) {
         return accounts_config({{"A", "exports: [ {stream: feed}, {service: svc} ]"},
                                 {"B", "imports: [ {stream: {account: A, subject: feed}, prefix: " + prefix + "} ]"}},
@@ -551,7 +531,6 @@ TEST(Accounts, ReloadChangesAnImport) {
 }
 
 TEST(Accounts, ReloadWithABadImportKeepsTheRunningLinks) {
-    SKIP_WITHOUT_PLUGINS("auth_users");
     const std::string good = accounts_config(
         {{"A", "exports: [ {stream: feed} ]"}, {"B", "imports: [ {stream: {account: A, subject: feed}} ]"}}, abc);
     auto server = start(good);

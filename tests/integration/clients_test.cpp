@@ -4,7 +4,7 @@
 #include <csignal>
 #include <thread>
 
-#include "tests/integration/integration_helpers.hpp"
+#include "tests/integration/plugin_test_helpers.hpp"
 
 namespace nats::integration {
 namespace {
@@ -154,6 +154,7 @@ TEST(Clients, LibnatsFanOutToManyConnections) {
 }
 
 TEST(Clients, LibnatsUserAndPassword) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server({}, {"--user", "a", "--pass", "b"});
     {
         NatsOptionsPtr options = nats_options(server->url());

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "tests/integration/integration_helpers.hpp"
+#include "tests/integration/plugin_test_helpers.hpp"
 #include "tests/support/net.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -60,6 +60,7 @@ std::string lower(std::string s) {
 }
 
 TEST(ConfigFile, IncludeVariablesEnvironmentAndUnitsWorkEndToEnd) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     TempDir dir;
     const int port = free_port();
     // The listen address comes only from the included file, and the password
@@ -238,6 +239,7 @@ TEST(ConfigFlags, PortFlagOverridesListenInFile) {
 }
 
 TEST(ConfigFlags, UserFlagsOverrideFileAuthorization) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server("authorization { user: fileuser, password: filepass }\n",
                                {"--user", "flaguser", "--pass", "flagpass"});
     {

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/integration/integration_helpers.hpp"
+#include "tests/integration/plugin_test_helpers.hpp"
 #include "tests/support/net.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -187,6 +187,7 @@ TEST(LifecycleReload, SighupAppliesNewMaxPayload) {
 // Adding authentication to an open server by reload: see auth_reload_test.cpp
 // (ours refuses it, since its auth plugins load only at start).
 TEST(LifecycleReload, SighupChangesAuthorization) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server("max_payload: 1KB\nauthorization { user: ops, password: first }\n");
     RawClient old_client(server->port());
     old_client.connect({{"user", "ops"}, {"pass", "first"}});

@@ -3,7 +3,7 @@
 #include <atomic>
 #include <thread>
 
-#include "tests/integration/integration_helpers.hpp"
+#include "tests/integration/plugin_test_helpers.hpp"
 #include "tests/support/net.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -218,6 +218,7 @@ TEST(Limits, ClientThatAnswersPingsStaysConnected) {
 }
 
 TEST(Limits, AuthenticationTimeoutWithCommandLineUser) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server({}, {"--user", "a", "--pass", "b"});
     RawClient c(server->port());
     const auto start = Clock::now();
@@ -233,6 +234,7 @@ TEST(Limits, AuthenticationTimeoutWithCommandLineUser) {
 }
 
 TEST(Limits, AuthenticationTimeoutFromConfig) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server("authorization { user: a, password: b, timeout: 0.5 }\n");
     RawClient c(server->port());
     const auto start = Clock::now();
@@ -244,6 +246,7 @@ TEST(Limits, AuthenticationTimeoutFromConfig) {
 }
 
 TEST(Limits, AuthorizationViolation) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server({}, {"--user", "a", "--pass", "b"});
     const std::string err = "-ERR 'Authorization Violation'\r\n";
     for (const std::string input : {"CONNECT {\"user\":\"a\",\"pass\":\"x\"}\r\nPING\r\n",

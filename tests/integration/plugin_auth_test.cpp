@@ -26,6 +26,7 @@ void expect_refused(int port, const std::string& name, const std::string& pass) 
 }
 
 TEST(PluginAuth, InfoAsksForAuthWithoutNonceByDefault) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient c(server->port());
@@ -35,6 +36,7 @@ TEST(PluginAuth, InfoAsksForAuthWithoutNonceByDefault) {
 }
 
 TEST(PluginAuth, AllowsPlugAndRefusesOthers) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient ok(server->port());
@@ -49,6 +51,7 @@ TEST(PluginAuth, AllowsPlugAndRefusesOthers) {
 }
 
 TEST(PluginAuth, DeferredClientsMeetTheNextAuthenticator) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient ok(server->port());
@@ -57,12 +60,14 @@ TEST(PluginAuth, DeferredClientsMeetTheNextAuthenticator) {
 }
 
 TEST(PluginAuth, DeferredByEveryAuthenticatorIsRefused) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(plugins_block({"test_auth"}));
     expect_refused(server->port(), "pass-on", "anything");
 }
 
 TEST(PluginAuth, AccountsAreIsolated) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient plug1(server->port()), plug2(server->port()), global(server->port());
@@ -89,6 +94,7 @@ TEST(PluginAuth, AccountsAreIsolated) {
 }
 
 TEST(PluginAuth, PluginPublishReachesOnlyItsAccount) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient plug(server->port()), global(server->port());
@@ -115,6 +121,7 @@ TEST(PluginAuth, PluginPublishReachesOnlyItsAccount) {
 }
 
 TEST(PluginAuth, PendingAnswerHoldsWhatTheClientSentMeanwhile) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config());
     RawClient plug(server->port());
@@ -136,6 +143,7 @@ TEST(PluginAuth, PendingAnswerHoldsWhatTheClientSentMeanwhile) {
 }
 
 TEST(PluginAuth, AnswerThatNeverComesEndsInAuthTimeout) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server("authorization { timeout: 0.3 }\n" + plugins_block({"test_auth"}));
     RawClient c(server->port());
@@ -148,6 +156,7 @@ TEST(PluginAuth, AnswerThatNeverComesEndsInAuthTimeout) {
 }
 
 TEST(PluginAuth, NonceWhenAnAuthenticatorNeedsOne) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = start_plugin_server(auth_config("test_auth { needs_nonce: true }"));
     RawClient c(server->port());

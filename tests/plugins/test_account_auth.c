@@ -1,5 +1,5 @@
-/* An authenticator that puts users into accounts, for account tests while
- * the real auth plugins are not built. Its block maps user names to accounts:
+/* An authenticator that puts users into accounts, for the account tests in
+ * builds without auth_users (NMK_PLUGINS). Its block maps user names to accounts:
  *   test_account_auth { users: { a: A, b: B }, no_auth_user: a }
  * A user's password is its own name. A CONNECT without "user" is admitted as
  * no_auth_user when one is set; anyone else is refused. */
@@ -16,40 +16,15 @@ typedef struct account_auth {
     char no_auth_user[64];
 } account_auth;
 
-/* Copies the JSON string starting at `at` (just after its opening quote). */
-static const char* read_string(const char* at, char* out, size_t capacity) {
-    size_t n = 0;
-    while (*at && *at != '"') {
-        if (n + 1 < capacity) out[n++] = *at;
-        ++at;
-    }
-    out[n] = '\0';
-    return *at ? at + 1 : at;
-}
-
-/* The string value of "key" (blanks allowed around the colon). */
-static void find_string(const char* json, const char* key, char* out, size_t capacity) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\"", key);
-    out[0] = '\0';
-    const char* at = strstr(json, pattern);
-    if (!at) return;
-    at += strlen(pattern);
-    while (*at == ' ') ++at;
-    if (*at++ != ':') return;
-    while (*at == ' ') ++at;
-    if (*at == '"') read_string(at + 1, out, capacity);
-}
-
 /* {"users":{"a":"A",...}} in the plugin's block (nlohmann's compact dump). */
 static void read_users(account_auth* self, const char* json) {
     const char* at = strstr(json, "\"users\":{");
     if (!at) return;
     at += strlen("\"users\":{");
     while (*at == '"' && self->count < MAX_USERS) {
-        at = read_string(at + 1, self->users[self->count], sizeof self->users[0]);
+        at = test_read_string(at + 1, self->users[self->count], sizeof self->users[0]);
         if (*at != ':' || at[1] != '"') break;
-        at = read_string(at + 2, self->accounts[self->count], sizeof self->accounts[0]);
+        at = test_read_string(at + 2, self->accounts[self->count], sizeof self->accounts[0]);
         ++self->count;
         if (*at == ',') ++at;
     }
@@ -70,8 +45,8 @@ static void authenticate(void* user, const nmk_auth_request* request, nmk_auth_r
     account_auth* self = (account_auth*)user;
     char* connect = test_copy(request->connect_json);
     char name[64], pass[64];
-    find_string(connect, "user", name, sizeof name);
-    find_string(connect, "pass", pass, sizeof pass);
+    test_json_string(connect, "user", name, sizeof name);
+    test_json_string(connect, "pass", pass, sizeof pass);
     int has_user = strstr(connect, "\"user\"") != NULL;
     free(connect);
     if (!has_user && self->no_auth_user[0]) {
@@ -96,7 +71,7 @@ static void* create(const nmk_host_api* host, nmk_str config, nmk_error_buffer e
     self->host = host;
     char* text = test_copy(config);
     read_users(self, text);
-    find_string(text, "no_auth_user", self->no_auth_user, sizeof self->no_auth_user);
+    test_json_string(text, "no_auth_user", self->no_auth_user, sizeof self->no_auth_user);
     free(text);
     self->table.struct_size = sizeof(nmk_authenticator);
     self->table.self = self;

@@ -16,26 +16,6 @@ typedef struct pending {
     uint64_t handle;
 } pending;
 
-/* The string value of "key" in a flat JSON object (enough for CONNECT). */
-static int json_string(nmk_str json, const char* key, char* out, size_t capacity) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
-    char* text = test_copy(json);
-    char* at = strstr(text, pattern);
-    int found = 0;
-    if (at) {
-        at += strlen(pattern);
-        char* end = strchr(at, '"');
-        if (end && (size_t)(end - at) < capacity) {
-            memcpy(out, at, (size_t)(end - at));
-            out[end - at] = '\0';
-            found = 1;
-        }
-    }
-    free(text);
-    return found;
-}
-
 static int needs_nonce(void* self) { return ((auth*)self)->nonce; }
 
 static void answer_later(void* user) {
@@ -55,8 +35,10 @@ static void answer_later(void* user) {
 static void authenticate(void* user, const nmk_auth_request* request, nmk_auth_result* result) {
     auth* self = (auth*)user;
     char name[64] = "", pass[64] = "";
-    json_string(request->connect_json, "user", name, sizeof name);
-    json_string(request->connect_json, "pass", pass, sizeof pass);
+    char* connect = test_copy(request->connect_json);
+    test_json_string(connect, "user", name, sizeof name);
+    test_json_string(connect, "pass", pass, sizeof pass);
+    free(connect);
     if (self->nonce && request->nonce.size == 0) {
         result->decision = NMK_AUTH_DENY;
         result->deny_reason = test_str("no nonce");

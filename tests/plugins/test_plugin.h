@@ -50,4 +50,34 @@ static inline nmk_status test_publish(const nmk_host_api* host, const char* acco
     return host->publish(host->host, &m);
 }
 
+/* Copies the JSON string starting at `at` (just after its opening quote) into
+ * `out`, cut to `capacity`; returns where the string ends. Enough for the flat
+ * JSON the tests send (no escapes). */
+static inline const char* test_read_string(const char* at, char* out, size_t capacity) {
+    size_t n = 0;
+    while (*at && *at != '"') {
+        if (n + 1 < capacity) out[n++] = *at;
+        ++at;
+    }
+    out[n] = '\0';
+    return *at ? at + 1 : at;
+}
+
+/* The string value of "key" in `json` (blanks allowed around the colon) into
+ * `out` ("" when absent or not a string); 1 when found. */
+static inline int test_json_string(const char* json, const char* key, char* out, size_t capacity) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\"", key);
+    out[0] = '\0';
+    const char* at = strstr(json, pattern);
+    if (!at) return 0;
+    at += strlen(pattern);
+    while (*at == ' ') ++at;
+    if (*at++ != ':') return 0;
+    while (*at == ' ') ++at;
+    if (*at != '"') return 0;
+    test_read_string(at + 1, out, capacity);
+    return 1;
+}
+
 #endif
