@@ -1,10 +1,11 @@
 #include "plugins/auth_common/permissions.hpp"
 
+#include <nats_sdk/go_time.hpp>
+
 #include <string>
 #include <vector>
 
 #include "plugins/auth_common/config_error.hpp"
-#include "plugins/auth_common/go_duration.hpp"
 #include "plugins/auth_common/json_text.hpp"
 
 namespace nats::auth_common {
@@ -93,9 +94,9 @@ json response_permission(const json& value, std::string_view where) {
         } else if (key == "expires" || key == "expiration" || key == "ttl") {
             if (!item.value().is_string()) throw config_error(where, "error parsing expires, not a duration string");
             std::string error;
-            const auto ttl = parse_go_duration(item.value().get_ref<const std::string&>(), &error);
+            const auto ttl = nats_sdk::parse_go_duration(item.value().get_ref<const std::string&>(), &error);
             if (!ttl) throw config_error(where, "error parsing expires: " + error);
-            if (*ttl != 0) out["expires"] = *ttl;
+            if (ttl->count() != 0) out["expires"] = ttl->count();
         } else {
             throw config_error(where, "Unknown field " + in_quotes(item.key()) + " parsing permissions");
         }

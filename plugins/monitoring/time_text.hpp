@@ -1,12 +1,13 @@
 #pragma once
-// Times and durations in nats-server's monitoring formats.
+// Timestamps in nats-server's monitoring format (the SDK's Go-style RFC 3339).
 #include <chrono>
 #include <string>
 
+#include <nats_sdk/go_time.hpp>
+
 namespace nats::monitoring {
 
-// RFC 3339 in UTC with Go's trimmed nanoseconds: "2024-01-02T03:04:05.5Z".
-std::string rfc3339_now();
-std::string rfc3339(std::chrono::system_clock::time_point t);
+// "2024-01-02T03:04:05.5Z": now, in UTC with Go's trimmed nanoseconds.
+inline std::string rfc3339_now() { return nats_sdk::rfc3339(std::chrono::system_clock::now()); }
 
 }  // namespace nats::monitoring
