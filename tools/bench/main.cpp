@@ -1,5 +1,6 @@
 // nats-bench: measures one scenario against one NATS server; see README.md.
 #include "config.hpp"
+#include "connz_report.hpp"
 #include "nats_handles.hpp"
 #include "runners.hpp"
 
@@ -18,11 +19,19 @@ namespace {
 
 using namespace nats::bench;
 
-enum exit_code { exit_ok = 0, exit_incomplete = 1, exit_usage = 2, exit_setup = 3, exit_watchdog = 4 };
+enum exit_code {
+    exit_ok = 0,
+    exit_incomplete = 1,
+    exit_usage = 2,
+    exit_setup = 3,
+    exit_watchdog = 4,
+    exit_skipped = 5
+};
 
-void print_failure(const config& cfg, const std::string& why) {
+void print_failure(const config& cfg, const std::string& why, bool skipped = false) {
     run_result r;
     r.fail(why);
+    if (skipped) r.fields["skipped"] = true;
     if (cfg.json)
         std::cout << format_json(cfg, r) << std::endl;
     else
@@ -92,11 +101,16 @@ int main(int argc, char** argv) {
     int code = exit_ok;
     try {
         const run_result r = run(cfg, deadline);
-        std::cout << (cfg.json ? format_json(cfg, r) + "\n" : format_text(cfg, r)) << std::flush;
+        std::cout << (cfg.json ? format_json(cfg, r) + "\n" : format_text(cfg, r));
+        if (cfg.mode == mode::connz && !cfg.json) std::cout << '\n' << format_connz_table(r);
+        std::cout << std::flush;
         code = r.ok ? exit_ok : exit_incomplete;
     } catch (const setup_error& e) {
         print_failure(cfg, e.what());
         code = exit_setup;
+    } catch (const skip_error& e) {
+        print_failure(cfg, e.what(), true);
+        code = exit_skipped;
     }
     // Waits for libnats' own threads, so no callback outlives main.
     nats_CloseAndWait(5000);

@@ -20,22 +20,34 @@ std::uint64_t parse_unsigned(std::string_view flag, std::string_view text, std::
     return value;
 }
 
-double parse_seconds(std::string_view flag, std::string_view text) {
+double parse_seconds(std::string_view flag, std::string_view text, double max) {
     double value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value) ||
-        value <= 0 || value > 3600)
-        throw usage_error(std::string(flag) + ": expected seconds in (0, 3600]: '" + std::string(text) + "'");
+        value <= 0 || value > max)
+        throw usage_error(std::string(flag) + ": expected seconds in (0, " + std::to_string(static_cast<int>(max)) +
+                          "]: '" + std::string(text) + "'");
     return value;
 }
 
 bench::mode parse_mode(std::string_view text) {
-    for (auto m : {mode::pub, mode::pubsub, mode::fanout, mode::queue, mode::reqrep, mode::idle})
+    for (auto m : {mode::pub, mode::pubsub, mode::fanout, mode::queue, mode::reqrep, mode::idle, mode::connz})
         if (text == mode_name(m)) return m;
-    throw usage_error("--mode: unknown mode '" + std::string(text) + "' (pub|pubsub|fanout|queue|reqrep|idle)");
+    throw usage_error("--mode: unknown mode '" + std::string(text) + "' (pub|pubsub|fanout|queue|reqrep|idle|connz)");
 }
 
 constexpr std::uint32_t max_payload = 64u << 20;
+
+// The idle sockets of connz mode never answer the server's PINGs (every 2 minutes
+// by default), so a phase must end well before the server would call them stale.
+constexpr double max_phase_s = 120;
+
+// Goes into an HTTP request line as is, so it must be a plain absolute path.
+void check_read_path(const std::string& path) {
+    if (path.empty() || path.front() != '/' || path.find_first_of(" \t\r\n") != std::string::npos)
+        throw usage_error("--read-path: expected an absolute path without whitespace, like /connz?limit=10: '" +
+                          path + "'");
+}
 
 }  // namespace
 
@@ -47,27 +59,32 @@ const char* mode_name(bench::mode m) {
         case mode::queue: return "queue";
         case mode::reqrep: return "reqrep";
         case mode::idle: return "idle";
+        case mode::connz: return "connz";
     }
     return "?";
 }
 
 const char* usage_text() {
-    return "usage: nats-bench --mode pub|pubsub|fanout|queue|reqrep|idle [options]\n"
+    return "usage: nats-bench --mode pub|pubsub|fanout|queue|reqrep|idle|connz [options]\n"
            "  --server URL     server to measure (default nats://127.0.0.1:4222)\n"
            "  --msgs N         messages to publish, or requests to time (default depends on mode and size)\n"
            "  --size B         payload bytes (default 16; queue mode needs >= 8 for sequence numbers)\n"
            "  --pubs N         publisher connections (default 1)\n"
            "  --subs N         subscriber connections (pubsub 1, fanout 4, queue 4);\n"
-           "                   idle mode: subscriptions per idle connection (default 0)\n"
-           "  --conns N        idle mode: connections to open (default 2000)\n"
+           "                   idle mode: subscriptions per idle connection (default 0; connz: 1)\n"
+           "  --conns N        idle connections to open (idle mode: default 2000; connz: 10000)\n"
            "  --pid PID        server process: idle mode reads its VmRSS (required there);\n"
            "                   other modes report its CPU time (server_cpu_s)\n"
-           "  --timeout S      hard bound on the run in seconds (default 30)\n"
+           "  --timeout S      hard bound on the run in seconds (default 30; connz: 2 phases + 90)\n"
            "  --window N       max messages in flight publisher->subscribers (default: ~16 MiB worth)\n"
            "  --iobuf B        libnats buffer size per connection (default 1048576)\n"
            "  --warmup N       reqrep: untimed requests first (default 300)\n"
            "  --settle MS      idle: wait before each RSS reading (default 300)\n"
            "  --subject S      subject to use (default bench.<mode>.<pid>)\n"
+           "  --monitor URL    connz: the server's monitoring port, http://127.0.0.1:<port> (required)\n"
+           "  --phase S        connz: seconds of request/reply without, then with monitor reads (default 10)\n"
+           "  --read-path P    connz: monitor path to fetch in a loop; repeat for several, taken in turn\n"
+           "                   (default /connz?limit=<conns> and /connz?subs=1)\n"
            "  --json           print one JSON object instead of text\n";
 }
 
@@ -75,6 +92,7 @@ std::uint64_t default_msgs(bench::mode m, std::uint32_t size) {
     switch (m) {
         case mode::reqrep: return 20'000;
         case mode::idle: return 0;
+        case mode::connz: return 0;  // connz runs for a time, not a count
         default: return size <= 256 ? 1'000'000 : 200'000;
     }
 }
@@ -84,6 +102,7 @@ std::uint32_t default_subs(bench::mode m) {
         case mode::pubsub: return 1;
         case mode::fanout: return 4;
         case mode::queue: return 4;
+        case mode::connz: return 1;  // so /connz?subs=1 has something to list
         default: return 0;
     }
 }
@@ -95,10 +114,18 @@ std::uint64_t auto_window(std::uint32_t size) {
     return w < 1024 ? 1024 : w;
 }
 
+std::vector<std::string> default_read_paths(std::uint32_t conns) {
+    return {"/connz?limit=" + std::to_string(conns), "/connz?subs=1"};
+}
+
+double default_connz_timeout(double phase_s) { return 2 * phase_s + 90; }
+
 config parse_args(const std::vector<std::string>& args) {
     config c;
     bool subs_given = false;
     bool mode_given = false;
+    bool conns_given = false;
+    bool timeout_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& flag = args[i];
         if (flag == "--json") {
@@ -128,11 +155,13 @@ config parse_args(const std::vector<std::string>& args) {
         } else if (flag == "--conns") {
             c.conns = static_cast<std::uint32_t>(parse_unsigned(flag, v, 100'000));
             if (c.conns == 0) throw usage_error("--conns: must be at least 1");
+            conns_given = true;
         } else if (flag == "--pid") {
             c.pid = static_cast<long>(parse_unsigned(flag, v, std::numeric_limits<int>::max()));
             if (c.pid == 0) throw usage_error("--pid: must be a process id");
         } else if (flag == "--timeout") {
-            c.timeout_s = parse_seconds(flag, v);
+            c.timeout_s = parse_seconds(flag, v, 3600);
+            timeout_given = true;
         } else if (flag == "--window") {
             c.window = parse_unsigned(flag, v, std::uint64_t{1} << 32);
         } else if (flag == "--iobuf") {
@@ -146,6 +175,14 @@ config parse_args(const std::vector<std::string>& args) {
             if (v.empty() || v.find_first_of(" \t\r\n") != std::string::npos)
                 throw usage_error("--subject: must be non-empty without whitespace");
             c.subject = v;
+        } else if (flag == "--monitor") {
+            if (v.rfind("http://", 0) != 0) throw usage_error("--monitor: expected http://<host>:<port>: '" + v + "'");
+            c.monitor = v;
+        } else if (flag == "--phase") {
+            c.phase_s = parse_seconds(flag, v, max_phase_s);
+        } else if (flag == "--read-path") {
+            check_read_path(v);
+            c.read_paths.push_back(v);
         } else {
             throw usage_error("unknown option '" + flag + "'");
         }
@@ -159,6 +196,15 @@ config parse_args(const std::vector<std::string>& args) {
     if (c.mode == mode::queue && c.size < 8)
         throw usage_error("--size: queue mode needs at least 8 bytes to carry sequence numbers");
     if (c.mode == mode::idle && c.pid == 0) throw usage_error("--pid: idle mode needs the server's pid");
+    if (c.mode == mode::connz) {
+        if (c.monitor.empty()) throw usage_error("--monitor: connz mode needs the server's monitoring URL");
+        if (!conns_given) c.conns = 10'000;
+        if (c.read_paths.empty()) c.read_paths = default_read_paths(c.conns);
+        if (!timeout_given) c.timeout_s = default_connz_timeout(c.phase_s);
+        if (c.timeout_s < 2 * c.phase_s)
+            throw usage_error("--timeout: shorter than the two phases of " + std::to_string(c.phase_s) + " s");
+        return c;
+    }
     if (c.mode != mode::idle && c.msgs < c.pubs) throw usage_error("--msgs: fewer messages than publishers");
     return c;
 }

@@ -7,7 +7,7 @@
 
 namespace nats::bench {
 
-enum class mode { pub, pubsub, fanout, queue, reqrep, idle };
+enum class mode { pub, pubsub, fanout, queue, reqrep, idle, connz };
 
 // Everything one run needs; filled from the command line by parse_args.
 struct config {
@@ -17,7 +17,7 @@ struct config {
     std::uint32_t size = 16;       // payload bytes
     std::uint32_t pubs = 1;        // publisher connections
     std::uint32_t subs = 0;        // subscriber connections (idle: subscriptions per connection); 0: mode default
-    std::uint32_t conns = 2000;    // idle connections
+    std::uint32_t conns = 2000;    // idle connections (connz mode: 10000)
     long pid = 0;                  // server pid: RSS readings (idle), CPU time (others)
     double timeout_s = 30;         // hard bound on the whole run
     std::uint64_t window = 0;      // max messages in flight between publishers and subscribers; 0: auto
@@ -25,6 +25,9 @@ struct config {
     std::uint64_t warmup = 500;    // reqrep: requests not measured
     std::uint32_t settle_ms = 300; // idle: wait before reading RSS
     std::string subject;           // empty: derived from the mode and our pid
+    std::string monitor;           // connz: the server's monitoring URL, http://127.0.0.1:<port>
+    double phase_s = 10;           // connz: length of each phase (without, then with monitor reads)
+    std::vector<std::string> read_paths;  // connz: monitor paths fetched in turn during the second phase
     bool json = false;
 };
 
@@ -45,5 +48,11 @@ std::uint32_t default_subs(bench::mode m);
 // Messages allowed in flight before publishers wait: bounds client memory and keeps
 // the server below its slow-consumer limit while still covering many write buffers.
 std::uint64_t auto_window(std::uint32_t size);
+
+// connz mode: the monitor paths read when --read-path is not given.
+std::vector<std::string> default_read_paths(std::uint32_t conns);
+
+// connz mode: room for connecting the idle connections, both phases and teardown.
+double default_connz_timeout(double phase_s);
 
 }  // namespace nats::bench

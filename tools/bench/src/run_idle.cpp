@@ -1,29 +1,16 @@
 #include "connect.hpp"
+#include "fd_limit.hpp"
+#include "parallel_for.hpp"
 #include "proc_status.hpp"
 #include "runners.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 namespace nats::bench {
 namespace {
-
-// Each connection needs a descriptor; the default soft limit (often 1024) is too low.
-void raise_fd_limit(std::uint64_t needed) {
-    rlimit lim{};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
-    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < needed) {
-        lim.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= needed ? needed : lim.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &lim);
-    }
-}
 
 std::uint64_t rss_or_throw(long pid) {
     const auto rss = read_vm_rss_kib(pid);
@@ -34,32 +21,6 @@ std::uint64_t rss_or_throw(long pid) {
 double bytes_per(std::uint64_t before_kib, std::uint64_t after_kib, std::uint64_t count) {
     const double delta = (static_cast<double>(after_kib) - static_cast<double>(before_kib)) * 1024.0;
     return count > 0 ? delta / static_cast<double>(count) : 0;
-}
-
-// Runs task(i) for i in [0, n) on a few threads: each libnats handshake or flush
-// mostly waits on the server, and thousands in a row would dominate the run time.
-// Stops at the first failure and returns its message (empty on success).
-std::string parallel_for(std::size_t n, clock::time_point deadline, const std::function<void(std::size_t)>& task) {
-    std::atomic<std::size_t> next{0};
-    std::mutex failure_mu;
-    std::string failure;
-    std::vector<std::jthread> workers;
-    for (std::size_t t = 0; t < std::min<std::size_t>(4, n); ++t)
-        workers.emplace_back([&] {
-            for (std::size_t i = next++; i < n; i = next++) {
-                try {
-                    if (clock::now() >= deadline) throw setup_error("deadline reached");
-                    task(i);
-                } catch (const setup_error& e) {
-                    std::lock_guard lock(failure_mu);
-                    if (failure.empty()) failure = e.what();
-                    next = n;
-                    return;
-                }
-            }
-        });
-    workers.clear();  // joins
-    return failure;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "connect.hpp"
 #include "cpu_meter.hpp"
+#include "echo_responder.hpp"
 #include "percentiles.hpp"
 #include "runners.hpp"
 
@@ -8,24 +9,14 @@
 #include <vector>
 
 namespace nats::bench {
-namespace {
-
-// Echoes the request payload to its reply subject. Uses only what the library
-// passes in, so it holds no state that could outlive the run.
-void echo(natsConnection* nc, natsSubscription*, natsMsg* msg, void*) {
-    if (const char* reply = natsMsg_GetReply(msg); reply != nullptr)
-        natsConnection_Publish(nc, reply, natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
-    natsMsg_Destroy(msg);
-}
-
-}  // namespace
 
 run_result run_reqrep(const config& cfg, clock::time_point deadline) {
     const std::string subject = cfg.subject.empty() ? default_subject(cfg) : cfg.subject;
     // Both sides write at once: latency is the point here, not batching.
     connection_ptr responder = connect(cfg, {.send_asap = true, .name = "nats-bench-responder"});
     natsSubscription* raw = nullptr;
-    check(natsConnection_Subscribe(&raw, responder.get(), subject.c_str(), echo, nullptr), "responder subscribe");
+    check(natsConnection_Subscribe(&raw, responder.get(), subject.c_str(), echo_request, nullptr),
+          "responder subscribe");
     subscription_ptr responder_sub(raw);
     check(natsConnection_FlushTimeout(responder.get(), 5000), "responder flush");
     connection_ptr requester = connect(cfg, {.send_asap = true, .name = "nats-bench-requester"});

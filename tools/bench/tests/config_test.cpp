@@ -73,6 +73,45 @@ TEST(BenchConfig, RejectsUnknownAndIncomplete) {
     EXPECT_THROW(parse({"--help"}), usage_error);
 }
 
+TEST(BenchConfig, ConnzDefaults) {
+    const config c = parse({"--mode", "connz", "--monitor", "http://127.0.0.1:8222"});
+    EXPECT_EQ(c.conns, 10'000u);
+    EXPECT_EQ(c.subs, 1u);
+    EXPECT_DOUBLE_EQ(c.phase_s, 10);
+    EXPECT_DOUBLE_EQ(c.timeout_s, default_connz_timeout(10));
+    EXPECT_GE(c.timeout_s, 2 * c.phase_s + 60);
+    EXPECT_EQ(c.read_paths, (std::vector<std::string>{"/connz?limit=10000", "/connz?subs=1"}));
+}
+
+TEST(BenchConfig, ConnzOptions) {
+    const config c = parse({"--mode", "connz", "--monitor", "http://127.0.0.1:1", "--conns", "50", "--subs", "0",
+                            "--phase", "2.5", "--timeout", "20", "--read-path", "/varz", "--read-path",
+                            "/connz?sort=cid&limit=5"});
+    EXPECT_EQ(c.conns, 50u);
+    EXPECT_EQ(c.subs, 0u);
+    EXPECT_DOUBLE_EQ(c.phase_s, 2.5);
+    EXPECT_DOUBLE_EQ(c.timeout_s, 20);
+    EXPECT_EQ(c.read_paths, (std::vector<std::string>{"/varz", "/connz?sort=cid&limit=5"}));
+    // The default paths follow --conns.
+    EXPECT_EQ(parse({"--mode", "connz", "--monitor", "http://127.0.0.1:1", "--conns", "7"}).read_paths.front(),
+              "/connz?limit=7");
+}
+
+TEST(BenchConfig, ConnzRejectsBadInput) {
+    EXPECT_THROW(parse({"--mode", "connz"}), usage_error);  // no --monitor
+    EXPECT_THROW(parse({"--mode", "connz", "--monitor", "127.0.0.1:8222"}), usage_error);
+    const std::vector<std::string> base{"--mode", "connz", "--monitor", "http://127.0.0.1:1"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return parse(args);
+    };
+    for (const char* bad : {"0", "121", "-1", "x"}) EXPECT_THROW(with({"--phase", bad}), usage_error) << bad;
+    for (const char* bad : {"", "connz", "/connz ?x", "/a\r\nHost: x"})
+        EXPECT_THROW(with({"--read-path", bad}), usage_error) << bad;
+    EXPECT_THROW(with({"--phase", "10", "--timeout", "15"}), usage_error);  // shorter than both phases
+}
+
 TEST(BenchConfig, WindowCoversManyBuffersButStaysBounded) {
     EXPECT_GE(auto_window(16), 100'000u);
     EXPECT_GE(auto_window(64u << 20), 1024u);

@@ -32,11 +32,13 @@ check() { # description, then a command that must succeed
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for _ in 1 2 3 4 5; do
     port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    mport=$((port + 1))
     port_open "$port" && continue
-    "$server_bin" -a 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+    port_open "$mport" && continue
+    "$server_bin" -a 127.0.0.1 -p "$port" -m "$mport" >/dev/null 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 100); do port_open "$port" && break; sleep 0.05; done
-    port_open "$port" && break
+    for _ in $(seq 1 100); do port_open "$port" && port_open "$mport" && break; sleep 0.05; done
+    port_open "$port" && port_open "$mport" && break
     kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
 done
 [[ -n "$server_pid" ]] || { echo "could not start $server_bin" >&2; exit 1; }
@@ -75,6 +77,24 @@ check "idle ok" has "$out" '"ok":true'
 check "idle opened all" has "$out" '"conns":50'
 check "idle per-sub figure" has "$out" '"rss_per_sub_bytes":'
 
+# 100 idle connections, 1 s per phase; the monitor must count them all.
+out=$(run --mode connz --conns 100 --phase 1 --monitor "http://127.0.0.1:$mport" --pid "$server_pid")
+check "connz ok" has "$out" '"ok":true'
+check "connz opened all" has "$out" '"conns":100,'
+check "connz timed both phases" grep -qE '"base_requests":[1-9][0-9]*,.*"read_requests":[1-9]' <<<"$out"
+check "connz read /connz with every connection" grep -qE '"fetch1_path":"/connz\?limit=100","fetch1_count":[1-9][0-9]*,.*"fetch1_total":10[0-9],' <<<"$out"
+check "connz read /connz?subs=1" has "$out" '"fetch2_path":"/connz?subs=1"'
+check "connz idle connections survived" has "$out" '"idle_closed":0'
+text=$(timeout -k 2 40 "$bench" --server "$url" --mode connz --conns 20 --phase 0.3 --monitor "http://127.0.0.1:$mport")
+check "connz text shows phases side by side" grep -qE '^round trips/s +[0-9]+ +[0-9]+ +[0-9.]+$' <<<"$text"
+
+# Too few descriptors allowed: skipped with a reason, not failed.
+out=$(ulimit -n 200 && timeout -k 2 20 "$bench" --server "$url" --json --mode connz \
+      --conns 1000 --phase 1 --monitor "http://127.0.0.1:$mport")
+rc=$?
+check "connz without descriptors exits 5" test "$rc" -eq 5
+check "connz without descriptors says why" grep -qE '"error":"skipped: .*hard limit is 200' <<<"$out"
+
 out=$(run --mode pub --msgs 10 --text-please 2>/dev/null)
 check "bad option exits 2" test $? -eq 2
 
@@ -90,12 +110,25 @@ out=$(timeout -k 2 20 "$bench" --server "nats://127.0.0.1:$dead" --json --mode p
 rc=$?
 check "no server exits 3" test "$rc" -eq 3
 check "no server reported" has "$out" '"ok":false'
+out=$(timeout -k 2 20 "$bench" --server "$url" --json --mode connz --conns 5 --phase 1 \
+      --monitor "http://127.0.0.1:$dead")
+rc=$?
+check "no monitoring port exits 3" test "$rc" -eq 3
+check "no monitoring port reported" has "$out" 'did not answer'
 
 # The comparison script, with the reference standing in for our server.
 table=$(timeout -k 5 90 "$here/../compare.sh" --quick --only pub16,reqrep --bench "$bench" \
         --nats "$server_bin" --ours "$server_bin" 2>/dev/null)
 check "compare prints a table row with a ratio" grep -qE '^\| publish only, 16 B \| msgs/s \| [0-9]+ \| [0-9]+ \| [0-9.]+ \| higher \|$' <<<"$table"
 check "compare prints latency rows" grep -q 'p99.9 µs' <<<"$table"
+table=$(timeout -k 5 90 "$here/../compare.sh" --quick --only connz --connz-conns 200 --phase 1 --bench "$bench" \
+        --nats "$server_bin" --ours "$server_bin" 2>/dev/null)
+check "compare runs connz with a monitoring port" grep -qE '^\| 200 idle conns, .* \| round trips/s, reading \| [0-9]+ \| [0-9]+ \| [0-9.]+ \| higher \|$' <<<"$table"
+check "compare prints /connz timings" grep -qE '\| GET /connz\?limit=200 p50 ms \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| lower \|' <<<"$table"
+check "compare prints the load average" grep -q 'load average' <<<"$table"
+table=$(ulimit -n 1000 && timeout -k 5 30 "$here/../compare.sh" --quick --only connz --connz-conns 2000 \
+        --bench "$bench" --nats "$server_bin" --ours "$server_bin" 2>/dev/null)
+check "compare skips connz when descriptors are short" grep -q '^- connz skipped: .*hard limit (ulimit -Hn) is 1000' <<<"$table"
 table=$(timeout -k 5 60 "$here/../compare.sh" --quick --only pub16 --bench "$bench" --nats "$server_bin" \
         --ours /nonexistent/nats-server 2>&1)
 check "compare skips a missing server" grep -q 'does not exist yet' <<<"$table"
