@@ -9,18 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "tools/libnats/handles.hpp"
+
 namespace nats::test_support {
 
-struct NatsDeleter {
-    void operator()(natsConnection* p) const { natsConnection_Destroy(p); }
-    void operator()(natsSubscription* p) const { natsSubscription_Destroy(p); }
-    void operator()(natsMsg* p) const { natsMsg_Destroy(p); }
-    void operator()(natsOptions* p) const { natsOptions_Destroy(p); }
-};
-using NatsConnectionPtr = std::unique_ptr<natsConnection, NatsDeleter>;
-using NatsSubscriptionPtr = std::unique_ptr<natsSubscription, NatsDeleter>;
-using NatsMsgPtr = std::unique_ptr<natsMsg, NatsDeleter>;
-using NatsOptionsPtr = std::unique_ptr<natsOptions, NatsDeleter>;
+using NatsConnectionPtr = libnats::connection_ptr;
+using NatsSubscriptionPtr = libnats::subscription_ptr;
+using NatsMsgPtr = libnats::message_ptr;
+using NatsOptionsPtr = libnats::options_ptr;
 
 class NatsError : public std::runtime_error {
 public:

@@ -3,7 +3,8 @@
 # Debian's cnats package config also declares cnats::nats_static and aborts the
 # configure because libnats_static.a is not shipped, so find_package(cnats)
 # cannot be used as is. This imports the shared library under the same target
-# name, GLOBAL so every directory of the build sees the one definition.
+# name, GLOBAL so every directory of the build sees the one definition; and
+# the shared owning handles (tools/libnats/handles.hpp) with it.
 # Include it from any CMakeLists.txt that links cnats::nats.
 include_guard(GLOBAL)
 
@@ -13,5 +14,5 @@ if(NOT TARGET cnats::nats)
   add_library(cnats::nats SHARED IMPORTED GLOBAL)
   set_target_properties(cnats::nats PROPERTIES
     IMPORTED_LOCATION ${NMK_LIBNATS}
-    INTERFACE_INCLUDE_DIRECTORIES ${NMK_LIBNATS_INCLUDE})
+    INTERFACE_INCLUDE_DIRECTORIES "${NMK_LIBNATS_INCLUDE};${CMAKE_CURRENT_LIST_DIR}/../..")
 endif()

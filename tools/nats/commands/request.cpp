@@ -2,7 +2,6 @@
 #include <chrono>
 #include <memory>
 
-#include "body_source.hpp"
 #include "commands.hpp"
 #include "connection.hpp"
 #include "console.hpp"
@@ -10,43 +9,17 @@
 #include "errors.hpp"
 #include "format.hpp"
 #include "headers.hpp"
+#include "outgoing.hpp"
 #include "progress.hpp"
 
 namespace nats::cli {
 namespace {
 
-constexpr const char* request_help = R"(Body and Header values of the messages may use Go templates to
-create unique messages.
-
-   nats request test --count 10 "Message {{Count}} @ {{Time}}"
-
-Multiple messages with random strings between 10 and 100 long:
-
-   nats request test --count 10 "Message {{Count}}: {{ Random 10 100 }}"
-
-Available template functions are:
-
-   Count            the message number
-   TimeStamp        RFC3339 format current time
-   Unix             seconds since 1970 in UTC
-   UnixNano         nano seconds since 1970 in UTC
-   Time             the current time
-   ID               an unique ID
-   Random(min, max) random string at least min long, at most max)";
-
-struct request_options {
-    std::string subject;
-    std::string body;
-    bool body_set = false;
+struct request_options : outgoing_options {
     bool raw = false;
-    std::vector<std::string> headers;
-    std::int64_t count = 1;
     std::int64_t replies = 1;
     std::chrono::nanoseconds reply_timeout = std::chrono::milliseconds(300);
     bool wait_for_empty = false;
-    bool force_stdin = false;
-    std::string send_on = "eof";
-    bool templates = true;
 };
 
 using clock_type = std::chrono::steady_clock;
@@ -60,20 +33,14 @@ std::int64_t to_ms(std::chrono::nanoseconds d) {
 // natscli only logs that, but a script needs a failing exit code.
 void do_request(natsConnection* nc, const connection_settings& settings, const request_options& o,
                 const std::string& body, std::int64_t number, bool log_output, progress_display& progress) {
-    const auto expanded = expand_body_and_subject(body, o.subject, number, o.templates);
-    if (log_output) log_line("Sending request on " + go_quote(expanded.subject) + "\n");
-
     const std::string inbox = new_inbox(settings);
+    const message_ptr msg = compose_message(o, body, number, inbox);
+    if (log_output) log_line("Sending request on " + go_quote(natsMsg_GetSubject(msg.get())) + "\n");
+
     natsSubscription* raw_sub = nullptr;
     check(natsConnection_SubscribeSync(&raw_sub, nc, inbox.c_str()));
     subscription_ptr sub(raw_sub);
     natsSubscription_SetPendingLimits(raw_sub, -1, -1);
-
-    natsMsg* raw_msg = nullptr;
-    check(natsMsg_Create(&raw_msg, expanded.subject.c_str(), inbox.c_str(), expanded.body.data(),
-                         static_cast<int>(expanded.body.size())));
-    message_ptr msg(raw_msg);
-    add_headers(msg.get(), parse_header_flags(o.headers, number));
     check(natsConnection_PublishMsg(nc, msg.get()));
     if (progress.active()) progress.increment(0);
 
@@ -126,26 +93,15 @@ int run_request(const app_state& state, request_options& o) {
     if (o.count < 1) o.count = 32767;
     if (o.wait_for_empty) o.replies = 32767;
 
-    body_source source(o.body_set, o.force_stdin, o.send_on == "newline");
-    if (source.uses_stdin()) log_line("Reading payload from STDIN");
     const bool tracked = o.count > 20 && !o.raw;
     progress_display progress(tracked);
     if (tracked) {
         progress.add_bar(o.count, "");
         progress.start();
     }
-    std::string body = o.body;
-    for (;;) {
-        if (source.uses_stdin()) {
-            const auto next = source.next();
-            if (!next) break;
-            body = *next;
-        }
-        for (std::int64_t i = 1; i <= o.count; ++i) {
-            do_request(nc.get(), settings, o, body, i, !o.raw && !tracked, progress);
-        }
-        if (!source.uses_stdin() || !source.per_line()) break;
-    }
+    for_each_body(o, true, [&](const std::string& body) {
+        for (std::int64_t i = 1; i <= o.count; ++i) do_request(nc.get(), settings, o, body, i, !o.raw && !tracked, progress);
+    });
     progress.stop();
     return 0;
 }
@@ -155,21 +111,14 @@ int run_request(const app_state& state, request_options& o) {
 void add_request_command(command& app, app_state& state) {
     auto o = std::make_shared<request_options>();
     auto& cmd = app.add_command("request", "Generic request-reply request utility").alias("req");
-    cmd.long_help(request_help);
-    cmd.string_arg("subject", "Subject to subscribe to", &o->subject, true);
-    cmd.string_arg("body", "Message body", &o->body, false, &o->body_set);
+    cmd.long_help(template_help("request"));
+    add_outgoing_args(cmd, *o, "Subject to subscribe to");
     cmd.bool_flag("raw", "Show just the output received", &o->raw).with_short('r');
-    cmd.strings_flag("header", "Adds headers to the message using K:V format", &o->headers).with_short('H');
-    cmd.int_flag("count", "Publish multiple messages", &o->count);
+    add_outgoing_flags(cmd, *o);
     cmd.int_flag("replies", "Wait for multiple replies from services. 0 waits until timeout", &o->replies);
     cmd.duration_flag("reply-timeout", "Maximum time between replies when waiting for more than one",
                       &o->reply_timeout);
     cmd.bool_flag("wait-for-empty", "Wait for multiple replies until a empty message is received", &o->wait_for_empty);
-    cmd.bool_flag("force-stdin", "Force reading from stdin", &o->force_stdin);
-    cmd.enum_flag("send-on", "When to send data from stdin: 'eof' (default) or 'newline'", &o->send_on,
-                  {"newline", "eof"});
-    cmd.bool_flag("templates", "Enables template functions in the body and subject (does not affect headers)",
-                  &o->templates);
     cmd.action([&state, o] { return run_request(state, *o); });
 }
 

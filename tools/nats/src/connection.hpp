@@ -6,25 +6,14 @@
 #include <string>
 
 #include "settings.hpp"
+#include "tools/libnats/handles.hpp"
 
 namespace nats::cli {
 
-struct options_deleter {
-    void operator()(natsOptions* o) const noexcept { natsOptions_Destroy(o); }
-};
-struct connection_deleter {
-    void operator()(natsConnection* c) const noexcept { natsConnection_Destroy(c); }
-};
-struct subscription_deleter {
-    void operator()(natsSubscription* s) const noexcept { natsSubscription_Destroy(s); }
-};
-struct message_deleter {
-    void operator()(natsMsg* m) const noexcept { natsMsg_Destroy(m); }
-};
-using options_ptr = std::unique_ptr<natsOptions, options_deleter>;
-using connection_ptr = std::unique_ptr<natsConnection, connection_deleter>;
-using subscription_ptr = std::unique_ptr<natsSubscription, subscription_deleter>;
-using message_ptr = std::unique_ptr<natsMsg, message_deleter>;
+using libnats::connection_ptr;
+using libnats::message_ptr;
+using libnats::options_ptr;
+using libnats::subscription_ptr;
 
 struct connect_tuning {
     // Long-running commands (sub, reply) reconnect forever, as natscli does;
