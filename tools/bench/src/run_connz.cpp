@@ -94,12 +94,7 @@ run_result run_connz(const config& cfg, clock::time_point deadline) {
         throw setup_error("monitoring port " + cfg.monitor + " did not answer: " + probe.error);
 
     const std::string subject = cfg.subject.empty() ? default_subject(cfg) : cfg.subject;
-    connection_ptr responder = connect(cfg, {.send_asap = true, .name = "nats-bench-responder"});
-    natsSubscription* raw = nullptr;
-    check(natsConnection_Subscribe(&raw, responder.get(), subject.c_str(), echo_request, nullptr),
-          "responder subscribe");
-    subscription_ptr responder_sub(raw);
-    check(natsConnection_FlushTimeout(responder.get(), 5000), "responder flush");
+    const echo_responder responder = start_echo_responder(cfg, subject);
     connection_ptr requester = connect(cfg, {.send_asap = true, .name = "nats-bench-requester"});
 
     run_result r;

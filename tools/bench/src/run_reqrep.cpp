@@ -13,12 +13,7 @@ namespace nats::bench {
 run_result run_reqrep(const config& cfg, clock::time_point deadline) {
     const std::string subject = cfg.subject.empty() ? default_subject(cfg) : cfg.subject;
     // Both sides write at once: latency is the point here, not batching.
-    connection_ptr responder = connect(cfg, {.send_asap = true, .name = "nats-bench-responder"});
-    natsSubscription* raw = nullptr;
-    check(natsConnection_Subscribe(&raw, responder.get(), subject.c_str(), echo_request, nullptr),
-          "responder subscribe");
-    subscription_ptr responder_sub(raw);
-    check(natsConnection_FlushTimeout(responder.get(), 5000), "responder flush");
+    const echo_responder responder = start_echo_responder(cfg, subject);
     connection_ptr requester = connect(cfg, {.send_asap = true, .name = "nats-bench-requester"});
 
     const std::vector<char> payload(cfg.size, 'x');
