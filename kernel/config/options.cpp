@@ -409,6 +409,12 @@ const KeyRule rules[] = {
          c.opts.lame_duck_grace_period = d->count() == 0 ? Options{}.lame_duck_grace_period : to_ms(*d);
          c.grace_at = &v;
      }},
+    {"max_closed_clients", [](Context& c, std::string_view k, const Value& v) {
+         const std::int64_t n = get_int(c, k, v);
+         if (n < 0) fail(c, v, std::string(k) + " value can not be negative");
+         if (n > INT_MAX) fail(c, v, std::string(k) + " value is too big");
+         c.opts.max_closed_clients = n == 0 ? Options{}.max_closed_clients : static_cast<int>(n);
+     }},
     {"tls", apply_tls},
 };
 
@@ -451,7 +457,7 @@ bool is_plugin_key(std::string_view key) {
         "resolver_preload", "resolver_tls", "trusted", "trusted_keys", "server_tags", "default_js_domain",
         "mappings", "http_base_path", "ocsp",
         "connect_error_reports", "reconnect_error_reports", "max_traced_msg_len", "disable_sublist_cache",
-        "syslog", "remote_syslog", "prof_port", "max_closed_clients", "lame_duck_grace_period_ms",
+        "syslog", "remote_syslog", "prof_port", "lame_duck_grace_period_ms",
         "no_header_support", "jetstream_max_memory", "jetstream_max_store"};
     for (auto k : keys) {
         if (k.size() == key.size() &&

@@ -71,6 +71,9 @@ struct Options {
     std::int64_t max_pending = 64 * 1024 * 1024;
     Duration lame_duck_duration{2 * 60 * 1000};
     Duration lame_duck_grace_period{10 * 1000};
+    // Closed connections kept for monitoring (/connz?state=closed); 0 means the
+    // default. nats-server has it only as an option of its Go API.
+    int max_closed_clients = 10000;
 
     TlsOptions tls;
 

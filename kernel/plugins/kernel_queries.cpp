@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "kernel/config/duration.hpp"
 #include "kernel/plugins/metrics.hpp"
 #include "kernel/plugins/plugin_host.hpp"
 #include "kernel/routing/subject.hpp"
@@ -148,58 +149,72 @@ std::string system_account_name(const config::Options& o) {
     return name.empty() ? std::string("$SYS") : name;
 }
 
-// nats-server's SublistStats. Insert/remove/match counts and fan-out are not
-// kept by our index (it would cost the message path); they read as zero.
+// nats-server's SublistStats summed over `accounts` the way its Subsz does
+// (SublistStats.add): counts add up, max_fanout is the largest, and the
+// averages are recomputed from the sums rather than averaged.
 ordered_json sublist_stats(const std::vector<server::AccountPtr>& accounts) {
-    std::size_t count = 0, cache = 0;
+    routing::SublistStats sum;
     for (const auto& a : accounts) {
-        count += a->sublist.count();
-        cache += a->sublist.cache_entries();
+        const routing::SublistStats s = a->sublist.stats();
+        sum.subscriptions += s.subscriptions;
+        sum.cache_entries += s.cache_entries;
+        sum.inserts += s.inserts;
+        sum.removes += s.removes;
+        sum.matches += s.matches;
+        sum.cache_hits += s.cache_hits;
+        sum.max_fanout = std::max(sum.max_fanout, s.max_fanout);
+        sum.total_fanout += s.total_fanout;
     }
     ordered_json v;
-    v["num_subscriptions"] = count;
-    v["num_cache"] = cache;
-    v["num_inserts"] = 0;
-    v["num_removes"] = 0;
-    v["num_matches"] = 0;
-    v["cache_hit_rate"] = 0;
-    v["max_fanout"] = 0;
-    v["avg_fanout"] = 0;
+    v["num_subscriptions"] = sum.subscriptions;
+    v["num_cache"] = sum.cache_entries;
+    v["num_inserts"] = sum.inserts;
+    v["num_removes"] = sum.removes;
+    v["num_matches"] = sum.matches;
+    v["cache_hit_rate"] =
+        sum.matches > 0 ? static_cast<double>(sum.cache_hits) / static_cast<double>(sum.matches) : 0.0;
+    v["max_fanout"] = sum.max_fanout;
+    v["avg_fanout"] = sum.total_fanout > 0 && sum.cache_entries > 0
+                          ? static_cast<double>(sum.total_fanout) / static_cast<double>(sum.cache_entries)
+                          : 0.0;
     return v;
 }
 
-// One client subscription as monitoring shows it.
-struct SubscriptionView {
-    std::string account, subject, queue, sid;
-    std::uint64_t cid = 0;
-};
-
 // Client subscriptions of `accounts` (internal ones, with no client, are left
-// out as nats-server leaves them out). `wanted`, when given, limits the clients.
-std::vector<SubscriptionView> client_subscriptions(const std::vector<server::AccountPtr>& accounts,
-                                                   const std::unordered_set<std::uint64_t>* wanted) {
-    std::vector<SubscriptionView> out;
+// out as nats-server leaves them out), with the account filled in.
+// `wanted`, when given, limits the clients.
+std::vector<server::SubscriptionDetail> client_subscriptions(const std::vector<server::AccountPtr>& accounts,
+                                                             const std::unordered_set<std::uint64_t>* wanted) {
+    std::vector<server::SubscriptionDetail> out;
     for (const auto& account : accounts) {
         for (const auto& sub : account->sublist.all()) {
             const auto* client_sub = dynamic_cast<const server::ClientSubscription*>(sub.get());
             if (!client_sub || !client_sub->client) continue;
             const std::uint64_t cid = client_sub->client->id();
             if (wanted && !wanted->contains(cid)) continue;
-            out.push_back({account->name, client_sub->subject, client_sub->queue, client_sub->sid, cid});
+            server::SubscriptionDetail d;
+            d.account = account->name;
+            d.subject = client_sub->subject;
+            d.queue = client_sub->queue;
+            d.sid = client_sub->sid;
+            // Written under the client's outbound lock; relaxed reads are enough for a snapshot.
+            d.msgs = client_sub->delivered.load(std::memory_order_relaxed);
+            d.max = client_sub->max_msgs.load(std::memory_order_relaxed);
+            d.cid = cid;
+            out.push_back(std::move(d));
         }
     }
     return out;
 }
 
-ordered_json sub_detail(const SubscriptionView& s, bool with_account) {
+ordered_json sub_detail(const server::SubscriptionDetail& s, bool with_account) {
     ordered_json j;
     if (with_account) j["account"] = s.account;
     j["subject"] = s.subject;
     if (!s.queue.empty()) j["qgroup"] = s.queue;
     j["sid"] = s.sid;
-    // Per-subscription delivery counts are kept under the client's outbound
-    // lock, which monitoring cannot take; nats-server's "msgs" reads as zero.
-    j["msgs"] = 0;
+    j["msgs"] = s.msgs;
+    if (s.max != 0) j["max"] = s.max;
     j["cid"] = s.cid;
     return j;
 }
@@ -280,28 +295,52 @@ ConnState state_arg(std::string_view args) {
     return ConnState::open;
 }
 
+// One row of /connz: an open connection's snapshot or a closed connection's record.
+struct ConnRow {
+    const server::ConnectionInfo* info = nullptr;
+    const server::ClosedConnection* closed = nullptr;  // null while open
+};
+
 system_clock::time_point last_activity(const server::ConnectionInfo& c) {
     return c.last_activity == system_clock::time_point{} ? c.start : c.last_activity;
 }
 
-// nats-server's orders (server/monitor_sort_opts.go): cid and start ascending,
-// uptime ascending, reason ascending, everything else descending.
-void sort_connections(std::vector<server::ConnectionInfo>& list, std::string_view by, system_clock::time_point now) {
+// nats-server's getRTT: between 1 µs and 1 ms truncated to microseconds, then
+// Go's Duration text ("1.234ms", "309µs", "0s").
+std::string rtt_text(nanoseconds rtt) {
+    std::int64_t n = rtt.count();
+    if (n > 1000 && n < 1000000) n -= n % 1000;
+    return config::format_go_duration(nanoseconds(n));
+}
+
+// nats-server's orders (server/monitor_sort_opts.go) over a list in cid order:
+// cid and start ascending, uptime ascending (a closed connection's ends at its
+// stop), reason ascending, everything else descending.
+void sort_connections(std::vector<ConnRow>& list, std::string_view by, system_clock::time_point now) {
+    std::stable_sort(list.begin(), list.end(),
+                     [](const ConnRow& a, const ConnRow& b) { return a.info->cid < b.info->cid; });
     auto desc = [&](auto key) {
-        std::stable_sort(list.begin(), list.end(), [&](const auto& a, const auto& b) { return key(a) > key(b); });
+        std::stable_sort(list.begin(), list.end(), [&](const ConnRow& a, const ConnRow& b) { return key(a) > key(b); });
     };
-    using CI = server::ConnectionInfo;
-    if (by == "subs") desc([](const CI& c) { return c.subscriptions; });
-    else if (by == "pending") desc([](const CI& c) { return c.pending_bytes; });
-    else if (by == "msgs_to") desc([](const CI& c) { return c.out_msgs; });
-    else if (by == "msgs_from") desc([](const CI& c) { return c.in_msgs; });
-    else if (by == "bytes_to") desc([](const CI& c) { return c.out_bytes; });
-    else if (by == "bytes_from") desc([](const CI& c) { return c.in_bytes; });
-    else if (by == "last") desc([](const CI& c) { return last_activity(c); });
-    else if (by == "idle") desc([](const CI& c) { return last_activity(c) - c.start; });
-    else if (by == "uptime")
+    if (by == "subs") desc([](const ConnRow& r) { return r.info->subscriptions; });
+    else if (by == "pending") desc([](const ConnRow& r) { return r.info->pending_bytes; });
+    else if (by == "msgs_to") desc([](const ConnRow& r) { return r.info->out_msgs; });
+    else if (by == "msgs_from") desc([](const ConnRow& r) { return r.info->in_msgs; });
+    else if (by == "bytes_to") desc([](const ConnRow& r) { return r.info->out_bytes; });
+    else if (by == "bytes_from") desc([](const ConnRow& r) { return r.info->in_bytes; });
+    else if (by == "last") desc([](const ConnRow& r) { return last_activity(*r.info); });
+    else if (by == "idle") desc([](const ConnRow& r) { return last_activity(*r.info) - r.info->start; });
+    else if (by == "stop")
+        desc([](const ConnRow& r) { return r.closed ? r.closed->stop : system_clock::time_point{}; });
+    else if (by == "reason")
+        std::stable_sort(list.begin(), list.end(), [](const ConnRow& a, const ConnRow& b) {
+            return (a.closed ? a.closed->reason : std::string()) < (b.closed ? b.closed->reason : std::string());
+        });
+    else if (by == "uptime") {
+        auto uptime = [now](const ConnRow& r) { return (r.closed ? r.closed->stop : now) - r.info->start; };
         std::stable_sort(list.begin(), list.end(),
-                         [&](const CI& a, const CI& b) { return now - a.start < now - b.start; });
+                         [&](const ConnRow& a, const ConnRow& b) { return uptime(a) < uptime(b); });
+    }
 }
 
 ordered_json connz(server::Server& server, std::string_view args) {
@@ -330,31 +369,56 @@ ordered_json connz(server::Server& server, std::string_view args) {
     v["offset"] = offset;
     v["limit"] = limit;
 
-    // Closed connections are not recorded by the kernel: "closed" lists none.
-    std::vector<server::ConnectionInfo> list;
-    if (state != ConnState::closed) list = server.connections();
-    if (!acc.empty())
-        std::erase_if(list, [&](const server::ConnectionInfo& c) { return c.account != acc; });
-    v["total"] = list.size();
-    if (cid > 0)
-        std::erase_if(list, [&](const server::ConnectionInfo& c) { return c.cid != static_cast<std::uint64_t>(cid); });
-    if (!user.empty()) std::erase_if(list, [&](const server::ConnectionInfo& c) { return c.user != user; });
+    std::vector<server::ConnectionInfo> open;
+    if (state != ConnState::closed) open = server.connections();
+    std::vector<std::shared_ptr<const server::ClosedConnection>> closed;
+    if (state != ConnState::open) closed = server.closed_connections();
+    if (!acc.empty()) {
+        std::erase_if(open, [&](const server::ConnectionInfo& c) { return c.account != acc; });
+        // nats-server keeps a closed connection's account only when it is not
+        // the global one, so acc=$G finds no closed connection.
+        std::erase_if(closed, [&](const auto& c) {
+            return c->info.account == server::global_account_name || c->info.account != acc;
+        });
+    }
+    v["total"] = open.size() + closed.size();
+    if (cid > 0) {
+        const auto other = [&](std::uint64_t id) { return id != static_cast<std::uint64_t>(cid); };
+        // As nats-server: with state=all a cid is looked up among the closed connections only.
+        if (state == ConnState::open) std::erase_if(open, [&](const auto& c) { return other(c.cid); });
+        else open.clear();
+        std::erase_if(closed, [&](const auto& c) { return other(c->info.cid); });
+    }
+    if (!user.empty()) {
+        std::erase_if(open, [&](const server::ConnectionInfo& c) { return c.user != user; });
+        std::erase_if(closed, [&](const auto& c) { return c->info.user != user; });
+    }
 
+    std::vector<ConnRow> list;
+    list.reserve(open.size() + closed.size());
+    for (const auto& c : open) list.push_back({&c, nullptr});
+    for (const auto& c : closed) list.push_back({&c->info, c.get()});
     sort_connections(list, sort_by, now);
     const std::size_t first = std::min(static_cast<std::size_t>(offset), list.size());
     const std::size_t last = std::min(first + static_cast<std::size_t>(limit), list.size());
 
-    // Subscription lists only for the page, gathered in one pass over the indexes.
-    std::unordered_map<std::uint64_t, std::vector<SubscriptionView>> subs_of;
+    // Open connections' subscription lists only for the page, gathered in one
+    // pass over the indexes; closed ones carry theirs.
+    std::unordered_map<std::uint64_t, std::vector<server::SubscriptionDetail>> subs_of;
     if (subs || subs_detail) {
         std::unordered_set<std::uint64_t> wanted;
-        for (std::size_t i = first; i < last; ++i) wanted.insert(list[i].cid);
-        for (auto& s : client_subscriptions(server.accounts(), &wanted)) subs_of[s.cid].push_back(std::move(s));
+        for (std::size_t i = first; i < last; ++i)
+            if (!list[i].closed) wanted.insert(list[i].info->cid);
+        if (!wanted.empty())
+            for (auto& s : client_subscriptions(server.accounts(), &wanted)) subs_of[s.cid].push_back(std::move(s));
     }
 
     ordered_json conns = ordered_json::array();
     for (std::size_t i = first; i < last; ++i) {
-        const auto& c = list[i];
+        const auto& c = *list[i].info;
+        const server::ClosedConnection* closed_record = list[i].closed;
+        // A closed connection's clock stopped when it closed.
+        const auto until = closed_record ? closed_record->stop : now;
         ordered_json j;
         j["cid"] = c.cid;
         j["kind"] = "Client";
@@ -363,9 +427,13 @@ ordered_json connz(server::Server& server, std::string_view args) {
         j["port"] = c.port;
         j["start"] = rfc3339(c.start);
         j["last_activity"] = rfc3339(last_activity(c));
-        j["rtt"] = "0s";  // the kernel does not measure round trips
-        j["uptime"] = uptime_text(duration_cast<seconds>(now - c.start));
-        j["idle"] = uptime_text(duration_cast<seconds>(now - last_activity(c)));
+        if (closed_record) {
+            j["stop"] = rfc3339(closed_record->stop);
+            j["reason"] = closed_record->reason;
+        }
+        j["rtt"] = rtt_text(c.rtt);
+        j["uptime"] = uptime_text(duration_cast<seconds>(until - c.start));
+        j["idle"] = uptime_text(duration_cast<seconds>(until - last_activity(c)));
         j["pending_bytes"] = c.pending_bytes;
         j["in_msgs"] = c.in_msgs;
         j["out_msgs"] = c.out_msgs;
@@ -379,16 +447,21 @@ ordered_json connz(server::Server& server, std::string_view args) {
         // not $G); other readers of this topic always get both.
         if (!c.user.empty()) j["authorized_user"] = c.user;
         if (!auth || c.account != server::global_account_name) j["account"] = c.account;
-        if (auto it = subs_of.find(c.cid); it != subs_of.end()) {
-            if (subs_detail) {
-                ordered_json details = ordered_json::array();
-                for (const auto& s : it->second) details.push_back(sub_detail(s, false));
-                j["subscriptions_list_detail"] = std::move(details);
-            } else {
-                ordered_json names = ordered_json::array();
-                for (const auto& s : it->second) names.push_back(s.subject);
-                j["subscriptions_list"] = std::move(names);
-            }
+        const std::vector<server::SubscriptionDetail>* details = nullptr;
+        if (closed_record) {
+            if (!closed_record->subscriptions.empty()) details = &closed_record->subscriptions;
+        } else if (auto it = subs_of.find(c.cid); it != subs_of.end()) {
+            details = &it->second;
+        }
+        if (details && subs_detail) {
+            // nats-server keeps a closed connection's subscriptions with their account.
+            ordered_json list_detail = ordered_json::array();
+            for (const auto& s : *details) list_detail.push_back(sub_detail(s, closed_record != nullptr));
+            j["subscriptions_list_detail"] = std::move(list_detail);
+        } else if (details && subs) {
+            ordered_json names = ordered_json::array();
+            for (const auto& s : *details) names.push_back(s.subject);
+            j["subscriptions_list"] = std::move(names);
         }
         conns.push_back(std::move(j));
     }
@@ -414,7 +487,8 @@ ordered_json subsz(server::Server& server, std::string_view args) {
 
     auto list = client_subscriptions(accounts, nullptr);
     if (!test.empty() && routing::is_valid_literal_subject(test))
-        std::erase_if(list, [&](const SubscriptionView& s) { return !routing::subject_matches(test, s.subject); });
+        std::erase_if(list,
+                      [&](const server::SubscriptionDetail& s) { return !routing::subject_matches(test, s.subject); });
     const std::size_t first = std::min(static_cast<std::size_t>(offset), list.size());
     const std::size_t last = std::min(first + static_cast<std::size_t>(limit), list.size());
     // nats-server answers with the bare statistics when the page is empty.
@@ -473,8 +547,9 @@ ordered_json data_stats(std::uint64_t msgs, std::uint64_t bytes) {
     return j;
 }
 
-// Per-account figures are the sums over the account's open connections: the
-// kernel keeps no per-account counters on the message path.
+// Per-account message figures are the sums over the account's open
+// connections: the kernel keeps no per-account counters on the message path.
+// Slow consumers are counted per account where they are detected.
 ordered_json accstatz(server::Server& server, std::string_view args) {
     const bool unused = bool_arg(args, "unused");
     const bool with_subscriptions = bool_arg(args, "subs");  // beyond 2.9.10's shape, for /metrics
@@ -501,7 +576,7 @@ ordered_json accstatz(server::Server& server, std::string_view args) {
         j["total_conns"] = s.conns;
         j["sent"] = data_stats(s.out_msgs, s.out_bytes);
         j["received"] = data_stats(s.in_msgs, s.in_bytes);
-        j["slow_consumers"] = 0;
+        j["slow_consumers"] = account->slow_consumers.load(std::memory_order_relaxed);
         if (with_subscriptions) j["num_subscriptions"] = account->sublist.count();
         list.push_back(std::move(j));
     }
@@ -599,27 +674,6 @@ std::string uptime_text(std::chrono::seconds elapsed) {
     else if (hours > 0) out = std::to_string(hours) + "h" + std::to_string(minutes) + "m";
     else if (minutes > 0) out = std::to_string(minutes) + "m";
     return out + std::to_string(s) + "s";
-}
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-    const auto since = t.time_since_epoch();
-    const auto secs = duration_cast<seconds>(since);
-    long long ns = duration_cast<nanoseconds>(since - secs).count();
-    if (ns < 0) ns = 0;
-    const std::time_t tt = static_cast<std::time_t>(secs.count());
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char head[32];
-    std::strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string out = head;
-    if (ns > 0) {
-        char frac[32];
-        std::snprintf(frac, sizeof frac, ".%09lld", ns);
-        std::string f = frac;
-        while (f.back() == '0') f.pop_back();
-        out += f;
-    }
-    return out + "Z";
 }
 
 std::optional<std::string> query_kernel_json(server::Server& server, std::string_view topic, std::string_view args) {

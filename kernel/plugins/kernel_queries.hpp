@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include <nats_sdk/abi.h>
+#include <nats_sdk/go_time.hpp>
 
 #include "kernel/server/server.hpp"
 
@@ -28,7 +29,8 @@ class PluginHost;
 // Topics that need only the server:
 //   varz      (no arguments)
 //   connz     sort, auth, subs (bool or "detail"), offset, limit, cid, state
-//             (open|closed|all|any), user, acc
+//             (open|closed|all|any), user, acc; closed connections come from
+//             Server::closed_connections with their stop time and reason
 //   subsz     subs, offset, limit, test (a literal subject), acc
 //   accountz  acc (one account's detail instead of the list)
 //   accstatz  unused (include accounts without connections), subs (add each
@@ -49,8 +51,8 @@ nmk_status answer_query(PluginHost& host, std::string_view topic, std::string_vi
 
 // nats-server's uptime text: "5s", "1m2s", "3h0m1s", "2d1h0m0s", "1y0d0h0m0s".
 std::string uptime_text(std::chrono::seconds elapsed);
-// RFC 3339 with nanoseconds, UTC, trailing zeros trimmed as Go does.
-std::string rfc3339(std::chrono::system_clock::time_point t);
+// RFC 3339 with Go's trimmed nanoseconds (nats_sdk/go_time.hpp), for the tests and callers here.
+using nats_sdk::rfc3339;
 // "a%20b+c" -> "a b c" (form encoding, as Go's url.ParseQuery).
 std::string percent_decode(std::string_view text);
 

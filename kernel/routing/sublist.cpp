@@ -1,5 +1,6 @@
 #include "kernel/routing/sublist.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -49,6 +50,10 @@ struct Sublist::Impl {
     mutable detail::RwLock trie_mu;
     detail::Trie trie;
     std::size_t count = 0;
+    std::uint64_t inserts = 0, removes = 0;  // under trie_mu, like count
+    // Bumped by match() under a shared lock at most: relaxed, and only on a
+    // ThreadMatchCache miss, so the delivery fast path never touches them.
+    std::atomic<std::uint64_t> matches{0}, cache_hits{0};
 
     mutable detail::RwLock cache_mu;
     std::unordered_map<std::string, MatchResultPtr, SubjectHash, std::equal_to<>> cache;
@@ -103,6 +108,7 @@ bool Sublist::insert(SubscriptionPtr sub) {
     std::unique_lock trie_lock(impl_->trie_mu);
     if (!impl_->trie.insert(sub, tokens.data(), tokens.size())) return false;
     ++impl_->count;
+    ++impl_->inserts;
     {
         std::unique_lock cache_lock(impl_->cache_mu);
         impl_->add_to_cache(sub);
@@ -117,6 +123,7 @@ bool Sublist::remove(const Subscription* sub) {
     std::unique_lock trie_lock(impl_->trie_mu);
     if (!impl_->trie.remove(sub)) return false;
     --impl_->count;
+    ++impl_->removes;
     {
         std::unique_lock cache_lock(impl_->cache_mu);
         impl_->evict(sub->subject);
@@ -134,6 +141,7 @@ void Sublist::remove_batch(const std::vector<const Subscription*>& subs) {
     }
     if (removed.empty()) return;
     impl_->count -= removed.size();
+    impl_->removes += removed.size();
     {
         std::unique_lock cache_lock(impl_->cache_mu);
         if (removed.size() > batch_evict_max) {
@@ -146,9 +154,14 @@ void Sublist::remove_batch(const std::vector<const Subscription*>& subs) {
 }
 
 MatchResultPtr Sublist::match(std::string_view subject) {
+    // Counted as nats-server counts: every lookup, then the ones the cache answered.
+    impl_->matches.fetch_add(1, std::memory_order_relaxed);
     {
         std::shared_lock cache_lock(impl_->cache_mu);
-        if (auto it = impl_->cache.find(subject); it != impl_->cache.end()) return it->second;
+        if (auto it = impl_->cache.find(subject); it != impl_->cache.end()) {
+            impl_->cache_hits.fetch_add(1, std::memory_order_relaxed);
+            return it->second;
+        }
     }
     TokenList tokens;
     // Like nats-server: a subject with an empty token matches nothing and is not cached.
@@ -173,6 +186,28 @@ std::size_t Sublist::count() const {
 std::size_t Sublist::cache_entries() const {
     std::shared_lock cache_lock(impl_->cache_mu);
     return impl_->cache.size();
+}
+
+SublistStats Sublist::stats() const {
+    SublistStats s;
+    {
+        std::shared_lock trie_lock(impl_->trie_mu);
+        s.subscriptions = impl_->count;
+        s.inserts = impl_->inserts;
+        s.removes = impl_->removes;
+    }
+    // A lookup racing these loads may be counted as a hit but not yet as a
+    // match: never report more hits than matches.
+    s.cache_hits = impl_->cache_hits.load(std::memory_order_relaxed);
+    s.matches = std::max(impl_->matches.load(std::memory_order_relaxed), s.cache_hits);
+    std::shared_lock cache_lock(impl_->cache_mu);
+    s.cache_entries = impl_->cache.size();
+    for (const auto& [subject, result] : impl_->cache) {
+        const std::size_t fanout = result->plain.size() + result->queue_groups.size();
+        s.total_fanout += fanout;
+        s.max_fanout = std::max(s.max_fanout, fanout);
+    }
+    return s;
 }
 
 std::vector<SubscriptionPtr> Sublist::all() const {

@@ -37,6 +37,20 @@ struct MatchResult {
 };
 using MatchResultPtr = std::shared_ptr<const MatchResult>;
 
+// nats-server's SublistStats for one index (server/sublist.go: Stats). The
+// counts run from the index's creation; fan-out is measured over the results
+// in the shared cache (plain subscriptions plus queue groups per result).
+struct SublistStats {
+    std::size_t subscriptions = 0;
+    std::size_t cache_entries = 0;
+    std::uint64_t inserts = 0;
+    std::uint64_t removes = 0;
+    std::uint64_t matches = 0;     // calls to Sublist::match (not ThreadMatchCache hits)
+    std::uint64_t cache_hits = 0;  // of those, answered from the shared cache
+    std::size_t max_fanout = 0;
+    std::size_t total_fanout = 0;  // summed over cache_entries results
+};
+
 class Sublist {
 public:
     Sublist();
@@ -60,6 +74,8 @@ public:
     std::size_t cache_entries() const;
     // Every subscription (for monitoring), in no particular order.
     std::vector<SubscriptionPtr> all() const;
+    // Counters and cache fan-out (for monitoring; walks the shared cache).
+    SublistStats stats() const;
 
 private:
     struct Impl;

@@ -3,6 +3,7 @@
 // so messages never cross accounts unless a later import/export links them.
 // The global account "$G" holds every client when no auth plugin says otherwise.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,9 @@ struct Account {
     const std::string name;
     routing::Sublist sublist;
     std::atomic<int> client_count{0};
+    // Subscribers of this account cut off as slow consumers (rare path only).
+    // Mutable: counted through the read-only view a deliverer has of it.
+    mutable std::atomic<std::uint64_t> slow_consumers{0};
 };
 using AccountPtr = std::shared_ptr<Account>;
 

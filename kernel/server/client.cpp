@@ -32,10 +32,13 @@ std::string_view close_reason_text(CloseReason r) {
         case CloseReason::lame_duck: return "Server Shutdown";
         case CloseReason::read_error: return "Read Error";
         case CloseReason::write_error: return "Write Error";
-        case CloseReason::max_payload: return "Maximum Payload Exceeded";
-        case CloseReason::no_responders_without_headers: return "Protocol Violation";
+        case CloseReason::max_payload: return "Maximum Message Payload Exceeded";
+        case CloseReason::no_responders_without_headers: return "No Responders Requires Headers";
+        case CloseReason::parse_error: return "Parse Error";
+        case CloseReason::max_control_line: return "Maximum Control Line Exceeded";
+        case CloseReason::bad_client_protocol: return "Bad Client Protocol Version";
     }
-    return "Unknown";
+    return "Unknown State";
 }
 
 namespace {
@@ -47,6 +50,19 @@ void append_number(std::string& out, std::uint64_t n) {
 }
 
 constexpr std::string_view no_responders_status = "NATS/1.0 503\r\n\r\n";
+
+std::int64_t steady_ns(steady::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+// nats-server's computeRTT: never 0 once measured, so 0 keeps meaning "not yet".
+std::int64_t round_trip_ns(steady::time_point from, steady::time_point to) {
+    return std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
+}
+
+// nats-server pings a client that keeps it busy anyway when its round trip was
+// last measured longer ago than this (DEFAULT_RTT_MEASUREMENT_INTERVAL).
+constexpr auto rtt_measurement_interval = std::chrono::hours(1);
 
 // CONNECT as traced: passwords and tokens never reach the log.
 std::string redact_connect(std::string_view json) {
@@ -126,6 +142,7 @@ Client::Client(Server& server, IoThread& thread, asio::ip::tcp::socket socket, s
     if (auth_required_ && server_.nonce_required()) nonce_ = make_nonce();
     // nats-server sends the first PING sooner than the regular interval.
     next_ping_ = created_ + std::min<std::chrono::milliseconds>(opts->ping_interval, 2s);
+    last_activity_ns_.store(steady_ns(created_), std::memory_order_relaxed);
 }
 
 Client::~Client() = default;
@@ -310,14 +327,22 @@ void Client::read_tls() {
 
 bool Client::process_input(const char* data, std::size_t size) {
     last_in_ = steady::now();
+    thread_.set_batch_clock(last_in_);  // deliveries of this batch stamp their subscribers with it
     auto err = parser_.parse(data, size, *this);
+    // As nats-server: messages and subscriptions are activity, PINGs are not. Once per batch.
+    if (batch_activity_) {
+        batch_activity_ = false;
+        last_activity_ns_.store(steady_ns(last_in_), std::memory_order_relaxed);
+    }
     if (err == protocol::ParseError::none) return true;
     if (err == protocol::ParseError::handler_stopped) return false;
     NMK_ERROR("{}:{} - cid:{} - Client parser ERROR: {} ({})", remote_ip_, remote_port_, id_,
               protocol::error_text(err), parser_.last_error_context());
     // Some parse errors close without an -ERR, as in nats-server (empty text).
-    close_now(err == protocol::ParseError::max_payload ? CloseReason::max_payload : CloseReason::protocol_error,
-              protocol::error_text(err));
+    CloseReason reason = CloseReason::protocol_error;
+    if (err == protocol::ParseError::max_payload) reason = CloseReason::max_payload;
+    else if (err == protocol::ParseError::max_control_line) reason = CloseReason::max_control_line;
+    close_now(reason, protocol::error_text(err));
     return false;
 }
 
@@ -329,6 +354,12 @@ bool Client::on_connect(std::string_view json) {
         return true;
     }
     NMK_TRACE("{}:{} - cid:{} - <<- [CONNECT {}]", remote_ip_, remote_port_, id_, redact_connect(json));
+    {
+        // nats-server: CONNECT is activity, and its delay since the accept is the first round-trip estimate.
+        const auto now = steady::now();
+        last_activity_ns_.store(steady_ns(now), std::memory_order_relaxed);
+        rtt_ns_.store(round_trip_ns(created_, now), std::memory_order_relaxed);
+    }
     auto doc = nlohmann::json::parse(json, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
         // nats-server closes without a word here.
@@ -356,7 +387,7 @@ bool Client::on_connect(std::string_view json) {
     }
     if (auto it = doc.find("protocol"); it != doc.end() && it->is_number_integer()) opts_.protocol = it->get<int>();
     if (opts_.protocol < 0 || opts_.protocol > 1) {
-        close_now(CloseReason::protocol_error, "invalid client protocol");
+        close_now(CloseReason::bad_client_protocol, "invalid client protocol");
         return false;
     }
 
@@ -465,6 +496,10 @@ void Client::resume_auth(AuthResult result) {
             break;
     }
     if (ok && !closed()) replay_held_ops();
+    if (batch_activity_) {  // the replayed PUBs and SUBs
+        batch_activity_ = false;
+        last_activity_ns_.store(steady_ns(steady::now()), std::memory_order_relaxed);
+    }
     thread_.end_batch();
     if (closed() || auth_pending_ || !read_paused_) return;
     read_paused_ = false;
@@ -763,6 +798,7 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
     }
+    batch_activity_ = true;
     in_msgs_.store(in_msgs_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     in_bytes_.store(in_bytes_.load(std::memory_order_relaxed) + data.size(), std::memory_order_relaxed);
     auto& stats = thread_.stats();
@@ -818,15 +854,23 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
     const std::size_t body = (with_headers ? headers.size() : 0) + payload.size();
     const std::int64_t max_pending = server_.max_pending();
     bool overflow = false;
+    bool first_overflow = false;
     bool max_reached = false;
     {
         std::lock_guard lock(out_.mutex);
-        if (sub.max_msgs != 0 && sub.delivered >= sub.max_msgs) return false;
+        const std::uint64_t max_msgs = sub.max_msgs.load(std::memory_order_relaxed);
+        const std::uint64_t delivered = sub.delivered.load(std::memory_order_relaxed);
+        if (max_msgs != 0 && delivered >= max_msgs) return false;
         if (delivery_rules_ && !delivery_admits_locked(message)) [[unlikely]] return false;
         auto& out = out_.pending;
         const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
         overflow = queued > max_pending;
-        if (!overflow) {
+        if (overflow) {
+            // Until the owner thread runs the close, more deliveries overflow:
+            // count the slow consumer (and log it) once, as nats-server does.
+            first_overflow = !slow_consumer_;
+            slow_consumer_ = true;
+        } else {
         out.append(with_headers ? "HMSG " : "MSG ");
         out.append(subject);
         out.push_back(' ');
@@ -847,13 +891,18 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
         out.append("\r\n");
         ++out_msgs_;
         out_bytes_ += body;
-        max_reached = ++sub.delivered == sub.max_msgs;
+        sub.delivered.store(delivered + 1, std::memory_order_relaxed);
+        max_reached = delivered + 1 == max_msgs;
         if (publisher && publisher != this && queued > max_pending / 2) publisher->stall_on_ = weak_from_this();
         }
     }
     if (overflow) {
         // Drop it and cut the connection: a slow reader must never slow the publisher.
+        if (!first_overflow) return false;
         from.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+        // account_view_, not account_: this runs on the publisher's thread.
+        if (const Account* account = account_view_.load(std::memory_order_acquire))
+            account->slow_consumers.fetch_add(1, std::memory_order_relaxed);
         NMK_INFO("{}:{} - cid:{} - Slow Consumer Detected: MaxPending of {} Exceeded", remote_ip_, remote_port_, id_,
                  max_pending);
         close(CloseReason::slow_consumer_pending);
@@ -865,6 +914,8 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
         const auto token = from.batch_token();
         if (dirty_token.load(std::memory_order_relaxed) != token) {
             dirty_token.store(token, std::memory_order_relaxed);
+            // Once per batch, as nats-server stamps each client it flushes to.
+            last_activity_ns_.store(from.batch_clock(), std::memory_order_relaxed);
             from.note_dirty(shared_from_this());
         }
     }
@@ -919,6 +970,7 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
             return true;
         }
     }
+    batch_activity_ = true;
     auto sub = std::make_shared<ClientSubscription>();
     sub->subject.assign(subject);
     sub->queue.assign(queue);
@@ -957,8 +1009,8 @@ bool Client::on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msg
             bool keep = false;
             if (max_msgs && *max_msgs > 0) {
                 std::lock_guard out_lock(out_.mutex);
-                keep = sub->delivered < *max_msgs;
-                if (keep) sub->max_msgs = *max_msgs;
+                keep = sub->delivered.load(std::memory_order_relaxed) < *max_msgs;
+                if (keep) sub->max_msgs.store(*max_msgs, std::memory_order_relaxed);
             }
             if (keep) sub.reset();  // removed by the delivery that reaches max
             else subs_.erase(it);
@@ -986,7 +1038,7 @@ bool Client::on_ping() {
 bool Client::on_err(std::string_view text) {
     // nats-server ends a client connection that sends it an error.
     NMK_DEBUG("{}:{} - cid:{} - Client sent -ERR {}", remote_ip_, remote_port_, id_, text);
-    close_now(CloseReason::protocol_error, {});
+    close_now(CloseReason::parse_error, {});
     return false;
 }
 
@@ -998,6 +1050,9 @@ bool Client::on_pong() {
     NMK_TRACE("{}:{} - cid:{} - <<- [PONG]", remote_ip_, remote_port_, id_);
     pings_out_ = 0;
     pong_received_ = true;
+    // The round trip of our last PING (a PONG nobody asked for measures nothing).
+    if (ping_sent_ != steady::time_point{})
+        rtt_ns_.store(round_trip_ns(ping_sent_, steady::now()), std::memory_order_relaxed);
     return true;
 }
 
@@ -1132,6 +1187,7 @@ void Client::on_tick(steady::time_point now) {
     if (!writing_) out_.shrink_if_idle();
     if (writing_ && now - write_started_ > opts->write_deadline) {
         thread_.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+        if (account_) account_->slow_consumers.fetch_add(1, std::memory_order_relaxed);
         NMK_INFO("{}:{} - cid:{} - Slow Consumer Detected: WriteDeadline of {}ms exceeded", remote_ip_, remote_port_,
                  id_, opts->write_deadline.count());
         close_now(CloseReason::slow_consumer_deadline, {});
@@ -1140,14 +1196,16 @@ void Client::on_tick(steady::time_point now) {
     if (now >= next_ping_) {
         next_ping_ = now + opts->ping_interval;
         // As nats-server: once the client has answered a PING, recent inbound data
-        // is proof enough that it is alive.
-        if (pong_received_ && now - last_in_ < opts->ping_interval) return;
+        // is proof enough that it is alive, unless the round trip is an hour old.
+        const bool rtt_fresh = ping_sent_ != steady::time_point{} && now - ping_sent_ <= rtt_measurement_interval;
+        if (pong_received_ && now - last_in_ < opts->ping_interval && rtt_fresh) return;
         if (pings_out_ + 1 > opts->max_pings_out) {
             NMK_DEBUG("{}:{} - cid:{} - Stale Client Connection - Closing", remote_ip_, remote_port_, id_);
             close_now(CloseReason::stale_connection, "Stale Connection");
             return;
         }
         ++pings_out_;
+        ping_sent_ = now;
         queue_self("PING\r\n");
     }
 }
@@ -1169,6 +1227,12 @@ ConnectionInfo Client::info() {
         i.user = user_;
         i.subscriptions = subs_.size();
     }
+    // Steady to wall time through the start, so last_activity never precedes start.
+    const auto active = std::chrono::nanoseconds(last_activity_ns_.load(std::memory_order_relaxed)) -
+                        std::chrono::nanoseconds(steady_ns(created_));
+    i.last_activity = created_wall_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                          std::max(active, std::chrono::nanoseconds(0)));
+    i.rtt = std::chrono::nanoseconds(rtt_ns_.load(std::memory_order_relaxed));
     i.in_msgs = in_msgs_.load(std::memory_order_relaxed);
     i.in_bytes = in_bytes_.load(std::memory_order_relaxed);
     {
@@ -1178,6 +1242,38 @@ ConnectionInfo Client::info() {
         i.pending_bytes = out_.queued_bytes_locked();
     }
     return i;
+}
+
+std::vector<SubscriptionDetail> Client::subscription_details() {
+    std::vector<SubscriptionDetail> out;
+    std::lock_guard lock(subs_mutex_);
+    out.reserve(subs_.size());
+    for (const auto& [sid, sub] : subs_) {
+        SubscriptionDetail d;
+        d.subject = sub->subject;
+        d.queue = sub->queue;
+        d.sid = sub->sid;
+        d.msgs = sub->delivered.load(std::memory_order_relaxed);
+        d.max = sub->max_msgs.load(std::memory_order_relaxed);
+        d.cid = id_;
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+ClosedConnection Client::closed_record(CloseReason reason) {
+    ClosedConnection c;
+    c.info = info();
+    c.stop = std::chrono::system_clock::now();
+    c.reason.assign(close_reason_text(reason));
+    c.subscriptions = subscription_details();
+    for (auto& d : c.subscriptions) {
+        // As nats-server keeps them: with the account, and without the
+        // auto-unsubscribe limit, which closing clears first.
+        d.account = c.info.account;
+        d.max = 0;
+    }
+    return c;
 }
 
 // ---- closing ----
@@ -1205,6 +1301,8 @@ void Client::close_now(CloseReason reason, std::string_view err) {
         std::lock_guard lock(out_.mutex);
         out_.pending.append(line);
     }
+    // Kept for /connz?state=closed while the subscriptions are still there.
+    server_.remember_closed(closed_record(reason));
     // Take every subscription out of the index at once.
     std::vector<const routing::Subscription*> removed;
     {

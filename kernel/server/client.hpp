@@ -36,16 +36,21 @@ struct ClientSubscription final : ServerSubscription {
     bool deliver(const RoutedMessage& message, IoThread& from, Client* publisher) override;
     std::shared_ptr<Client> client;  // kept alive while any match result holds this
     std::string sid;
-    // Both guarded by the owning client's outbound lock, which every delivery takes anyway.
-    std::uint64_t max_msgs = 0;      // 0: no auto-unsubscribe
-    std::uint64_t delivered = 0;
+    // Both written under the owning client's outbound lock, which every delivery
+    // takes anyway; atomic (relaxed loads and stores, no read-modify-write) only
+    // so that monitoring can read them without that lock.
+    std::atomic<std::uint64_t> max_msgs{0};   // 0: no auto-unsubscribe
+    std::atomic<std::uint64_t> delivered{0};
 };
 
-// Why a connection ended (logged; later reported by monitoring).
+// Why a connection ended: logged, and kept with the closed connection for
+// monitoring under nats-server's ClosedState text.
 enum class CloseReason {
     client_closed, server_shutdown, protocol_error, auth_violation, auth_timeout,
     stale_connection, slow_consumer_pending, slow_consumer_deadline, max_connections,
     tls_error, lame_duck, read_error, write_error, max_payload, no_responders_without_headers,
+    parse_error,          // the client sent -ERR
+    max_control_line, bad_client_protocol,
 };
 std::string_view close_reason_text(CloseReason r);
 
@@ -90,6 +95,8 @@ public:
     bool is_lame_duck_eligible() const { return opts_.protocol >= 1; }
     // Any thread: a snapshot for monitoring.
     ConnectionInfo info();
+    // Any thread: this client's subscriptions with their delivery counts.
+    std::vector<SubscriptionDetail> subscription_details();
     // Owner thread: the late answer of an authenticator that said pending.
     void resume_auth(AuthResult result);
     // Owner thread, after a config reload: asks the authenticators again with
@@ -128,6 +135,9 @@ private:
     void write_plain();
     void write_tls();
     void close_now(CloseReason reason, std::string_view err);
+    // What /connz?state=closed keeps of this connection (close_now, before the
+    // subscriptions go).
+    ClosedConnection closed_record(CloseReason reason);
     void finish_close();  // closes the socket and leaves the thread's registry
     void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
     void send_err(std::string_view text);  // -ERR 'text'
@@ -212,6 +222,7 @@ private:
     };
     std::unique_ptr<DeliveryRules> delivery_rules_;
     std::vector<std::weak_ptr<Client>> stalled_publishers_;  // under out_.mutex
+    bool slow_consumer_ = false;  // under out_.mutex: max_pending overflowed, the close is on its way
     // Publisher side of the stall (owner thread).
     std::weak_ptr<Client> stall_on_;
     bool stalled_ = false;
@@ -224,6 +235,8 @@ private:
     std::chrono::steady_clock::time_point closed_at_{};
     std::chrono::steady_clock::time_point last_in_{};
     bool pong_received_ = false;
+    std::chrono::steady_clock::time_point ping_sent_{};  // our last PING, for the round trip
+    bool batch_activity_ = false;  // a PUB or SUB in the read batch being parsed
     std::atomic<bool> close_posted_{false};
     std::chrono::steady_clock::time_point created_;
     std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
@@ -232,6 +245,11 @@ private:
 
     // Written by the owner thread only (load + store, no read-modify-write), read by monitoring.
     std::atomic<std::uint64_t> in_msgs_{0}, in_bytes_{0};
+    std::atomic<std::int64_t> rtt_ns_{0};
+    // Steady-clock nanoseconds of the last activity: stored by the owner thread
+    // once per read batch with a PUB or SUB, and by a deliverer's thread once
+    // per batch that delivered here (relaxed stores; the batch's clock reading).
+    std::atomic<std::int64_t> last_activity_ns_{0};
     std::uint64_t out_msgs_ = 0, out_bytes_ = 0;  // under out_.mutex
 };
 

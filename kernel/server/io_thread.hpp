@@ -60,6 +60,18 @@ public:
     void note_dirty(const ClientPtr& c) { dirty_.push_back(c); }
     void end_batch();
 
+    // The time of the current batch in steady-clock nanoseconds, for activity
+    // stamps (monitoring): the clock is read at most once per batch, never per
+    // message. A reader that has just read the clock hands it over instead.
+    std::int64_t batch_clock() {
+        if (clock_token_ != batch_token_) set_batch_clock(std::chrono::steady_clock::now());
+        return clock_ns_;
+    }
+    void set_batch_clock(std::chrono::steady_clock::time_point t) {
+        clock_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+        clock_token_ = batch_token_;
+    }
+
     // How deeply routing is nested on this thread: an internal subscriber that
     // publishes from its callback routes again inside the outer fan-out. Nested
     // routing must not use match_cache() (the outer loop holds its result) and
@@ -87,6 +99,8 @@ private:
     std::unordered_set<ClientPtr> clients_;
     std::vector<ClientPtr> dirty_;
     std::uint64_t batch_token_;
+    std::uint64_t clock_token_ = 0;  // the batch clock_ns_ was read in
+    std::int64_t clock_ns_ = 0;
     int routing_depth_ = 0;
     asio::steady_timer tick_timer_;
     std::chrono::milliseconds tick_interval_{100};

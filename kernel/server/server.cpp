@@ -54,6 +54,7 @@ Server::Server(config::Options options)
     accounts_.emplace(global_account_->name, global_account_);
     server_name_ = options_->server_name.empty() ? server_id_ : options_->server_name;
     max_pending_ = options_->max_pending;
+    closed_capacity_ = static_cast<std::size_t>(std::max(options_->max_closed_clients, 0));
 }
 
 Server::~Server() {
@@ -581,6 +582,30 @@ std::vector<ConnectionInfo> Server::connections() const {
     out.reserve(all.size());
     for (const auto& c : all) out.push_back(c->info());
     std::sort(out.begin(), out.end(), [](const ConnectionInfo& a, const ConnectionInfo& b) { return a.cid < b.cid; });
+    return out;
+}
+
+void Server::remember_closed(ClosedConnection record) {
+    if (closed_capacity_ == 0) return;
+    auto entry = std::make_shared<const ClosedConnection>(std::move(record));
+    std::lock_guard lock(closed_mutex_);
+    if (closed_ring_.size() < closed_capacity_) {
+        closed_ring_.push_back(std::move(entry));
+    } else {
+        // The evicted record is released here, under the lock; it holds only strings.
+        closed_ring_[closed_total_ % closed_capacity_] = std::move(entry);
+    }
+    ++closed_total_;
+}
+
+std::vector<std::shared_ptr<const ClosedConnection>> Server::closed_connections() const {
+    std::lock_guard lock(closed_mutex_);
+    if (closed_ring_.size() < closed_capacity_) return closed_ring_;
+    std::vector<std::shared_ptr<const ClosedConnection>> out;
+    out.reserve(closed_ring_.size());
+    const std::size_t oldest = closed_total_ % closed_capacity_;
+    out.insert(out.end(), closed_ring_.begin() + static_cast<std::ptrdiff_t>(oldest), closed_ring_.end());
+    out.insert(out.end(), closed_ring_.begin(), closed_ring_.begin() + static_cast<std::ptrdiff_t>(oldest));
     return out;
 }
 

@@ -116,6 +116,12 @@ public:
 
     // Monitoring.
     std::vector<ConnectionInfo> connections() const;
+    // The last max_closed_clients connections that ended (set at start, default
+    // 10000, as nats-server's ring), oldest first. Shared, immutable records:
+    // a copy of the list costs pointers only.
+    std::vector<std::shared_ptr<const ClosedConnection>> closed_connections() const;
+    // Called by a client as it closes (never on the message path).
+    void remember_closed(ClosedConnection record);
     std::uint64_t total_connections() const { return next_client_id_.load(std::memory_order_relaxed); }
     std::chrono::system_clock::time_point start_time() const { return start_time_; }
 
@@ -179,6 +185,13 @@ private:
 
     mutable std::mutex clients_mutex_;
     std::unordered_map<std::uint64_t, std::weak_ptr<Client>> clients_;
+
+    // Ring of closed connections: closed_ring_ grows to closed_capacity_, then
+    // closed_total_ % capacity is the oldest entry, overwritten next. A leaf lock.
+    mutable std::mutex closed_mutex_;
+    std::vector<std::shared_ptr<const ClosedConnection>> closed_ring_;
+    std::size_t closed_capacity_ = 0;
+    std::uint64_t closed_total_ = 0;
 
     std::atomic<std::int64_t> max_pending_{0};
     std::atomic<int> open_sockets_{0};
