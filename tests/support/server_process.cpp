@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +28,11 @@ std::string server_binary() {
 namespace {
 
 using namespace std::chrono_literals;
+
+std::string lower_case(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
 
 std::optional<int> decode_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -67,19 +73,30 @@ pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem:
 } // namespace
 
 ServerProcess::ServerProcess(ServerOptions options) {
-    std::vector<std::string> argv{server_binary()};
-    if (options.listen_args) {
-        port_ = free_port();
-        argv.insert(argv.end(), {"-a", "127.0.0.1", "-p", std::to_string(port_)});
+    if (!options.config.empty()) write_file(dir_.file("server.conf"), options.config);
+    // free_port() only finds a port that was free a moment ago; when another
+    // test's process takes it first, start again on a new one.
+    constexpr int attempts = 3;
+    for (int attempt = 1;; ++attempt) {
+        std::vector<std::string> argv{server_binary()};
+        if (options.listen_args) {
+            port_ = free_port();
+            argv.insert(argv.end(), {"-a", "127.0.0.1", "-p", std::to_string(port_)});
+        }
+        if (!options.config.empty()) argv.insert(argv.end(), {"-c", dir_.file("server.conf").string()});
+        argv.insert(argv.end(), options.args.begin(), options.args.end());
+        spawn(argv);
+        if (!options.listen_args) return;
+        try {
+            wait_ready(options.ready_timeout);
+            return;
+        } catch (const std::runtime_error&) {
+            const bool port_taken = lower_case(log_text()).find("address already in use") != std::string::npos;
+            if (!port_taken || attempt == attempts || running()) throw;
+            exit_code_.reset();
+            std::filesystem::remove(dir_.file("server.log"));
+        }
     }
-    if (!options.config.empty()) {
-        const auto conf = dir_.file("server.conf");
-        write_file(conf, options.config);
-        argv.insert(argv.end(), {"-c", conf.string()});
-    }
-    argv.insert(argv.end(), options.args.begin(), options.args.end());
-    spawn(argv);
-    if (options.listen_args) wait_ready(options.ready_timeout);
 }
 
 std::unique_ptr<ServerProcess> ServerProcess::with_config(std::string_view config_text,

@@ -179,7 +179,7 @@ inline std::string rfc3339(std::chrono::system_clock::time_point t) {
     std::strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
     std::string out = head;
     if (ns > 0) {
-        char fraction[16];
+        char fraction[32];
         std::snprintf(fraction, sizeof fraction, ".%09lld", ns);
         std::string f = fraction;
         while (f.back() == '0') f.pop_back();
