@@ -4,6 +4,7 @@
 // unknown flags. Expectations are what nats-server 2.9.10 does.
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "tests/integration/plugin_test_helpers.hpp"
@@ -135,6 +136,18 @@ TEST(ConfigCheck, GoodFileExitsZero) {
     ASSERT_TRUE(r.exit_code.has_value()) << "still running after 5 s";
     EXPECT_EQ(*r.exit_code, 0) << r.output;
     EXPECT_EQ(r.output, "nats-server: configuration file " + dir.file("good.conf").string() + " is valid\n");
+}
+
+TEST(ConfigCheck, ShippedConfigsAreValid) {
+    int checked = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(NMK_CONF_DIR)) {
+        if (entry.path().extension() != ".conf") continue;
+        ++checked;
+        const ExitResult r = run_server_to_exit({"-t", "-c", entry.path().string()}, 5s);
+        ASSERT_TRUE(r.exit_code.has_value()) << "still running after 5 s";
+        EXPECT_EQ(*r.exit_code, 0) << entry.path() << "\n" << r.output;
+    }
+    EXPECT_GE(checked, 2) << "conf/nats-server.conf and conf/edge.conf at least";
 }
 
 TEST(ConfigCheck, SystemAccountAliasesAreAccepted) {
