@@ -21,6 +21,7 @@
 
 #include "tests/integration/integration_helpers.hpp"
 #include "tests/integration/plugin_test_helpers.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/net.hpp"
 
 namespace nats::integration {
@@ -30,60 +31,14 @@ using ordered_json = nlohmann::ordered_json;
 
 // ------------------------------------------------------------ small helpers
 
-struct Page {
-    int status = 0;
-    std::string body;
-    json parsed() const { return json::parse(body); }
-};
-
-// GET over a fresh connection ("Connection: close"); reads bounded by 5 s.
-Page http_get(int port, const std::string& target) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("socket failed");
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        throw std::runtime_error("cannot reach the monitoring port");
-    }
-    const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-    std::string raw;
-    char buf[65536];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) raw.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    const auto head_end = raw.find("\r\n\r\n");
-    if (raw.size() < 12 || head_end == std::string::npos) throw std::runtime_error("no HTTP answer for " + target);
-    Page page;
-    page.status = std::stoi(raw.substr(9, 3));
-    std::string head = raw.substr(0, head_end);
-    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-    std::string body = raw.substr(head_end + 4);
-    if (head.find("transfer-encoding: chunked") != std::string::npos) {
-        std::string decoded;
-        for (std::size_t at = 0; at < body.size();) {
-            const auto eol = body.find("\r\n", at);
-            const std::size_t size = std::stoul(body.substr(at, eol - at), nullptr, 16);
-            if (size == 0) break;
-            decoded += body.substr(eol + 2, size);
-            at = eol + 2 + size + 2;
-        }
-        body = decoded;
-    }
-    page.body = std::move(body);
-    return page;
-}
+using test_support::http_get;
+using Page = test_support::HttpReply;
 
 json get_json(int port, const std::string& target) {
     const Page page = http_get(port, target);
     if (page.status != 200)
         throw std::runtime_error(target + " answered " + std::to_string(page.status) + ": " + page.body);
-    return page.parsed();
+    return page.json_body();
 }
 
 // Polls `target` until `done` holds (nats-server records closed connections
