@@ -192,15 +192,8 @@ std::vector<server::SubscriptionDetail> client_subscriptions(const std::vector<s
             if (!client_sub || !client_sub->client) continue;
             const std::uint64_t cid = client_sub->client->id();
             if (wanted && !wanted->contains(cid)) continue;
-            server::SubscriptionDetail d;
+            server::SubscriptionDetail d = client_sub->detail(cid);
             d.account = account->name;
-            d.subject = client_sub->subject;
-            d.queue = client_sub->queue;
-            d.sid = client_sub->sid;
-            // Written under the client's outbound lock; relaxed reads are enough for a snapshot.
-            d.msgs = client_sub->delivered.load(std::memory_order_relaxed);
-            d.max = client_sub->max_msgs.load(std::memory_order_relaxed);
-            d.cid = cid;
             out.push_back(std::move(d));
         }
     }

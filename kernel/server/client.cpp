@@ -124,6 +124,18 @@ std::string make_nonce() {
 
 }  // namespace
 
+SubscriptionDetail ClientSubscription::detail(std::uint64_t cid) const {
+    SubscriptionDetail d;
+    d.subject = subject;
+    d.queue = queue;
+    d.sid = sid;
+    // Written under the client's outbound lock; relaxed reads are enough for a snapshot.
+    d.msgs = delivered.load(std::memory_order_relaxed);
+    d.max = max_msgs.load(std::memory_order_relaxed);
+    d.cid = cid;
+    return d;
+}
+
 bool ClientSubscription::deliver(const RoutedMessage& message, IoThread& from, Client* publisher) {
     return client->deliver(*this, message, from, publisher);
 }
@@ -1249,14 +1261,7 @@ std::vector<SubscriptionDetail> Client::subscription_details() {
     std::lock_guard lock(subs_mutex_);
     out.reserve(subs_.size());
     for (const auto& [sid, sub] : subs_) {
-        SubscriptionDetail d;
-        d.subject = sub->subject;
-        d.queue = sub->queue;
-        d.sid = sub->sid;
-        d.msgs = sub->delivered.load(std::memory_order_relaxed);
-        d.max = sub->max_msgs.load(std::memory_order_relaxed);
-        d.cid = id_;
-        out.push_back(std::move(d));
+        out.push_back(sub->detail(id_));
     }
     return out;
 }

@@ -41,6 +41,9 @@ struct ClientSubscription final : ServerSubscription {
     // so that monitoring can read them without that lock.
     std::atomic<std::uint64_t> max_msgs{0};   // 0: no auto-unsubscribe
     std::atomic<std::uint64_t> delivered{0};
+
+    // As monitoring shows it (relaxed reads: a snapshot); the account is left for the caller.
+    SubscriptionDetail detail(std::uint64_t cid) const;
 };
 
 // Why a connection ended: logged, and kept with the closed connection for

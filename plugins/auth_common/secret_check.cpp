@@ -44,4 +44,10 @@ nats_sdk::AuthResult denied(const nats_sdk::Host& host, const nats_sdk::AuthRequ
     return deny;
 }
 
+nats_sdk::AuthResult allowed(const UserRecord& user) {
+    auto result = nats_sdk::AuthResult::allow(user.account, user.name);
+    if (user.permissions.is_object() && !user.permissions.empty()) result.permissions = user.permissions;
+    return result;
+}
+
 }  // namespace nats::auth_common

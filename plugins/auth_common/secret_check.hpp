@@ -8,6 +8,8 @@
 #include <nats_sdk/auth.hpp>
 #include <nats_sdk/host.hpp>
 
+#include "plugins/auth_common/auth_config.hpp"
+
 namespace nats::auth_common {
 
 // `on_match` when `given` matches `stored` (password.hpp's password_matches),
@@ -22,5 +24,8 @@ nats_sdk::AuthResult check_secret(nats_sdk::Host& host, const nats_sdk::AuthRequ
 // returns `deny`. The kernel logs the refusal too, as an error.
 nats_sdk::AuthResult denied(const nats_sdk::Host& host, const nats_sdk::AuthRequest& request,
                             nats_sdk::AuthResult deny);
+
+// ALLOW for a configured user: its account, its name, and its permissions when it has any.
+nats_sdk::AuthResult allowed(const UserRecord& user);
 
 }  // namespace nats::auth_common

@@ -68,7 +68,7 @@ public:
         if (!common::field_given(connect, "nkey")) {
             if (directory->no_auth_user != nullptr && request.connect_is_object() &&
                 common::carries_no_credentials(connect)) {
-                return allowed(*directory->no_auth_user);
+                return common::allowed(*directory->no_auth_user);
             }
             return nats_sdk::AuthResult::defer();
         }
@@ -92,16 +92,10 @@ public:
         if (!nkeys::verify(user.name, request.nonce(), *raw)) {
             return refuse(request, "signature not verified for nkey '" + user.name + "'");
         }
-        return allowed(user);
+        return common::allowed(user);
     }
 
 private:
-    static nats_sdk::AuthResult allowed(const common::UserRecord& user) {
-        auto result = nats_sdk::AuthResult::allow(user.account, user.name);
-        if (user.permissions.is_object() && !user.permissions.empty()) result.permissions = user.permissions;
-        return result;
-    }
-
     nats_sdk::AuthResult refuse(const nats_sdk::AuthRequest& request, std::string reason) const {
         return common::denied(host(), request, nats_sdk::AuthResult::deny(std::move(reason)));
     }

@@ -76,7 +76,7 @@ public:
             // Only a well-formed CONNECT that carries no credential at all gets the no_auth_user.
             if (directory->no_auth_user != nullptr && request.connect_is_object() &&
                 common::carries_no_credentials(connect)) {
-                return allowed(*directory->no_auth_user);
+                return common::allowed(*directory->no_auth_user);
             }
             return nats_sdk::AuthResult::defer();
         }
@@ -94,16 +94,11 @@ public:
             return refuse(request, "user '" + user.name + "' may not connect as a STANDARD client");
         }
         return common::check_secret(host(), request, user.password, std::string(request.password().value_or("")),
-                                    allowed(user), nats_sdk::AuthResult::deny("wrong password for user '" + user.name + "'"));
+                                    common::allowed(user),
+                                    nats_sdk::AuthResult::deny("wrong password for user '" + user.name + "'"));
     }
 
 private:
-    static nats_sdk::AuthResult allowed(const common::UserRecord& user) {
-        auto result = nats_sdk::AuthResult::allow(user.account, user.name);
-        if (user.permissions.is_object() && !user.permissions.empty()) result.permissions = user.permissions;
-        return result;
-    }
-
     nats_sdk::AuthResult refuse(const nats_sdk::AuthRequest& request, std::string reason) const {
         return common::denied(host(), request, nats_sdk::AuthResult::deny(std::move(reason)));
     }
