@@ -6,14 +6,7 @@
 #include <cstdio>
 
 #include "test_subs.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define NMK_ROUTING_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NMK_ROUTING_ASAN 1
-#endif
-#endif
+#include "tests/support/sanitizers.hpp"
 
 namespace nats::routing {
 namespace {
@@ -25,9 +18,7 @@ std::size_t heap_in_use() {
 }
 
 TEST(SublistMemory, UniqueLiteralSubjectsStayCompact) {
-#ifdef NMK_ROUTING_ASAN
-    GTEST_SKIP() << "the sanitizer allocator does not report through mallinfo2";
-#endif
+    if (test_support::sanitized_build) GTEST_SKIP() << "the sanitizer allocator does not report through mallinfo2";
     constexpr std::size_t n = 20000;
     std::vector<SubscriptionPtr> subs;
     subs.reserve(n);
