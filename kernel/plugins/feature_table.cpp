@@ -27,6 +27,10 @@ void fill_monitoring(const config::Options& o, ordered_json& out) {
     out["http_port"] = o.http_port;
     out["https_port"] = o.https_port;
     copy_raw(o, "http_base_path", out);
+    // As nats-server, https_port serves with the server's own certificate (a
+    // tls block in plugins { monitoring { } } overrides it).
+    if (o.https_port != 0 && !o.tls.cert_file.empty())
+        out["tls"] = {{"cert_file", o.tls.cert_file}, {"key_file", o.tls.key_file}};
 }
 
 // Authentication. Every auth plugin gets the same settings: the authorization

@@ -102,7 +102,7 @@ Settings read_settings(const nlohmann::json& config) {
     if (auto it = config.find("tls"); it != config.end()) s.tls = read_tls(*it);
     if ((s.https_port != 0 || s.https_random) && !s.tls)
         throw nats_sdk::ConfigError(
-            "https_port needs a certificate: plugins { monitoring { tls { cert_file, key_file } } }");
+            "https_port needs a certificate: a tls { cert_file, key_file } block, the server's or in plugins { monitoring { } }");
     const auto threads = cfg::get<std::int64_t>(config, "threads", 2);
     if (threads < 1 || threads > 64) throw nats_sdk::ConfigError("config key 'threads' must be between 1 and 64");
     s.threads = static_cast<unsigned>(threads);

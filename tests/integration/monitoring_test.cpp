@@ -560,6 +560,29 @@ TEST(Monitoring, HttpsWithThePluginsCertificate) {
     EXPECT_NE(bad.output.find("monitoring TLS certificate /nonexistent.pem"), std::string::npos) << bad.output;
 }
 
+// As nats-server, https_port without a tls block of the plugin's own serves
+// with the server's certificate (which also puts TLS on the client port).
+TEST(Monitoring, HttpsWithTheServersCertificate) {
+    SKIP_WITHOUT_PLUGINS("monitoring");
+    test_support::TempDir dir;
+    const auto certs = test_support::make_test_certificates(dir.path());
+    const int port = test_support::free_port();
+    auto server = start_server("https_port: " + std::to_string(port) + "\ntls { cert_file: \"" +
+                               certs.server_cert.string() + "\", key_file: \"" + certs.server_key.string() + "\" }\n");
+    ASSERT_TRUE(wait_for_log(*server, "Server is ready")) << server->log_text();
+    const std::string answer = https_get(port, "/varz", certs.ca_cert);
+    EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << answer.substr(0, 200);
+    EXPECT_NE(answer.find("\"tls_required\": true"), std::string::npos) << answer.substr(0, 400);
+}
+
+TEST(Monitoring, HttpsWithoutACertificateStopsStartUp) {
+    SKIP_WITHOUT_PLUGINS("monitoring");
+    SKIP_UNLESS_PLUGIN_SERVER();
+    auto bad = run_config_to_exit("https_port: -1\n");
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.output.find("https_port needs a certificate"), std::string::npos) << bad.output;
+}
+
 TEST(Monitoring, ReloadChangesCredentials) {
     SKIP_WITHOUT_PLUGINS("monitoring");
     SKIP_UNLESS_PLUGIN_SERVER();

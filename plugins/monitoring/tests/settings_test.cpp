@@ -54,7 +54,7 @@ TEST(Settings, Refusals) {
     EXPECT_EQ(refusal(json::parse(R"({"http_port":1,"auth":{"token":"t","public_paths":["healthz"]}})")),
               "config key 'auth.public_paths' holds a path that does not start with '/'");
     EXPECT_EQ(refusal(json::parse(R"({"https_port":8443})")),
-              "https_port needs a certificate: plugins { monitoring { tls { cert_file, key_file } } }");
+              "https_port needs a certificate: a tls { cert_file, key_file } block, the server's or in plugins { monitoring { } }");
     EXPECT_EQ(refusal(json::parse(R"({"http_port":1,"tls":{"cert_file":"a"}})")),
               "config key 'tls' needs 'cert_file' and 'key_file'");
     EXPECT_EQ(refusal(json::parse(R"({"http_port":1,"threads":0})")), "config key 'threads' must be between 1 and 64");
