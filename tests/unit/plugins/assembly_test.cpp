@@ -265,6 +265,21 @@ TEST(Assembly, ConfigJsonIsTheBlockOnTopOfTheFeatureSettings) {
     EXPECT_EQ(plugin_config_json(o, "absent"), "{}");
 }
 
+TEST(Assembly, HttpsMonitoringGetsTheServersCertificate) {
+    ScratchDir dir;
+    const std::string tls = "tls { cert_file: \"s.pem\", key_file: \"s.key\", ca_file: \"ca.pem\" }\n";
+    const auto https = nlohmann::json::parse(plugin_config_json(options_from("https_port: 8443\n" + tls, dir.path), "monitoring"));
+    EXPECT_EQ(https["tls"], nlohmann::json::parse(R"({"cert_file":"s.pem","key_file":"s.key"})"));
+    // Plain http does not need it; the plugin's own block wins.
+    EXPECT_FALSE(nlohmann::json::parse(plugin_config_json(options_from("http_port: 8222\n" + tls, dir.path), "monitoring"))
+                     .contains("tls"));
+    const auto own = nlohmann::json::parse(plugin_config_json(
+        options_from("https_port: 8443\n" + tls + "plugins { monitoring { tls { cert_file: m.pem, key_file: m.key } } }\n",
+                     dir.path),
+        "monitoring"));
+    EXPECT_EQ(own["tls"]["cert_file"], "m.pem");
+}
+
 TEST(Assembly, JetstreamFlagWithoutBlockStillTellsThePlugin) {
     ScratchDir dir;
     auto o = options_from("port: 4222\n", dir.path);
