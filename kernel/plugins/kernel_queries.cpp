@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <nats_sdk/go_json.hpp>
+
 #include "kernel/config/duration.hpp"
 #include "kernel/plugins/metrics.hpp"
 #include "kernel/plugins/plugin_host.hpp"
@@ -200,16 +202,15 @@ std::vector<server::SubscriptionDetail> client_subscriptions(const std::vector<s
     return out;
 }
 
-ordered_json sub_detail(const server::SubscriptionDetail& s, bool with_account) {
-    ordered_json j;
-    if (with_account) j["account"] = s.account;
-    j["subject"] = s.subject;
-    if (!s.queue.empty()) j["qgroup"] = s.queue;
-    j["sid"] = s.sid;
-    j["msgs"] = s.msgs;
-    if (s.max != 0) j["max"] = s.max;
-    j["cid"] = s.cid;
-    return j;
+// One subscription in /connz's and /subsz's lists.
+void write_subscription(nats_sdk::GoJsonWriter& w, const server::SubscriptionDetail& s, bool with_account) {
+    w.begin_object();
+    if (with_account) w.field("account", s.account);
+    w.field("subject", s.subject);
+    if (!s.queue.empty()) w.field("qgroup", s.queue);
+    w.field("sid", s.sid).field("msgs", s.msgs);
+    if (s.max != 0) w.field("max", s.max);
+    w.field("cid", s.cid).end_object();
 }
 
 // ----------------------------------------------------------------------- varz
@@ -336,10 +337,21 @@ void sort_connections(std::vector<ConnRow>& list, std::string_view by, system_cl
     }
 }
 
-ordered_json connz(server::Server& server, std::string_view args) {
+// Connection identity: nats-server shows it only with auth=1 (the account
+// then only when not $G); a reader that does not pass auth gets both.
+enum class Identity { hidden, nats_server_auth, always };
+
+Identity identity_arg(std::string_view args) {
+    if (!query_arg(args, "auth")) return Identity::always;
+    return bool_arg(args, "auth") ? Identity::nats_server_auth : Identity::hidden;
+}
+
+// Written straight into Go's MarshalIndent layout, in nats-server's field
+// order: a 10,000-connection listing is one pass with no document built.
+std::string connz(server::Server& server, std::string_view args) {
     const auto now = system_clock::now();
     const std::string sort_by = text_arg(args, "sort");
-    const bool auth = bool_arg(args, "auth");
+    const Identity identity = identity_arg(args);
     std::string subs_text = text_arg(args, "subs");
     std::transform(subs_text.begin(), subs_text.end(), subs_text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -354,14 +366,6 @@ ordered_json connz(server::Server& server, std::string_view args) {
     const std::string user = text_arg(args, "user");
     const std::string acc = text_arg(args, "acc");
 
-    ordered_json v;
-    v["server_id"] = server.server_id();
-    v["now"] = rfc3339(now);
-    v["num_connections"] = 0;
-    v["total"] = 0;
-    v["offset"] = offset;
-    v["limit"] = limit;
-
     std::vector<server::ConnectionInfo> open;
     if (state != ConnState::closed) open = server.connections();
     std::vector<std::shared_ptr<const server::ClosedConnection>> closed;
@@ -374,7 +378,7 @@ ordered_json connz(server::Server& server, std::string_view args) {
             return c->info.account == server::global_account_name || c->info.account != acc;
         });
     }
-    v["total"] = open.size() + closed.size();
+    const std::size_t total = open.size() + closed.size();
     if (cid > 0) {
         const auto other = [&](std::uint64_t id) { return id != static_cast<std::uint64_t>(cid); };
         // As nats-server: with state=all a cid is looked up among the closed connections only.
@@ -406,40 +410,37 @@ ordered_json connz(server::Server& server, std::string_view args) {
             for (auto& s : client_subscriptions(server.accounts(), &wanted)) subs_of[s.cid].push_back(std::move(s));
     }
 
-    ordered_json conns = ordered_json::array();
+    nats_sdk::GoJsonWriter w;
+    w.reserve(512 + (last - first) * 640);  // about one connection's entry each
+    w.begin_object();
+    w.field("server_id", server.server_id()).field("now", rfc3339(now));
+    w.field("num_connections", last - first).field("total", total);
+    w.field("offset", offset).field("limit", limit);
+    w.key("connections").begin_array();
     for (std::size_t i = first; i < last; ++i) {
         const auto& c = *list[i].info;
         const server::ClosedConnection* closed_record = list[i].closed;
         // A closed connection's clock stopped when it closed.
         const auto until = closed_record ? closed_record->stop : now;
-        ordered_json j;
-        j["cid"] = c.cid;
-        j["kind"] = "Client";
-        j["type"] = "nats";
-        j["ip"] = c.ip;
-        j["port"] = c.port;
-        j["start"] = rfc3339(c.start);
-        j["last_activity"] = rfc3339(last_activity(c));
-        if (closed_record) {
-            j["stop"] = rfc3339(closed_record->stop);
-            j["reason"] = closed_record->reason;
-        }
-        j["rtt"] = rtt_text(c.rtt);
-        j["uptime"] = uptime_text(duration_cast<seconds>(until - c.start));
-        j["idle"] = uptime_text(duration_cast<seconds>(until - last_activity(c)));
-        j["pending_bytes"] = c.pending_bytes;
-        j["in_msgs"] = c.in_msgs;
-        j["out_msgs"] = c.out_msgs;
-        j["in_bytes"] = c.in_bytes;
-        j["out_bytes"] = c.out_bytes;
-        j["subscriptions"] = c.subscriptions;
-        if (!c.name.empty()) j["name"] = c.name;
-        if (!c.lang.empty()) j["lang"] = c.lang;
-        if (!c.version.empty()) j["version"] = c.version;
-        // Identity: nats-server shows it only with auth=1 (the account only when
-        // not $G); other readers of this topic always get both.
-        if (!c.user.empty()) j["authorized_user"] = c.user;
-        if (!auth || c.account != server::global_account_name) j["account"] = c.account;
+        w.begin_object();
+        w.field("cid", c.cid).field("kind", "Client").field("type", "nats");
+        w.field("ip", c.ip).field("port", c.port);
+        w.field("start", rfc3339(c.start)).field("last_activity", rfc3339(last_activity(c)));
+        if (closed_record) w.field("stop", rfc3339(closed_record->stop)).field("reason", closed_record->reason);
+        w.field("rtt", rtt_text(c.rtt));
+        w.field("uptime", uptime_text(duration_cast<seconds>(until - c.start)));
+        w.field("idle", uptime_text(duration_cast<seconds>(until - last_activity(c))));
+        w.field("pending_bytes", c.pending_bytes);
+        w.field("in_msgs", c.in_msgs).field("out_msgs", c.out_msgs);
+        w.field("in_bytes", c.in_bytes).field("out_bytes", c.out_bytes);
+        w.field("subscriptions", c.subscriptions);
+        if (!c.name.empty()) w.field("name", c.name);
+        if (!c.lang.empty()) w.field("lang", c.lang);
+        if (!c.version.empty()) w.field("version", c.version);
+        if (identity != Identity::hidden && !c.user.empty()) w.field("authorized_user", c.user);
+        if (identity == Identity::always ||
+            (identity == Identity::nats_server_auth && c.account != server::global_account_name))
+            w.field("account", c.account);
         const std::vector<server::SubscriptionDetail>* details = nullptr;
         if (closed_record) {
             if (!closed_record->subscriptions.empty()) details = &closed_record->subscriptions;
@@ -448,24 +449,23 @@ ordered_json connz(server::Server& server, std::string_view args) {
         }
         if (details && subs_detail) {
             // nats-server keeps a closed connection's subscriptions with their account.
-            ordered_json list_detail = ordered_json::array();
-            for (const auto& s : *details) list_detail.push_back(sub_detail(s, closed_record != nullptr));
-            j["subscriptions_list_detail"] = std::move(list_detail);
+            w.key("subscriptions_list_detail").begin_array();
+            for (const auto& s : *details) write_subscription(w, s, closed_record != nullptr);
+            w.end_array();
         } else if (details && subs) {
-            ordered_json names = ordered_json::array();
-            for (const auto& s : *details) names.push_back(s.subject);
-            j["subscriptions_list"] = std::move(names);
+            w.key("subscriptions_list").begin_array();
+            for (const auto& s : *details) w.value(s.subject);
+            w.end_array();
         }
-        conns.push_back(std::move(j));
+        w.end_object();
     }
-    v["num_connections"] = conns.size();
-    v["connections"] = std::move(conns);
-    return v;
+    w.end_array().end_object();
+    return w.take();
 }
 
 // ---------------------------------------------------------------------- subsz
 
-ordered_json subsz(server::Server& server, std::string_view args) {
+std::string subsz(server::Server& server, std::string_view args) {
     const bool detail = bool_arg(args, "subs");
     long long offset = std::max(0LL, int_arg(args, "offset", 0));
     long long limit = int_arg(args, "limit", 1024);
@@ -476,7 +476,11 @@ ordered_json subsz(server::Server& server, std::string_view args) {
     auto accounts = server.accounts();
     if (!acc.empty()) std::erase_if(accounts, [&](const server::AccountPtr& a) { return a->name != acc; });
     const ordered_json stats = sublist_stats(accounts);
-    if (!detail) return stats;
+    nats_sdk::GoJsonWriter w;
+    if (!detail) {
+        nats_sdk::write_go_json(w, stats);
+        return w.take();
+    }
 
     auto list = client_subscriptions(accounts, nullptr);
     if (!test.empty() && routing::is_valid_literal_subject(test))
@@ -485,19 +489,23 @@ ordered_json subsz(server::Server& server, std::string_view args) {
     const std::size_t first = std::min(static_cast<std::size_t>(offset), list.size());
     const std::size_t last = std::min(first + static_cast<std::size_t>(limit), list.size());
     // nats-server answers with the bare statistics when the page is empty.
-    if (first == last) return stats;
+    if (first == last) {
+        nats_sdk::write_go_json(w, stats);
+        return w.take();
+    }
 
-    ordered_json v;
-    v["server_id"] = server.server_id();
-    v["now"] = rfc3339(system_clock::now());
-    for (auto it = stats.begin(); it != stats.end(); ++it) v[it.key()] = *it;
-    v["total"] = last - first;  // nats-server reports the page size here
-    v["offset"] = offset;
-    v["limit"] = limit;
-    ordered_json details = ordered_json::array();
-    for (std::size_t i = first; i < last; ++i) details.push_back(sub_detail(list[i], true));
-    v["subscriptions_list"] = std::move(details);
-    return v;
+    w.begin_object();
+    w.field("server_id", server.server_id()).field("now", rfc3339(system_clock::now()));
+    for (auto it = stats.begin(); it != stats.end(); ++it) {
+        w.key(it.key());
+        nats_sdk::write_go_json(w, it.value());
+    }
+    w.field("total", last - first);  // nats-server reports the page size here
+    w.field("offset", offset).field("limit", limit);
+    w.key("subscriptions_list").begin_array();
+    for (std::size_t i = first; i < last; ++i) write_subscription(w, list[i], true);
+    w.end_array().end_object();
+    return w.take();
 }
 
 // ------------------------------------------------------------ accountz/statz
@@ -671,8 +679,8 @@ std::string uptime_text(std::chrono::seconds elapsed) {
 
 std::optional<std::string> query_kernel_json(server::Server& server, std::string_view topic, std::string_view args) {
     if (topic == "varz") return text(varz(server));
-    if (topic == "connz") return text(connz(server, args));
-    if (topic == "subsz") return text(subsz(server, args));
+    if (topic == "connz") return connz(server, args);
+    if (topic == "subsz") return subsz(server, args);
     if (topic == "accstatz") return text(accstatz(server, args));
     if (topic == "accountz") {
         auto v = accountz(server, args);

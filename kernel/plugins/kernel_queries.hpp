@@ -30,7 +30,11 @@ class PluginHost;
 //   varz      (no arguments)
 //   connz     sort, auth, subs (bool or "detail"), offset, limit, cid, state
 //             (open|closed|all|any), user, acc; closed connections come from
-//             Server::closed_connections with their stop time and reason
+//             Server::closed_connections with their stop time and reason.
+//             auth=0 hides authorized_user and account, auth=1 shows them as
+//             nats-server does (the account only when not $G), no auth shows both.
+//             Written in nats-server's exact bytes (nats_sdk/go_json.hpp), so
+//             the monitoring plugin serves it as it is; so is subsz
 //   subsz     subs, offset, limit, test (a literal subject), acc
 //   accountz  acc (one account's detail instead of the list)
 //   accstatz  unused (include accounts without connections), subs (add each

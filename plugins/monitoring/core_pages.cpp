@@ -109,17 +109,10 @@ HttpResponse connz_page(const PageContext& page) {
     add_arg(args, "state", state);
     if (!user.empty()) add_arg(args, "user", user);
     if (!acc.empty()) add_arg(args, "acc", acc);
-    auto v = page.ask_json("connz", args);
-    if (!v) return kernel_failure("connz");
-    // The kernel names every connection's account and user; nats-server shows
-    // them only when asked with auth=1.
-    if (!auth && v->contains("connections") && (*v)["connections"].is_array()) {
-        for (auto& c : (*v)["connections"]) {
-            c.erase("authorized_user");
-            c.erase("account");
-        }
-    }
-    return page.json(*v);
+    // The kernel writes the page in nats-server's layout, identity as auth asks.
+    const KernelAnswer answer = page.ask("connz", args);
+    if (!answer.found || answer.status != 200) return kernel_failure("connz");
+    return page.json_text(answer.body);
 }
 
 HttpResponse subsz_page(const PageContext& page) {
@@ -139,9 +132,9 @@ HttpResponse subsz_page(const PageContext& page) {
     add_arg(args, "limit", std::to_string(limit));
     if (!test.empty()) add_arg(args, "test", test);
     if (!acc.empty()) add_arg(args, "acc", acc);
-    const auto v = page.ask_json("subsz", args);
-    if (!v) return kernel_failure("subsz");
-    return page.json(*v);
+    const KernelAnswer answer = page.ask("subsz", args);
+    if (!answer.found || answer.status != 200) return kernel_failure("subsz");
+    return page.json_text(answer.body);
 }
 
 HttpResponse accountz_page(const PageContext& page) {

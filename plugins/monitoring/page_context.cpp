@@ -29,10 +29,13 @@ std::optional<HttpResponse> PageContext::plugin_page(std::string_view path, std:
 }
 
 HttpResponse PageContext::json(const nlohmann::ordered_json& value, bool indent) const {
-    const std::string body = go_json(value, indent);
+    return json_text(go_json(value, indent));
+}
+
+HttpResponse PageContext::json_text(std::string body) const {
     const std::string callback = query_.get("callback");
     if (!callback.empty()) return HttpResponse{200, "application/javascript", {}, callback + "(" + body + ")"};
-    return HttpResponse{200, "application/json", {}, body};
+    return HttpResponse{200, "application/json", {}, std::move(body)};
 }
 
 HttpResponse bad_request(std::string text) {

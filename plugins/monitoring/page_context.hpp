@@ -46,6 +46,8 @@ public:
 
     // nats-server's ResponseHandler: application/json, or JSONP with ?callback=.
     HttpResponse json(const nlohmann::ordered_json& value, bool indent = true) const;
+    // The same for a body that is already JSON text (the kernel's connz and subsz).
+    HttpResponse json_text(std::string body) const;
 
 private:
     KernelSource& kernel_;

@@ -261,6 +261,30 @@ TEST(Monitoring, ConnzFieldsSortingPagingAndSubscriptions) {
     EXPECT_TRUE(v["connections"].is_null());
 }
 
+// Who a connection is, only with auth=1 (the account then only when not $G),
+// as nats-server; runs against it too with NMK_SERVER_BIN.
+TEST(Monitoring, ConnzShowsIdentityOnlyWithAuth) {
+    SKIP_WITHOUT_PLUGINS("monitoring", "auth_users");
+    auto m = start_monitored("accounts { A: { users: [{user: alice, password: pa}] }, B: {} }\n");
+    auto options = test_support::nats_options(m.server->url());
+    test_support::nats_check(natsOptions_SetUserInfo(options.get(), "alice", "pa"), "natsOptions_SetUserInfo");
+    auto nc = nats_connect(options.get());
+    ASSERT_EQ(natsConnection_Flush(nc.get()), NATS_OK);
+
+    const auto plain = http_get(m.http_port, "/connz");
+    EXPECT_EQ(plain.body.substr(0, 17), "{\n  \"server_id\": ") << "MarshalIndent's layout";
+    json v = plain.json_body();
+    ASSERT_EQ(v["connections"].size(), 1u) << v.dump();
+    EXPECT_FALSE(v["connections"][0].contains("authorized_user"));
+    EXPECT_FALSE(v["connections"][0].contains("account"));
+    v = http_get(m.http_port, "/connz?auth=1").json_body();
+    EXPECT_EQ(v["connections"][0]["authorized_user"], "alice");
+    EXPECT_EQ(v["connections"][0]["account"], "A");
+    v = http_get(m.http_port, "/connz?auth=1&acc=B").json_body();
+    EXPECT_EQ(v["total"], 0);
+    EXPECT_EQ(v["connections"], json::array());
+}
+
 TEST(Monitoring, SubszStatisticsListAndTestSubject) {
     SKIP_WITHOUT_PLUGINS("monitoring");
     auto m = start_monitored();
