@@ -548,16 +548,27 @@ ordered_json data_stats(std::uint64_t msgs, std::uint64_t bytes) {
     return j;
 }
 
-// Per-account message figures are the sums over the account's open
-// connections: the kernel keeps no per-account counters on the message path.
+// Per-account message figures: what the account's closed connections added up
+// to, plus its open connections' counters (no per-account counter on the
+// message path). The closed totals are read before the list of connections,
+// so a connection closing meanwhile is never counted twice.
 // Slow consumers are counted per account where they are detected.
 ordered_json accstatz(server::Server& server, std::string_view args) {
+    constexpr auto relaxed = std::memory_order_relaxed;
     const bool unused = bool_arg(args, "unused");
     const bool with_subscriptions = bool_arg(args, "subs");  // beyond 2.9.10's shape, for /metrics
     struct Sums {
         std::uint64_t conns = 0, in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0;
     };
+    const auto accounts = server.accounts();
     std::unordered_map<std::string, Sums> sums;
+    for (const auto& account : accounts) {
+        auto& s = sums[account->name];
+        s.in_msgs = account->closed_totals.in_msgs.load(relaxed);
+        s.in_bytes = account->closed_totals.in_bytes.load(relaxed);
+        s.out_msgs = account->closed_totals.out_msgs.load(relaxed);
+        s.out_bytes = account->closed_totals.out_bytes.load(relaxed);
+    }
     for (const auto& c : server.connections()) {
         auto& s = sums[c.account];
         ++s.conns;
@@ -567,8 +578,8 @@ ordered_json accstatz(server::Server& server, std::string_view args) {
         s.out_bytes += c.out_bytes;
     }
     ordered_json list = ordered_json::array();
-    for (const auto& account : server.accounts()) {
-        const Sums s = sums.contains(account->name) ? sums[account->name] : Sums{};
+    for (const auto& account : accounts) {
+        const Sums& s = sums[account->name];
         if (!unused && s.conns == 0) continue;
         ordered_json j;
         j["acc"] = account->name;
@@ -577,7 +588,7 @@ ordered_json accstatz(server::Server& server, std::string_view args) {
         j["total_conns"] = s.conns;
         j["sent"] = data_stats(s.out_msgs, s.out_bytes);
         j["received"] = data_stats(s.in_msgs, s.in_bytes);
-        j["slow_consumers"] = account->slow_consumers.load(std::memory_order_relaxed);
+        j["slow_consumers"] = account->slow_consumers.load(relaxed);
         if (with_subscriptions) j["num_subscriptions"] = account->sublist.count();
         list.push_back(std::move(j));
     }

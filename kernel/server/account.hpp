@@ -21,6 +21,13 @@ struct Account {
     // Subscribers of this account cut off as slow consumers (rare path only).
     // Mutable: counted through the read-only view a deliverer has of it.
     mutable std::atomic<std::uint64_t> slow_consumers{0};
+    // Message totals of the account's connections that have closed, added once
+    // per connection after it left the server's list, so /accstatz's
+    // sent/received keep counting (as nats-server's) without a per-message
+    // account counter on the hot path.
+    struct Totals {
+        std::atomic<std::uint64_t> in_msgs{0}, in_bytes{0}, out_msgs{0}, out_bytes{0};
+    } closed_totals;
 };
 using AccountPtr = std::shared_ptr<Account>;
 

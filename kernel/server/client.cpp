@@ -1296,6 +1296,17 @@ void Client::close(CloseReason reason, std::string_view err) {
     });
 }
 
+// After client_closed: a reader that takes these totals before the list of open
+// connections never counts a connection twice (see kernel_queries accstatz).
+void Client::add_to_closed_totals(Account& account) {
+    constexpr auto relaxed = std::memory_order_relaxed;
+    account.closed_totals.in_msgs.fetch_add(in_msgs_.load(relaxed), relaxed);
+    account.closed_totals.in_bytes.fetch_add(in_bytes_.load(relaxed), relaxed);
+    std::lock_guard lock(out_.mutex);
+    account.closed_totals.out_msgs.fetch_add(out_msgs_, relaxed);
+    account.closed_totals.out_bytes.fetch_add(out_bytes_, relaxed);
+}
+
 void Client::close_now(CloseReason reason, std::string_view err) {
     if (closed_.exchange(true)) return;
     closed_at_ = steady::now();
@@ -1332,6 +1343,7 @@ void Client::close_now(CloseReason reason, std::string_view err) {
     NMK_DEBUG("{}:{} - cid:{} - Client connection closed: {}", remote_ip_, remote_port_, id_,
               close_reason_text(reason));
     server_.client_closed(shared_from_this(), reason);
+    if (account_) add_to_closed_totals(*account_);
 
     // Drain: whatever is queued (messages, the -ERR) still goes out, bounded by
     // the write deadline, which the tick enforces; then the socket closes.

@@ -141,6 +141,7 @@ private:
     // What /connz?state=closed keeps of this connection (close_now, before the
     // subscriptions go).
     ClosedConnection closed_record(CloseReason reason);
+    void add_to_closed_totals(Account& account);
     void finish_close();  // closes the socket and leaves the thread's registry
     void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
     void send_err(std::string_view text);  // -ERR 'text'
