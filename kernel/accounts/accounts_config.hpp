@@ -62,9 +62,18 @@ struct ServiceImport {
     config::Location where;
 };
 
+// `limits {max_connections, max_subscriptions, max_payload}`; -1: none (a
+// limit of 0 allows nothing, as in nats-server).
+struct AccountLimits {
+    std::int64_t max_connections = -1;
+    std::int64_t max_subscriptions = -1;
+    std::int64_t max_payload = -1;
+};
+
 struct AccountConfig {
     std::string name;
     config::Location where;
+    AccountLimits limits;
     std::vector<StreamExport> stream_exports;
     std::vector<ServiceExport> service_exports;
     std::vector<StreamImport> stream_imports;

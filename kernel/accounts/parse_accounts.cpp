@@ -324,19 +324,27 @@ struct Parser {
         }
     }
 
-    void limits(const config::Value& v) {
+    void limits(const config::Value& v, AccountLimits& out) {
         if (!v.is_map()) {
             error(v, "Expected account limits to be a map/struct, got " + go_type(v));
             return;
         }
-        static const std::set<std::string> known = {"max_connections", "max_conn", "max_subscriptions", "max_subs",
-                                                     "max_payload",     "max_pay",  "max_leafnodes",     "max_leafs"};
         for (const auto& [key, mv] : v.as_map()) {
-            if (!known.count(lower(key))) {
+            const std::string k = lower(key);
+            std::int64_t* target = nullptr;
+            if (k == "max_connections" || k == "max_conn") target = &out.max_connections;
+            else if (k == "max_subscriptions" || k == "max_subs") target = &out.max_subscriptions;
+            else if (k == "max_payload" || k == "max_pay") target = &out.max_payload;
+            else if (k != "max_leafnodes" && k != "max_leafs") {
                 if (!mv.used_as_variable()) error(mv, "Unknown field \"" + key + "\" parsing account limits");
-            } else if (!mv.is_int()) {
-                error(mv, "Expected " + key + " to be an integer, got " + go_type(mv));
+                continue;
             }
+            if (!mv.is_int()) {
+                error(mv, "Expected " + key + " to be an integer, got " + go_type(mv));
+                continue;
+            }
+            // nats-server keeps these as int32; leaf node limits wait for leaf nodes.
+            if (target) *target = static_cast<std::int32_t>(mv.as_int());
         }
     }
 
@@ -370,7 +378,7 @@ struct Parser {
                 if (!mv.is_string() || !valid_account_nkey(mv.as_string()))
                     error(mv, "Not a valid public nkey for an account: " + quoted(mv));
             } else if (k == "limits") {
-                limits(mv);
+                limits(mv, acc.limits);
             } else if (k == "users" || k == "default_permissions" || k == "jetstream" || k == "mappings" ||
                        k == "maps") {
                 // Read by the auth plugins, JetStream and the mapping layer from Options::raw.

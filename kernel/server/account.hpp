@@ -18,6 +18,9 @@ struct Account {
     const std::string name;
     routing::Sublist sublist;
     std::atomic<int> client_count{0};
+    // The accounts block's `limits` (-1: none), set at start and on reload,
+    // read when a client joins the account.
+    std::atomic<std::int64_t> max_connections{-1}, max_subscriptions{-1}, max_payload{-1};
     // Subscribers of this account cut off as slow consumers (rare path only).
     // Mutable: counted through the read-only view a deliverer has of it.
     mutable std::atomic<std::uint64_t> slow_consumers{0};

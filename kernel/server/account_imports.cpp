@@ -195,7 +195,12 @@ std::shared_ptr<const accounts::AccountsConfig> AccountImports::config() const {
 // ---- configuration ----
 
 void AccountImports::apply(const accounts::AccountsConfig& config) {
-    for (const auto& a : config.accounts) server_.get_or_create_account(a.name);
+    for (const auto& a : config.accounts) {
+        const AccountPtr account = server_.get_or_create_account(a.name);
+        account->max_connections.store(a.limits.max_connections, std::memory_order_relaxed);
+        account->max_subscriptions.store(a.limits.max_subscriptions, std::memory_order_relaxed);
+        account->max_payload.store(a.limits.max_payload, std::memory_order_relaxed);
+    }
     if (!config.no_system_account) server_.get_or_create_account(config.system_account);
 
     auto shared_config = std::make_shared<const accounts::AccountsConfig>(config);

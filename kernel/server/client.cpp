@@ -28,6 +28,7 @@ std::string_view close_reason_text(CloseReason r) {
         case CloseReason::slow_consumer_pending: return "Slow Consumer (Pending Bytes)";
         case CloseReason::slow_consumer_deadline: return "Slow Consumer (Write Deadline)";
         case CloseReason::max_connections: return "Maximum Connections Exceeded";
+        case CloseReason::max_account_connections: return "Maximum Account Connections Exceeded";
         case CloseReason::tls_error: return "TLS Handshake Failure";
         case CloseReason::lame_duck: return "Server Shutdown";
         case CloseReason::read_error: return "Read Error";
@@ -42,6 +43,13 @@ std::string_view close_reason_text(CloseReason r) {
 }
 
 namespace {
+
+// nats-server's minLimit: the smaller of two limits, a negative one being none.
+std::int64_t min_limit(std::int64_t a, std::int64_t b) {
+    if (a < 0) return b;
+    if (b < 0) return a;
+    return std::min(a, b);
+}
 
 void append_number(std::string& out, std::uint64_t n) {
     char buf[24];
@@ -573,9 +581,19 @@ bool Client::apply_auth(const AuthResult& result) {
     }
     auto account = server_.get_or_create_account(result.account);
     if (account != account_) {
-        account_->client_count.fetch_sub(1, std::memory_order_relaxed);
+        // The account's max_connections counts this connection (nats-server's
+        // MaxTotalConnectionsReached); the increment decides between racers.
+        constexpr auto relaxed = std::memory_order_relaxed;
+        const std::int64_t max_connections = account->max_connections.load(relaxed);
+        const int before = account->client_count.fetch_add(1, relaxed);
+        if (max_connections >= 0 && before >= max_connections) {
+            account->client_count.fetch_sub(1, relaxed);
+            NMK_ERROR("{}:{} - cid:{} - maximum account active connections exceeded", remote_ip_, remote_port_, id_);
+            close_now(CloseReason::max_account_connections, "maximum account active connections exceeded");
+            return false;
+        }
+        account_->client_count.fetch_sub(1, relaxed);
         account_ = std::move(account);
-        account_->client_count.fetch_add(1, std::memory_order_relaxed);
         account_view_.store(account_.get(), std::memory_order_release);
     }
     {
@@ -583,12 +601,19 @@ bool Client::apply_auth(const AuthResult& result) {
         user_ = result.user;
     }
     set_permissions(std::move(perms));
-    if (result.max_payload >= 0) {
-        auto opts = server_.options();
-        parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), result.max_payload});
-    }
-    if (result.max_subscriptions >= 0) max_subs_ = result.max_subscriptions;
+    apply_limits(result);
     return true;
+}
+
+// The smallest of the authenticator's, the account's and the server's limits,
+// as nats-server's applyAccountLimits.
+void Client::apply_limits(const AuthResult& result) {
+    constexpr auto relaxed = std::memory_order_relaxed;
+    auto opts = server_.options();
+    const std::int64_t payload =
+        min_limit(min_limit(result.max_payload, account_->max_payload.load(relaxed)), opts->max_payload);
+    parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), payload});
+    max_subs_ = min_limit(result.max_subscriptions, account_->max_subscriptions.load(relaxed));
 }
 
 void Client::deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason) {
@@ -763,10 +788,7 @@ void Client::continue_reauth(const AuthResult& result) {
         std::lock_guard lock(subs_mutex_);
         user_ = result.user;
     }
-    auto opts = server_.options();
-    parser_.set_limits({static_cast<std::size_t>(opts->max_control_line),
-                        result.max_payload >= 0 ? result.max_payload : opts->max_payload});
-    max_subs_ = result.max_subscriptions;
+    apply_limits(result);
     set_permissions(std::move(perms));
     drop_forbidden_subscriptions();
 }
@@ -974,8 +996,10 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
             send_ok();
             return true;
         }
-        const std::int64_t max_subs = max_subs_ >= 0 ? max_subs_ : opts->max_subscriptions;
-        if (max_subs > 0 && subs_.size() >= static_cast<std::size_t>(max_subs)) {
+        // The server's max_subscriptions of 0 is no limit; an account's 0 allows none.
+        const std::int64_t max_subs =
+            min_limit(max_subs_, opts->max_subscriptions > 0 ? opts->max_subscriptions : std::int64_t{-1});
+        if (max_subs >= 0 && subs_.size() >= static_cast<std::size_t>(max_subs)) {
             NMK_ERROR("{}:{} - cid:{} - Maximum Subscriptions Exceeded (max={})", remote_ip_, remote_port_, id_,
                       max_subs);
             send_err("maximum subscriptions exceeded");

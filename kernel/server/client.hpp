@@ -53,7 +53,7 @@ enum class CloseReason {
     stale_connection, slow_consumer_pending, slow_consumer_deadline, max_connections,
     tls_error, lame_duck, read_error, write_error, max_payload, no_responders_without_headers,
     parse_error,          // the client sent -ERR
-    max_control_line, bad_client_protocol,
+    max_control_line, bad_client_protocol, max_account_connections,
 };
 std::string_view close_reason_text(CloseReason r);
 
@@ -142,6 +142,7 @@ private:
     // subscriptions go).
     ClosedConnection closed_record(CloseReason reason);
     void add_to_closed_totals(Account& account);
+    void apply_limits(const AuthResult& result);
     void finish_close();  // closes the socket and leaves the thread's registry
     void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
     void send_err(std::string_view text);  // -ERR 'text'
@@ -207,7 +208,7 @@ private:
     bool read_paused_ = false;   // reading stopped for a pending answer
     std::uint64_t pending_handle_ = 0;
     std::vector<HeldOp> held_;
-    std::int64_t max_subs_ = -1;  // from the authenticator; <0: the server's
+    std::int64_t max_subs_ = -1;  // the authenticator's and account's smaller limit; <0: the server's
     std::shared_ptr<Permissions> perms_;  // null: nothing restricted; owner thread
 
     // Guards subs_ (a delivering thread may auto-unsubscribe) and the identity

@@ -182,6 +182,82 @@ TEST(Limits, MaxSubscriptionsKeepsConnectionOpen) {
     EXPECT_EQ(frames[0].line, "MSG c 4 1");
 }
 
+// An account's `limits` apply to its users' connections, whatever the
+// server-wide limits say (runs against nats-server too).
+constexpr const char* limited_accounts =
+    "accounts {\n"
+    "  LIMITED: { users: [{user: a, password: a}], limits: {max_connections: 2, max_subs: 2, max_payload: 8} }\n"
+    "  OPEN: { users: [{user: b, password: b}] }\n"
+    "}\n";
+
+TEST(Limits, AccountMaxConnections) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
+    auto server = start_server(limited_accounts);
+    const json alice = {{"user", "a"}, {"pass", "a"}};
+    auto first = std::make_unique<RawClient>(server->port());
+    first->connect(alice);
+    RawClient second(server->port());
+    second.connect(alice);
+    {
+        RawClient third(server->port());
+        third.read_info();
+        third.send("CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"a\"}\r\nPING\r\n");
+        std::string received;
+        EXPECT_TRUE(third.wait_closed(3s, &received));
+        EXPECT_EQ(received, "-ERR 'maximum account active connections exceeded'\r\n");
+    }
+    // Another account is not limited by this one.
+    RawClient other(server->port());
+    other.connect({{"user", "b"}, {"pass", "b"}});
+    other.send("PING\r\n");
+    EXPECT_EQ(other.read_line(), "PONG");
+    // A slot freed by a client leaving lets the next one in.
+    first.reset();
+    bool admitted = false;
+    for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
+        try {
+            RawClient again(server->port());
+            again.read_info();
+            again.send("CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"a\"}\r\nPING\r\n");
+            admitted = again.read_line() == "PONG";
+        } catch (const std::exception&) {
+        }
+        if (!admitted) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(admitted);
+}
+
+TEST(Limits, AccountMaxSubscriptionsAndPayload) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
+    auto server = start_server(limited_accounts);
+    const json alice = {{"user", "a"}, {"pass", "a"}};
+    {
+        RawClient c(server->port());
+        c.connect(alice);
+        c.send("SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n");
+        c.expect_line("-ERR 'maximum subscriptions exceeded'");
+        c.send(pub("b", "12345678"));  // exactly max_payload
+        const auto frames = c.flush();
+        ASSERT_EQ(frames.size(), 1u);
+        EXPECT_EQ(frames[0].line, "MSG b 2 8");
+    }
+    expect_reply_then_close(server->port(), pub("b", "123456789"), "-ERR 'Maximum Payload Violation'\r\n", alice);
+    // The other account has the server's limits.
+    RawClient open(server->port());
+    open.connect({{"user", "b"}, {"pass", "b"}});
+    open.send("SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n" + pub("c", "123456789"));
+    const auto frames = open.flush();
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(frames[0].line, "MSG c 3 9");
+}
+
+TEST(Limits, AccountLimitsMustBeIntegers) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    auto bad = run_config_to_exit("accounts { A: { limits: { max_conn: \"many\" } } }\n");
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.output.find("Expected max_conn to be an integer"), std::string::npos) << bad.output;
+}
+
 TEST(Limits, InvalidSubjectOnSubKeepsConnectionOpen) {
     auto server = start_server();
     RawClient c(server->port());

@@ -281,6 +281,21 @@ TEST(ParseAccounts, ShapeErrors) {
     EXPECT_TRUE(refused_with("accounts { A: { nkey: \"nope\" } }", "Not a valid public nkey for an account: \"nope\""));
 }
 
+TEST(ParseAccounts, LimitsAreKeptWithTheirAliases) {
+    auto c = parse("accounts { A: { limits: { max_conn: 3, max_subscriptions: 0, MAX_PAY: 1KB, max_leafs: 1 } }, B: {} }");
+    const auto* a = c.find("A");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->limits.max_connections, 3);
+    EXPECT_EQ(a->limits.max_subscriptions, 0);  // none allowed, as nats-server
+    EXPECT_EQ(a->limits.max_payload, 1024);
+    const auto* b = c.find("B");
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->limits.max_connections, -1);
+    EXPECT_EQ(b->limits.max_payload, -1);
+    EXPECT_TRUE(refused_with("accounts { A: { limits: { max_subs: \"x\" } } }",
+                             "Expected max_subs to be an integer, got string"));
+}
+
 TEST(ParseAccounts, UndefinedSystemAccount) {
     EXPECT_EQ(error_of("system_account: X\naccounts { A: {} }"),
               "test.conf:1:1: error resolving system account: account missing");
