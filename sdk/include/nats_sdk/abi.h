@@ -104,7 +104,7 @@ typedef struct nmk_auth_result {
     nmk_str permissions_json; /* {"publish":{"allow":[],"deny":[]},"subscribe":{...},"allow_responses":{...}}; empty: all allowed */
     nmk_str deny_reason;      /* logged on DENY; never sent to the client */
     int64_t max_payload;      /* <0: server default */
-    int64_t max_subscriptions;/* <0: server default */
+    int64_t max_subscriptions;/* <0: server default; 0 allows none (nats-server) */
 } nmk_auth_result;
 
 typedef struct nmk_authenticator {

@@ -96,7 +96,7 @@ struct AuthResult {
     nlohmann::json permissions;    // {"publish":{"allow":[..],"deny":[..]},"subscribe":{..}}; null: all allowed
     std::string deny_reason;       // logged on deny, never sent to the client; never a secret
     std::int64_t max_payload = -1; // <0: server default
-    std::int64_t max_subscriptions = -1;
+    std::int64_t max_subscriptions = -1;  // <0: server default; 0 allows none; the account and server limits still apply
 
     static AuthResult allow(std::string account = {}, std::string user = {}) {
         AuthResult r;
