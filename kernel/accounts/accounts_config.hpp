@@ -38,13 +38,20 @@ struct StreamExport {
     config::Location where;
 };
 
+// `latency: "results.subject"` or `latency: {sampling: 50%, subject: ...}`:
+// sampled requests through the export publish a service_latency result on
+// `subject` in the exporting account.
+struct LatencyTracking {
+    std::string subject;
+    int sampling = 100;  // percent of requests, 1-100; 0: the request's trace headers decide ("headers")
+};
+
 struct ServiceExport {
     std::string subject;
     ExportAuth auth;
     ResponseType response_type = ResponseType::singleton;
     std::chrono::milliseconds response_threshold = default_response_threshold;
-    // Latency sampling is parsed and checked like nats-server, not reported.
-    std::optional<std::string> latency_subject;
+    std::optional<LatencyTracking> latency;
     config::Location where;
 };
 
@@ -104,6 +111,7 @@ struct ServiceLink {
     std::chrono::milliseconds response_threshold = default_response_threshold;
     std::string export_subject;  // identifies the export (loop detection)
     bool share = false;
+    std::optional<LatencyTracking> latency;  // the export's
 };
 
 struct AccountsConfig {

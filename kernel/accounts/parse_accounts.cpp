@@ -76,12 +76,13 @@ struct Parser {
         return names;
     }
 
-    void latency(const config::Value& v) {
-        if (v.is_string()) return;
+    std::optional<LatencyTracking> latency(const config::Value& v) {
+        if (v.is_string()) return LatencyTracking{v.as_string(), 100};
         if (!v.is_map()) {
             error(v, "Expected latency entry to be a map/struct or string, got " + go_type(v));
-            return;
+            return std::nullopt;
         }
+        LatencyTracking out;
         if (const config::Value* s = v.find("sampling")) {
             bool headers = false;
             std::int64_t sample = 0;
@@ -97,24 +98,30 @@ struct Parser {
                     sample = std::strtoll(text.c_str(), &end, 10);
                     if (text.empty() || *end != '\0') {
                         error(*s, "Failed to parse latency sample: strconv.Atoi: parsing \"" + text + "\": invalid syntax");
-                        return;
+                        return std::nullopt;
                     }
                 }
             } else {
                 error(*s, "Expected latency sample to be a string or map/struct, got " + go_type(*s));
-                return;
+                return std::nullopt;
             }
             if (!headers && (sample < 1 || sample > 100)) {
                 error(*s, "bad sampling percentage, should be 1-100");
-                return;
+                return std::nullopt;
             }
+            out.sampling = headers ? 0 : static_cast<int>(sample);
         }
         const config::Value* subject = v.find("subject");
         if (!subject) {
             error(v, "Latency subject required, but missing");
-            return;
+            return std::nullopt;
         }
-        if (!subject->is_string()) error(*subject, "Expected latency subject to be a string, got " + go_type(*subject));
+        if (!subject->is_string()) {
+            error(*subject, "Expected latency subject to be a string, got " + go_type(*subject));
+            return std::nullopt;
+        }
+        out.subject = subject->as_string();
+        return out;
     }
 
     // parseExportStreamOrService
@@ -129,6 +136,7 @@ struct Parser {
         std::optional<ResponseType> response;
         const config::Value* response_at = nullptr;
         const config::Value* latency_at = nullptr;
+        std::optional<LatencyTracking> tracking;
         std::optional<std::chrono::milliseconds> threshold;
         bool threshold_seen = false;
         for (const auto& [key, v] : item.as_map()) {
@@ -204,7 +212,7 @@ struct Parser {
                 auth.accounts = account_names(v);
             } else if (k == "latency") {
                 latency_at = &v;
-                latency(v);
+                tracking = latency(v);
                 if (stream) error(v, "Detected latency directive on non-service");
             } else if (k == "account_token_position") {
                 if (!v.is_int() || v.as_int() < 0) {
@@ -224,10 +232,7 @@ struct Parser {
             service->auth = auth;
             if (response) service->response_type = *response;
             if (threshold) service->response_threshold = *threshold;
-            if (latency_at && latency_at->is_string()) service->latency_subject = latency_at->as_string();
-            else if (latency_at && latency_at->is_map() && latency_at->find("subject") &&
-                     latency_at->find("subject")->is_string())
-                service->latency_subject = latency_at->find("subject")->as_string();
+            service->latency = tracking;
             account.service_exports.push_back(std::move(*service));
         }
     }

@@ -181,6 +181,7 @@ private:
             link.response_type = e->response_type;
             link.response_threshold = e->response_threshold;
             link.export_subject = e->subject;
+            link.latency = e->latency;
         }
         if (has_wildcard(to)) {
             if (to == from) {

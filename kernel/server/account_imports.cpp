@@ -13,6 +13,7 @@
 #include "kernel/server/io_thread.hpp"
 #include "kernel/server/router.hpp"
 #include "kernel/server/server.hpp"
+#include "kernel/server/service_latency.hpp"
 
 namespace nats::server {
 
@@ -66,6 +67,9 @@ std::string base62(std::size_t n) {
 
 constexpr std::string_view reply_prefix = "_R_.";
 
+// 22 base-62 characters, the length of nats-server's event ids (NUIDs).
+std::string event_id() { return base62(6) + base62(6) + base62(6) + base62(4); }
+
 }  // namespace
 
 // ---- the subscriptions this file puts into subject indexes ----
@@ -88,6 +92,9 @@ struct AccountImports::ResponseEntry {
     std::string export_id;
     std::chrono::milliseconds threshold{0};
     steady::time_point deadline;
+    // A sampled request of an export with latency tracking, until its result
+    // is published (at the first response, or when the mapping goes).
+    std::shared_ptr<TrackedRequest> tracked;
 };
 
 struct AccountImports::ReplyTable {
@@ -152,6 +159,7 @@ public:
         hop.threshold = link.response_threshold;
         hop.export_id = route_->export_id;
         hop.share = link.share;
+        if (link.latency) hop.latency = &*link.latency;  // the route outlives the hop
         owner->forward(hop, message, from, publisher);
         // As nats-server: an import subscription counts as a delivery, so a
         // requester gets no "no responders" status through it.
@@ -384,6 +392,27 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         if (*hop_frames[static_cast<std::size_t>(i)].export_id == hop.export_id) return false;  // a loop
     }
 
+    // A sampled request of an export with latency tracking.
+    std::shared_ptr<TrackedRequest> tracked;
+    if (!hop.response && hop.latency) {
+        if (auto trace = should_sample(*hop.latency, message.headers, static_cast<int>(random_u64() % 100))) {
+            tracked = std::make_shared<TrackedRequest>();
+            tracked->results_subject = hop.latency->subject;
+            tracked->exporter = hop.target;
+            tracked->received = std::chrono::system_clock::now();
+            tracked->trace_header = std::move(*trace);
+            if (publisher) {
+                const ConnectionInfo c = publisher->info();
+                tracked->requestor = latency_client_info(c, hop.source->name, hop.share, server_.server_name());
+                tracked->requestor_rtt = c.rtt;
+            }
+            if (message.reply.empty()) {
+                publish_latency(*tracked, 400);  // nothing could ever answer it
+                tracked.reset();
+            }
+        }
+    }
+
     // A reply subject in the target that leads back to the one given here.
     std::string reply;
     if (!message.reply.empty()) {
@@ -398,6 +427,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
             entry.export_id = hop.export_id;
             entry.threshold = hop.threshold;
             entry.deadline = steady::now() + hop.threshold;
+            entry.tracked = std::move(tracked);
             table->second->entries.emplace(reply, std::move(entry));
             reverse_[hop.source.get()][std::string(message.reply)].emplace_back(hop.target.get(), reply);
             ++response_count_;
@@ -455,7 +485,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
                           (message.headers.empty() && message.payload.empty());
         std::lock_guard lock(responses_mutex_);
         if (!delivered || last) {
-            remove_response_locked(hop.source.get(), hop.response_key);
+            remove_response_locked(hop.source.get(), hop.response_key);  // reported at the first response
         } else {
             auto table = reply_tables_.find(hop.source.get());
             if (table != reply_tables_.end() && table->second) {
@@ -465,8 +495,12 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         }
     } else if (!delivered && !reply.empty()) {
         // Nobody in the exporter took the request: nothing will answer it.
-        std::lock_guard lock(responses_mutex_);
-        remove_response_locked(hop.target.get(), reply);
+        std::shared_ptr<TrackedRequest> unanswered;
+        {
+            std::lock_guard lock(responses_mutex_);
+            unanswered = remove_response_locked(hop.target.get(), reply);
+        }
+        if (unanswered) publish_latency(*unanswered, 503);
     }
     return delivered;
 }
@@ -475,13 +509,15 @@ bool AccountImports::deliver_response(const Account& account, const RoutedMessag
                                       Client* publisher) {
     if (!has_responses_.load(std::memory_order_acquire)) return false;
     Hop hop;
+    std::shared_ptr<TrackedRequest> tracked;
     {
         std::lock_guard lock(responses_mutex_);
         auto table = reply_tables_.find(&account);
         if (table == reply_tables_.end() || !table->second) return false;
         auto it = table->second->entries.find(std::string(message.subject));
         if (it == table->second->entries.end()) return false;
-        const ResponseEntry& e = it->second;
+        ResponseEntry& e = it->second;
+        tracked = std::move(e.tracked);  // only the first response is measured
         hop.target = e.target;
         hop.subject = e.target_reply;
         hop.response_type = e.type;
@@ -491,27 +527,50 @@ bool AccountImports::deliver_response(const Account& account, const RoutedMessag
         hop.source = table->second->owner;
     }
     if (!hop.target || !hop.source) return false;
+    if (tracked) {
+        // As nats-server, measured when the response reaches the import, before delivery.
+        const auto responded = std::chrono::system_clock::now();
+        nlohmann::json responder;
+        std::chrono::nanoseconds responder_rtt{0};
+        if (publisher) {
+            const ConnectionInfo c = publisher->info();
+            responder = latency_client_info(c, hop.source->name, true, server_.server_name());
+            responder_rtt = c.rtt;
+        }
+        publish_latency(*tracked, 200, responder, responder_rtt, responded);
+    }
     hop.response = true;
     return forward(hop, message, from, publisher);
 }
 
-void AccountImports::remove_response_locked(const Account* account, const std::string& reply) {
+std::shared_ptr<TrackedRequest> AccountImports::remove_response_locked(const Account* account,
+                                                                      const std::string& reply) {
     auto table = reply_tables_.find(account);
-    if (table == reply_tables_.end() || !table->second) return;
+    if (table == reply_tables_.end() || !table->second) return nullptr;
     auto it = table->second->entries.find(reply);
-    if (it == table->second->entries.end()) return;
+    if (it == table->second->entries.end()) return nullptr;
+    std::shared_ptr<TrackedRequest> tracked = std::move(it->second.tracked);
     const Account* target = it->second.target.get();
     const std::string target_reply = it->second.target_reply;
     table->second->entries.erase(it);
     --response_count_;
     has_responses_.store(response_count_ > 0, std::memory_order_release);
     auto rev = reverse_.find(target);
-    if (rev == reverse_.end()) return;
+    if (rev == reverse_.end()) return tracked;
     auto list = rev->second.find(target_reply);
-    if (list == rev->second.end()) return;
+    if (list == rev->second.end()) return tracked;
     std::erase_if(list->second, [&](const auto& p) { return p.first == account && p.second == reply; });
     if (list->second.empty()) rev->second.erase(list);
     if (rev->second.empty()) reverse_.erase(rev);
+    return tracked;
+}
+
+void AccountImports::publish_latency(const TrackedRequest& request, int status, const nlohmann::json& responder,
+                                     std::chrono::nanoseconds responder_rtt,
+                                     std::chrono::system_clock::time_point responded) {
+    if (!request.exporter) return;
+    const std::string payload = latency_result(request, status, responder, responder_rtt, responded, event_id());
+    server_.publish(request.exporter, RoutedMessage{request.results_subject, {}, {}, payload});
 }
 
 // nats-server's checkForReverseEntry: once nobody in the requester's account
@@ -535,15 +594,20 @@ void AccountImports::drop_lost_interest(const Account& account, const std::strin
     std::vector<std::string> gone;
     for (const auto& reply : candidates)
         if (owner->sublist.match(reply)->empty()) gone.push_back(reply);
-    std::lock_guard lock(responses_mutex_);
-    for (const auto& reply : gone) {
-        auto rev = reverse_.find(&account);
-        if (rev == reverse_.end()) return;
-        auto list = rev->second.find(reply);
-        if (list == rev->second.end()) continue;
-        const auto mappings = list->second;
-        for (const auto& [owner, key] : mappings) remove_response_locked(owner, key);
+    std::vector<std::shared_ptr<TrackedRequest>> abandoned;
+    {
+        std::lock_guard lock(responses_mutex_);
+        for (const auto& reply : gone) {
+            auto rev = reverse_.find(&account);
+            if (rev == reverse_.end()) break;
+            auto list = rev->second.find(reply);
+            if (list == rev->second.end()) continue;
+            const auto mappings = list->second;
+            for (const auto& [owner, key] : mappings)
+                if (auto tracked = remove_response_locked(owner, key)) abandoned.push_back(std::move(tracked));
+        }
     }
+    for (const auto& tracked : abandoned) publish_latency(*tracked, 408);
 }
 
 std::size_t AccountImports::pending_responses() const {
@@ -579,6 +643,7 @@ void AccountImports::arm_sweep() {
 void AccountImports::sweep() {
     const auto now = steady::now();
     bool remaining = false;
+    std::vector<std::shared_ptr<TrackedRequest>> timed_out;
     {
         std::lock_guard lock(responses_mutex_);
         std::vector<std::pair<const Account*, std::string>> expired;
@@ -587,9 +652,11 @@ void AccountImports::sweep() {
             for (const auto& [reply, entry] : table->entries)
                 if (entry.deadline <= now) expired.emplace_back(account, reply);
         }
-        for (const auto& [account, reply] : expired) remove_response_locked(account, reply);
+        for (const auto& [account, reply] : expired)
+            if (auto tracked = remove_response_locked(account, reply)) timed_out.push_back(std::move(tracked));
         remaining = response_count_ > 0;
     }
+    for (const auto& tracked : timed_out) publish_latency(*tracked, 504);
     if (remaining) arm_sweep();
 }
 

@@ -16,6 +16,9 @@
 // stream/chunked ones keep it until the export's response threshold passes,
 // the requester's interest in the reply goes away, or (chunked) an empty
 // message ends it. A request never passes the same export twice (loops).
+// An export with `latency` has its sampled requests measured; the result is
+// published when the first response passes, or when the mapping goes without
+// one (service_latency.hpp).
 //
 // Nothing here is on the publish path of an account without imports or
 // exports: only shadow and import subscriptions in the linked accounts'
@@ -25,6 +28,7 @@
 // shadows, `responses_mutex_` the reply tables; both are leaves (no call out,
 // no other lock taken while held, except a subject index's own lock).
 #include <asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -45,6 +49,7 @@ namespace nats::server {
 class Server;
 class IoThread;
 class Client;
+struct TrackedRequest;
 
 class AccountImports final : public InterestObserver, public std::enable_shared_from_this<AccountImports> {
 public:
@@ -78,6 +83,7 @@ public:
         std::chrono::milliseconds threshold{0};
         std::string export_id;            // the export this hop goes through
         bool share = false;
+        const accounts::LatencyTracking* latency = nullptr;  // the export's, for requests
         bool response = false;
         std::string response_key;         // response hops: the `_R_` subject in source
     };
@@ -93,7 +99,12 @@ private:
     void remove_shadows_locked(const ServerSubscription* subscription,
                                std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>>& removed);
     std::string new_reply(ReplyTable& table);
-    void remove_response_locked(const Account* account, const std::string& reply);
+    // Drops one response mapping; returns its tracked request when that still
+    // waits for a latency result (the caller publishes it after unlocking).
+    std::shared_ptr<TrackedRequest> remove_response_locked(const Account* account, const std::string& reply);
+    void publish_latency(const TrackedRequest& request, int status, const nlohmann::json& responder = nullptr,
+                         std::chrono::nanoseconds responder_rtt = {},
+                         std::chrono::system_clock::time_point responded = {});
     void drop_lost_interest(const Account& account, const std::string& subject);
     void arm_sweep();
     void sweep();

@@ -448,6 +448,148 @@ TEST(Accounts, NoRespondersStatusDoesNotCrossAServiceImport) {
 
 // ---- restricted exports and bad configs -------------------------------------------
 
+// ------------------------------------------------------- service latency
+
+// The next `n` messages (MSG or HMSG), skipping other frames.
+std::vector<Frame> next_messages(RawClient& c, std::size_t n) {
+    std::vector<Frame> out;
+    while (out.size() < n) {
+        Frame f = c.read_frame(10s);
+        if (f.kind == Frame::Kind::msg || f.kind == Frame::Kind::hmsg) out.push_back(std::move(f));
+    }
+    return out;
+}
+
+// A service_latency result read by the exporter's client `a` on `latency.>`.
+json latency_result(RawClient& a) {
+    const Frame f = next_messages(a, 1)[0];
+    EXPECT_TRUE(f.subject.starts_with("latency.")) << f.line;
+    return json::parse(f.payload);
+}
+
+std::string latency_accounts() {
+    return accounts_config(
+        {{"A", "exports: [ {service: echo, latency: \"latency.echo\"}, "
+               "{service: traced, latency: {sampling: headers, subject: \"latency.traced\"}}, "
+               "{service: slow, threshold: \"200ms\", latency: {sampling: \"100%\", subject: \"latency.slow\"}} ]"},
+         {"B", "imports: [ {service: {account: A, subject: echo}}, {service: {account: A, subject: traced}, share: true}, "
+               "{service: {account: A, subject: slow}} ]"}},
+        abc);
+}
+
+// The first response of a sampled request publishes status 200 with the
+// timings, the requestor (its account and rtt only, without `share`) and the
+// responder in the exporting account.
+TEST(Accounts, ServiceLatencyIsPublishedForAnsweredRequests) {
+    auto server = start(latency_accounts());
+    auto a = client(*server, "a", {{"name", "responder"}, {"lang", "raw"}, {"version", "1.0"}});
+    auto b = client(*server, "b", {{"name", "requester"}});
+    a->send("SUB echo 1\r\nSUB latency.> 2\r\n");
+    a->flush();
+    b->send("SUB inbox 1\r\n" + pub("echo", "ping", "inbox"));
+    const Frame request = a->expect_hmsg();
+    a->send(pub(request.reply, "pong"));
+    EXPECT_EQ(b->expect_msg().payload, "pong");
+    const json r = latency_result(*a);
+    EXPECT_EQ(r["type"], "io.nats.server.metric.v1.service_latency");
+    EXPECT_EQ(r["status"], 200);
+    EXPECT_FALSE(r.contains("description"));
+    EXPECT_EQ(r["id"].get<std::string>().size(), 22u);
+    EXPECT_EQ(r["requestor"]["acc"], "B");
+    EXPECT_FALSE(r["requestor"].contains("name")) << "shared only with share: true";
+    EXPECT_EQ(r["responder"]["acc"], "A");
+    EXPECT_EQ(r["responder"]["name"], "responder");
+    EXPECT_EQ(r["responder"]["lang"], "raw");
+    EXPECT_EQ(r["responder"]["ver"], "1.0");
+    EXPECT_EQ(r["responder"]["host"], "127.0.0.1");
+    EXPECT_EQ(r["responder"]["kind"], "Client");
+    EXPECT_GT(r["responder"]["id"].get<long>(), 0);
+    for (const char* key : {"start", "timestamp"}) EXPECT_TRUE(r[key].is_string()) << key;
+    for (const char* key : {"service", "system", "total"}) EXPECT_GE(r[key].get<long long>(), 0) << key;
+    EXPECT_GE(r["total"].get<long long>(), r["service"].get<long long>());
+    EXPECT_FALSE(r.contains("header"));
+
+    // A request without a reply subject can never be answered: 400.
+    b->send(pub("echo", "no reply"));
+    // nats-server publishes results from its own goroutine: either order.
+    auto frames = next_messages(*a, 2);
+    if (frames[0].subject == "echo") std::swap(frames[0], frames[1]);
+    ASSERT_EQ(frames[0].subject, "latency.echo");
+    const json bad = json::parse(frames[0].payload);
+    EXPECT_EQ(bad["status"], 400);
+    EXPECT_EQ(bad["description"], "Bad Request");
+    EXPECT_EQ(bad["requestor"]["acc"], "B");
+    EXPECT_FALSE(bad.contains("responder"));
+}
+
+// Nobody in the exporter takes the request: 503; nobody answers within the
+// export's response threshold: 504.
+TEST(Accounts, ServiceLatencyReportsUnavailableAndTimedOutServices) {
+    auto server = start(latency_accounts());
+    auto a = client(*server, "a");
+    auto b = client(*server, "b");
+    a->send("SUB latency.> 2\r\n");
+    a->flush();
+    b->send("SUB inbox 1\r\n" + pub("echo", "ping", "inbox"));
+    const json unavailable = latency_result(*a);
+    EXPECT_EQ(unavailable["status"], 503);
+    EXPECT_EQ(unavailable["description"], "Service Unavailable");
+
+    a->send("SUB slow 3\r\n");
+    a->flush();
+    b->send(pub("slow", "ping", "inbox"));
+    EXPECT_EQ(next_messages(*a, 1)[0].subject, "slow");  // taken, never answered
+    // The threshold is 200ms; the result comes when the server next sweeps.
+    const Frame f = next_messages(*a, 1)[0];
+    const json timed_out = json::parse(f.payload);
+    EXPECT_EQ(f.subject, "latency.slow");
+    EXPECT_EQ(timed_out["status"], 504);
+    EXPECT_EQ(timed_out["description"], "Service Timeout");
+
+    // The requester stops listening before the answer: 408.
+    a->send("SUB echo 4\r\n");
+    a->flush();
+    b->send("SUB gone 5\r\n" + pub("echo", "ping", "gone"));
+    EXPECT_EQ(next_messages(*a, 1)[0].subject, "echo");
+    b->send("UNSUB 5\r\n");
+    const json lost = latency_result(*a);
+    EXPECT_EQ(lost["status"], 408);
+    EXPECT_EQ(lost["description"], "Request Timeout");
+}
+
+// sampling: headers measures only requests whose trace headers ask for it,
+// and quotes those headers; share: true adds the requester's details.
+TEST(Accounts, ServiceLatencySampledByTraceHeaders) {
+    auto server = start(latency_accounts());
+    auto a = client(*server, "a");
+    auto b = client(*server, "b", {{"name", "requester"}});
+    a->send("SUB traced 1\r\nSUB latency.> 2\r\n");
+    a->flush();
+    b->send("SUB inbox 1\r\n" + pub("traced", "untraced", "inbox"));
+    Frame request = a->expect_hmsg();
+    a->send(pub(request.reply, "ok"));
+    b->expect_msg();
+    const std::string parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    b->send(hpub("traced", "NATS/1.0\r\ntraceparent: " + parent + "\r\ntracestate: k=v\r\n\r\n", "traced", "inbox"));
+    request = a->expect_hmsg();
+    a->send(pub(request.reply, "ok"));
+    b->expect_msg();
+    // Only the traced request was measured: the next message on latency.> is its result.
+    const json r = latency_result(*a);
+    EXPECT_EQ(r["status"], 200);
+    EXPECT_EQ(r["header"], json::parse(R"({"Traceparent":[")" + parent + R"("],"Tracestate":["k=v"]})"));
+    EXPECT_EQ(r["requestor"]["name"], "requester");
+    EXPECT_EQ(r["requestor"]["acc"], "B");
+    EXPECT_EQ(r["requestor"]["kind"], "Client");
+    // A trace that is not sampled (flags 00) is not measured either.
+    b->send(hpub("traced", "NATS/1.0\r\ntraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00\r\n\r\n",
+                 "unsampled", "inbox"));
+    request = a->expect_hmsg();
+    a->send(pub(request.reply, "ok"));
+    b->expect_msg();
+    EXPECT_TRUE(messages_within(*a, 300ms).empty());
+}
+
 TEST(Accounts, RestrictedExportAllowsTheNamedAccount) {
     auto server = start(accounts_config(
         {{"A", "exports: [ {stream: news, accounts: [B]} ]"}, {"B", "imports: [ {stream: {account: A, subject: news}} ]"},
