@@ -403,7 +403,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
             tracked->trace_header = std::move(*trace);
             if (publisher) {
                 const ConnectionInfo c = publisher->info();
-                tracked->requestor = latency_client_info(c, hop.source->name, hop.share, server_.server_name());
+                tracked->requestor = client_info(c, hop.source->name, hop.share, server_.server_name());
                 tracked->requestor_rtt = c.rtt;
             }
             if (message.reply.empty()) {
@@ -452,18 +452,12 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
             }
         }
         if (!chained) {
+            // nats-server's getClientInfo(share); the full snapshot only when shared.
             info["acc"] = hop.source->name;
-            if (hop.share && publisher) {
-                const ConnectionInfo c = publisher->info();
-                info["host"] = c.ip;
-                info["id"] = c.cid;
-                if (!c.user.empty()) info["user"] = c.user;
-                if (!c.name.empty()) info["name"] = c.name;
-                if (!c.lang.empty()) info["lang"] = c.lang;
-                if (!c.version.empty()) info["ver"] = c.version;
-                info["server"] = server_.server_name();
-                info["kind"] = "Client";
-                info["client_type"] = "nats";
+            if (publisher && hop.share) {
+                info = client_info(publisher->info(), hop.source->name, true, server_.server_name());
+            } else if (publisher && publisher->rtt().count() > 0) {
+                info["rtt"] = publisher->rtt().count();
             }
         }
         headers = accounts::set_header(message.headers, accounts::request_info_header, accounts::request_info_text(info));
@@ -534,7 +528,7 @@ bool AccountImports::deliver_response(const Account& account, const RoutedMessag
         std::chrono::nanoseconds responder_rtt{0};
         if (publisher) {
             const ConnectionInfo c = publisher->info();
-            responder = latency_client_info(c, hop.source->name, true, server_.server_name());
+            responder = client_info(c, hop.source->name, true, server_.server_name());
             responder_rtt = c.rtt;
         }
         publish_latency(*tracked, 200, responder, responder_rtt, responded);

@@ -95,6 +95,8 @@ public:
     IoThread& thread() { return thread_; }
     const ConnectOptions& connect_options() const { return opts_; }
     const AccountPtr& account() const { return account_; }
+    // The last measured round trip (see ConnectionInfo::rtt), without a full snapshot.
+    std::chrono::nanoseconds rtt() const { return std::chrono::nanoseconds(rtt_ns_.load(std::memory_order_relaxed)); }
     bool is_lame_duck_eligible() const { return opts_.protocol >= 1; }
     // Any thread: a snapshot for monitoring.
     ConnectionInfo info();

@@ -137,7 +137,7 @@ std::optional<nlohmann::json> should_sample(const accounts::LatencyTracking& lat
     return sample_by_headers(parse_headers(headers));
 }
 
-nlohmann::json latency_client_info(const ConnectionInfo& c, std::string_view account, bool detailed,
+nlohmann::json client_info(const ConnectionInfo& c, std::string_view account, bool detailed,
                                    std::string_view server_name) {
     nlohmann::json info = nlohmann::json::object();
     info["acc"] = account;

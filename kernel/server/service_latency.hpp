@@ -44,7 +44,8 @@ std::optional<nlohmann::json> should_sample(const accounts::LatencyTracking& lat
 
 // nats-server's getClientInfo: the account and rtt always, the connection's
 // details when `detailed` (a responder, or a requestor whose import shares).
-nlohmann::json latency_client_info(const ConnectionInfo& connection, std::string_view account, bool detailed,
+// Also the Nats-Request-Info header a service import adds to requests.
+nlohmann::json client_info(const ConnectionInfo& connection, std::string_view account, bool detailed,
                                    std::string_view server_name);
 
 // A result's JSON text in nats-server's field order. `responder` is null for

@@ -557,6 +557,38 @@ TEST(Accounts, ServiceLatencyReportsUnavailableAndTimedOutServices) {
     EXPECT_EQ(lost["description"], "Request Timeout");
 }
 
+// Nats-Request-Info is nats-server's ClientInfo: the account (and rtt once
+// measured) by default, the requester's connection with share: true.
+TEST(Accounts, RequestInfoSharesTheRequesterOnlyWithShare) {
+    auto server = start(latency_accounts());
+    auto a = client(*server, "a");
+    auto b = client(*server, "b", {{"name", "requester"}, {"lang", "raw"}, {"version", "2.0"}});
+    a->send("SUB echo 1\r\nSUB traced 2\r\n");
+    a->flush();
+    b->send(pub("echo", "x", "inbox") + pub("traced", "y", "inbox"));
+    std::map<std::string, json> info;
+    for (const Frame& f : next_messages(*a, 2)) {
+        const auto header = f.headers.find("Nats-Request-Info: ");
+        ASSERT_NE(header, std::string::npos) << f.headers;
+        const auto start = header + std::string_view("Nats-Request-Info: ").size();
+        info[f.subject] = json::parse(f.headers.substr(start, f.headers.find("\r\n", start) - start));
+    }
+    EXPECT_EQ(info["echo"]["acc"], "B");
+    for (const char* hidden : {"name", "host", "id", "start", "kind", "server"})
+        EXPECT_FALSE(info["echo"].contains(hidden)) << hidden;
+    const json& shared = info["traced"];
+    EXPECT_EQ(shared["acc"], "B");
+    EXPECT_EQ(shared["name"], "requester");
+    EXPECT_EQ(shared["lang"], "raw");
+    EXPECT_EQ(shared["ver"], "2.0");
+    EXPECT_EQ(shared["host"], "127.0.0.1");
+    EXPECT_EQ(shared["kind"], "Client");
+    EXPECT_EQ(shared["client_type"], "nats");
+    EXPECT_GT(shared["id"].get<long>(), 0);
+    EXPECT_TRUE(shared["start"].is_string());
+    EXPECT_TRUE(shared["server"].is_string());
+}
+
 // sampling: headers measures only requests whose trace headers ask for it,
 // and quotes those headers; share: true adds the requester's details.
 TEST(Accounts, ServiceLatencySampledByTraceHeaders) {
