@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <nats_sdk/go_json.hpp>
 #include <nlohmann/json.hpp>
 
 namespace nats::accounts {
@@ -20,7 +21,10 @@ std::string set_header(std::string_view block, std::string_view key, std::string
 std::optional<std::string> get_header(std::string_view block, std::string_view key);
 
 // ClientInfo as JSON text with nats-server's field order (start, host, id, acc,
-// svc, user, name, lang, ver, rtt, server, ...); keys `info` lacks are left out.
+// svc, user, name, lang, ver, rtt, server, ...) and Go's escapes; keys `info`
+// lacks are left out, keys it has beyond ClientInfo's are dropped.
 std::string request_info_text(const nlohmann::json& info);
+// The same object written into a larger document (service latency results).
+void write_client_info(nats_sdk::GoJsonWriter& w, const nlohmann::json& info);
 
 }  // namespace nats::accounts

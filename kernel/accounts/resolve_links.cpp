@@ -54,6 +54,9 @@ public:
             for (const auto& e : a.stream_exports) check_export(e.auth, e.subject, e.where, "stream");
             for (const auto& e : a.service_exports) check_export(e.auth, e.subject, e.where, "service");
         }
+        for (const auto& a : config_.accounts)
+            for (const auto& e : a.service_exports)
+                if (e.latency) check_latency(a, e);
         for (const auto& a : config_.accounts) {
             for (const auto& im : a.stream_imports) {
                 const AccountConfig* exporter = find(im.account);
@@ -225,6 +228,23 @@ private:
             if (service_cycle(l.exporter, from, visited)) return true;
         }
         return false;
+    }
+
+    // nats-server's TrackServiceExportWithSampling, worded as its config errors.
+    void check_latency(const AccountConfig& account, const ServiceExport& e) {
+        const std::string about = "Error adding service latency sampling for \"" + e.subject + "\"";
+        if (config_.no_system_account) {
+            errors_.add(e.where, about + ": system account not setup");
+            return;
+        }
+        const std::string& results = e.latency->subject;
+        const std::string on = about + " on subject \"" + results + "\": ";
+        const bool loops_back = std::any_of(account.service_exports.begin(), account.service_exports.end(),
+                                            [&](const ServiceExport& other) { return is_subset_match(results, other.subject); });
+        if (!routing::is_valid_literal_subject(results) || loops_back)
+            errors_.add(e.where, on + "invalid publish subject");
+        else if (e.response_type != ResponseType::singleton)
+            errors_.add(e.where, on + "bad service response type");
     }
 
     AccountsConfig& config_;

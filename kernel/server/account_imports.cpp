@@ -403,12 +403,14 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
             tracked->trace_header = std::move(*trace);
             if (publisher) {
                 const ConnectionInfo c = publisher->info();
-                tracked->requestor = client_info(c, hop.source->name, hop.share, server_.server_name());
+                tracked->requestor = client_info(c, c.account, hop.share, server_.server_name());
                 tracked->requestor_rtt = c.rtt;
             }
             if (message.reply.empty()) {
                 publish_latency(*tracked, 400);  // nothing could ever answer it
                 tracked.reset();
+            } else if (hop.response_type != ResponseType::singleton) {
+                tracked.reset();  // as nats-server, only singleton responses are measured
             }
         }
     }
@@ -528,7 +530,7 @@ bool AccountImports::deliver_response(const Account& account, const RoutedMessag
         std::chrono::nanoseconds responder_rtt{0};
         if (publisher) {
             const ConnectionInfo c = publisher->info();
-            responder = client_info(c, hop.source->name, true, server_.server_name());
+            responder = client_info(c, c.account, true, server_.server_name());
             responder_rtt = c.rtt;
         }
         publish_latency(*tracked, 200, responder, responder_rtt, responded);
@@ -625,11 +627,13 @@ void AccountImports::arm_sweep() {
             interval = self->sweep_interval_;
         }
         self->sweep_timer_->expires_after(interval);
-        self->sweep_timer_->async_wait([weak](const asio::error_code& ec) {
+        self->sweep_timer_->async_wait([weak, &home](const asio::error_code& ec) {
             auto me = weak.lock();
             if (!me) return;
             me->sweep_armed_ = false;
-            if (!ec) me->sweep();
+            if (ec) return;
+            me->sweep();
+            home.end_batch();  // latency results the sweep published go out now
         });
     });
 }

@@ -29,6 +29,7 @@ std::string_view close_reason_text(CloseReason r) {
         case CloseReason::slow_consumer_deadline: return "Slow Consumer (Write Deadline)";
         case CloseReason::max_connections: return "Maximum Connections Exceeded";
         case CloseReason::max_account_connections: return "Maximum Account Connections Exceeded";
+        case CloseReason::max_subscriptions: return "Maximum Subscriptions Exceeded";
         case CloseReason::tls_error: return "TLS Handshake Failure";
         case CloseReason::lame_duck: return "Server Shutdown";
         case CloseReason::read_error: return "Read Error";
@@ -44,10 +45,12 @@ std::string_view close_reason_text(CloseReason r) {
 
 namespace {
 
-// nats-server's minLimit: the smaller of two limits, a negative one being none.
+// nats-server's minLimit: the smaller of two limits, where only -1 means none
+// (another negative value is a limit nothing fits under, as in Go).
+constexpr std::int64_t no_limit = -1;
 std::int64_t min_limit(std::int64_t a, std::int64_t b) {
-    if (a < 0) return b;
-    if (b < 0) return a;
+    if (a == no_limit) return b;
+    if (b == no_limit) return a;
     return std::min(a, b);
 }
 
@@ -586,7 +589,7 @@ bool Client::apply_auth(const AuthResult& result) {
         constexpr auto relaxed = std::memory_order_relaxed;
         const std::int64_t max_connections = account->max_connections.load(relaxed);
         const int before = account->client_count.fetch_add(1, relaxed);
-        if (max_connections >= 0 && before >= max_connections) {
+        if (max_connections != no_limit && before >= max_connections) {
             account->client_count.fetch_sub(1, relaxed);
             NMK_ERROR("{}:{} - cid:{} - maximum account active connections exceeded", remote_ip_, remote_port_, id_);
             close_now(CloseReason::max_account_connections, "maximum account active connections exceeded");
@@ -602,6 +605,12 @@ bool Client::apply_auth(const AuthResult& result) {
     }
     set_permissions(std::move(perms));
     apply_limits(result);
+    if (subscriptions_at_limit()) {
+        // An account that allows no subscriptions (nats-server's subsAtLimit at registration).
+        NMK_ERROR("{}:{} - cid:{} - maximum subscriptions exceeded", remote_ip_, remote_port_, id_);
+        close_now(CloseReason::max_subscriptions, "maximum subscriptions exceeded");
+        return false;
+    }
     return true;
 }
 
@@ -610,10 +619,24 @@ bool Client::apply_auth(const AuthResult& result) {
 void Client::apply_limits(const AuthResult& result) {
     constexpr auto relaxed = std::memory_order_relaxed;
     auto opts = server_.options();
-    const std::int64_t payload =
+    std::int64_t payload =
         min_limit(min_limit(result.max_payload, account_->max_payload.load(relaxed)), opts->max_payload);
+    if (payload < 0) payload = 0;  // the parser reads a negative limit as none; here it lets nothing through
+    max_payload_ = payload;
     parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), payload});
     max_subs_ = min_limit(result.max_subscriptions, account_->max_subscriptions.load(relaxed));
+}
+
+std::int64_t Client::max_subscriptions() const {
+    const auto opts = server_.options();
+    // The server's max_subscriptions of 0 is no limit; an account's 0 allows none.
+    return min_limit(max_subs_, opts->max_subscriptions > 0 ? opts->max_subscriptions : no_limit);
+}
+
+bool Client::subscriptions_at_limit() {
+    const std::int64_t limit = max_subscriptions();
+    std::lock_guard lock(subs_mutex_);
+    return limit != no_limit && static_cast<std::int64_t>(subs_.size()) >= limit;
 }
 
 void Client::deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason) {
@@ -988,7 +1011,6 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
         subscribe_violation(subject, queue, sid);
         return true;
     }
-    auto opts = server_.options();
     {
         std::lock_guard lock(subs_mutex_);
         if (subs_.count(std::string(sid))) {
@@ -996,10 +1018,8 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
             send_ok();
             return true;
         }
-        // The server's max_subscriptions of 0 is no limit; an account's 0 allows none.
-        const std::int64_t max_subs =
-            min_limit(max_subs_, opts->max_subscriptions > 0 ? opts->max_subscriptions : std::int64_t{-1});
-        if (max_subs >= 0 && subs_.size() >= static_cast<std::size_t>(max_subs)) {
+        const std::int64_t max_subs = max_subscriptions();
+        if (max_subs != no_limit && static_cast<std::int64_t>(subs_.size()) >= max_subs) {
             NMK_ERROR("{}:{} - cid:{} - Maximum Subscriptions Exceeded (max={})", remote_ip_, remote_port_, id_,
                       max_subs);
             send_err("maximum subscriptions exceeded");
@@ -1068,6 +1088,14 @@ bool Client::on_ping() {
         return false;
     }
     queue_self("PONG\r\n");
+    if (connect_received_ && !first_pong_sent_) {
+        first_pong_sent_ = true;
+        // As nats-server: a client that takes async INFO learns after its first
+        // PING that an account or user lowered its max_payload.
+        const auto opts = server_.options();
+        if (opts_.protocol >= 1 && max_payload_ >= 0 && max_payload_ != opts->max_payload)
+            queue_self("INFO " + server_.info_json(id_, remote_ip_, {}, max_payload_) + " \r\n");
+    }
     return true;
 }
 

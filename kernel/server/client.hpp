@@ -53,7 +53,7 @@ enum class CloseReason {
     stale_connection, slow_consumer_pending, slow_consumer_deadline, max_connections,
     tls_error, lame_duck, read_error, write_error, max_payload, no_responders_without_headers,
     parse_error,          // the client sent -ERR
-    max_control_line, bad_client_protocol, max_account_connections,
+    max_control_line, bad_client_protocol, max_account_connections, max_subscriptions,
 };
 std::string_view close_reason_text(CloseReason r);
 
@@ -145,6 +145,8 @@ private:
     ClosedConnection closed_record(CloseReason reason);
     void add_to_closed_totals(Account& account);
     void apply_limits(const AuthResult& result);
+    std::int64_t max_subscriptions() const;  // the effective limit, -1 for none
+    bool subscriptions_at_limit();
     void finish_close();  // closes the socket and leaves the thread's registry
     void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
     void send_err(std::string_view text);  // -ERR 'text'
@@ -198,6 +200,8 @@ private:
     AccountPtr account_;
     std::atomic<const Account*> account_view_{nullptr};  // for monitoring; accounts outlive clients
     bool connect_received_ = false;
+    bool first_pong_sent_ = false;      // owner thread
+    std::int64_t max_payload_ = -1;     // this client's limit once authenticated; -1: the server's
     bool auth_required_ = false;
     bool tls_pending_ = false;   // TLS handshake not finished yet
     std::string nonce_;

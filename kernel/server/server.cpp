@@ -188,7 +188,8 @@ ServerTotals Server::totals() const {
     return t;
 }
 
-std::string Server::info_json(std::uint64_t client_id, const std::string& client_ip, const std::string& nonce) const {
+std::string Server::info_json(std::uint64_t client_id, const std::string& client_ip, const std::string& nonce,
+                              std::int64_t max_payload) const {
     auto o = options();
     // Field order follows nats-server's Info struct, so the line reads the same.
     nlohmann::ordered_json info;
@@ -204,7 +205,7 @@ std::string Server::info_json(std::uint64_t client_id, const std::string& client
         info["tls_required"] = true;
         if (o->tls.verify) info["tls_verify"] = true;
     }
-    info["max_payload"] = o->max_payload;
+    info["max_payload"] = max_payload >= 0 ? max_payload : o->max_payload;
     info["client_id"] = client_id;
     info["client_ip"] = client_ip;
     if (!nonce.empty()) info["nonce"] = nonce;

@@ -142,10 +142,10 @@ public:
         reload_check_ = std::move(check);
     }
 
-    // The INFO line (without client-specific fields) as JSON text; the client
-    // adds client_id, client_ip and nonce.
-    std::string info_json(std::uint64_t client_id, const std::string& client_ip,
-                          const std::string& nonce) const;
+    // The INFO line as JSON text for one client: its client_id, client_ip and
+    // nonce, and its own max_payload when an account or user lowered it (<0: the server's).
+    std::string info_json(std::uint64_t client_id, const std::string& client_ip, const std::string& nonce,
+                          std::int64_t max_payload = -1) const;
 
 private:
     void accept_next();

@@ -1,5 +1,7 @@
 #include "kernel/server/service_latency.hpp"
 
+#include "kernel/accounts/request_info.hpp"
+
 #include <nats_sdk/go_json.hpp>
 #include <nats_sdk/go_time.hpp>
 
@@ -37,7 +39,9 @@ Headers parse_headers(std::string_view block) {
         const std::size_t colon = text.find(':');
         if (colon != std::string_view::npos) {
             std::string_view value = text.substr(colon + 1);
-            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+            // Go's ReadMIMEHeader trims spaces and tabs around the value.
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
             out[canonical_key(text.substr(0, colon))].emplace_back(value);
         }
         line = end;
@@ -110,19 +114,6 @@ std::optional<nlohmann::json> sample_by_headers(const Headers& h) {
     return std::nullopt;
 }
 
-void write_client_info(nats_sdk::GoJsonWriter& w, const nlohmann::json& info) {
-    // nats-server's ClientInfo field order; absent keys are its omitempty ones.
-    static constexpr const char* order[] = {"start", "host", "id", "acc", "svc", "user", "name", "lang", "ver",
-                                            "rtt", "server", "kind", "client_type"};
-    w.begin_object();
-    for (const char* key : order)
-        if (auto it = info.find(key); it != info.end()) {
-            w.key(key);
-            nats_sdk::write_go_json(w, *it);
-        }
-    w.end_object();
-}
-
 std::int64_t nanos(std::chrono::nanoseconds d) { return std::max<std::int64_t>(d.count(), 0); }
 
 }  // namespace
@@ -193,11 +184,11 @@ std::string latency_result(const TrackedRequest& request, int status, const nloh
     if (!description.empty()) w.field("description", description);
     if (request.requestor.is_object()) {
         w.key("requestor");
-        write_client_info(w, request.requestor);
+        accounts::write_client_info(w, request.requestor);
     }
     if (responder.is_object()) {
         w.key("responder");
-        write_client_info(w, responder);
+        accounts::write_client_info(w, responder);
     }
     if (request.trace_header.is_object() && !request.trace_header.empty()) {
         w.key("header");

@@ -242,6 +242,17 @@ TEST(Limits, AccountMaxSubscriptionsAndPayload) {
         EXPECT_EQ(frames[0].line, "MSG b 2 8");
     }
     expect_reply_then_close(server->port(), pub("b", "123456789"), "-ERR 'Maximum Payload Violation'\r\n", alice);
+    {
+        // A client that takes async INFO learns its lower limit after its first PING.
+        RawClient async_info(server->port());
+        EXPECT_EQ(async_info.read_info()["max_payload"], 1048576);
+        async_info.connect({{"user", "a"}, {"pass", "a"}, {"protocol", 1}});
+        const std::string line = async_info.read_line();
+        ASSERT_EQ(line.rfind("INFO ", 0), 0u) << line;
+        EXPECT_EQ(json::parse(line.substr(5))["max_payload"], 8);
+        async_info.send("PING\r\n");
+        EXPECT_EQ(async_info.read_line(), "PONG") << "only after the first PING";
+    }
     // The other account has the server's limits.
     RawClient open(server->port());
     open.connect({{"user", "b"}, {"pass", "b"}});
@@ -249,6 +260,19 @@ TEST(Limits, AccountMaxSubscriptionsAndPayload) {
     const auto frames = open.flush();
     ASSERT_EQ(frames.size(), 1u);
     EXPECT_EQ(frames[0].line, "MSG c 3 9");
+}
+
+// An account that allows no subscriptions refuses its clients at once, as
+// nats-server's subsAtLimit does when a client joins the account.
+TEST(Limits, AccountAllowingNoSubscriptionsClosesItsClients) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
+    auto server = start_server("accounts { NONE: { users: [{user: n, password: n}], limits: {max_subs: 0} } }\n");
+    RawClient c(server->port());
+    c.read_info();
+    c.send("CONNECT {\"verbose\":false,\"user\":\"n\",\"pass\":\"n\"}\r\n");
+    std::string received;
+    EXPECT_TRUE(c.wait_closed(3s, &received));
+    EXPECT_EQ(received, "-ERR 'maximum subscriptions exceeded'\r\n");
 }
 
 TEST(Limits, AccountLimitsMustBeIntegers) {

@@ -296,6 +296,26 @@ TEST(ParseAccounts, LimitsAreKeptWithTheirAliases) {
                              "Expected max_subs to be an integer, got string"));
 }
 
+TEST(ParseAccounts, LatencyTrackingIsCheckedAsNatsServerDoes) {
+    auto c = parse("accounts { A: { exports: [ {service: a, latency: \"lat.a\"}, "
+                   "{service: b, latency: {sampling: 25%, subject: lat.b}}, {service: c, latency: {sampling: headers, subject: lat.c}} ] } }");
+    const auto* a = c.find("A");
+    ASSERT_NE(a, nullptr);
+    ASSERT_EQ(a->service_exports.size(), 3u);
+    EXPECT_EQ(a->service_exports[0].latency->subject, "lat.a");
+    EXPECT_EQ(a->service_exports[0].latency->sampling, 100);
+    EXPECT_EQ(a->service_exports[1].latency->sampling, 25);
+    EXPECT_EQ(a->service_exports[2].latency->sampling, 0);
+    EXPECT_TRUE(refused_with("accounts { A: { exports: [ {service: a, latency: \"lat.*\"} ] } }",
+                             "Error adding service latency sampling for \"a\" on subject \"lat.*\": invalid publish subject"));
+    EXPECT_TRUE(refused_with("accounts { A: { exports: [ {service: a, latency: \"svc.x\"}, {service: \"svc.>\"} ] } }",
+                             "Error adding service latency sampling for \"a\" on subject \"svc.x\": invalid publish subject"));
+    EXPECT_TRUE(refused_with("accounts { A: { exports: [ {service: a, response: stream, latency: lat.a} ] } }",
+                             "Error adding service latency sampling for \"a\" on subject \"lat.a\": bad service response type"));
+    EXPECT_TRUE(refused_with("no_system_account: true\naccounts { A: { exports: [ {service: a, latency: lat.a} ] } }",
+                             "Error adding service latency sampling for \"a\": system account not setup"));
+}
+
 TEST(ParseAccounts, UndefinedSystemAccount) {
     EXPECT_EQ(error_of("system_account: X\naccounts { A: {} }"),
               "test.conf:1:1: error resolving system account: account missing");

@@ -42,6 +42,7 @@ TEST(ServiceLatency, ZipkinHeaders) {
               json::parse(R"({"X-B3-Sampled":["1"],"X-B3-Traceid":["t"],"X-B3-Spanid":["s"],"X-B3-Parentspanid":["p"]})"));
     EXPECT_EQ(trace_of(block("X-B3-Sampled: 0\r\nX-B3-TraceId: t\r\n")), "not sampled");
     EXPECT_EQ(trace_of(block("X-B3-TraceId: t\r\n")), json::parse(R"({"X-B3-Traceid":["t"]})"));
+    EXPECT_EQ(trace_of(block("X-B3-Sampled:\t1 \r\n"))["X-B3-Sampled"][0], "1");  // trimmed as Go trims
     EXPECT_EQ(trace_of(block("b3: 80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90\r\n")),
               json::parse(R"({"B3":["80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90"]})"));
     EXPECT_EQ(trace_of(block("b3: 0\r\n")), "not sampled");
