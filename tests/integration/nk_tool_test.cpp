@@ -258,6 +258,7 @@ struct SignWithNk {
     std::filesystem::path dir;
     std::string seed_file;
     int calls = 0;
+    std::string trace;  // what each call signed and got, for a failure's message
 };
 
 // libnats' nonce signer, delegating to `nk -sign`.
@@ -268,6 +269,8 @@ natsStatus sign_nonce_with_nk(char** error_text, unsigned char** signature, int*
     const auto nonce_file = ctx->dir / "nonce";
     write_file(nonce_file, nonce);
     const auto r = run_nk({"-sign", nonce_file.string(), "-inkey", ctx->seed_file});
+    ctx->trace += "nonce \"" + std::string(nonce) + "\" -> nk exit " + (r.code ? std::to_string(*r.code) : "killed") +
+                  ", out \"" + r.out + "\", err \"" + r.err + "\"\n";
     const std::string raw = r.code == 0 ? decode_base64url(r.out) : std::string();
     if (raw.size() != 64) {
         *error_text = ::strdup(("nk -sign failed: " + r.out).c_str());
@@ -318,7 +321,11 @@ TEST_F(NkInterop, ServerAcceptsNkSignatureOfItsNonce) {
     const auto options = test_support::nats_options(server->url());
     test_support::nats_check(natsOptions_SetNKey(options.get(), public_key_.c_str(), sign_nonce_with_nk, &signer),
                              "SetNKey");
-    const auto nc = test_support::nats_connect(options.get());
+    test_support::NatsConnectionPtr nc;
+    // A rare refusal was seen once under ASan: say everything needed to tell why.
+    ASSERT_EQ(test_support::nats_try_connect(options.get(), nc), NATS_OK)
+        << "public key " << public_key_ << ", seed file:\n" << read_file(seed_file_) << "signing:\n" << signer.trace
+        << "server log:\n" << server->log_text();
     EXPECT_EQ(natsConnection_Flush(nc.get()), NATS_OK);
     EXPECT_EQ(signer.calls, 1);
 }
