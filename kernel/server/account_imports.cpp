@@ -455,12 +455,10 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         }
         if (!chained) {
             // nats-server's getClientInfo(share); the full snapshot only when shared.
-            info["acc"] = hop.source->name;
-            if (publisher && hop.share) {
-                info = client_info(publisher->info(), hop.source->name, true, server_.server_name());
-            } else if (publisher && publisher->rtt().count() > 0) {
-                info["rtt"] = publisher->rtt().count();
-            }
+            ConnectionInfo requester;
+            if (publisher && hop.share) requester = publisher->info();
+            else if (publisher) requester.rtt = publisher->rtt();
+            info = client_info(requester, hop.source->name, publisher && hop.share, server_.server_name());
         }
         headers = accounts::set_header(message.headers, accounts::request_info_header, accounts::request_info_text(info));
         header_view = headers;

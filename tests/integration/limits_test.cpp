@@ -24,6 +24,23 @@ void expect_reply_then_close(int port, const std::string& input, const std::stri
     EXPECT_EQ(received, reply) << "input: " << input;
 }
 
+// A new client with `connect_json` is let in (CONNECT, PING answered by PONG)
+// within about a second: the server notices a freed slot asynchronously.
+bool admitted_soon(int port, const std::string& connect_json) {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        try {
+            RawClient c(port);
+            c.read_info();
+            c.send("CONNECT " + connect_json + "\r\nPING\r\n");
+            if (c.read_line() == "PONG") return true;
+        } catch (const std::exception&) {
+            // refused and closed
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    return false;
+}
+
 TEST(Limits, DefaultMaxPayloadAcceptsExactlyOneMebibyte) {
     auto server = start_server();
     RawClient c(server->port());
@@ -150,22 +167,7 @@ TEST(Limits, MaxConnections) {
     }
     // Once a slot frees up, a new client gets in (after the server noticed).
     a.reset();
-    auto admitted_now = [&] {
-        try {
-            RawClient d(server->port());
-            d.read_info();
-            d.send("CONNECT {\"verbose\":false}\r\nPING\r\n");
-            return d.read_line() == "PONG";
-        } catch (const std::exception&) {
-            return false; // refused and closed
-        }
-    };
-    bool admitted = false;
-    for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
-        admitted = admitted_now();
-        if (!admitted) std::this_thread::sleep_for(20ms);
-    }
-    EXPECT_TRUE(admitted);
+    EXPECT_TRUE(admitted_soon(server->port(), R"({"verbose":false})"));
 }
 
 TEST(Limits, MaxSubscriptionsKeepsConnectionOpen) {
@@ -213,18 +215,7 @@ TEST(Limits, AccountMaxConnections) {
     EXPECT_EQ(other.read_line(), "PONG");
     // A slot freed by a client leaving lets the next one in.
     first.reset();
-    bool admitted = false;
-    for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
-        try {
-            RawClient again(server->port());
-            again.read_info();
-            again.send("CONNECT {\"verbose\":false,\"user\":\"a\",\"pass\":\"a\"}\r\nPING\r\n");
-            admitted = again.read_line() == "PONG";
-        } catch (const std::exception&) {
-        }
-        if (!admitted) std::this_thread::sleep_for(20ms);
-    }
-    EXPECT_TRUE(admitted);
+    EXPECT_TRUE(admitted_soon(server->port(), R"({"verbose":false,"user":"a","pass":"a"})"));
 }
 
 TEST(Limits, AccountMaxSubscriptionsAndPayload) {
