@@ -15,10 +15,10 @@
 #include "kernel/accounts/accounts_config.hpp"
 #include "kernel/config/options.hpp"
 #include "kernel/log/logging.hpp"
-#include "kernel/plugins/assembly.hpp"
-#include "kernel/plugins/plugin_error.hpp"
-#include "kernel/plugins/plugin_host.hpp"
-#include "kernel/plugins/resolver.hpp"
+#include "kernel/plugin_host/assembly.hpp"
+#include "kernel/plugin_host/plugin_error.hpp"
+#include "kernel/plugin_host/plugin_host.hpp"
+#include "kernel/plugin_host/resolver.hpp"
 #include "kernel/server/server.hpp"
 
 namespace {

@@ -10,10 +10,10 @@
 
 #include <nats_sdk/plugin.hpp>
 
-#include "plugins/auth_common/auth_config.hpp"
-#include "plugins/auth_common/connect_fields.hpp"
-#include "plugins/auth_common/secret_check.hpp"
-#include "plugins/nkeys/nkeys.hpp"
+#include "libs/auth_common/auth_config.hpp"
+#include "libs/auth_common/connect_fields.hpp"
+#include "libs/auth_common/secret_check.hpp"
+#include "libs/nkeys/nkeys.hpp"
 
 namespace nats::auth_nkey {
 

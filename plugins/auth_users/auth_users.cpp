@@ -10,10 +10,10 @@
 
 #include <nats_sdk/plugin.hpp>
 
-#include "plugins/auth_common/auth_config.hpp"
-#include "plugins/auth_common/connect_fields.hpp"
-#include "plugins/auth_common/password.hpp"
-#include "plugins/auth_common/secret_check.hpp"
+#include "libs/auth_common/auth_config.hpp"
+#include "libs/auth_common/connect_fields.hpp"
+#include "libs/auth_common/password.hpp"
+#include "libs/auth_common/secret_check.hpp"
 
 namespace nats::auth_users {
 

@@ -3,7 +3,7 @@
 // a leaked secret in a deny reason from a coincidence.
 #include <string>
 
-#include "plugins/nkeys/nkeys.hpp"
+#include "libs/nkeys/nkeys.hpp"
 
 namespace nats::plugin_tests {
 

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define NMK_SDK_VERSION_MAJOR 1
-#define NMK_SDK_VERSION_MINOR 0
+#define NMK_SDK_VERSION_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define NMK_PLUGIN_ENTRY_SYMBOL "nmk_plugin_entry"
@@ -223,6 +223,12 @@ typedef struct nmk_host_api {
     nmk_status (*declare_kind)(void* host, nmk_str kind, uint32_t kind_version);
     nmk_status (*register_extension)(void* host, nmk_str kind, nmk_str name, const void* vtable);
     const void* (*find_extension)(void* host, nmk_str kind, nmk_str name);
+
+    /* ===================== SDK 1.1 (read only when struct_size covers them) ===================== */
+
+    /* ---- SDK 1.1: messages, interest and clients ---- */
+
+    /* ---- SDK 1.1: accounts, executors and extension kinds ---- */
 } nmk_host_api;
 
 /* ---------------------------------------------------------- the plugin */

@@ -10,9 +10,9 @@
 
 #include "files.hpp"
 #include "flags.hpp"
-#include "plugins/nkeys/curve.hpp"
-#include "plugins/nkeys/key_text.hpp"
-#include "plugins/nkeys/nkeys.hpp"
+#include "libs/nkeys/curve.hpp"
+#include "libs/nkeys/key_text.hpp"
+#include "libs/nkeys/nkeys.hpp"
 
 #ifndef NMK_PRODUCT_VERSION
 #define NMK_PRODUCT_VERSION "unknown"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "nk.hpp"
-#include "plugins/nkeys/nkeys.hpp"
+#include "libs/nkeys/nkeys.hpp"
 
 namespace nats::nk {
 namespace {

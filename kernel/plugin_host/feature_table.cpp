@@ -1,0 +1,113 @@
+#include "kernel/plugin_host/feature_table.hpp"
+
+#include "kernel/config/value_json.hpp"
+
+namespace nats::plugins {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+void copy_raw(const config::Options& o, std::string_view key, ordered_json& out) {
+    if (const config::Value* v = o.raw.find(key)) out[std::string(key)] = config::to_json(*v);
+}
+
+bool wants_jetstream(const config::Options& o) { return o.jetstream; }
+void fill_jetstream(const config::Options& o, ordered_json& out) {
+    copy_raw(o, "jetstream", out);
+    if (!out.contains("jetstream")) out["jetstream"] = true;  // enabled by -js
+    out["store_dir"] = o.store_dir;
+    out["max_memory_store"] = o.jetstream_max_memory;
+    out["max_file_store"] = o.jetstream_max_store;
+}
+
+bool wants_monitoring(const config::Options& o) { return o.http_port != 0 || o.https_port != 0; }
+void fill_monitoring(const config::Options& o, ordered_json& out) {
+    out["http_host"] = o.http_host.empty() ? o.host : o.http_host;
+    out["http_port"] = o.http_port;
+    out["https_port"] = o.https_port;
+    copy_raw(o, "http_base_path", out);
+    // As nats-server, https_port serves with the server's own certificate (a
+    // tls block in plugins { monitoring { } } overrides it).
+    if (o.https_port != 0 && !o.tls.cert_file.empty())
+        out["tls"] = {{"cert_file", o.tls.cert_file}, {"key_file", o.tls.key_file}};
+}
+
+// Authentication. Every auth plugin gets the same settings: the authorization
+// and accounts blocks as written, and the effective simple-auth values (flags
+// override the authorization block):
+//   {"authorization": {...}, "accounts": {...}, "system_account": "...",
+//    "no_auth_user": "...", "username": "...", "password": "...", "token": "..."}
+// with each key present only when set.
+void fill_auth(const config::Options& o, ordered_json& out) {
+    copy_raw(o, "authorization", out);
+    copy_raw(o, "accounts", out);
+    copy_raw(o, "system_account", out);
+    if (const config::Value* v = o.raw.find("system"); v && !out.contains("system_account"))
+        out["system_account"] = config::to_json(*v);  // nats-server's alias
+    if (!o.no_auth_user.empty()) out["no_auth_user"] = o.no_auth_user;
+    if (!o.username.empty()) out["username"] = o.username;
+    if (!o.password.empty()) out["password"] = o.password;
+    if (!o.token.empty()) out["token"] = o.token;
+}
+
+const config::Value* authorization(const config::Options& o) {
+    const config::Value* a = o.raw.find("authorization");
+    return a && a->is_map() ? a : nullptr;
+}
+
+// `users` entries: those with `nkey` go to auth_nkey, every other one (a user,
+// or a malformed entry, which the plugin then refuses) to auth_users.
+bool is_nkey_user(const config::Value& u) { return u.is_map() && u.find("nkey"); }
+bool is_password_user(const config::Value& u) { return !is_nkey_user(u); }
+
+bool users_have(const config::Value* users, bool (*kind)(const config::Value&)) {
+    if (!users || !users->is_array()) return false;
+    for (const auto& u : users->as_array())
+        if (kind(u)) return true;
+    return false;
+}
+bool accounts_users_have(const config::Options& o, bool (*kind)(const config::Value&)) {
+    const config::Value* accounts = o.raw.find("accounts");
+    if (!accounts || !accounts->is_map()) return false;
+    for (const auto& [name, account] : accounts->as_map())
+        if (account.is_map() && users_have(account.find("users"), kind)) return true;
+    return false;
+}
+
+bool wants_token_config(const config::Options& o) {
+    const config::Value* a = authorization(o);
+    return a && a->find("token");
+}
+bool wants_token_flag(const config::Options& o) { return !o.token.empty(); }
+bool wants_users_config(const config::Options& o) {
+    const config::Value* a = authorization(o);
+    return a && (a->find("user") || a->find("username") || a->find("pass") || a->find("password") ||
+                 users_have(a->find("users"), is_password_user));
+}
+bool wants_users_accounts(const config::Options& o) { return accounts_users_have(o, is_password_user); }
+bool wants_users_flag(const config::Options& o) { return !o.username.empty() || !o.password.empty(); }
+bool wants_nkey_config(const config::Options& o) {
+    const config::Value* a = authorization(o);
+    return a && users_have(a->find("users"), is_nkey_user);
+}
+bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(o, is_nkey_user); }
+
+// Auth plugins are required: a server asked to authenticate never runs open.
+const Feature table[] = {
+    {"jetstream", "jetstream", false, wants_jetstream, fill_jetstream},
+    {"monitoring", "http_port", false, wants_monitoring, fill_monitoring},
+    {"auth_token", "authorization", true, wants_token_config, fill_auth},
+    {"auth_token", "--auth", true, wants_token_flag, fill_auth},
+    {"auth_users", "authorization", true, wants_users_config, fill_auth},
+    {"auth_users", "accounts", true, wants_users_accounts, fill_auth},
+    {"auth_users", "--user", true, wants_users_flag, fill_auth},
+    {"auth_nkey", "authorization", true, wants_nkey_config, fill_auth},
+    {"auth_nkey", "accounts", true, wants_nkey_accounts, fill_auth},
+};
+
+}  // namespace
+
+std::span<const Feature> features() { return table; }
+
+}  // namespace nats::plugins

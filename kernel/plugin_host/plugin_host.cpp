@@ -1,0 +1,143 @@
+#include "kernel/plugin_host/plugin_host.hpp"
+
+#include <algorithm>
+
+#include "kernel/log/logging.hpp"
+#include "kernel/plugin_host/abi_text.hpp"
+#include "kernel/plugin_host/assembly.hpp"
+#include "kernel/plugin_host/plugin_error.hpp"
+
+namespace nats::plugins {
+
+namespace {
+
+constexpr std::size_t error_capacity = 1024;
+
+std::string failure(const char* call, const char* buffer) {
+    std::string text = error_text(buffer, error_capacity);
+    return std::string(call) + " failed: " + (text.empty() ? "no reason given" : text);
+}
+
+}  // namespace
+
+PluginHost::PluginHost(server::Server& server) : server_(server) {}
+
+PluginHost::~PluginHost() {
+    stop();
+    destroy();
+}
+
+void PluginHost::create(std::vector<OpenedPlugin> opened, const config::Options& options) {
+    for (auto& o : opened) {
+        auto p = std::make_unique<Plugin>(Plugin{std::move(o.library), std::move(o.request), nullptr});
+        const auto& d = descriptor(*p);
+        const std::string path = p->library.path().string();
+        p->context = std::make_unique<PluginContext>(*this, d.name);
+        const std::string config = plugin_config_json(options, d.name);
+        char error[error_capacity] = {};
+        void* instance = nullptr;
+        try {
+            instance = d.create(p->context->api(), to_nmk(config), nmk_error_buffer{error, sizeof error});
+        } catch (const std::exception& e) {
+            throw plugin_error(path, std::string("create() threw an exception: ") + e.what());
+        } catch (...) {
+            throw plugin_error(path, "create() threw an exception");
+        }
+        if (!instance) {
+            p->context->release();
+            throw plugin_error(path, failure("create()", error));
+        }
+        p->instance = instance;
+        plugins_.push_back(std::move(p));
+    }
+}
+
+void PluginHost::start() {
+    for (auto& p : plugins_) {
+        if (p->started) continue;
+        const auto& d = descriptor(*p);
+        const std::string path = p->library.path().string();
+        char error[error_capacity] = {};
+        int rc = 0;
+        std::string reason;
+        try {
+            if (d.start) rc = d.start(p->instance, nmk_error_buffer{error, sizeof error});
+            if (rc != 0) reason = failure("start()", error);
+        } catch (const std::exception& e) {
+            reason = std::string("start() threw an exception: ") + e.what();
+        } catch (...) {
+            reason = "start() threw an exception";
+        }
+        if (!reason.empty()) {
+            p->context->release();
+            throw plugin_error(path, reason);
+        }
+        p->started = true;
+        NMK_INFO("Plugin \"{}\" version {} (SDK {}) started from {}", d.name, p->library.version(),
+                 p->library.sdk_version(), path);
+    }
+}
+
+void PluginHost::reload(const config::Options& options) {
+    for (auto& p : plugins_) {
+        if (!p->started) continue;
+        const auto& d = descriptor(*p);
+        if (!d.reload) continue;
+        const std::string config = plugin_config_json(options, d.name);
+        char error[error_capacity] = {};
+        std::string reason;
+        try {
+            if (d.reload(p->instance, to_nmk(config), nmk_error_buffer{error, sizeof error}) != 0)
+                reason = failure("reload()", error);
+        } catch (const std::exception& e) {
+            reason = std::string("reload() threw an exception: ") + e.what();
+        } catch (...) {
+            reason = "reload() threw an exception";
+        }
+        if (!reason.empty()) NMK_ERROR("Plugin \"{}\" keeps its previous configuration: {}", d.name, reason);
+    }
+}
+
+void PluginHost::stop() {
+    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
+        Plugin& p = **it;
+        if (!p.started) continue;
+        p.started = false;
+        const auto& d = descriptor(p);
+        try {
+            if (d.stop) d.stop(p.instance);
+        } catch (...) {
+            NMK_ERROR("Plugin \"{}\": stop() threw an exception", d.name);
+        }
+        p.context->release();
+        NMK_DEBUG("Plugin \"{}\" stopped", d.name);
+    }
+    pool_.stop();
+}
+
+void PluginHost::destroy() {
+    while (!plugins_.empty()) {
+        auto p = std::move(plugins_.back());
+        plugins_.pop_back();
+        const auto& d = descriptor(*p);
+        p->context->release();
+        try {
+            if (p->instance) d.destroy(p->instance);
+        } catch (...) {
+            NMK_ERROR("Plugin \"{}\": destroy() threw an exception", d.name);
+        }
+        // The context, then the library, go with p.
+    }
+}
+
+std::vector<LoadedPluginInfo> PluginHost::plugins() const {
+    std::vector<LoadedPluginInfo> out;
+    for (const auto& p : plugins_) {
+        const auto& d = descriptor(*p);
+        out.push_back({d.name, p->library.version(), p->library.sdk_version(), d.description ? d.description : "",
+                       p->library.path().string(), p->request.asked_by, p->started});
+    }
+    return out;
+}
+
+}  // namespace nats::plugins

@@ -1,0 +1,302 @@
+// Config-driven assembly: the search path, `load` entries by name and by file,
+// the feature table (a missing jetstream/monitoring plugin is only a warning, a
+// missing auth plugin is fatal), malformed blocks, and the JSON each plugin
+// receives.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "kernel/config/options.hpp"
+#include "kernel/plugin_host/assembly.hpp"
+#include "kernel/plugin_host/plugin_error.hpp"
+#include "kernel/plugin_host/tests/test_dirs.hpp"
+
+namespace nats::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Options from config text, as if read from <dir>/server.conf.
+config::Options options_from(const std::string& text, const fs::path& dir) {
+    const std::string file = (dir / "server.conf").string();
+    config::Options o = config::options_from_value(config::parse_config_string(text, file), file);
+    o.config_file = file;
+    return o;
+}
+
+// An empty file named like a plugin (assembly only looks for files).
+void touch_plugin(const fs::path& dir, const std::string& name) {
+    fs::create_directories(dir);
+    std::ofstream(dir / ("lib" + name + ".so")) << "";
+}
+
+std::string plan_error(const config::Options& o, const fs::path& default_dir = {}) {
+    try {
+        plan_plugins(o, default_dir);
+    } catch (const PluginError& e) {
+        return e.what();
+    }
+    return "planned";
+}
+
+TEST(Assembly, NoPluginsBlockNoPlugins) {
+    ScratchDir dir;
+    auto plan = plan_plugins(options_from("port: 4222\n", dir.path), {});
+    EXPECT_TRUE(plan.requests.empty());
+    EXPECT_TRUE(plan.warnings.empty());
+    EXPECT_TRUE(plan.search_paths.empty());
+}
+
+TEST(Assembly, SearchPathDefaultDirFirstThenConfigPathsRelativeToTheFile) {
+    ScratchDir dir;
+    touch_plugin(dir.path / "default", "alpha");
+    touch_plugin(dir.path / "extra", "alpha");
+    touch_plugin(dir.path / "extra", "beta");
+    auto o = options_from("plugins { path: [\"extra\", \"/nonexistent\"], load: [alpha, beta] }\n", dir.path);
+    auto plan = plan_plugins(o, dir.path / "default");
+    ASSERT_EQ(plan.search_paths.size(), 3u);
+    EXPECT_EQ(plan.search_paths[0], dir.path / "default");
+    EXPECT_EQ(plan.search_paths[1], dir.path / "extra");
+    ASSERT_EQ(plan.requests.size(), 2u);
+    EXPECT_EQ(plan.requests[0].path, dir.path / "default" / "libalpha.so");  // the first hit wins
+    EXPECT_EQ(plan.requests[1].path, dir.path / "extra" / "libbeta.so");
+    EXPECT_EQ(plan.requests[0].asked_by, "load");
+    EXPECT_TRUE(plan.requests[0].required);
+}
+
+TEST(Assembly, MissingDefaultDirIsSkipped) {
+    ScratchDir dir;
+    auto plan = plan_plugins(options_from("plugins { load: [] }\n", dir.path), dir.path / "nope");
+    EXPECT_TRUE(plan.search_paths.empty());
+}
+
+TEST(Assembly, LoadByFileAndNoFileTwice) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "gamma");
+    auto o = options_from("plugins { path: \".\", load: [\"./libgamma.so\", gamma, \"" +
+                              (dir.path / "libgamma.so").string() + "\"] }\n",
+                          dir.path);
+    auto plan = plan_plugins(o, {});
+    ASSERT_EQ(plan.requests.size(), 1u);
+    EXPECT_EQ(plan.requests[0].path, dir.path / "libgamma.so");
+    EXPECT_EQ(plan.requests[0].name, "./libgamma.so");
+}
+
+TEST(Assembly, MissingExplicitPluginIsAnError) {
+    ScratchDir dir;
+    EXPECT_EQ(plan_error(options_from("plugins { path: \"p\", load: missing }\n", dir.path)),
+              "plugin \"missing\": not found (looked for libmissing.so in " + (dir.path / "p").string() + ")");
+    EXPECT_EQ(plan_error(options_from("plugins { load: missing }\n", dir.path)),
+              "plugin \"missing\": not found (looked for libmissing.so in no search path)");
+}
+
+TEST(Assembly, MalformedBlocksNameFileAndLine) {
+    ScratchDir dir;
+    const std::string file = (dir.path / "server.conf").string();
+    EXPECT_EQ(plan_error(options_from("plugins: 5\n", dir.path)), file + ":1:1: plugins: expected a map, got integer");
+    EXPECT_EQ(plan_error(options_from("plugins {\n  load: [a, 1]\n}\n", dir.path)),
+              file + ":2:13: plugins: \"load\" must be a string or an array of strings");
+    EXPECT_EQ(plan_error(options_from("plugins {\n  path: {}\n}\n", dir.path)),
+              file + ":2:3: plugins: \"path\" must be a string or an array of strings");
+    EXPECT_EQ(plan_error(options_from("plugins {\n  echo: true\n}\n", dir.path)),
+              file + ":2:3: plugins: \"echo\" must be a map (a plugin's config block), got bool");
+}
+
+TEST(Assembly, FeatureWithoutItsPluginIsAWarning) {
+    ScratchDir dir;
+    auto plan = plan_plugins(options_from("jetstream: enabled\nhttp_port: 8222\n", dir.path), {});
+    EXPECT_TRUE(plan.requests.empty());
+    ASSERT_EQ(plan.warnings.size(), 2u);
+    EXPECT_EQ(plan.warnings[0],
+              "\"jetstream\" needs plugin \"jetstream\", which is not installed (looked for libjetstream.so in no "
+              "search path): ignored");
+    EXPECT_NE(plan.warnings[1].find("\"http_port\" needs plugin \"monitoring\""), std::string::npos);
+}
+
+TEST(Assembly, FeaturesNotAskedForLoadNothing) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "jetstream");
+    touch_plugin(dir.path, "auth_users");
+    // jetstream disabled, an authorization block without credentials, accounts without users: no plugin.
+    auto plan = plan_plugins(
+        options_from("jetstream: disabled\nauthorization { timeout: 1 }\naccounts { A: {} }\n", dir.path), dir.path);
+    EXPECT_TRUE(plan.requests.empty());
+    EXPECT_TRUE(plan.warnings.empty());
+}
+
+TEST(Assembly, InstalledFeaturePluginsLoadByThemselves) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "jetstream");
+    touch_plugin(dir.path, "monitoring");
+    touch_plugin(dir.path, "auth_users");
+    auto o = options_from(
+        "jetstream { max_mem: 1MB }\nhttp: 127.0.0.1:8222\n"
+        "authorization { users: [{user: a, password: b}] }\naccounts { A: { users: [{user: c, password: d}] } }\n",
+        dir.path);
+    auto plan = plan_plugins(o, dir.path);
+    ASSERT_EQ(plan.requests.size(), 3u);  // auth_users asked for twice, loaded once
+    EXPECT_EQ(plan.requests[0].name, "jetstream");
+    EXPECT_EQ(plan.requests[0].asked_by, "jetstream");
+    EXPECT_FALSE(plan.requests[0].required);
+    EXPECT_EQ(plan.requests[1].name, "monitoring");
+    EXPECT_EQ(plan.requests[2].name, "auth_users");
+    EXPECT_EQ(plan.requests[2].asked_by, "authorization");
+    EXPECT_TRUE(plan.requests[2].required);
+}
+
+// The auth plugins a config asks for, by name, with the key that asked.
+std::vector<std::string> auth_plan(const config::Options& o, const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& r : plan_plugins(o, dir).requests) out.push_back(r.name + " <- " + r.asked_by);
+    return out;
+}
+
+TEST(Assembly, AuthenticationLoadsItsPlugins) {
+    ScratchDir dir;
+    for (const char* name : {"auth_token", "auth_users", "auth_nkey"}) touch_plugin(dir.path, name);
+    using list = std::vector<std::string>;
+    EXPECT_EQ(auth_plan(options_from("authorization { token: t }\n", dir.path), dir.path),
+              (list{"auth_token <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("authorization { user: a, password: b }\n", dir.path), dir.path),
+              (list{"auth_users <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("authorization { users: [{username: a, password: b}, {nkey: UABC}] }\n",
+                                     dir.path),
+                        dir.path),
+              (list{"auth_users <- authorization", "auth_nkey <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("authorization { users: [{nkey: UABC}] }\n", dir.path), dir.path),
+              (list{"auth_nkey <- authorization"}));
+    EXPECT_EQ(auth_plan(options_from("accounts { A: { users: [{nkey: U1}] }, B: { users: [{user: x, password: y}] } }\n",
+                                     dir.path),
+                        dir.path),
+              (list{"auth_users <- accounts", "auth_nkey <- accounts"}));
+    EXPECT_EQ(auth_plan(options_from("accounts { A: {}, B: { users: [] } }\n", dir.path), dir.path), list{});
+    // An entry that is neither goes to auth_users, which refuses it: never an open server.
+    EXPECT_EQ(auth_plan(options_from("authorization { users: [{password: x}] }\n", dir.path), dir.path),
+              (list{"auth_users <- authorization"}));
+    // The flags --auth and --user/--pass.
+    auto token_flag = options_from("port: 4222\n", dir.path);
+    token_flag.token = "t";
+    EXPECT_EQ(auth_plan(token_flag, dir.path), (list{"auth_token <- --auth"}));
+    auto user_flag = options_from("port: 4222\n", dir.path);
+    user_flag.username = "u";
+    EXPECT_EQ(auth_plan(user_flag, dir.path), (list{"auth_users <- --user"}));
+}
+
+TEST(Assembly, MissingAuthPluginIsFatal) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "auth_users");  // but not auth_nkey
+    EXPECT_EQ(plan_error(options_from("authorization { users: [{user: a, password: b}, {nkey: UABC}] }\n", dir.path),
+                         dir.path),
+              "\"authorization\" needs plugin \"auth_nkey\", which is not installed (looked for libauth_nkey.so in " +
+                  dir.path.string() + "): refusing to start without authentication");
+    auto token_flag = options_from("port: 4222\n", dir.path);
+    token_flag.token = "t";
+    EXPECT_EQ(plan_error(token_flag), "\"--auth\" needs plugin \"auth_token\", which is not installed (looked for "
+                                      "libauth_token.so in no search path): refusing to start without authentication");
+}
+
+TEST(Assembly, AuthPluginsGetAuthorizationAccountsAndSimpleAuth) {
+    ScratchDir dir;
+    auto o = options_from(
+        "authorization { users: [{user: a, password: b, permissions: { publish: \"x.>\" }}] }\n"
+        "accounts { A: { users: [{nkey: U1}] } }\nsystem_account: A\nno_auth_user: a\n"
+        "plugins { auth_users { extra: 1 } }\n",
+        dir.path);
+    const auto users = nlohmann::json::parse(plugin_config_json(o, "auth_users"));
+    EXPECT_EQ(users["authorization"]["users"][0]["permissions"]["publish"], "x.>");
+    EXPECT_EQ(users["accounts"]["A"]["users"][0]["nkey"], "U1");
+    EXPECT_EQ(users["system_account"], "A");
+    EXPECT_EQ(users["no_auth_user"], "a");
+    EXPECT_EQ(users["extra"], 1);
+    for (const char* absent : {"username", "password", "token"}) EXPECT_FALSE(users.contains(absent)) << absent;
+    // The nkey plugin gets the same settings (without the other plugin's block).
+    auto nkey = nlohmann::json::parse(plugin_config_json(o, "auth_nkey"));
+    EXPECT_EQ(nkey["accounts"], users["accounts"]);
+    EXPECT_FALSE(nkey.contains("extra"));
+    // Flags win over the file: the effective values are passed.
+    auto flags = options_from("authorization { user: fileuser, password: filepass }\n", dir.path);
+    flags.username = "flaguser";
+    flags.password = "flagpass";
+    const auto simple = nlohmann::json::parse(plugin_config_json(flags, "auth_users"));
+    EXPECT_EQ(simple["username"], "flaguser");
+    EXPECT_EQ(simple["password"], "flagpass");
+    EXPECT_EQ(simple["authorization"]["user"], "fileuser");
+    auto token = options_from("authorization { token: secret }\n", dir.path);
+    EXPECT_EQ(nlohmann::json::parse(plugin_config_json(token, "auth_token"))["token"], "secret");
+}
+
+TEST(Assembly, ReloadNeedingAnAuthPluginThatIsNotRunningIsBlocked) {
+    ScratchDir dir;
+    const std::vector<std::string> running{"auth_users", "monitoring"};
+    EXPECT_EQ(reload_blocker(options_from("authorization { users: [{user: a, password: b}] }\n", dir.path), running), "");
+    EXPECT_EQ(reload_blocker(options_from("port: 4222\n", dir.path), running), "");
+    EXPECT_EQ(reload_blocker(options_from("accounts { A: { users: [{nkey: U1}] } }\n", dir.path), running),
+              "\"accounts\" needs plugin \"auth_nkey\", which is not running: restart the server to load it");
+    EXPECT_EQ(reload_blocker(options_from("authorization { token: t }\n", dir.path), {}),
+              "\"authorization\" needs plugin \"auth_token\", which is not running: restart the server to load it");
+    // jetstream and monitoring never block a reload.
+    EXPECT_EQ(reload_blocker(options_from("http_port: 8222\n", dir.path), {}), "");
+}
+
+TEST(Assembly, StrayBlockIsAWarning) {
+    ScratchDir dir;
+    touch_plugin(dir.path, "used");
+    auto plan = plan_plugins(options_from("plugins {\n  path: \".\"\n  load: used\n  used {}\n  unused { a: 1 }\n}\n",
+                                          dir.path),
+                             {});
+    ASSERT_EQ(plan.warnings.size(), 1u);
+    EXPECT_EQ(plan.warnings[0], (dir.path / "server.conf").string() +
+                                    ":5:3: plugins: block \"unused\" is for a plugin that is not loaded");
+}
+
+TEST(Assembly, ConfigJsonIsTheBlockOnTopOfTheFeatureSettings) {
+    ScratchDir dir;
+    auto o = options_from(
+        "jetstream { store_dir: \"/data\", max_mem: 1KB }\n"
+        "plugins { jetstream { max_memory_store: 7, extra: [1, \"x\"] }, other { a: { b: true } } }\n",
+        dir.path);
+    const auto js = nlohmann::json::parse(plugin_config_json(o, "jetstream"));
+    EXPECT_EQ(js["jetstream"]["store_dir"], "/data");
+    EXPECT_EQ(js["store_dir"], "/data");
+    EXPECT_EQ(js["max_memory_store"], 7);  // the block wins
+    EXPECT_EQ(js["extra"], nlohmann::json::parse(R"([1, "x"])"));
+    EXPECT_EQ(nlohmann::json::parse(plugin_config_json(o, "other")), nlohmann::json::parse(R"({"a":{"b":true}})"));
+    EXPECT_EQ(plugin_config_json(o, "absent"), "{}");
+}
+
+TEST(Assembly, HttpsMonitoringGetsTheServersCertificate) {
+    ScratchDir dir;
+    const std::string tls = "tls { cert_file: \"s.pem\", key_file: \"s.key\", ca_file: \"ca.pem\" }\n";
+    const auto https = nlohmann::json::parse(plugin_config_json(options_from("https_port: 8443\n" + tls, dir.path), "monitoring"));
+    EXPECT_EQ(https["tls"], nlohmann::json::parse(R"({"cert_file":"s.pem","key_file":"s.key"})"));
+    // Plain http does not need it; the plugin's own block wins.
+    EXPECT_FALSE(nlohmann::json::parse(plugin_config_json(options_from("http_port: 8222\n" + tls, dir.path), "monitoring"))
+                     .contains("tls"));
+    const auto own = nlohmann::json::parse(plugin_config_json(
+        options_from("https_port: 8443\n" + tls + "plugins { monitoring { tls { cert_file: m.pem, key_file: m.key } } }\n",
+                     dir.path),
+        "monitoring"));
+    EXPECT_EQ(own["tls"]["cert_file"], "m.pem");
+}
+
+TEST(Assembly, JetstreamFlagWithoutBlockStillTellsThePlugin) {
+    ScratchDir dir;
+    auto o = options_from("port: 4222\n", dir.path);
+    o.jetstream = true;
+    o.store_dir = "/js";
+    const auto js = nlohmann::json::parse(plugin_config_json(o, "jetstream"));
+    EXPECT_EQ(js["jetstream"], true);
+    EXPECT_EQ(js["store_dir"], "/js");
+}
+
+TEST(Assembly, MonitoringGetsItsAddress) {
+    ScratchDir dir;
+    auto o = options_from("http_port: 8222\n", dir.path);
+    const auto m = nlohmann::json::parse(plugin_config_json(o, "monitoring"));
+    EXPECT_EQ(m["http_port"], 8222);
+    EXPECT_EQ(m["http_host"], "0.0.0.0");
+}
+
+}  // namespace
+}  // namespace nats::plugins
