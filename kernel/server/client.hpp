@@ -2,6 +2,9 @@
 // One client connection: its socket (plain or TLS), protocol parser, CONNECT
 // options, subscriptions and outbound buffer. Owned by one IoThread; see
 // kernel/server/README.md for the threading rules.
+// The code lives in client_<job>.cpp: io (start, read loop, outbound), connect
+// (CONNECT, auth, reload), permissions, publish (PUB, deliver), subscribe (SUB,
+// UNSUB), lifecycle (PING/PONG, tick, monitoring, close).
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 

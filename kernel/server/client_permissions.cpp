@@ -1,0 +1,164 @@
+// Client, enforcing an admitted client's permissions: publish and subscribe checks
+// with nats-server's -ERRs, the delivery filter and reply permits, and dropping what a
+// reload forbids. Owner thread, except delivery_admits_locked (a deliverer, under out_.mutex).
+#include "kernel/server/client.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "kernel/log/logging.hpp"
+#include "kernel/server/client_detail.hpp"
+#include "kernel/server/server.hpp"
+
+namespace nats::server {
+
+using detail::steady;
+
+namespace {
+
+// Go's %q, which nats-server uses to quote subjects in permission errors.
+std::string go_quote(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\a': out += "\\a"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\v': out += "\\v"; break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    out += "\\x";
+                    out += hex[c >> 4];
+                    out += hex[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace
+
+void Client::set_permissions(std::unique_ptr<Permissions> perms) {
+    perms_ = std::move(perms);
+    std::unique_ptr<DeliveryRules> rules;
+    if (perms_ && perms_->responses()) {
+        rules = std::make_unique<DeliveryRules>();
+        rules->replies = std::make_unique<ReplyPermits>(*perms_->responses());
+    }
+    bool filter = false;
+    if (perms_) {
+        std::lock_guard lock(subs_mutex_);
+        for (const auto& [sid, sub] : subs_) {
+            if (perms_->needs_delivery_filter(sub->subject)) {
+                filter = true;
+                break;
+            }
+        }
+    }
+    if (filter) {
+        if (!rules) rules = std::make_unique<DeliveryRules>();
+        rules->filter = perms_;
+    }
+    std::lock_guard lock(out_.mutex);
+    delivery_rules_.swap(rules);
+}
+
+void Client::enable_delivery_filter() {
+    std::lock_guard lock(out_.mutex);
+    if (!delivery_rules_) delivery_rules_ = std::make_unique<DeliveryRules>();
+    delivery_rules_->filter = perms_;
+}
+
+// Under out_.mutex: nats-server checks subscribe deny entries on delivery
+// (a wildcard subscription may reach them) and notes reply subjects the
+// client may answer.
+bool Client::delivery_admits_locked(const RoutedMessage& message) {
+    if (delivery_rules_->filter && delivery_rules_->filter->delivery_denied(message.subject)) return false;
+    if (delivery_rules_->replies && !message.reply.empty())
+        delivery_rules_->replies->grant(message.reply, steady::now());
+    return true;
+}
+
+bool Client::publish_permitted(std::string_view subject) {
+    if (!perms_->publish_restricted() || perms_->publish_allowed(subject)) return true;
+    if (!perms_->responses()) return false;
+    std::lock_guard lock(out_.mutex);
+    return delivery_rules_ && delivery_rules_->replies && delivery_rules_->replies->use(subject, steady::now());
+}
+
+void Client::publish_violation(std::string_view subject) {
+    send_err("Permissions Violation for Publish to " + go_quote(subject));
+    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User \"{}\", Subject \"{}\"", remote_ip_, remote_port_, id_,
+              log_user(), subject);
+}
+
+// Violation logs name the user as nats-server does: "N/A" without one.
+std::string_view Client::log_user() const { return user_.empty() ? std::string_view("N/A") : user_; }
+
+// Replies the server itself routes by (service imports, JetStream acks, gateway
+// replies): a client may not forge them.
+bool Client::is_reserved_reply(std::string_view reply) {
+    return reply.starts_with("_R_.") || reply.starts_with("$JS.ACK.") || reply.starts_with("_GR_.");
+}
+
+void Client::reply_violation(std::string_view reply) {
+    send_err("Permissions Violation for Publish with Reply of " + go_quote(reply));
+    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User \"{}\", Reply \"{}\"", remote_ip_, remote_port_, id_,
+              log_user(), reply);
+}
+
+void Client::subscribe_violation(std::string_view subject, std::string_view queue, std::string_view sid) {
+    std::string text = "Permissions Violation for Subscription to " + go_quote(subject);
+    if (!queue.empty()) text += " using queue " + go_quote(queue);
+    send_err(text);
+    NMK_ERROR("{}:{} - cid:{} - Subscription Violation - User \"{}\", Subject \"{}\"{}{}{}, SID {}", remote_ip_,
+              remote_port_, id_, log_user(), subject, queue.empty() ? "" : ", Queue: \"", queue, queue.empty() ? "" : "\"",
+              sid);
+}
+
+// After new permissions: subscriptions they no longer allow go, each with an
+// -ERR naming its sid, as nats-server does on reload.
+void Client::drop_forbidden_subscriptions() {
+    if (!perms_) return;
+    std::vector<std::shared_ptr<ClientSubscription>> removed;
+    {
+        std::lock_guard lock(subs_mutex_);
+        for (auto it = subs_.begin(); it != subs_.end();) {
+            const ClientSubscription& sub = *it->second;
+            const bool keep = perms_->subscribe_allowed(sub.subject) ||
+                              (!sub.queue.empty() && perms_->subscribe_allowed(sub.subject, sub.queue));
+            if (keep) {
+                ++it;
+                continue;
+            }
+            removed.push_back(it->second);
+            it = subs_.erase(it);
+        }
+    }
+    if (removed.empty()) return;
+    // In sid order (numeric sids by value), so the -ERRs come in a stable order.
+    std::sort(removed.begin(), removed.end(), [](const auto& a, const auto& b) {
+        return std::pair(a->sid.size(), std::string_view(a->sid)) < std::pair(b->sid.size(), std::string_view(b->sid));
+    });
+    std::vector<const routing::Subscription*> batch;
+    batch.reserve(removed.size());
+    for (const auto& sub : removed) batch.push_back(sub.get());
+    account_->sublist.remove_batch(batch);
+    for (const auto& sub : removed) {
+        server_.notify_interest(*account_, *sub, false);
+        send_err("Permissions Violation for Subscription to " + go_quote(sub->subject) + " (sid " + go_quote(sub->sid) +
+                 ")");
+        NMK_INFO("Removed sub \"{}\" (sid \"{}\") for User \"{}\" - not authorized", sub->subject, sub->sid, user_);
+    }
+}
+
+}  // namespace nats::server

@@ -1,0 +1,194 @@
+// Client, the message path: a PUB routed on the publisher's own thread, and a MSG or
+// HMSG queued for a subscriber. Client::deliver runs on any publisher's thread: it
+// touches the subscriber only under out_.mutex (subs_mutex_ for auto-unsubscribe).
+#include "kernel/server/client.hpp"
+
+#include <charconv>
+
+#include "kernel/log/logging.hpp"
+#include "kernel/routing/subject.hpp"
+#include "kernel/server/router.hpp"
+#include "kernel/server/server.hpp"
+
+namespace nats::server {
+
+namespace {
+
+void append_number(std::string& out, std::uint64_t n) {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, res.ptr);
+}
+
+constexpr std::string_view no_responders_status = "NATS/1.0 503\r\n\r\n";
+
+}  // namespace
+
+SubscriptionDetail ClientSubscription::detail(std::uint64_t cid) const {
+    SubscriptionDetail d;
+    d.subject = subject;
+    d.queue = queue;
+    d.sid = sid;
+    // Written under the client's outbound lock; relaxed reads are enough for a snapshot.
+    d.msgs = delivered.load(std::memory_order_relaxed);
+    d.max = max_msgs.load(std::memory_order_relaxed);
+    d.cid = cid;
+    return d;
+}
+
+bool ClientSubscription::deliver(const RoutedMessage& message, IoThread& from, Client* publisher) {
+    return client->deliver(*this, message, from, publisher);
+}
+
+bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
+    if (auth_pending_) {
+        hold(HeldOp::Kind::pub, args.subject, args.reply, data, args.header_size);
+        return true;
+    }
+    if (log::trace_enabled()) {
+        NMK_TRACE("{}:{} - cid:{} - <<- [{} {}{}{} {}{}]", remote_ip_, remote_port_, id_,
+                  args.header_size ? "HPUB" : "PUB", args.subject, args.reply.empty() ? "" : " ", args.reply,
+                  args.header_size ? std::to_string(args.header_size) + " " : std::string(), args.total_size);
+    }
+    if (!connect_received_ && auth_required_) {
+        close_now(CloseReason::auth_violation, "Authorization Violation");
+        return false;
+    }
+    batch_activity_ = true;
+    in_msgs_.store(in_msgs_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    in_bytes_.store(in_bytes_.load(std::memory_order_relaxed) + data.size(), std::memory_order_relaxed);
+    auto& stats = thread_.stats();
+    stats.in_msgs.fetch_add(1, std::memory_order_relaxed);
+    stats.in_bytes.fetch_add(data.size(), std::memory_order_relaxed);
+
+    if (args.header_size > 0 && !opts_.headers) {
+        // HPUB from a client that did not announce headers: closed silently, as nats-server does.
+        close_now(CloseReason::protocol_error, {});
+        return false;
+    }
+    // nats-server reports a wildcard publish subject but still routes the message,
+    // and acknowledges before delivering.
+    if (opts_.pedantic && !routing::is_valid_literal_subject(args.subject)) send_err("Invalid Publish Subject");
+    if (perms_ && !publish_permitted(args.subject)) [[unlikely]] {
+        publish_violation(args.subject);  // the message is dropped; the connection stays
+        return true;
+    }
+    if (!args.reply.empty() && is_reserved_reply(args.reply)) [[unlikely]] {
+        reply_violation(args.reply);  // the server's own reply prefixes: nats-server drops these too
+        return true;
+    }
+    send_ok();
+    std::string_view headers = data.substr(0, args.header_size);
+    std::string_view payload = data.substr(args.header_size);
+
+    const RoutedMessage message{args.subject, args.reply, headers, payload};
+    bool delivered;
+    {
+        IoThread::RoutingScope scope(thread_);
+        const routing::MatchResult* result = thread_.match_cache().match(account_->sublist, args.subject);
+        delivered = deliver_to(*result, message, thread_, this, opts_.echo ? nullptr : this);
+    }
+
+    if (!delivered && opts_.no_responders && !args.reply.empty()) {
+        // Answer the requester ourselves, on its own subscription for the reply subject.
+        auto replies = account_->sublist.match(args.reply);
+        for (const auto& s : replies->plain) {
+            auto& sub = static_cast<ServerSubscription&>(*s);
+            if (sub.origin != this) continue;
+            sub.deliver(RoutedMessage{args.reply, {}, no_responders_status, {}}, thread_, nullptr);
+            break;
+        }
+    }
+    return true;
+}
+
+bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoThread& from, Client* publisher) {
+    if (closed()) return false;
+    const std::string_view subject = message.subject, reply = message.reply, headers = message.headers,
+                           payload = message.payload;
+    const bool with_headers = opts_.headers && !headers.empty();
+    const std::size_t body = (with_headers ? headers.size() : 0) + payload.size();
+    const std::int64_t max_pending = server_.max_pending();
+    bool overflow = false;
+    bool first_overflow = false;
+    bool max_reached = false;
+    {
+        std::lock_guard lock(out_.mutex);
+        const std::uint64_t max_msgs = sub.max_msgs.load(std::memory_order_relaxed);
+        const std::uint64_t delivered = sub.delivered.load(std::memory_order_relaxed);
+        if (max_msgs != 0 && delivered >= max_msgs) return false;
+        if (delivery_rules_ && !delivery_admits_locked(message)) [[unlikely]] return false;
+        auto& out = out_.pending;
+        const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
+        overflow = queued > max_pending;
+        if (overflow) {
+            // Until the owner thread runs the close, more deliveries overflow:
+            // count the slow consumer (and log it) once, as nats-server does.
+            first_overflow = !slow_consumer_;
+            slow_consumer_ = true;
+        } else {
+        out.append(with_headers ? "HMSG " : "MSG ");
+        out.append(subject);
+        out.push_back(' ');
+        out.append(sub.sid);
+        out.push_back(' ');
+        if (!reply.empty()) {
+            out.append(reply);
+            out.push_back(' ');
+        }
+        if (with_headers) {
+            append_number(out, headers.size());
+            out.push_back(' ');
+        }
+        append_number(out, body);
+        out.append("\r\n");
+        if (with_headers) out.append(headers);
+        out.append(payload);
+        out.append("\r\n");
+        ++out_msgs_;
+        out_bytes_ += body;
+        sub.delivered.store(delivered + 1, std::memory_order_relaxed);
+        max_reached = delivered + 1 == max_msgs;
+        if (publisher && publisher != this && queued > max_pending / 2) publisher->stall_on_ = weak_from_this();
+        }
+    }
+    if (overflow) {
+        // Drop it and cut the connection: a slow reader must never slow the publisher.
+        if (!first_overflow) return false;
+        from.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+        // account_view_, not account_: this runs on the publisher's thread.
+        if (const Account* account = account_view_.load(std::memory_order_acquire))
+            account->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+        NMK_INFO("{}:{} - cid:{} - Slow Consumer Detected: MaxPending of {} Exceeded", remote_ip_, remote_port_, id_,
+                 max_pending);
+        close(CloseReason::slow_consumer_pending);
+        return false;
+    }
+    from.stats().out_msgs.fetch_add(1, std::memory_order_relaxed);
+    from.stats().out_bytes.fetch_add(body, std::memory_order_relaxed);
+    {
+        const auto token = from.batch_token();
+        if (dirty_token.load(std::memory_order_relaxed) != token) {
+            dirty_token.store(token, std::memory_order_relaxed);
+            // Once per batch, as nats-server stamps each client it flushes to.
+            last_activity_ns_.store(from.batch_clock(), std::memory_order_relaxed);
+            from.note_dirty(shared_from_this());
+        }
+    }
+    if (max_reached) {
+        // Auto-unsubscribe reached: take it out of the index right away.
+        std::shared_ptr<ClientSubscription> keep;
+        {
+            std::lock_guard lock(subs_mutex_);
+            auto it = subs_.find(sub.sid);
+            if (it != subs_.end() && it->second.get() == &sub) {
+                keep = it->second;
+                subs_.erase(it);
+            }
+        }
+        if (keep && account_->sublist.remove(keep.get())) server_.notify_interest(*account_, *keep, false);
+    }
+    return true;
+}
+
+}  // namespace nats::server
