@@ -8,7 +8,6 @@
 
 #include "kernel/accounts/parse_accounts.hpp"
 #include "kernel/accounts/subject_tokens.hpp"
-#include "kernel/routing/subject.hpp"
 
 namespace nats::accounts {
 
@@ -41,7 +40,7 @@ bool export_allows(const std::vector<Export>& exports, const std::string& import
     return false;
 }
 
-bool collide(std::string_view a, std::string_view b) { return a == b || routing::subjects_overlap(a, b); }
+bool collide(std::string_view a, std::string_view b) { return nats_sdk::subject::subjects_collide(a, b); }
 
 class Resolver {
 public:
@@ -109,7 +108,7 @@ private:
     void add_stream(const AccountConfig& importer, const AccountConfig& exporter, const StreamImport& im) {
         const std::string& from = im.subject;
         auto authorized = [&] {
-            return !exporter.stream_exports.empty() && routing::is_valid_subject(from) &&
+            return !exporter.stream_exports.empty() && nats_sdk::subject::is_valid_subject(from) &&
                    export_allows(exporter.stream_exports, importer.name, from);
         };
         if (!authorized()) throw LinkError{"stream import not authorized"};
@@ -170,7 +169,7 @@ private:
     void add_service(const AccountConfig& importer, const AccountConfig& exporter, const ServiceImport& im) {
         std::string from = im.to;   // the subject requests are published on in the importer
         std::string to = im.subject;  // where they go in the exporter
-        if (!routing::is_valid_subject(from) || !routing::is_valid_subject(to)) throw LinkError{invalid_subject};
+        if (!nats_sdk::subject::is_valid_subject(from) || !nats_sdk::subject::is_valid_subject(to)) throw LinkError{invalid_subject};
         if (exporter.service_exports.empty() || !export_allows(exporter.service_exports, importer.name, to))
             throw LinkError{"service import not authorized"};
         std::set<std::string> visited{importer.name};
@@ -241,7 +240,7 @@ private:
         const std::string on = about + " on subject \"" + results + "\": ";
         const bool loops_back = std::any_of(account.service_exports.begin(), account.service_exports.end(),
                                             [&](const ServiceExport& other) { return is_subset_match(results, other.subject); });
-        if (!routing::is_valid_literal_subject(results) || loops_back)
+        if (!nats_sdk::subject::is_valid_publish_subject(results) || loops_back)
             errors_.add(e.where, on + "invalid publish subject");
         else if (e.response_type != ResponseType::singleton)
             errors_.add(e.where, on + "bad service response type");

@@ -15,9 +15,10 @@
 #include <unordered_set>
 
 #include <nats_sdk/go_json.hpp>
+#include <nats_sdk/go_query.hpp>
+#include <nats_sdk/subject.hpp>
 
 #include "kernel/config/duration.hpp"
-#include "kernel/routing/subject.hpp"
 #include "kernel/server/client.hpp"
 
 namespace nats::introspection {
@@ -467,9 +468,9 @@ std::string subsz(server::Server& server, std::string_view args) {
     }
 
     auto list = client_subscriptions(accounts, nullptr);
-    if (!test.empty() && routing::is_valid_literal_subject(test))
+    if (!test.empty() && nats_sdk::subject::is_valid_literal_subject(test))
         std::erase_if(list,
-                      [&](const server::SubscriptionDetail& s) { return !routing::subject_matches(test, s.subject); });
+                      [&](const server::SubscriptionDetail& s) { return !nats_sdk::subject::literal_matches(test, s.subject); });
     const std::size_t first = std::min(static_cast<std::size_t>(offset), list.size());
     const std::size_t last = std::min(first + static_cast<std::size_t>(limit), list.size());
     // nats-server answers with the bare statistics when the page is empty.
@@ -586,39 +587,9 @@ ordered_json accstatz(server::Server& server, std::string_view args) {
 }  // namespace
 
 std::optional<std::string> query_arg(std::string_view args, std::string_view key) {
-    while (!args.empty()) {
-        const auto amp = args.find('&');
-        const std::string_view pair = args.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (percent_decode(pair.substr(0, eq)) == key)
-            return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
-        if (amp == std::string_view::npos) break;
-        args.remove_prefix(amp + 1);
-    }
-    return std::nullopt;
-}
-
-std::string percent_decode(std::string_view text) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '+') {
-            out += ' ';
-        } else if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-            i += 2;
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    const nats_sdk::GoQuery query(args);
+    if (!query.has(key)) return std::nullopt;
+    return query.get(key);
 }
 
 std::string uptime_text(std::chrono::seconds elapsed) {

@@ -1,8 +1,9 @@
 #include "kernel/plugin_host/link_adapter.hpp"
 
+#include <nats_sdk/subject.hpp>
+
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
-#include "kernel/routing/subject.hpp"
 
 namespace nats::plugins {
 
@@ -25,7 +26,7 @@ void LinkAdapter::on_interest(const server::Account& account, const server::Serv
 
 nmk_status LinkAdapter::add_remote_interest(const nmk_interest& interest, std::uint64_t* remote_interest_id) {
     const std::string_view subject = view(interest.subject), queue = view(interest.queue);
-    if (!routing::is_valid_subject(subject) || (!queue.empty() && !routing::is_valid_queue_name(queue)))
+    if (!nats_sdk::subject::is_valid_subject(subject) || (!queue.empty() && !nats_sdk::subject::is_valid_queue_name(queue)))
         return NMK_INVALID_ARGUMENT;
     auto account = server_.get_or_create_account(view(interest.account));
     std::uint64_t rid;
@@ -81,7 +82,7 @@ nmk_status LinkAdapter::remove_remote_interest(std::uint64_t remote_interest_id)
 
 nmk_status LinkAdapter::publish(const nmk_message& message) {
     const std::string_view subject = view(message.subject);
-    if (!routing::is_valid_literal_subject(subject)) return NMK_INVALID_ARGUMENT;
+    if (!nats_sdk::subject::is_valid_publish_subject(subject)) return NMK_INVALID_ARGUMENT;
     auto account = server_.get_or_create_account(view(message.account));
     server_.publish(account, {subject, view(message.reply), view(message.headers), view(message.payload)}, this);
     return NMK_OK;

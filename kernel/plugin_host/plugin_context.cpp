@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <nats_sdk/subject.hpp>
+
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
 #include "kernel/plugin_host/auth_adapter.hpp"
@@ -10,7 +12,6 @@
 #include "kernel/plugin_host/link_adapter.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
 #include "kernel/plugin_host/plugin_timers.hpp"
-#include "kernel/routing/subject.hpp"
 
 namespace nats::plugins {
 
@@ -79,9 +80,9 @@ void PluginContext::log(nmk_log_level level, std::string_view message) {
 
 nmk_status PluginContext::publish(const nmk_message& message) {
     const std::string_view subject = view(message.subject);
-    if (!routing::is_valid_literal_subject(subject)) return NMK_INVALID_ARGUMENT;
+    if (!nats_sdk::subject::is_valid_publish_subject(subject)) return NMK_INVALID_ARGUMENT;
     const std::string_view reply = view(message.reply);
-    if (!reply.empty() && !routing::is_valid_literal_subject(reply)) return NMK_INVALID_ARGUMENT;
+    if (!reply.empty() && !nats_sdk::subject::is_valid_publish_subject(reply)) return NMK_INVALID_ARGUMENT;
     if (!accepting()) return NMK_ERROR;
     auto& server = host_.server();
     auto account = server.get_or_create_account(view(message.account));
@@ -91,7 +92,7 @@ nmk_status PluginContext::publish(const nmk_message& message) {
 
 nmk_status PluginContext::subscribe(std::string_view account_name, std::string_view subject, std::string_view queue,
                                     nmk_message_callback callback, void* user, std::uint64_t* subscription_id) {
-    if (!callback || !routing::is_valid_subject(subject) || (!queue.empty() && !routing::is_valid_queue_name(queue)))
+    if (!callback || !nats_sdk::subject::is_valid_subject(subject) || (!queue.empty() && !nats_sdk::subject::is_valid_queue_name(queue)))
         return NMK_INVALID_ARGUMENT;
     auto& server = host_.server();
     auto account = server.get_or_create_account(account_name);

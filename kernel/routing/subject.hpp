@@ -1,20 +1,12 @@
 #pragma once
-// Subject grammar (ADR-6 / nats-server server/sublist.go): tokens separated by '.',
-// no empty tokens, no whitespace; '*' matches one token, '>' one or more trailing
-// tokens. Wildcards count only as whole tokens ("a.b*" is a literal token).
-#include <string_view>
+// TEMPORARY: the old kernel names for kernel/server/client.cpp until it moves to
+// nats_sdk/subject.hpp directly (it is being split into client_*.cpp files).
+#include <nats_sdk/subject.hpp>
 
 namespace nats::routing {
 
-// A subject a subscriber may listen on (wildcards allowed).
-bool is_valid_subject(std::string_view subject);
-// A subject a message may be published to (no wildcards).
-bool is_valid_literal_subject(std::string_view subject);
-// A queue group name: non-empty, no whitespace.
-bool is_valid_queue_name(std::string_view queue);
-// Does a literal subject match a (possibly wildcard) filter?
-bool subject_matches(std::string_view literal_subject, std::string_view filter);
-// Could some literal subject match both filters? (used for permission and stream overlap checks)
-bool subjects_overlap(std::string_view filter_a, std::string_view filter_b);
+inline bool is_valid_subject(std::string_view s) { return nats_sdk::subject::is_valid_subject(s); }
+inline bool is_valid_literal_subject(std::string_view s) { return nats_sdk::subject::is_valid_publish_subject(s); }
+inline bool is_valid_queue_name(std::string_view q) { return nats_sdk::subject::is_valid_queue_name(q); }
 
 }  // namespace nats::routing

@@ -6,8 +6,9 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include <nats_sdk/subject.hpp>
+
 #include "kernel/routing/rw_lock.hpp"
-#include "kernel/routing/subject.hpp"
 #include "kernel/routing/tokens.hpp"
 #include "kernel/routing/trie.hpp"
 
@@ -36,7 +37,8 @@ struct SubjectHash {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-bool has_wildcard(std::string_view subject) { return !is_valid_literal_subject(subject); }
+using nats_sdk::subject::has_wildcard;
+using nats_sdk::subject::literal_matches;
 
 }  // namespace
 
@@ -70,7 +72,7 @@ struct Sublist::Impl {
             return;
         }
         for (auto& [subject, entry] : cache) {
-            if (subject_matches(subject, sub->subject)) patch(entry);
+            if (literal_matches(subject, sub->subject)) patch(entry);
         }
     }
 
@@ -79,7 +81,7 @@ struct Sublist::Impl {
             if (auto it = cache.find(filter); it != cache.end()) cache.erase(it);
             return;
         }
-        std::erase_if(cache, [filter](const auto& kv) { return subject_matches(kv.first, filter); });
+        std::erase_if(cache, [filter](const auto& kv) { return literal_matches(kv.first, filter); });
     }
 
     // Trims to cache_keep entries, sparing the one just stored. nats-server
@@ -100,8 +102,8 @@ Sublist::~Sublist() = default;
 void Sublist::bump_generation() { generation_.store(next_generation(), std::memory_order_release); }
 
 bool Sublist::insert(SubscriptionPtr sub) {
-    if (!sub || !is_valid_subject(sub->subject)) return false;
-    if (!sub->queue.empty() && !is_valid_queue_name(sub->queue)) return false;
+    // nats-server's Sublist.Insert rule; the queue name is the caller's to check.
+    if (!sub || !nats_sdk::subject::is_valid_subscribe_subject(sub->subject)) return false;
     TokenList tokens;
     tokens.split(sub->subject);
 

@@ -1,39 +1,15 @@
 #pragma once
-// Allocation-free subject tokenizing shared by the grammar checks and the trie.
+// The trie's token list; the tokenizer itself is the SDK's (nats_sdk/subject.hpp).
 #include <array>
 #include <cstddef>
 #include <string_view>
 #include <vector>
 
+#include <nats_sdk/subject.hpp>
+
 namespace nats::routing {
 
-// Walks the '.'-separated tokens of a subject. Empty tokens ("a..b", ".a")
-// are reported as empty views so callers can reject them.
-class TokenCursor {
-public:
-    explicit TokenCursor(std::string_view subject) : rest_(subject) {}
-
-    // Advances to the next token; false once every token was consumed.
-    bool next() {
-        if (done_) return false;
-        const std::size_t dot = rest_.find('.');
-        if (dot == std::string_view::npos) {
-            token_ = rest_;
-            done_ = true;
-        } else {
-            token_ = rest_.substr(0, dot);
-            rest_.remove_prefix(dot + 1);
-        }
-        return true;
-    }
-    std::string_view token() const { return token_; }
-    bool has_more() const { return !done_; }
-
-private:
-    std::string_view rest_;
-    std::string_view token_;
-    bool done_ = false;
-};
+using nats_sdk::subject::TokenCursor;
 
 // The tokens of one subject. Subjects of up to 32 tokens (nearly all) stay on
 // the stack, as in nats-server's tokenizer; deeper ones spill to the heap.

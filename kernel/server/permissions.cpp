@@ -1,13 +1,12 @@
 #include "kernel/server/permissions.hpp"
 
 #include <nlohmann/json.hpp>
+#include <nats_sdk/subject.hpp>
 
 #include <algorithm>
 #include <cctype>
 
 #include "kernel/config/duration.hpp"
-#include "kernel/routing/subject.hpp"
-#include "kernel/routing/tokens.hpp"
 
 namespace nats::server {
 
@@ -115,14 +114,14 @@ std::pair<std::string, std::string> split_subject_queue(const std::string& entry
         if (i > start) fields.emplace_back(entry.substr(start, i - start));
     }
     if (fields.empty() || fields.size() > 2) fail("invalid subject-queue \"" + entry + "\" in \"" + where + "\"");
-    if (!routing::is_valid_subject(fields[0])) fail("invalid subject \"" + fields[0] + "\" in \"" + where + "\"");
+    if (!nats_sdk::subject::is_valid_subject(fields[0])) fail("invalid subject \"" + fields[0] + "\" in \"" + where + "\"");
     return {fields[0], fields.size() == 2 ? fields[1] : std::string()};
 }
 
 std::unique_ptr<routing::Sublist> publish_index(const std::vector<std::string>& subjects, const std::string& where) {
     auto index = std::make_unique<routing::Sublist>();
     for (const auto& s : subjects) {
-        if (!routing::is_valid_subject(s)) fail("invalid subject \"" + s + "\" in \"" + where + "\"");
+        if (!nats_sdk::subject::is_valid_subject(s)) fail("invalid subject \"" + s + "\" in \"" + where + "\"");
         auto entry = std::make_shared<routing::Subscription>();
         entry->subject = s;
         index->insert(std::move(entry));
@@ -144,14 +143,7 @@ std::unique_ptr<routing::Sublist> subscribe_index(const std::vector<std::string>
     return index;
 }
 
-bool is_wildcard_token(std::string_view t, char w) { return t.size() == 1 && t[0] == w; }
-
-bool has_wildcard(std::string_view subject) {
-    routing::TokenCursor cursor(subject);
-    while (cursor.next())
-        if (is_wildcard_token(cursor.token(), '*') || is_wildcard_token(cursor.token(), '>')) return true;
-    return false;
-}
+using nats_sdk::subject::has_wildcard;
 
 // nats-server's queueMatches: a queue group of the lists names this queue,
 // literally or through wildcards in its name.
@@ -159,32 +151,12 @@ bool queue_matches(std::string_view queue, const routing::MatchResult& r) {
     for (const auto& group : r.queue_groups) {
         const std::string& name = group.front()->queue;
         if (queue == name) return true;
-        if (has_wildcard(name) && subject_is_subset(queue, name)) return true;
+        if (has_wildcard(name) && nats_sdk::subject::is_subset_match(queue, name)) return true;
     }
     return false;
 }
 
 }  // namespace
-
-bool subject_is_subset(std::string_view subject, std::string_view test) {
-    routing::TokenList tokens, tests;
-    tokens.split(subject);
-    tests.split(test);
-    const std::string_view* t1s = tokens.data();
-    const std::string_view* t2s = tests.data();
-    for (std::size_t i = 0; i < tests.size(); ++i) {
-        if (i >= tokens.size()) return false;
-        const std::string_view t2 = t2s[i], t1 = t1s[i];
-        if (is_wildcard_token(t2, '>')) return true;
-        if (is_wildcard_token(t1, '>')) return false;
-        if (is_wildcard_token(t1, '*')) {
-            if (!is_wildcard_token(t2, '*')) return false;
-            continue;
-        }
-        if (!is_wildcard_token(t2, '*') && t1 != t2) return false;
-    }
-    return tokens.size() == tests.size();
-}
 
 Permissions::Permissions() = default;
 Permissions::~Permissions() = default;
@@ -256,7 +228,12 @@ bool Permissions::subscribe_allowed(std::string_view subject, std::string_view q
 bool Permissions::needs_delivery_filter(std::string_view subscription_subject) const {
     if (subscribe_deny_subjects_.empty() || !has_wildcard(subscription_subject)) return false;
     return std::any_of(subscribe_deny_subjects_.begin(), subscribe_deny_subjects_.end(),
-                       [&](const std::string& deny) { return routing::subjects_overlap(deny, subscription_subject); });
+                       [&](const std::string& deny) {
+                           // nats-server loads its deny filter only when subjectIsSubsetMatch(deny,
+                           // subject); SubjectsCollide also catches a deny that merely overlaps
+                           // ("foo.*" under "*.bar"), so such a message is filtered here too.
+                           return nats_sdk::subject::subjects_collide(deny, subscription_subject);
+                       });
 }
 
 bool Permissions::delivery_denied(std::string_view subject) const {

@@ -113,7 +113,4 @@ private:
     std::unordered_map<std::string, Permit, SubjectHash, std::equal_to<>> open_;
 };
 
-// nats-server's isSubsetMatch: every subject `subject` can match, `test` matches too.
-bool subject_is_subset(std::string_view subject, std::string_view test);
-
 }  // namespace nats::server

@@ -1,6 +1,7 @@
 #include "libs/auth_common/permissions.hpp"
 
 #include <nats_sdk/go_time.hpp>
+#include <nats_sdk/subject.hpp>
 
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@ namespace nats::auth_common {
 namespace {
 
 using nlohmann::json;
+using nats_sdk::subject::is_valid_subject;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -105,23 +107,6 @@ json response_permission(const json& value, std::string_view where) {
 }
 
 }  // namespace
-
-bool is_valid_subject(std::string_view subject) {
-    if (subject.empty()) return false;
-    bool after_full_wildcard = false;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t dot = subject.find('.', start);
-        const std::string_view token = subject.substr(start, dot == std::string_view::npos ? dot : dot - start);
-        if (token.empty() || after_full_wildcard) return false;
-        for (const char c : token) {
-            if (is_space(c)) return false;
-        }
-        if (token == ">") after_full_wildcard = true;
-        if (dot == std::string_view::npos) return true;
-        start = dot + 1;
-    }
-}
 
 json normalize_permissions(const json& permissions, std::string_view where) {
     if (!permissions.is_object()) {

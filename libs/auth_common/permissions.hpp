@@ -20,9 +20,6 @@ namespace nats::auth_common {
 inline constexpr std::int64_t default_response_max = 1;
 inline constexpr std::int64_t default_response_expires_ns = 2LL * 60 * 1000 * 1000 * 1000;
 
-// nats-server's IsValidSubject: non-empty tokens without whitespace, ">" last.
-bool is_valid_subject(std::string_view subject);
-
 // Normalizes a permissions map (keys pub/publish/import, sub/subscribe/export,
 // allow_responses/publish_allow_responses, any case). Each of publish/subscribe is a
 // subject, a list of subjects, or {allow, deny} with either form. Throws ConfigError

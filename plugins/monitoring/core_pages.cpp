@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <nats_sdk/subject.hpp>
+
 #include "plugins/monitoring/pages.hpp"
 #include "plugins/monitoring/time_text.hpp"
 
@@ -124,7 +126,7 @@ HttpResponse subsz_page(const PageContext& page) {
     if (auto e = decode_int(q, "limit", limit)) return bad_request(*e);
     const std::string test = q.get("test");
     const std::string acc = q.get("acc");
-    if (!test.empty() && !is_valid_literal_subject(test))
+    if (!test.empty() && !nats_sdk::subject::is_valid_literal_subject(test))
         return bad_request("invalid test subject, must be valid publish subject: " + test);
     std::string args;
     add_arg(args, "subs", subs ? "1" : "0");

@@ -203,18 +203,6 @@ TEST(Permissions, MalformedInputIsRefusedWithTheReason) {
               "permissions: unknown field \"limit\" in \"allow_responses\"");
 }
 
-TEST(SubjectIsSubset, AsNatsServer) {
-    EXPECT_TRUE(subject_is_subset("foo.*", ">"));
-    EXPECT_TRUE(subject_is_subset("foo.*", "*.*"));
-    EXPECT_TRUE(subject_is_subset("foo.*", "foo.*"));
-    EXPECT_FALSE(subject_is_subset("foo.*", "foo.bar"));
-    EXPECT_TRUE(subject_is_subset("foo.bar", "foo.*"));
-    EXPECT_FALSE(subject_is_subset("foo.>", "foo.*"));
-    EXPECT_TRUE(subject_is_subset("foo.bar.baz", "foo.>"));
-    EXPECT_FALSE(subject_is_subset("foo", "foo.bar"));
-    EXPECT_FALSE(subject_is_subset("foo.bar", "foo"));
-}
-
 using clock = ReplyPermits::clock;
 
 TEST(ReplyPermits, EachReplyAllowsMaxMessages) {

@@ -73,16 +73,6 @@ TEST(GoQuery, QuoteEscapesLikeStrconv) {
     EXPECT_EQ(go_quote("\xff"), R"("\xff")");
 }
 
-TEST(GoQuery, LiteralSubjects) {
-    EXPECT_TRUE(is_valid_literal_subject("foo.bar"));
-    EXPECT_TRUE(is_valid_literal_subject("foo.b*r"));
-    EXPECT_FALSE(is_valid_literal_subject("foo.*"));
-    EXPECT_FALSE(is_valid_literal_subject("foo.>"));
-    EXPECT_FALSE(is_valid_literal_subject("foo..bar"));
-    EXPECT_FALSE(is_valid_literal_subject("foo bar"));
-    EXPECT_FALSE(is_valid_literal_subject(""));
-}
-
 // Escapes and number formats: tests/sdk/unit/go_json_test.cpp.
 TEST(GoJson, IndentedLikeMarshalIndent) {
     ordered_json v;

@@ -32,7 +32,7 @@ Settings read_settings(const nlohmann::json& config) {
     Settings settings{cfg::get<std::string>(config, "subject", "greet.>"), cfg::get<std::string>(config, "queue", ""),
                       cfg::get<std::string>(config, "greeting", "hello"),
                       std::chrono::milliseconds(cfg::get<std::int64_t>(config, "report_interval_ms", 60000))};
-    if (!nats_sdk::subject::is_valid(settings.subject, true)) {
+    if (!nats_sdk::subject::is_valid_subject(settings.subject)) {
         throw nats_sdk::ConfigError("config key 'subject' is not a valid subject: '" + settings.subject + "'");
     }
     if (settings.report_interval.count() <= 0) {

@@ -1,4 +1,4 @@
-// format(), subject helpers, constant_time_equals(), write_error(), config helpers.
+// format(), constant_time_equals(), write_error(), config helpers.
 
 #include <cstring>
 #include <string>
@@ -9,7 +9,6 @@
 #include "nats_sdk/constant_time.hpp"
 #include "nats_sdk/error.hpp"
 #include "nats_sdk/format.hpp"
-#include "nats_sdk/subject.hpp"
 
 namespace {
 
@@ -27,44 +26,6 @@ TEST(Format, EscapedBracesAndMismatchedCounts) {
     EXPECT_EQ(format("none", 1, 2), "none");
     EXPECT_EQ(format("open { close }"), "open { close }");
     EXPECT_EQ(format(""), "");
-}
-
-TEST(Subject, Validity) {
-    EXPECT_TRUE(nats_sdk::subject::is_valid("greet.alice"));
-    EXPECT_FALSE(nats_sdk::subject::is_valid("greet.*"));
-    EXPECT_TRUE(nats_sdk::subject::is_valid("greet.*", true));
-    EXPECT_TRUE(nats_sdk::subject::is_valid("greet.>", true));
-    EXPECT_FALSE(nats_sdk::subject::is_valid(">.greet", true));
-    EXPECT_FALSE(nats_sdk::subject::is_valid("greet.a*", true));
-    EXPECT_FALSE(nats_sdk::subject::is_valid(""));
-    EXPECT_FALSE(nats_sdk::subject::is_valid("a..b"));
-    EXPECT_FALSE(nats_sdk::subject::is_valid(".a"));
-    EXPECT_FALSE(nats_sdk::subject::is_valid("a."));
-    EXPECT_FALSE(nats_sdk::subject::is_valid("a b"));
-    EXPECT_FALSE(nats_sdk::subject::is_valid(std::string("a\0b", 3)));
-}
-
-TEST(Subject, Matching) {
-    using nats_sdk::subject::matches;
-    EXPECT_TRUE(matches("greet.>", "greet.alice"));
-    EXPECT_TRUE(matches("greet.>", "greet.a.b"));
-    EXPECT_FALSE(matches("greet.>", "greet"));
-    EXPECT_TRUE(matches("greet.*", "greet.alice"));
-    EXPECT_FALSE(matches("greet.*", "greet.a.b"));
-    EXPECT_TRUE(matches("*.alice", "greet.alice"));
-    EXPECT_TRUE(matches("a.b", "a.b"));
-    EXPECT_FALSE(matches("a.b", "a.bc"));
-    EXPECT_FALSE(matches("a.b.c", "a.b"));
-    EXPECT_TRUE(matches(">", "a"));
-    EXPECT_FALSE(matches("a.*", "a."));
-}
-
-TEST(Subject, Tokens) {
-    EXPECT_EQ(nats_sdk::subject::last_token("greet.alice"), "alice");
-    EXPECT_EQ(nats_sdk::subject::last_token("single"), "single");
-    const auto tokens = nats_sdk::subject::tokens("a.b.c");
-    ASSERT_EQ(tokens.size(), 3u);
-    EXPECT_EQ(tokens[2], "c");
 }
 
 TEST(ConstantTime, EqualsOnlyForSameBytes) {

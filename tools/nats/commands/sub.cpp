@@ -6,6 +6,8 @@
 #include <ctime>
 #include <memory>
 
+#include <nats_sdk/subject.hpp>
+
 #include "commands.hpp"
 #include "connection.hpp"
 #include "console.hpp"
@@ -92,7 +94,7 @@ void on_message(natsConnection*, natsSubscription*, natsMsg* raw, void* closure)
     if (s.done) return;
     const char* subject = natsMsg_GetSubject(msg.get());
     for (const auto& pattern : s.ignored) {
-        if (subject_matches(pattern, subject)) return;
+        if (nats_sdk::subject::literal_matches(subject, pattern)) return;
     }
     ++s.received;
     s.last_activity = std::chrono::steady_clock::now();

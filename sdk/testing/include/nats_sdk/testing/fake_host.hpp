@@ -199,7 +199,7 @@ public:
             std::set<std::string> queues_served;
             for (const auto& sub : subscriptions_) {
                 if (!sub.active || normal_account(sub.account) != normal_account(account) ||
-                    !nats_sdk::subject::matches(sub.subject, subject)) {
+                    !nats_sdk::subject::literal_matches(subject, sub.subject)) {
                     continue;
                 }
                 if (!sub.queue.empty() && !queues_served.insert(sub.queue).second) {
@@ -447,8 +447,8 @@ private:
         if (auto f = h.failure("publish")) {
             return *f;
         }
-        if (message == nullptr || !nats_sdk::subject::is_valid(to_view(message->subject)) ||
-            (!to_view(message->reply).empty() && !nats_sdk::subject::is_valid(to_view(message->reply)))) {
+        if (message == nullptr || !nats_sdk::subject::is_valid_publish_subject(to_view(message->subject)) ||
+            (!to_view(message->reply).empty() && !nats_sdk::subject::is_valid_publish_subject(to_view(message->reply)))) {
             return NMK_INVALID_ARGUMENT;
         }
         h.published_.push_back(PublishRecord{std::string(normal_account(to_view(message->account))),
@@ -466,7 +466,7 @@ private:
         if (auto f = h.failure("subscribe")) {
             return *f;
         }
-        if (callback == nullptr || subscription_id == nullptr || !nats_sdk::subject::is_valid(to_view(subject), true)) {
+        if (callback == nullptr || subscription_id == nullptr || !nats_sdk::subject::is_valid_subject(to_view(subject))) {
             return NMK_INVALID_ARGUMENT;
         }
         const std::uint64_t id = ++h.next_id_;
@@ -683,7 +683,7 @@ private:
             return NMK_NOT_FOUND;
         }
         if (interest == nullptr || remote_interest_id == nullptr ||
-            !nats_sdk::subject::is_valid(to_view(interest->subject), true)) {
+            !nats_sdk::subject::is_valid_subject(to_view(interest->subject))) {
             return NMK_INVALID_ARGUMENT;
         }
         const std::uint64_t id = ++h.next_id_;
@@ -717,7 +717,7 @@ private:
             h.note_misuse("link_publish on unknown link " + std::to_string(link_id));
             return NMK_NOT_FOUND;
         }
-        if (message == nullptr || !nats_sdk::subject::is_valid(to_view(message->subject))) {
+        if (message == nullptr || !nats_sdk::subject::is_valid_publish_subject(to_view(message->subject))) {
             return NMK_INVALID_ARGUMENT;
         }
         h.published_.push_back(PublishRecord{std::string(normal_account(to_view(message->account))),
