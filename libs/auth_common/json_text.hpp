@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include <nats_sdk/go_quote.hpp>
 #include <nlohmann/json.hpp>
 
 namespace nats::auth_common {
@@ -37,8 +38,8 @@ inline std::string value_text(const nlohmann::json& value) {
     return text;
 }
 
-// `"text"`, as Go's %q writes plain text.
-inline std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+// Go's %q, as nats-server's config errors quote names and subjects.
+inline std::string in_quotes(std::string_view text) { return nats_sdk::go_quote(text); }
 
 // "<where>.<key>" or "<where>[<index>]", for messages.
 inline std::string member_path(std::string_view where, std::string_view key) {

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <utility>
 
+#include "nats_sdk/go_quote.hpp"
+
 namespace nats_sdk {
 
 namespace detail {
@@ -31,8 +33,6 @@ inline std::optional<std::uint64_t> go_unit_nanos(std::string_view unit) {
 }
 
 inline bool go_digit(char c) { return c >= '0' && c <= '9'; }
-
-inline std::string go_quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // value / 10^digits, with the fraction's trailing zeros dropped ("1.5", "2").
 inline std::string go_with_fraction(std::uint64_t value, int digits) {
@@ -63,7 +63,7 @@ inline std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_vie
         if (error) *error = std::move(message);
         return std::nullopt;
     };
-    auto invalid = [&] { return failed("time: invalid duration " + detail::go_quote(original)); };
+    auto invalid = [&] { return failed("time: invalid duration " + go_time_quote(original)); };
 
     std::string_view s = text;
     bool negative = false;
@@ -115,13 +115,13 @@ inline std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_vie
         if (!had_whole && !had_fraction) return invalid();
         std::size_t u = 0;
         while (u < s.size() && s[u] != '.' && !detail::go_digit(s[u])) ++u;
-        if (u == 0) return failed("time: missing unit in duration " + detail::go_quote(original));
+        if (u == 0) return failed("time: missing unit in duration " + go_time_quote(original));
         const std::string_view unit_text = s.substr(0, u);
         s.remove_prefix(u);
         const auto unit = detail::go_unit_nanos(unit_text);
         if (!unit) {
-            return failed("time: unknown unit " + detail::go_quote(unit_text) + " in duration " +
-                          detail::go_quote(original));
+            return failed("time: unknown unit " + go_time_quote(unit_text) + " in duration " +
+                          go_time_quote(original));
         }
         if (whole > limit / *unit) return invalid();
         std::uint64_t value = whole * *unit;

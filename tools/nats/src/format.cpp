@@ -18,24 +18,6 @@ std::string group_thousands(std::string digits) {
     return out;
 }
 
-// Length of the valid, printable UTF-8 sequence at text[i], 0 when there is none.
-std::size_t printable_utf8(std::string_view text, std::size_t i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f) return 1;
-    std::size_t length = 0;
-    if ((c & 0xE0) == 0xC0) length = 2;
-    else if ((c & 0xF0) == 0xE0) length = 3;
-    else if ((c & 0xF8) == 0xF0) length = 4;
-    else return 0;
-    if (i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
-    }
-    // C1 control characters (U+0080..U+009F) are not printable.
-    if (length == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) return 0;
-    return length;
-}
-
 } // namespace
 
 std::string comma(std::int64_t value) {
@@ -59,31 +41,6 @@ std::string commaf(double value, int digits) {
     std::string out = (value < 0 ? "-" : "") + group_thousands(text);
     if (!fraction.empty()) out += "." + fraction;
     return out;
-}
-
-std::string go_quote(std::string_view text) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size();) {
-        const char c = text[i];
-        switch (c) {
-        case '"': out += "\\\""; ++i; continue;
-        case '\\': out += "\\\\"; ++i; continue;
-        case '\n': out += "\\n"; ++i; continue;
-        case '\t': out += "\\t"; ++i; continue;
-        case '\r': out += "\\r"; ++i; continue;
-        default: break;
-        }
-        if (const std::size_t n = printable_utf8(text, i); n > 0) {
-            out.append(text.substr(i, n));
-            i += n;
-            continue;
-        }
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-        out += buf;
-        ++i;
-    }
-    return out + "\"";
 }
 
 std::string ibytes(std::uint64_t bytes) {

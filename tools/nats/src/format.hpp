@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <nats_sdk/go_quote.hpp>
+
 namespace nats::cli {
 
 // 1234567 -> "1,234,567".
@@ -14,9 +16,8 @@ std::string comma(std::int64_t value);
 // decimals, trailing zeros dropped ("1,234.5", "3").
 std::string commaf(double value, int digits);
 
-// Go's %q for a string: double-quoted, with \" \\ \n \t \r and \xNN escapes
-// for bytes that are not printable UTF-8.
-std::string go_quote(std::string_view text);
+// Go's %q for a string: the SDK's, exactly strconv.Quote.
+using nats_sdk::go_quote;
 
 // go-humanize IBytes: "1.0 MiB", "512 B", "15 KiB".
 std::string ibytes(std::uint64_t bytes);
