@@ -44,9 +44,9 @@ std::optional<std::string> query_kernel_json(server::Server& server, std::string
 std::string uptime_text(std::chrono::seconds elapsed);
 // RFC 3339 with Go's trimmed nanoseconds (nats_sdk/go_time.hpp), for the tests and callers here.
 using nats_sdk::rfc3339;
-// The first value of `key` in a query string, percent-decoded; nullopt when absent.
+// The first value of `key` in a query string read by Go's url.ParseQuery
+// (nats_sdk/go_query.hpp); nullopt when absent. A pair with a malformed %-escape or a
+// ';' is dropped, as nats-server's r.URL.Query() drops it.
 std::optional<std::string> query_arg(std::string_view args, std::string_view key);
-// "a%20b+c" -> "a b c" (form encoding, as Go's url.ParseQuery).
-std::string percent_decode(std::string_view text);
 
 }  // namespace nats::introspection

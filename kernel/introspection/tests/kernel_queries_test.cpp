@@ -25,10 +25,14 @@ TEST(KernelQueries, Rfc3339LikeGo) {
 }
 
 TEST(KernelQueries, QueryArgumentsAreFormDecoded) {
-    EXPECT_EQ(percent_decode("a%20b+c"), "a b c");
+    EXPECT_EQ(query_arg("x=a%20b+c", "x").value_or("?"), "a b c");
     EXPECT_EQ(query_arg("x=1&acc=A%2BB", "acc").value_or("?"), "A+B");
     EXPECT_FALSE(query_arg("x=1", "acc").has_value());
     EXPECT_EQ(query_arg("acc", "acc").value_or("?"), "");
+    // Go's ParseQuery drops a pair with a bad escape or a ';' (the kernel used to keep it).
+    EXPECT_FALSE(query_arg("acc=%zz", "acc").has_value());
+    EXPECT_FALSE(query_arg("acc=A;B", "acc").has_value());
+    EXPECT_EQ(query_arg("acc=%zz&acc=B", "acc").value_or("?"), "B");
 }
 
 }  // namespace
