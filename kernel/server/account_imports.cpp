@@ -444,7 +444,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         nlohmann::json info = nlohmann::json::object();
         bool chained = false;
         if (parent >= 0 && !message.headers.empty()) {
-            if (auto existing = accounts::get_header(message.headers, accounts::request_info_header)) {
+            if (auto existing = nats_sdk::header_value(message.headers, accounts::request_info_header)) {
                 auto parsed = nlohmann::json::parse(*existing, nullptr, false);
                 if (parsed.is_object()) {
                     info = std::move(parsed);
@@ -460,7 +460,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
             else if (publisher) requester.rtt = publisher->rtt();
             info = client_info(requester, hop.source->name, publisher && hop.share, server_.server_name());
         }
-        headers = accounts::set_header(message.headers, accounts::request_info_header, accounts::request_info_text(info));
+        headers = nats_sdk::set_header(message.headers, accounts::request_info_header, accounts::request_info_text(info));
         header_view = headers;
     }
 
