@@ -61,6 +61,8 @@ TEST(GoDuration, ErrorsInGosWords) {
     EXPECT_EQ(error_of("-"), "time: invalid duration \"-\"");
     EXPECT_EQ(error_of(".s"), "time: invalid duration \".s\"");
     EXPECT_EQ(error_of("1s x"), "time: unknown unit \"s x\" in duration \"1s x\"");
+    // The time package quotes with its own quote(): every non-ASCII byte as \x.. .
+    EXPECT_EQ(error_of("5\xc3\xa9"), "time: unknown unit \"\\xc3\\xa9\" in duration \"5\\xc3\\xa9\"");
     EXPECT_EQ(error_of("9223372036854775808ns"), "time: invalid duration \"9223372036854775808ns\"");
     EXPECT_EQ(error_of("3000000h"), "time: invalid duration \"3000000h\"");
     EXPECT_EQ(error_of("99999999999999999999s"), "time: invalid duration \"99999999999999999999s\"");
