@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <nats_sdk/go_quote.hpp>
+
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client_detail.hpp"
 #include "kernel/server/server.hpp"
@@ -14,38 +16,8 @@ namespace nats::server {
 
 using detail::steady;
 
-namespace {
-
-// Go's %q, which nats-server uses to quote subjects in permission errors.
-std::string go_quote(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\v': out += "\\v"; break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    out += "\\x";
-                    out += hex[c >> 4];
-                    out += hex[c & 15];
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    out += '"';
-    return out;
-}
-
-}  // namespace
+// fmt's %q, as nats-server quotes subjects in permission errors.
+using nats_sdk::go_quote;
 
 void Client::set_permissions(std::unique_ptr<Permissions> perms) {
     perms_ = std::move(perms);

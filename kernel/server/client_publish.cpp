@@ -5,8 +5,10 @@
 
 #include <charconv>
 
+#include <nats_sdk/headers.hpp>
+#include <nats_sdk/subject.hpp>
+
 #include "kernel/log/logging.hpp"
-#include "kernel/routing/subject.hpp"
 #include "kernel/server/router.hpp"
 #include "kernel/server/server.hpp"
 
@@ -20,7 +22,7 @@ void append_number(std::string& out, std::uint64_t n) {
     out.append(buf, res.ptr);
 }
 
-constexpr std::string_view no_responders_status = "NATS/1.0 503\r\n\r\n";
+constexpr std::string_view no_responders_status = nats_sdk::no_responders_block;
 
 }  // namespace
 
@@ -68,7 +70,7 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     }
     // nats-server reports a wildcard publish subject but still routes the message,
     // and acknowledges before delivering.
-    if (opts_.pedantic && !routing::is_valid_literal_subject(args.subject)) send_err("Invalid Publish Subject");
+    if (opts_.pedantic && !nats_sdk::subject::is_valid_literal_subject(args.subject)) send_err("Invalid Publish Subject");
     if (perms_ && !publish_permitted(args.subject)) [[unlikely]] {
         publish_violation(args.subject);  // the message is dropped; the connection stays
         return true;

@@ -5,8 +5,9 @@
 
 #include <string>
 
+#include <nats_sdk/subject.hpp>
+
 #include "kernel/log/logging.hpp"
-#include "kernel/routing/subject.hpp"
 #include "kernel/server/client_detail.hpp"
 #include "kernel/server/server.hpp"
 
@@ -25,7 +26,10 @@ bool Client::on_sub(std::string_view subject, std::string_view queue, std::strin
         close_now(CloseReason::auth_violation, "Authorization Violation");
         return false;
     }
-    if (!routing::is_valid_subject(subject) || (!queue.empty() && !routing::is_valid_queue_name(queue))) {
+    // nats-server refuses only what Sublist.Insert refuses (an empty token, a token after
+    // '>'); the argument split already kept space, tab, CR and LF out, and the queue
+    // name is not checked.
+    if (!nats_sdk::subject::is_valid_subscribe_subject(subject)) {
         send_err("Invalid Subject");
         return true;
     }
