@@ -85,7 +85,9 @@ void expect_info_shape(const ordered& info, const std::set<std::string>& optiona
     EXPECT_EQ(id.size(), 56u) << id;
     EXPECT_EQ(id.substr(0, 1), "N") << id;
     for (const char* flag : {"auth_required", "tls_required", "tls_verify"}) {
-        if (info.contains(flag)) EXPECT_EQ(info[flag], true) << flag;
+        if (info.contains(flag)) {
+            EXPECT_EQ(info[flag], true) << flag;
+        }
     }
 }
 
