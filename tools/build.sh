@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Configures and builds everything into build/ (programs in build/bin, plugins in build/lib).
+# Configures and builds the server, the plugins and the tools into build/ (programs in
+# build/bin, plugins in build/lib). The tests are built by tools/test.sh, which passes
+# -DNMK_BUILD_TESTS=ON; a build dir keeps that setting until told otherwise.
 # Usage: tools/build.sh [build-dir] [extra cmake args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."

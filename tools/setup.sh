@@ -1,26 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the benchmark need, from Debian's packages.
-# Safe to run again: it only installs what is missing.
+# Installs what building and running the server, its plugins and tools need, from Debian's
+# packages. What only the tests need (GoogleTest, the reference nats-server, chromium) is
+# installed by tools/test-deps.sh, which tools/test.sh runs.
+# Safe to run again: it only installs what is missing. Recommended packages are left out:
+# the build needs only the dependencies.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/apt_install.sh
 
-packages=(
-  build-essential cmake ccache pkg-config
-  libasio-dev libboost-dev libboost-filesystem-dev libboost-system-dev
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libsodium-dev librocksdb-dev
-  libcrypt-dev  # bcrypt password hashes (crypt_rn), for the auth plugins
-  libgtest-dev libgmock-dev libnats-dev
-  chromium      # headless, for the monitoring dashboard test
-  nats-server   # the reference server, for side-by-side benchmarks and behaviour checks
-)
-
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
-fi
+apt_install_missing setup --no-install-recommends \
+  build-essential cmake ccache pkg-config \
+  libasio-dev libboost-dev libboost-filesystem-dev libboost-system-dev \
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libsodium-dev \
+  libcrypt-dev `# bcrypt password hashes (crypt_rn), for the auth plugins` \
+  libnats-dev  `# the C client the nats CLI, nk and the benchmark link`

@@ -5,12 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
+tools/test-deps.sh
 
-tools/build.sh build
+# The same build dir as tools/build.sh, with the tests switched on: what step 1 of the
+# README built is reused, only the test programs are new.
+tools/build.sh build -DNMK_BUILD_TESTS=ON
 (cd build && ctest --output-on-failure --timeout 120 -j2)
 
 if [ "${1:-}" != "--quick" ]; then
-  tools/build.sh build-asan -DNMK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  tools/build.sh build-asan -DNMK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DNMK_BUILD_TESTS=ON
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # Tests labelled "build" configure or compile CMake projects: the normal pass ran them.
   # NkInterop checks nk's signatures against the reference nats-server; the normal pass

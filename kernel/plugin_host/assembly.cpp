@@ -74,7 +74,6 @@ fs::path find_plugin_file(std::string_view name, const std::vector<fs::path>& se
 AssemblyPlan plan_plugins(const config::Options& options, const fs::path& default_dir) {
     AssemblyPlan plan;
     std::error_code ec;
-    if (!default_dir.empty() && fs::is_directory(default_dir, ec)) plan.search_paths.push_back(default_dir);
     const fs::path base = options.config_file.empty() ? fs::current_path(ec) : fs::path(options.config_file).parent_path();
     auto absolute = [&](const std::string& p) { return (fs::path(p).is_absolute() ? fs::path(p) : base / p).lexically_normal(); };
 
@@ -97,6 +96,10 @@ AssemblyPlan plan_plugins(const config::Options& options, const fs::path& defaul
             }
         }
     }
+
+    // The user's folders come first, so a plugin of theirs named like one the build ships
+    // (its lib folder) is the one loaded; the build's folder is the fallback.
+    if (!default_dir.empty() && fs::is_directory(default_dir, ec)) plan.search_paths.push_back(default_dir);
 
     auto add = [&](PluginRequest request) {
         for (const auto& r : plan.requests)

@@ -3,7 +3,7 @@
 // are found, and the config each one gets.
 //
 //   plugins {
-//     path: ["/opt/nats/plugins"]        # searched after <binary dir>/../lib
+//     path: ["/opt/nats/plugins"]        # searched before <binary dir>/../lib
 //     load: ["echo", "/abs/libx.so"]     # a name (lib<name>.so) or a file
 //     echo { greeting: "hi" }            # the block plugin "echo" receives as JSON
 //   }
@@ -33,8 +33,9 @@ struct AssemblyPlan {
     std::vector<std::string> warnings;    // missing feature plugins, stray blocks
 };
 
-// Reads the `plugins` block and the feature table. `default_dir` comes first in
-// the search path (the build's lib directory; skipped when it does not exist).
+// Reads the `plugins` block and the feature table. The search path is the block's
+// `path` folders in order, then `default_dir` (the build's lib directory; skipped
+// when it does not exist), so a user's lib<name>.so wins over the build's.
 // Throws PluginError for a malformed block, an explicit plugin not found, or a
 // missing auth plugin.
 AssemblyPlan plan_plugins(const config::Options& options, const std::filesystem::path& default_dir);

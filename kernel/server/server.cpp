@@ -45,6 +45,17 @@ log::LogSettings log_settings(const config::Options& o) {
     return {o.log_file, o.debug, o.trace, o.logtime, o.log_size_limit};
 }
 
+// For INFO's "go" field: the compiler that built this server.
+std::string toolchain_name() {
+#if defined(__clang__)
+    return "clang " __clang_version__;
+#elif defined(__GNUC__)
+    return "gcc " __VERSION__;
+#else
+    return "c++";
+#endif
+}
+
 }  // namespace
 
 Server::Server(config::Options options)
@@ -197,6 +208,9 @@ std::string Server::info_json(std::uint64_t client_id, const std::string& client
     info["server_name"] = server_name_;
     info["version"] = NMK_NATS_COMPAT_VERSION;
     info["proto"] = 1;
+    // nats-server names the Go release it was built with; tools show it as the toolchain,
+    // so ours names the C++ compiler (a string, as there).
+    info["go"] = toolchain_name();
     info["host"] = o->host;
     info["port"] = bound_port_;
     info["headers"] = true;
@@ -207,7 +221,7 @@ std::string Server::info_json(std::uint64_t client_id, const std::string& client
     }
     info["max_payload"] = max_payload >= 0 ? max_payload : o->max_payload;
     info["client_id"] = client_id;
-    info["client_ip"] = client_ip;
+    if (!client_ip.empty()) info["client_ip"] = client_ip;  // omitted when empty, as there
     if (!nonce.empty()) info["nonce"] = nonce;
     if (lame_duck_) info["ldm"] = true;
     return info.dump();

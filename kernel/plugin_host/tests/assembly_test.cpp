@@ -48,21 +48,37 @@ TEST(Assembly, NoPluginsBlockNoPlugins) {
     EXPECT_TRUE(plan.search_paths.empty());
 }
 
-TEST(Assembly, SearchPathDefaultDirFirstThenConfigPathsRelativeToTheFile) {
+TEST(Assembly, SearchPathConfigPathsRelativeToTheFileThenDefaultDir) {
     ScratchDir dir;
     touch_plugin(dir.path / "default", "alpha");
+    touch_plugin(dir.path / "default", "gamma");
     touch_plugin(dir.path / "extra", "alpha");
     touch_plugin(dir.path / "extra", "beta");
-    auto o = options_from("plugins { path: [\"extra\", \"/nonexistent\"], load: [alpha, beta] }\n", dir.path);
+    auto o = options_from("plugins { path: [\"extra\", \"/nonexistent\"], load: [alpha, beta, gamma] }\n", dir.path);
     auto plan = plan_plugins(o, dir.path / "default");
     ASSERT_EQ(plan.search_paths.size(), 3u);
-    EXPECT_EQ(plan.search_paths[0], dir.path / "default");
-    EXPECT_EQ(plan.search_paths[1], dir.path / "extra");
-    ASSERT_EQ(plan.requests.size(), 2u);
-    EXPECT_EQ(plan.requests[0].path, dir.path / "default" / "libalpha.so");  // the first hit wins
+    EXPECT_EQ(plan.search_paths[0], dir.path / "extra");
+    EXPECT_EQ(plan.search_paths[1], "/nonexistent");
+    EXPECT_EQ(plan.search_paths[2], dir.path / "default");
+    ASSERT_EQ(plan.requests.size(), 3u);
+    // The user's copy shadows the build's: the first hit wins.
+    EXPECT_EQ(plan.requests[0].path, dir.path / "extra" / "libalpha.so");
     EXPECT_EQ(plan.requests[1].path, dir.path / "extra" / "libbeta.so");
+    EXPECT_EQ(plan.requests[2].path, dir.path / "default" / "libgamma.so");  // the fallback
     EXPECT_EQ(plan.requests[0].asked_by, "load");
     EXPECT_TRUE(plan.requests[0].required);
+}
+
+// A feature block's plugin (here auth_token for `authorization { token }`) is looked
+// up the same way: a user's build of it in `path` is loaded instead of the shipped one.
+TEST(Assembly, UserPathShadowsTheBuildsFeaturePlugin) {
+    ScratchDir dir;
+    touch_plugin(dir.path / "default", "auth_token");
+    touch_plugin(dir.path / "mine", "auth_token");
+    auto o = options_from("authorization { token: t }\nplugins { path: \"mine\" }\n", dir.path);
+    auto plan = plan_plugins(o, dir.path / "default");
+    ASSERT_EQ(plan.requests.size(), 1u);
+    EXPECT_EQ(plan.requests[0].path, dir.path / "mine" / "libauth_token.so");
 }
 
 TEST(Assembly, MissingDefaultDirIsSkipped) {

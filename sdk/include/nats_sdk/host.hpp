@@ -144,16 +144,28 @@ public:
     void log(LogLevel level, std::string_view message) const noexcept {
         api_->log(api_->host, static_cast<nmk_log_level>(level), to_nmk(message));
     }
+    // "{}" patterns, checked at compile time (nats_sdk/format.hpp): a format spec such as
+    // "{:.0f}" or a "{}" count that differs from the argument count does not compile.
     template <class... Args>
-    void trace(std::string_view pattern, const Args&... args) const { log(LogLevel::trace, format(pattern, args...)); }
+    void trace(format_string<Args...> pattern, const Args&... args) const {
+        log(LogLevel::trace, format(pattern, args...));
+    }
     template <class... Args>
-    void debug(std::string_view pattern, const Args&... args) const { log(LogLevel::debug, format(pattern, args...)); }
+    void debug(format_string<Args...> pattern, const Args&... args) const {
+        log(LogLevel::debug, format(pattern, args...));
+    }
     template <class... Args>
-    void info(std::string_view pattern, const Args&... args) const { log(LogLevel::info, format(pattern, args...)); }
+    void info(format_string<Args...> pattern, const Args&... args) const {
+        log(LogLevel::info, format(pattern, args...));
+    }
     template <class... Args>
-    void warn(std::string_view pattern, const Args&... args) const { log(LogLevel::warn, format(pattern, args...)); }
+    void warn(format_string<Args...> pattern, const Args&... args) const {
+        log(LogLevel::warn, format(pattern, args...));
+    }
     template <class... Args>
-    void error(std::string_view pattern, const Args&... args) const { log(LogLevel::error, format(pattern, args...)); }
+    void error(format_string<Args...> pattern, const Args&... args) const {
+        log(LogLevel::error, format(pattern, args...));
+    }
 
     // ---------------------------------------------------------------- messages
 
@@ -231,7 +243,9 @@ public:
     std::string_view data_dir() const noexcept { return to_view(api_->data_dir(api_->host)); }
 
     // Kernel state as JSON text in nats-server's monitoring shapes: topic "varz",
-    // "connz", "subsz" or "accountz"; args a query string such as "subs=1&limit=10".
+    // "connz", "subsz", "accountz" or "accstatz", the host's "pluginz" and "metricz", or
+    // "http" ("GET /path?query"); args a query string such as "subs=1&limit=10".
+    // sdk/README.md lists each topic's arguments.
     std::string query(std::string_view topic, std::string_view args = {}) const {
         detail::string_writer out;
         const nmk_http_response_writer writer = out.writer();

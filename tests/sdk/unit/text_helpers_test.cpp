@@ -20,12 +20,35 @@ TEST(Format, ReplacesPlaceholdersInOrder) {
     EXPECT_EQ(format("flag {}", true), "flag true");
 }
 
-TEST(Format, EscapedBracesAndMismatchedCounts) {
+TEST(Format, EscapedBraces) {
     EXPECT_EQ(format("{{}} {}", 1), "{} 1");
-    EXPECT_EQ(format("{} and {}", 1), "1 and {}");
-    EXPECT_EQ(format("none", 1, 2), "none");
-    EXPECT_EQ(format("open { close }"), "open { close }");
+    EXPECT_EQ(format("open {{ close }}"), "open { close }");
     EXPECT_EQ(format(""), "");
+}
+
+// What the compile-time check refuses (a literal pattern with any of these does not
+// compile; tests/sdk/CMakeLists.txt's sdk_format_rejects_* tests prove that part).
+TEST(Format, PatternCheckFindsSpecsBracesAndCounts) {
+    using nats_sdk::detail::PatternProblem;
+    using nats_sdk::detail::scan_pattern;
+    static_assert(scan_pattern("rate {} msgs/s", 1) == PatternProblem::none);
+    static_assert(scan_pattern("{{literal}} {}", 1) == PatternProblem::none);
+    static_assert(scan_pattern("rate {:.0f} msgs/s", 1) == PatternProblem::spec);
+    static_assert(scan_pattern("{0} {1}", 2) == PatternProblem::spec);
+    static_assert(scan_pattern("{:>8}", 1) == PatternProblem::spec);
+    static_assert(scan_pattern("open { close", 0) == PatternProblem::brace);
+    static_assert(scan_pattern("a } b", 0) == PatternProblem::brace);
+    static_assert(scan_pattern("{} and {}", 1) == PatternProblem::count);
+    static_assert(scan_pattern("none", 2) == PatternProblem::count);
+    EXPECT_EQ(scan_pattern("{:.0f}", 1), PatternProblem::spec);
+}
+
+TEST(Format, RuntimePatternIsWrittenUnchangedWhenMalformed) {
+    using nats_sdk::runtime_pattern;
+    EXPECT_EQ(format(runtime_pattern("served {} on {}"), 3, "a.b"), "served 3 on a.b");
+    EXPECT_EQ(format(runtime_pattern("rate {:.0f}/s"), 2.5), "rate {:.0f}/s");
+    EXPECT_EQ(format(runtime_pattern("{} and {}"), 1), "{} and {}");
+    EXPECT_EQ(format(runtime_pattern("none"), 1, 2), "none");
 }
 
 TEST(ConstantTime, EqualsOnlyForSameBytes) {

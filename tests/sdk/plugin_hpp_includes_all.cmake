@@ -1,0 +1,20 @@
+# cmake -DINCLUDE_DIR=<sdk/include> -P plugin_hpp_includes_all.cmake
+# plugin.hpp promises "everything a plugin author includes": every public header of
+# nats_sdk/ (not detail/, not the testing kit) must be included by it.
+file(READ "${INCLUDE_DIR}/nats_sdk/plugin.hpp" umbrella)
+file(GLOB headers RELATIVE "${INCLUDE_DIR}" "${INCLUDE_DIR}/nats_sdk/*.hpp")
+set(missing "")
+foreach(header IN LISTS headers)
+  if(header STREQUAL "nats_sdk/plugin.hpp")
+    continue()
+  endif()
+  string(FIND "${umbrella}" "#include \"${header}\"" at)
+  if(at EQUAL -1)
+    list(APPEND missing "${header}")
+  endif()
+endforeach()
+if(missing)
+  message(FATAL_ERROR "nats_sdk/plugin.hpp does not include: ${missing}")
+endif()
+list(LENGTH headers count)
+message(STATUS "plugin.hpp includes all ${count} other public headers")
