@@ -49,7 +49,7 @@ run() { # io_threads legacy -> "rate cpu_us_per_msg" or "fail"
     local rate cpu delivered
     rate=$(json_field "$out" rate) cpu=$(json_field "$out" server_cpu_s) delivered=$(json_field "$out" delivered)
     if [[ $status -ne 0 || -z "$rate" || -z "$cpu" ]]; then echo fail; return; fi
-    echo "$rate $(awk -v c="$cpu" -v n="$delivered" 'BEGIN { printf "%.3f", n > 0 ? c * 1e6 / n : 0 }')"
+    echo "$rate $(awk -v c="$cpu" -v n="$delivered" 'BEGIN { printf "%.3f", (n > 0 ? c * 1e6 / n : 0) }')"
 }
 
 echo "| I/O threads | plugin calls | acks/s | server CPU µs/msg |"

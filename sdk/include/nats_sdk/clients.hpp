@@ -84,7 +84,7 @@ class Clients {
 public:
     // Throws Error(NMK_UNSUPPORTED) when the kernel is older than SDK 1.1.
     explicit Clients(const Host& host) : api_(&host.api()) {
-        if (!host.has(&nmk_host_api::unwatch)) {
+        if (!host.has(&nmk_host_api::unwatch) || host.api().unwatch == nullptr) {
             throw Error("the kernel has no SDK 1.1 client calls", NMK_UNSUPPORTED);
         }
     }

@@ -109,7 +109,7 @@ class Messaging {
 public:
     // Throws Error(NMK_UNSUPPORTED) when the kernel is older than SDK 1.1.
     explicit Messaging(const Host& host) : api_(&host.api()) {
-        if (!host.has(&nmk_host_api::unwatch)) {
+        if (!host.has(&nmk_host_api::unwatch) || host.api().unwatch == nullptr) {
             throw Error("the kernel has no SDK 1.1 messaging calls", NMK_UNSUPPORTED);
         }
     }
