@@ -166,8 +166,21 @@ void Server::accept_next() {
 }
 
 void Server::client_closed(const ClientPtr& c, CloseReason reason) {
-    std::lock_guard lock(clients_mutex_);
-    clients_.erase(c->id());
+    {
+        std::lock_guard lock(clients_mutex_);
+        clients_.erase(c->id());
+    }
+    // Runs on the client's thread inside its close, after its subscriptions left
+    // the index: observers see a client that is fully gone.
+    if (has_client_observers()) {
+        const ConnectionInfo info = c->info();
+        notify_client_event({.connected = false,
+                             // A round trip is measured from the CONNECT on: the client got that far.
+                             .admitted = c->rtt().count() != 0,
+                             .info = info,
+                             .reason = close_reason_text(reason),
+                             .stop = std::chrono::system_clock::now()});
+    }
 }
 
 bool Server::has_client(std::uint64_t id) const {

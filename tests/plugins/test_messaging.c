@@ -14,7 +14,7 @@
  *   unwatch            -> ends every interest watch: "unwatched <n>"
  *   has <subject>      -> "1" or "0"
  *   conns              -> watches connections: "connect <id> <account> <user> <name> <lang> <ip> <tls>"
- *                         and "disconnect <id> <reason> in=<msgs>/<bytes> out=<msgs>/<bytes>"
+ *                         and "disconnect <id> <account> <name> <lang> <ip> <tls> in=<msgs>/<bytes> out=<msgs>/<bytes> <reason>"
  *   bad                -> "ok" when every bad input is refused, else "fail <which>" */
 #include "test_plugin.h"
 
@@ -107,10 +107,12 @@ static void on_connection(void* user, const nmk_connection_event* e) {
         snprintf(text, sizeof text, "connect %llu %s %s %s %s %s %d", (unsigned long long)e->client_id, account,
                  who[0] ? who : "-", name[0] ? name : "-", lang, ip, e->tls);
     else
-        snprintf(text, sizeof text, "disconnect %llu %s in=%llu/%llu out=%llu/%llu", (unsigned long long)e->client_id,
-                 reason, (unsigned long long)e->in_msgs, (unsigned long long)e->in_bytes,
-                 (unsigned long long)e->out_msgs, (unsigned long long)e->out_bytes);
-    if (e->start_unix_ns <= 0 || e->port == 0) snprintf(text, sizeof text, "bad event: no start or port");
+        snprintf(text, sizeof text, "disconnect %llu %s %s %s %s %d in=%llu/%llu out=%llu/%llu %s",
+                 (unsigned long long)e->client_id, account, name[0] ? name : "-", lang, ip, e->tls,
+                 (unsigned long long)e->in_msgs, (unsigned long long)e->in_bytes, (unsigned long long)e->out_msgs,
+                 (unsigned long long)e->out_bytes, reason);
+    if (e->start_unix_ns <= 0 || e->port == 0 || (e->kind == NMK_CONNECTION_DISCONNECT && e->stop_unix_ns < e->start_unix_ns))
+        snprintf(text, sizeof text, "bad event: no start, port or stop");
     free(account), free(who), free(name), free(lang), free(ip), free(reason);
     post_event((messaging*)user, "msg.events", text);
 }
