@@ -1,7 +1,6 @@
 #pragma once
-// Told when a client is admitted (its CONNECT accepted, after authentication;
-// reported by the client code once its hook is in) and when a client closes
-// (Server::client_closed): plugins watch it for $SYS connect and
+// Told when a client is admitted (its CONNECT accepted, after authentication)
+// and when an admitted client closes: plugins watch it for $SYS connect and
 // disconnect events, monitoring, and to learn that a client they serve is gone.
 #include <chrono>
 #include <memory>
