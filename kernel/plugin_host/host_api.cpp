@@ -5,6 +5,7 @@
 
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
+#include "kernel/plugin_host/host_api_messaging.hpp"
 #include "kernel/plugin_host/link_adapter.hpp"
 #include "kernel/plugin_host/plugin_context.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
@@ -215,6 +216,7 @@ nmk_host_api make_host_api(PluginContext* context) {
     api.declare_kind = api_declare_kind;
     api.register_extension = api_register_extension;
     api.find_extension = api_find_extension;
+    add_messaging_api(api);
     return api;
 }
 

@@ -11,21 +11,20 @@
 #include "kernel/plugin_host/query_topics.hpp"
 #include "kernel/plugin_host/link_adapter.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
+#include "kernel/plugin_host/plugin_messaging.hpp"
 #include "kernel/plugin_host/plugin_timers.hpp"
 
 namespace nats::plugins {
 
 PluginContext::PluginContext(PluginHost& host, std::string name)
     : host_(host), name_(std::move(name)), timers_(std::make_shared<TimerTable>()) {
+    messaging_ = std::make_unique<PluginMessaging>(host_, name_, gate_, this);
     api_ = make_host_api(this);
 }
 
 PluginContext::~PluginContext() { release(); }
 
-bool PluginContext::accepting() const {
-    std::lock_guard lock(mutex_);
-    return !released_;
-}
+bool PluginContext::accepting() const { return !released_.load(std::memory_order_acquire); }
 
 server::IoThread* PluginContext::pick_thread() {
     auto& server = host_.server();
@@ -49,6 +48,7 @@ void PluginContext::release() {
         links.swap(links_);
     }
     gate_->close();
+    messaging_->release();
     auto& server = host_.server();
     for (auto& a : authenticators) server.remove_authenticator(a.get());
     for (auto& [id, link] : links) {
@@ -114,6 +114,7 @@ nmk_status PluginContext::subscribe(std::string_view account_name, std::string_v
         });
     sub->subject.assign(subject);
     sub->queue.assign(queue);
+    sub->origin = this;  // publish_ex's NMK_PUBLISH_NO_ECHO skips it
     const auto id = host_.next_id();
     {
         std::lock_guard lock(mutex_);
@@ -130,10 +131,12 @@ nmk_status PluginContext::unsubscribe(std::uint64_t subscription_id) {
     {
         std::lock_guard lock(mutex_);
         auto it = subscriptions_.find(subscription_id);
-        if (it == subscriptions_.end()) return NMK_NOT_FOUND;
-        s = std::move(it->second);
-        subscriptions_.erase(it);
+        if (it != subscriptions_.end()) {
+            s = std::move(it->second);
+            subscriptions_.erase(it);
+        }
     }
+    if (!s.subscription) return messaging_->unsubscribe(subscription_id);  // one of subscribe_ex's, or unknown
     host_.server().remove_internal_subscription(s.account, s.subscription);
     // Match results cached on other threads may still hold it: shut its gate.
     s.gate->close();

@@ -3,6 +3,7 @@
 // pointer is this object) and the bookkeeping of everything it registered, so
 // all of it can be taken back when the plugin stops. Every entry point is safe
 // to call from any thread and never throws.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,7 @@ namespace nats::plugins {
 class PluginHost;
 class AuthAdapter;
 class LinkAdapter;
+class PluginMessaging;
 struct PluginTimer;
 struct TimerTable;
 
@@ -34,6 +36,8 @@ public:
     const std::string& name() const { return name_; }
     PluginHost& host() const { return host_; }
     const std::shared_ptr<CallGate>& gate() const { return gate_; }
+    // The SDK 1.1 messages, interest and clients calls (plugin_messaging.hpp).
+    PluginMessaging& messaging() { return *messaging_; }
 
     // After the plugin's stop(): refuse new registrations, wait for calls in
     // flight, then take back subscriptions, timers, authenticators, links,
@@ -75,8 +79,12 @@ private:
     nmk_host_api api_{};
     std::shared_ptr<CallGate> gate_ = std::make_shared<CallGate>();
 
+    std::unique_ptr<PluginMessaging> messaging_;
+
     mutable std::mutex mutex_;
-    bool released_ = false;
+    // Written under mutex_; atomic so that accepting(), asked on every publish,
+    // reads it without taking the plugin-wide mutex.
+    std::atomic<bool> released_{false};
     std::unordered_map<std::uint64_t, Subscription> subscriptions_;
     std::shared_ptr<TimerTable> timers_;
     std::vector<std::shared_ptr<AuthAdapter>> authenticators_;

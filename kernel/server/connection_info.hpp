@@ -15,6 +15,7 @@ struct ConnectionInfo {
     std::string name, lang, version;
     std::string account;
     std::string user;  // the authenticated identity, empty when none
+    bool tls = false;
     std::size_t subscriptions = 0;
     std::uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0;
     std::uint64_t pending_bytes = 0;

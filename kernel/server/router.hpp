@@ -21,14 +21,15 @@ inline std::uint32_t queue_pick_random() {
 }
 
 // Delivers `message` to `result`, skipping subscriptions whose origin is
-// `skip_origin` (when not null). Returns true when anyone took it.
-inline bool deliver_to(const routing::MatchResult& result, const RoutedMessage& message, IoThread& from,
-                       Client* publisher, const void* skip_origin) {
-    bool delivered = false;
+// `skip_origin` (when not null). Returns how many took it (a queue group
+// counts once).
+inline std::size_t deliver_count(const routing::MatchResult& result, const RoutedMessage& message, IoThread& from,
+                                 Client* publisher, const void* skip_origin) {
+    std::size_t delivered = 0;
     for (const auto& s : result.plain) {
         auto& sub = static_cast<ServerSubscription&>(*s);
         if (skip_origin && sub.origin == skip_origin) continue;
-        delivered |= sub.deliver(message, from, publisher);
+        if (sub.deliver(message, from, publisher)) ++delivered;
     }
     for (const auto& group : result.queue_groups) {
         const std::size_t n = group.size();
@@ -37,12 +38,18 @@ inline bool deliver_to(const routing::MatchResult& result, const RoutedMessage& 
             auto& sub = static_cast<ServerSubscription&>(*group[(start + i) % n]);
             if (skip_origin && sub.origin == skip_origin) continue;
             if (sub.deliver(message, from, publisher)) {
-                delivered = true;
+                ++delivered;
                 break;
             }
         }
     }
     return delivered;
+}
+
+// As deliver_count(): true when anyone took it.
+inline bool deliver_to(const routing::MatchResult& result, const RoutedMessage& message, IoThread& from,
+                       Client* publisher, const void* skip_origin) {
+    return deliver_count(result, message, from, publisher, skip_origin) != 0;
 }
 
 }  // namespace nats::server

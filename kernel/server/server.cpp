@@ -177,8 +177,26 @@ void Server::accept_next() {
 }
 
 void Server::client_closed(const ClientPtr& c, CloseReason reason) {
+    {
+        std::lock_guard lock(clients_mutex_);
+        clients_.erase(c->id());
+    }
+    // Runs on the client's thread inside its close, after its subscriptions left
+    // the index: observers see a client that is fully gone.
+    if (has_client_observers()) {
+        const ConnectionInfo info = c->info();
+        notify_client_event({.connected = false,
+                             // A round trip is measured from the CONNECT on: the client got that far.
+                             .admitted = c->rtt().count() != 0,
+                             .info = info,
+                             .reason = close_reason_text(reason),
+                             .stop = std::chrono::system_clock::now()});
+    }
+}
+
+bool Server::has_client(std::uint64_t id) const {
     std::lock_guard lock(clients_mutex_);
-    clients_.erase(c->id());
+    return clients_.contains(id);
 }
 
 std::size_t Server::client_count() const {
@@ -417,67 +435,6 @@ std::vector<AccountPtr> Server::accounts() const {
     return out;
 }
 
-// ---- internal publish ----
-
-IoThread* Server::own_current_thread() const {
-    IoThread* t = IoThread::current();
-    if (!t) return nullptr;
-    for (const auto& own : threads_)
-        if (own.get() == t) return t;
-    return nullptr;
-}
-
-namespace {
-// Deep enough for a service answering a request that another service made;
-// beyond it the message is routed on a later turn of the loop instead.
-constexpr int max_inline_routing_depth = 4;
-}  // namespace
-
-void Server::publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin) {
-    if (!account || threads_.empty()) return;
-    IoThread* here = own_current_thread();
-    if (here && here->routing_depth() < max_inline_routing_depth) {
-        // The caller runs inside a batch of this thread (a delivery, a timer, a
-        // post), whose end flushes whoever got data.
-        IoThread::RoutingScope scope(*here);
-        if (here->routing_depth() == 1) {
-            deliver_to(*here->match_cache().match(account->sublist, message.subject), message, *here, nullptr,
-                       skip_origin);
-        } else {
-            // An outer fan-out on this thread holds a match-cache result: do not evict it.
-            auto result = account->sublist.match(message.subject);
-            deliver_to(*result, message, *here, nullptr, skip_origin);
-        }
-        return;
-    }
-    // Copy into one buffer and route on an I/O thread.
-    struct Owned {
-        std::string bytes;
-        std::size_t subject, reply, headers;
-    };
-    auto owned = std::make_shared<Owned>();
-    owned->bytes.reserve(message.subject.size() + message.reply.size() + message.headers.size() +
-                         message.payload.size());
-    owned->bytes.append(message.subject).append(message.reply).append(message.headers).append(message.payload);
-    owned->subject = message.subject.size();
-    owned->reply = message.reply.size();
-    owned->headers = message.headers.size();
-    // One thread per calling thread, so a publisher's messages keep their order.
-    IoThread& target =
-        here ? *here : *threads_[std::hash<std::thread::id>{}(std::this_thread::get_id()) % threads_.size()];
-    asio::post(target.context(), [&target, account, owned, skip_origin] {
-        std::string_view all = owned->bytes;
-        RoutedMessage m{all.substr(0, owned->subject), all.substr(owned->subject, owned->reply),
-                        all.substr(owned->subject + owned->reply, owned->headers),
-                        all.substr(owned->subject + owned->reply + owned->headers)};
-        {
-            IoThread::RoutingScope scope(target);
-            deliver_to(*target.match_cache().match(account->sublist, m.subject), m, target, nullptr, skip_origin);
-        }
-        target.end_batch();
-    });
-}
-
 // ---- authenticators ----
 
 void Server::add_authenticator(AuthenticatorPtr authenticator) {
@@ -571,6 +528,31 @@ void Server::notify_interest_slow(const Account& account, const ServerSubscripti
         observers = interest_observers_;
     }
     for (const auto& o : *observers) o->on_interest(account, sub, added);
+}
+
+void Server::add_client_observer(ClientObserverPtr observer) {
+    std::lock_guard lock(hooks_mutex_);
+    auto next = std::make_shared<std::vector<ClientObserverPtr>>(*client_observers_);
+    next->push_back(std::move(observer));
+    client_observers_ = std::move(next);
+    has_client_observers_.store(true, std::memory_order_release);
+}
+
+void Server::remove_client_observer(const ClientObserver* observer) {
+    std::lock_guard lock(hooks_mutex_);
+    auto next = std::make_shared<std::vector<ClientObserverPtr>>(*client_observers_);
+    std::erase_if(*next, [&](const ClientObserverPtr& o) { return o.get() == observer; });
+    has_client_observers_.store(!next->empty(), std::memory_order_release);
+    client_observers_ = std::move(next);
+}
+
+void Server::notify_client_event(const ClientEvent& event) {
+    std::shared_ptr<const std::vector<ClientObserverPtr>> observers;
+    {
+        std::lock_guard lock(hooks_mutex_);
+        observers = client_observers_;
+    }
+    for (const auto& o : *observers) o->on_client_event(event);
 }
 
 void Server::add_internal_subscription(const AccountPtr& account, std::shared_ptr<ServerSubscription> sub) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <thread>
@@ -21,12 +22,20 @@
 #include "kernel/server/account_imports.hpp"
 #include "kernel/server/authenticator.hpp"
 #include "kernel/server/client.hpp"
+#include "kernel/server/client_observer.hpp"
 #include "kernel/server/connection_info.hpp"
 #include "kernel/server/interest_observer.hpp"
 #include "kernel/server/io_thread.hpp"
 #include "kernel/server/subscription.hpp"
 
 namespace nats::server {
+
+// What publish_reported() did; counts are known only when routed (on an I/O thread).
+struct PublishOutcome {
+    bool routed = false;
+    std::size_t receivers = 0;
+    std::uint32_t pressured = 0, overflowed = 0;  // see delivery_report.hpp
+};
 
 struct ServerTotals {
     std::uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0, slow_consumers = 0;
@@ -90,6 +99,15 @@ public:
     // thread, so order is kept), which then ends its batch.
     // Subscriptions whose origin is `skip_origin` do not get it.
     void publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin = nullptr);
+    // As publish(), and when routed at once, how many took it and how full the
+    // receiving clients are; no_overflow skips a client whose queue would
+    // overflow instead of cutting it (see delivery_report.hpp).
+    PublishOutcome publish_reported(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin,
+                                    bool no_overflow);
+    // Several messages in order. Off the I/O threads they are copied into one
+    // buffer and handed to one I/O thread together (one hand-off, not one each).
+    void publish_batch(const AccountPtr& account, std::span<const RoutedMessage> messages, const void* skip_origin,
+                       bool no_overflow);
 
     // Authenticators, asked in registration order (see authenticator.hpp).
     void add_authenticator(AuthenticatorPtr authenticator);
@@ -110,6 +128,11 @@ public:
     void notify_interest(const Account& account, const ServerSubscription& sub, bool added) {
         if (has_interest_observers_.load(std::memory_order_acquire)) notify_interest_slow(account, sub, added);
     }
+    // Client observers (connect and disconnect events); see client_observer.hpp.
+    void add_client_observer(ClientObserverPtr observer);
+    void remove_client_observer(const ClientObserver* observer);
+    bool has_client_observers() const { return has_client_observers_.load(std::memory_order_acquire); }
+    void notify_client_event(const ClientEvent& event);
     // Inserts / removes an internal subscription and reports the interest.
     void add_internal_subscription(const AccountPtr& account, std::shared_ptr<ServerSubscription> sub);
     void remove_internal_subscription(const AccountPtr& account, const std::shared_ptr<ServerSubscription>& sub);
@@ -128,6 +151,8 @@ public:
     // Connection bookkeeping (any thread).
     void client_closed(const ClientPtr& c, CloseReason reason);
     std::size_t client_count() const;
+    // Whether a client with this id is still open (any thread).
+    bool has_client(std::uint64_t id) const;
     // Sockets still open, including closed clients draining their output.
     void socket_opened() { open_sockets_.fetch_add(1); }
     void socket_closed() { open_sockets_.fetch_sub(1); }
@@ -154,6 +179,11 @@ private:
     void lame_duck_close_step(std::vector<std::weak_ptr<Client>> remaining, std::chrono::milliseconds interval);
     void notify_interest_slow(const Account& account, const ServerSubscription& sub, bool added);
     IoThread* own_current_thread() const;
+    // This I/O thread when a publish may be routed on it right now, else null.
+    IoThread* inline_routing_thread() const;
+    IoThread& handoff_thread(IoThread* here);
+    std::size_t route_here(IoThread& here, const AccountPtr& account, const RoutedMessage& message,
+                           const void* skip_origin);
 
     mutable std::mutex options_mutex_;
     std::shared_ptr<const config::Options> options_;
@@ -173,6 +203,9 @@ private:
     std::shared_ptr<const std::vector<InterestObserverPtr>> interest_observers_ =
         std::make_shared<std::vector<InterestObserverPtr>>();
     std::atomic<bool> has_interest_observers_{false};
+    std::shared_ptr<const std::vector<ClientObserverPtr>> client_observers_ =
+        std::make_shared<std::vector<ClientObserverPtr>>();
+    std::atomic<bool> has_client_observers_{false};
     std::mutex pending_auth_mutex_;
     std::unordered_map<std::uint64_t, std::weak_ptr<Client>> pending_auth_;
     std::atomic<std::uint64_t> next_auth_handle_{0};

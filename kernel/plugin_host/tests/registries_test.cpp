@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
+#include <vector>
 #include <thread>
 
 #include "kernel/plugin_host/blocking_pool.hpp"
@@ -176,6 +178,71 @@ TEST(CallGate, CloseWaitsForCallsInside) {
     CallGate::Pass late(gate);
     EXPECT_FALSE(late);
     EXPECT_FALSE(gate.is_open());
+}
+
+TEST(CallGate, CloseFromInsideItsOwnCallDoesNotWaitForItself) {
+    CallGate outer, inner;
+    {
+        CallGate::Pass a(outer);
+        CallGate::Pass b(inner);
+        ASSERT_TRUE(a && b);
+        inner.close();  // an unsubscribe from inside the subscription's callback
+        EXPECT_FALSE(inner.is_open());
+        CallGate::Pass again(inner);
+        EXPECT_FALSE(again);
+    }
+    // Leaving cleared this thread's slot: closing the outer gate elsewhere does not wait.
+    std::thread([&] { outer.close(); }).join();
+    EXPECT_FALSE(outer.is_open());
+}
+
+TEST(CallGate, NestingDeeperThanTheSlotIsStillWaitedFor) {
+    CallGate gate;
+    std::atomic<bool> inside{false}, release{false}, finished{false};
+    std::thread caller([&] {
+        std::vector<std::unique_ptr<CallGate::Pass>> passes;
+        for (std::size_t i = 0; i < CallGate::max_depth + 3; ++i) {
+            passes.push_back(std::make_unique<CallGate::Pass>(gate));
+            ASSERT_TRUE(*passes.back());
+        }
+        inside = true;
+        while (!release) std::this_thread::sleep_for(1ms);
+        finished = true;
+        while (!passes.empty()) passes.pop_back();  // innermost first
+    });
+    while (!inside) std::this_thread::sleep_for(1ms);
+    std::thread closer([&] { gate.close(); });
+    std::this_thread::sleep_for(20ms);
+    EXPECT_FALSE(finished);
+    release = true;
+    closer.join();
+    EXPECT_TRUE(finished);
+    caller.join();
+}
+
+TEST(CallGate, ManyThreadsPassWhileAnotherGateCloses) {
+    // Threads hammer one gate; closing a different gate must not wait for them,
+    // and closing theirs returns once they are out.
+    CallGate busy, idle;
+    std::atomic<bool> stop{false};
+    std::atomic<int> passed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            while (!stop) {
+                CallGate::Pass pass(busy);
+                if (!pass) break;
+                passed.fetch_add(1, std::memory_order_relaxed);
+            }
+        });
+    while (passed < 1000) std::this_thread::sleep_for(1ms);
+    idle.close();
+    busy.close();
+    const int after_close = passed.load();
+    std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(passed.load(), after_close);  // nobody got in after close() returned
+    stop = true;
+    for (auto& t : threads) t.join();
 }
 
 TEST(BlockingPool, RunsTasksOffTheCallingThreadUntilStopped) {

@@ -160,6 +160,84 @@ typedef void (*nmk_http_handler)(void* user, const nmk_http_request* request, co
 
 typedef enum nmk_metric_type { NMK_METRIC_COUNTER = 0, NMK_METRIC_GAUGE = 1 } nmk_metric_type;
 
+/* ------------------------------------ SDK 1.1: messages, interest and clients */
+
+/* An account handle: obtained once by name with nmk_host_api.account_handle() and
+ * passed to the calls that take one, so a hot path never looks an account up by
+ * name. 0 is never a valid handle. Handles are the plugin's own (another plugin's
+ * handle is unknown to it) and stay valid until the plugin's destroy(). */
+typedef uint64_t nmk_account_handle;
+
+/* A message with who sent it. Unlike nmk_message it starts with its size, so later
+ * minors can add members at the end: read a member only when struct_size covers it.
+ * OWNERSHIP: every view is valid only during the callback that receives it. */
+typedef struct nmk_message_ex {
+    uint32_t struct_size;
+    nmk_account_handle account_handle; /* the handle the subscription was made with */
+    nmk_str account;
+    nmk_str subject;
+    nmk_str reply;      /* empty when none */
+    nmk_str headers;    /* the whole "NATS/1.0\r\n...\r\n\r\n" block, empty when none */
+    nmk_str payload;
+    uint64_t client_id; /* the publishing client's id (as in /connz); 0: the server or a plugin */
+} nmk_message_ex;
+
+typedef void (*nmk_message_ex_callback)(void* user, const nmk_message_ex* message);
+
+/* publish_ex() / publish_batch() flags. */
+#define NMK_PUBLISH_NO_ECHO 0x1u     /* not delivered to this plugin's own subscriptions */
+#define NMK_PUBLISH_NO_OVERFLOW 0x2u /* a client whose queue would pass max_pending does not get the
+                                        message (counted in overflowed) instead of being cut as a
+                                        slow consumer; a queue group tries another member */
+
+/* What publish_ex() did. Counts are exact only when routed is 1: the call ran on an
+ * I/O thread and the message was delivered before it returned. From any other thread
+ * the message is queued to an I/O thread (routed 0, counts 0), in call order. */
+typedef struct nmk_publish_result {
+    uint32_t struct_size;
+    int32_t routed;
+    uint32_t receivers;  /* subscriptions that took it (one per queue group) */
+    uint32_t pressured;  /* receiving clients whose queue is now past half of max_pending:
+                            the point where nats-server stalls a publishing client; pace */
+    uint32_t overflowed; /* clients skipped under NMK_PUBLISH_NO_OVERFLOW */
+} nmk_publish_result;
+
+/* Interest in a watched subject appeared (active 1) or went (active 0). Runs on the
+ * thread whose subscribe/unsubscribe changed it (any thread); must not block. Calls
+ * for one watch never overlap and each carries the state after the change. */
+typedef void (*nmk_interest_callback)(void* user, uint64_t watch_id, int active);
+
+/* A watched client went away (closed for any reason). Runs on a kernel thread, once. */
+typedef void (*nmk_client_gone_callback)(void* user, uint64_t watch_id, uint64_t client_id);
+
+typedef enum nmk_connection_event_kind {
+    NMK_CONNECTION_CONNECT = 0,   /* admitted: CONNECT accepted (after authentication) */
+    NMK_CONNECTION_DISCONNECT = 1 /* closed, after having been admitted */
+} nmk_connection_event_kind;
+
+/* A client connected or disconnected, for $SYS events and monitoring.
+ * OWNERSHIP: views valid during the callback only. */
+typedef struct nmk_connection_event {
+    uint32_t struct_size;
+    nmk_connection_event_kind kind;
+    uint64_t client_id;
+    nmk_str account;
+    nmk_str user;       /* the authenticated identity, empty when none */
+    nmk_str name;       /* CONNECT name, lang and version, empty when not sent */
+    nmk_str lang;
+    nmk_str version;
+    nmk_str ip;
+    uint16_t port;
+    int32_t tls;        /* 1 when the connection is TLS */
+    int64_t start_unix_ns;
+    /* Disconnect only (zero / empty on connect): */
+    int64_t stop_unix_ns;
+    nmk_str reason;     /* nats-server's ClosedState text: "Client Closed", "Slow Consumer (Pending Bytes)", ... */
+    uint64_t in_msgs, in_bytes, out_msgs, out_bytes;
+} nmk_connection_event;
+
+typedef void (*nmk_connection_callback)(void* user, const nmk_connection_event* event);
+
 /* ------------------------------------------------------------- host API */
 
 /* What the kernel gives a plugin. Valid from create() until destroy() returns.
@@ -227,6 +305,45 @@ typedef struct nmk_host_api {
     /* ===================== SDK 1.1 (read only when struct_size covers them) ===================== */
 
     /* ---- SDK 1.1: messages, interest and clients ---- */
+
+    /* The handle of an account by name (empty: "$G"), created when it does not exist yet.
+     * The same name always gives the same handle. NMK_INVALID_ARGUMENT when handle is NULL. */
+    nmk_status (*account_handle)(void* host, nmk_str account, nmk_account_handle* handle);
+
+    /* Publishes into the account of `account` (message->account is ignored) with
+     * NMK_PUBLISH_* flags; result may be NULL. On an I/O thread (a callback, timer or
+     * post) the message is delivered before the call returns; elsewhere it is queued.
+     * NMK_INVALID_ARGUMENT for an unknown handle, unknown flags, or a bad subject or reply. */
+    nmk_status (*publish_ex)(void* host, nmk_account_handle account, const nmk_message* message, uint32_t flags,
+                             nmk_publish_result* result);
+    /* Publishes count messages in order, as one unit of work: from a thread that is not
+     * an I/O thread (post_blocking, the plugin's own) the batch is copied once and
+     * handed to one I/O thread, instead of one hand-off per message. Messages of one
+     * calling thread keep their order across calls. Nothing is published when one is invalid.
+     * OWNERSHIP: the messages are copied before the call returns. */
+    nmk_status (*publish_batch)(void* host, nmk_account_handle account, const nmk_message* messages, size_t count,
+                                uint32_t flags);
+    /* subscribe() whose callback also gets the publishing client's id. Remove it with
+     * unsubscribe(). Same threading as subscribe(). */
+    nmk_status (*subscribe_ex)(void* host, nmk_account_handle account, nmk_str subject, nmk_str queue,
+                               nmk_message_ex_callback callback, void* user, uint64_t* subscription_id);
+
+    /* Whether a literal subject has any subscriber (client, plugin, import, link) in the account. */
+    nmk_status (*has_interest)(void* host, nmk_account_handle account, nmk_str subject, int* answer);
+    /* Watches a literal subject: callback(active) each time its first subscriber appears
+     * and its last one goes (plain or queue, including wildcard subscriptions matching it).
+     * *active_now (may be NULL) is the state when the watch starts. Stop with unwatch(). */
+    nmk_status (*watch_interest)(void* host, nmk_account_handle account, nmk_str subject,
+                                 nmk_interest_callback callback, void* user, uint64_t* watch_id, int* active_now);
+    /* Calls callback once when the client with this id goes away. NMK_NOT_FOUND when no
+     * such client is connected now. Stop earlier with unwatch(). */
+    nmk_status (*watch_client)(void* host, uint64_t client_id, nmk_client_gone_callback callback, void* user,
+                               uint64_t* watch_id);
+    /* Every client connect and disconnect from now on, on the client's I/O thread; must not block. */
+    nmk_status (*watch_connections)(void* host, nmk_connection_callback callback, void* user, uint64_t* watch_id);
+    /* Ends any watch above. Once it returns the callback does not run any more (unless
+     * called from inside that callback). NMK_NOT_FOUND for an unknown or finished watch. */
+    nmk_status (*unwatch)(void* host, uint64_t watch_id);
 
     /* ---- SDK 1.1: accounts, executors and extension kinds ---- */
 } nmk_host_api;

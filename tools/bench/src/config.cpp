@@ -81,6 +81,8 @@ const char* usage_text() {
            "  --warmup N       reqrep: untimed requests first (default 300)\n"
            "  --settle MS      idle: wait before each RSS reading (default 300)\n"
            "  --subject S      subject to use (default bench.<mode>.<pid>)\n"
+           "  --ack-subject S  pubsub: publish with reply subject S and count the messages arriving on S\n"
+           "                   (a service, e.g. the bench_ack plugin, answers each one there)\n"
            "  --monitor URL    connz: the server's monitoring port, http://127.0.0.1:<port> (required)\n"
            "  --phase S        connz: seconds of request/reply without, then with monitor reads (default 10)\n"
            "  --read-path P    connz: monitor path to fetch in a loop; repeat for several, taken in turn\n"
@@ -175,6 +177,10 @@ config parse_args(const std::vector<std::string>& args) {
             if (v.empty() || v.find_first_of(" \t\r\n") != std::string::npos)
                 throw usage_error("--subject: must be non-empty without whitespace");
             c.subject = v;
+        } else if (flag == "--ack-subject") {
+            if (v.empty() || v.find_first_of(" \t\r\n*>") != std::string::npos)
+                throw usage_error("--ack-subject: must be a literal subject");
+            c.ack_subject = v;
         } else if (flag == "--monitor") {
             if (v.rfind("http://", 0) != 0) throw usage_error("--monitor: expected http://<host>:<port>: '" + v + "'");
             c.monitor = v;

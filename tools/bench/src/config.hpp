@@ -25,6 +25,7 @@ struct config {
     std::uint64_t warmup = 500;    // reqrep: requests not measured
     std::uint32_t settle_ms = 300; // idle: wait before reading RSS
     std::string subject;           // empty: derived from the mode and our pid
+    std::string ack_subject;       // pubsub: publish with this reply subject and count what arrives on it
     std::string monitor;           // connz: the server's monitoring URL, http://127.0.0.1:<port>
     double phase_s = 10;           // connz: length of each phase (without, then with monitor reads)
     std::vector<std::string> read_paths;  // connz: monitor paths fetched in turn during the second phase

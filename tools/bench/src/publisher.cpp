@@ -39,8 +39,11 @@ publish_outcome run_publisher(natsConnection* nc, const publish_plan& plan) {
             const std::uint64_t seq = plan.first_seq + i;
             std::memcpy(payload.data(), &seq, sizeof seq);
         }
-        const natsStatus s = natsConnection_Publish(nc, plan.subject.c_str(), payload.data(),
-                                                    static_cast<int>(plan.size));
+        const natsStatus s =
+            plan.reply.empty()
+                ? natsConnection_Publish(nc, plan.subject.c_str(), payload.data(), static_cast<int>(plan.size))
+                : natsConnection_PublishRequest(nc, plan.subject.c_str(), plan.reply.c_str(), payload.data(),
+                                                static_cast<int>(plan.size));
         if (s != NATS_OK) {
             out.error = std::string("publish: ") + natsStatus_GetText(s);
             break;

@@ -13,6 +13,7 @@ namespace nats::bench {
 
 struct publish_plan {
     std::string subject;
+    std::string reply;  // empty: none
     std::uint32_t size = 16;
     std::uint64_t first_seq = 0;  // written into the first 8 payload bytes when size >= 8
     std::uint64_t count = 0;

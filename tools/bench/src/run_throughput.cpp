@@ -50,7 +50,8 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
 
     std::vector<std::unique_ptr<counting_subscriber>> subs;
     for (unsigned i = 0; i < nsubs; ++i)
-        subs.push_back(std::make_unique<counting_subscriber>(cfg, progress, subject, group ? "bench-q" : nullptr));
+        subs.push_back(std::make_unique<counting_subscriber>(
+            cfg, progress, cfg.ack_subject.empty() ? subject : cfg.ack_subject, group ? "bench-q" : nullptr));
     // The server must have every SUB before the first PUB.
     for (const auto& s : subs) check(natsConnection_FlushTimeout(s->connection(), 5000), "subscriber flush");
 
@@ -73,6 +74,7 @@ run_result run_throughput(const config& cfg, clock::time_point deadline) {
     for (unsigned i = 0; i < cfg.pubs; ++i) {
         publish_plan plan;
         plan.subject = subject;
+        plan.reply = cfg.ack_subject;
         plan.size = cfg.size;
         plan.first_seq = share * i;
         plan.count = i + 1 == cfg.pubs ? cfg.msgs - share * i : share;
