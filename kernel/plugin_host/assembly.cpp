@@ -217,6 +217,16 @@ void check_plugin_blocks(const AssemblyPlan& plan, const std::vector<std::string
 }
 
 std::string reload_blocker(const config::Options& options, const std::vector<std::string>& running_plugins) {
+    // A nats-server block whose plugin is not running would be silently ignored.
+    if (options.raw.is_map()) {
+        for (const auto& [key, value] : options.raw.as_map()) {
+            const std::string_view known = config::plugin_for_key(key);
+            if (known.empty() || value.used_as_variable() || config::is_disabled_block(value)) continue;
+            if (std::find(running_plugins.begin(), running_plugins.end(), known) != running_plugins.end()) continue;
+            return "config \"" + key + "\" needs plugin \"" + std::string(known) +
+                   "\", which is not running: restart the server to load it";
+        }
+    }
     for (const auto& feature : features()) {
         if (!feature.required || !feature.wanted(options)) continue;
         if (std::find(running_plugins.begin(), running_plugins.end(), feature.plugin) != running_plugins.end()) continue;

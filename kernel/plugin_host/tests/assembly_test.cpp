@@ -305,6 +305,14 @@ TEST(Assembly, ReloadNeedingAnAuthPluginThatIsNotRunningIsBlocked) {
     EXPECT_EQ(reload_blocker(options_from("http_port: 8222\n", dir.path), {}), "");
 }
 
+TEST(Assembly, ReloadAddingANatsServerBlockWhosePluginIsNotRunningIsBlocked) {
+    ScratchDir dir;
+    EXPECT_EQ(reload_blocker(options_from("cluster { port: 6222 }\n", dir.path), {}),
+              "config \"cluster\" needs plugin \"cluster\", which is not running: restart the server to load it");
+    EXPECT_EQ(reload_blocker(options_from("cluster { port: 6222 }\n", dir.path), {"cluster"}), "");
+    EXPECT_EQ(reload_blocker(options_from("jetstream: disabled\n", dir.path), {}), "");
+}
+
 TEST(Assembly, StrayBlockIsAnError) {
     ScratchDir dir;
     touch_plugin(dir.path, "used");
