@@ -16,6 +16,7 @@
 #include "kernel/config/options.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/assembly.hpp"
+#include "kernel/plugin_host/catalog.hpp"
 #include "kernel/plugin_host/plugin_error.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
 #include "kernel/plugin_host/resolver.hpp"
@@ -110,6 +111,40 @@ int list_plugins(const nats::config::Options& options) {
     }
 }
 
+// The -c/--config argument, found before the flags are parsed: a flag served
+// by a plugin is looked for in the search path that file's plugins block sets.
+std::string config_file_argument(const std::vector<const char*>& args) {
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        std::string_view a = args[i];
+        if (a == "--") break;
+        for (std::string_view name : {"-c", "--c", "-config", "--config"}) {
+            if (a == name && i + 1 < args.size()) return args[i + 1];
+            if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=')
+                return std::string(a.substr(name.size() + 1));
+        }
+    }
+    return {};
+}
+
+// -t: what start-up would do short of starting. The accounts block, the plugin
+// plan, each plugin file, and each plugin's config (validate(), or create() and
+// destroy()).
+int check_config(const nats::config::Options& options) {
+    try {
+        nats::accounts::load_accounts(options);
+        auto plan = nats::plugins::plan_plugins(options, nats::plugins::default_plugin_dir());
+        auto opened = nats::plugins::open_plugins(plan);
+        nats::server::Server server(options);
+        nats::plugins::PluginHost host(server);
+        host.check(std::move(opened), options);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nats-server: %s\n", e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "nats-server: configuration file %s is valid\n", options.config_file.c_str());
+    return 0;
+}
+
 // Plugins are loaded once: a reload that asks for others only says so.
 void warn_if_plugin_list_changed(const nats::plugins::PluginHost& host, const nats::config::Options& options) {
     std::vector<std::string> loaded, wanted;
@@ -148,8 +183,10 @@ int main(int argc, char** argv) {
     }
     nats::config::CommandLine cmd;
     nats::config::Options options;
+    const std::string config_file = config_file_argument(argv_kept);
     try {
-        options = nats::config::parse_command_line(static_cast<int>(argv_kept.size()), argv_kept.data(), cmd);
+        nats::plugins::CatalogClaims claims(nats::plugins::default_plugin_dir(), config_file);
+        options = nats::config::parse_command_line(static_cast<int>(argv_kept.size()), argv_kept.data(), cmd, &claims);
     } catch (const nats::config::FlagError& e) {
         // As Go's flag package does: the problem, then the usage.
         std::fprintf(stderr, "nats-server: %s\n%s", e.what(), nats::config::usage_text().c_str());
@@ -168,17 +205,7 @@ int main(int argc, char** argv) {
     }
     if (!cmd.signal.empty()) return send_signal_command(cmd.signal);
     if (show_plugins) return list_plugins(options);
-    if (cmd.check_config) {
-        // The accounts block is checked here too: -t must catch what start-up would refuse.
-        try {
-            nats::accounts::load_accounts(options);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "nats-server: %s\n", e.what());
-            return 1;
-        }
-        std::fprintf(stderr, "nats-server: configuration file %s is valid\n", options.config_file.c_str());
-        return 0;
-    }
+    if (cmd.check_config) return check_config(options);
 
     nats::log::configure({options.log_file, options.debug, options.trace, options.logtime, options.log_size_limit});
     std::signal(SIGPIPE, SIG_IGN);
@@ -218,11 +245,12 @@ int main(int argc, char** argv) {
         return nats::plugins::reload_blocker(next, running);
     });
     std::vector<std::string> args(argv_kept.begin(), argv_kept.end());
-    server.set_reload_source([args] {
+    server.set_reload_source([args, config_file] {
         std::vector<const char*> raw;
         for (auto& a : args) raw.push_back(a.c_str());
         nats::config::CommandLine ignored;
-        return nats::config::parse_command_line(static_cast<int>(raw.size()), raw.data(), ignored);
+        nats::plugins::CatalogClaims claims(nats::plugins::default_plugin_dir(), config_file);
+        return nats::config::parse_command_line(static_cast<int>(raw.size()), raw.data(), ignored, &claims);
     });
     try {
         server.start();

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "kernel/config/options.hpp"
+#include "kernel/config/plugin_claims.hpp"
 
 namespace nats::config {
 namespace {
@@ -110,10 +111,6 @@ const FlagDef flags[] = {
     {"user", Kind::string, [](Target& t, const FlagValue& v, std::string_view) { t.opts.username = v.s; }},
     {"pass", Kind::string, [](Target& t, const FlagValue& v, std::string_view) { t.opts.password = v.s; }},
     {"auth", Kind::string, [](Target& t, const FlagValue& v, std::string_view) { t.opts.token = v.s; }},
-    {"js", Kind::boolean, [](Target& t, const FlagValue& v, std::string_view) { t.opts.jetstream = v.b; }},
-    {"jetstream", Kind::boolean, [](Target& t, const FlagValue& v, std::string_view) { t.opts.jetstream = v.b; }},
-    {"sd", Kind::string, [](Target& t, const FlagValue& v, std::string_view) { t.opts.store_dir = v.s; }},
-    {"store_dir", Kind::string, [](Target& t, const FlagValue& v, std::string_view) { t.opts.store_dir = v.s; }},
     {"tls", Kind::boolean,
      [](Target& t, const FlagValue& v, std::string_view) {
          t.state.tls_flag_seen = true;
@@ -143,10 +140,10 @@ const FlagDef flags[] = {
 };
 
 // Flags nats-server has for features this server does not offer: refusing them
-// beats silently running without clustering or syslog.
-constexpr std::array<std::string_view, 14> unsupported = {
-    "s", "syslog", "r", "remote_syslog", "profile", "routes", "cluster", "cluster_listen",
-    "cluster_advertise", "no_advertise", "connect_retries", "cluster_name", "help_tls", "max_traced_msg_len"};
+// beats silently running without syslog. Flags of features a plugin serves
+// (-js, --routes, ...) are in plugin_names.cpp.
+constexpr std::array<std::string_view, 7> unsupported = {
+    "s", "syslog", "r", "remote_syslog", "profile", "help_tls", "max_traced_msg_len"};
 
 const FlagDef* find_flag(std::string_view name) {
     for (const auto& f : flags) {
@@ -212,13 +209,21 @@ struct Assignment {
     FlagValue value;
 };
 
+// A flag a plugin serves, with its value converted to the flag's type.
+struct PluginAssignment {
+    std::string config_path;
+    Value value;
+};
+
 struct ParsedArgs {
     std::vector<Assignment> assignments;
     std::vector<std::string> positional;
+    std::vector<PluginAssignment> plugin_values;
+    std::vector<FlagWithoutPlugin> without_plugin;
 };
 
 // Go's flag.FlagSet.Parse: stops at the first non-flag argument or after "--".
-ParsedArgs scan(int argc, const char* const* argv) {
+ParsedArgs scan(int argc, const char* const* argv, PluginClaims* claims) {
     ParsedArgs out;
     int i = 1;
     while (i < argc) {
@@ -243,14 +248,24 @@ ParsedArgs scan(int argc, const char* const* argv) {
             has_value = true;
         }
         const FlagDef* def = find_flag(name);
-        if (!def) {
+        std::optional<PluginFlag> plugin_flag;
+        if (!def && claims) plugin_flag = claims->find_flag(name);
+        std::optional<KnownFlag> known;
+        if (!def && !plugin_flag) known = plugin_for_flag(name);
+        if (!def && !plugin_flag && !known) {
             if (std::find(unsupported.begin(), unsupported.end(), name) != unsupported.end()) {
                 throw FlagError("flag -" + name + " of nats-server is not supported by this server");
             }
             throw FlagError("flag provided but not defined: -" + name);
         }
+        const Kind kind = def            ? def->kind
+                          : plugin_flag  ? (plugin_flag->type == PluginFlag::Type::boolean   ? Kind::boolean
+                                            : plugin_flag->type == PluginFlag::Type::integer ? Kind::integer
+                                                                                             : Kind::string)
+                          : known->takes_value ? Kind::string
+                                               : Kind::boolean;
         FlagValue fv;
-        if (def->kind == Kind::boolean) {
+        if (kind == Kind::boolean) {
             if (has_value) {
                 const auto b = parse_go_bool(value);
                 if (!b) throw FlagError("invalid boolean value \"" + value + "\" for -" + name + ": parse error");
@@ -266,16 +281,45 @@ ParsedArgs scan(int argc, const char* const* argv) {
                 ++i;
             }
             if (!has_value) throw FlagError("flag needs an argument: -" + name);
-            if (def->kind == Kind::integer) {
+            if (kind == Kind::integer) {
                 fv = parse_go_int(name, value);
             } else {
                 fv.s = value;
             }
         }
-        out.assignments.push_back({def, std::move(fv)});
+        if (def) {
+            out.assignments.push_back({def, std::move(fv)});
+        } else if (plugin_flag) {
+            const Location at{"command line (" + arg + ")", 0, 0};
+            Value v = kind == Kind::boolean   ? Value::make_bool(fv.b, at)
+                      : kind == Kind::integer ? Value::make_int(fv.i, at)
+                                              : Value::make_string(fv.s, at);
+            out.plugin_values.push_back({plugin_flag->config_path, std::move(v)});
+        } else {
+            out.without_plugin.push_back({arg.substr(0, arg.find('=')), std::string(known->plugin)});
+        }
     }
     for (; i < argc; ++i) out.positional.emplace_back(argv[i] ? argv[i] : "");
     return out;
+}
+
+// `root` with `value` set at the dotted `path`; a part of the path that is not a
+// map becomes one (the flag wins over whatever the file had there).
+Value with_value_at(const Value& root, std::string_view path, const Value& value) {
+    const auto dot = path.find('.');
+    const std::string head(path.substr(0, dot));
+    Map entries = root.is_map() ? root.as_map() : Map{};
+    const Value* old = root.find(head);
+    Value next = dot == std::string_view::npos ? value
+                                               : with_value_at(old ? *old : Value::make_map({}), path.substr(dot + 1), value);
+    // Keys match case-insensitively: drop every spelling of the old entry.
+    std::erase_if(entries, [&](const auto& entry) {
+        return entry.first.size() == head.size() &&
+               std::equal(head.begin(), head.end(), entry.first.begin(),
+                          [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+    });
+    entries.emplace_back(head, std::move(next));
+    return Value::make_map(std::move(entries), root.location());
 }
 
 void apply_all(const ParsedArgs& args, Options& opts, CommandLine& cmd, FlagState& state) {
@@ -301,9 +345,9 @@ void apply_tls_flags(const FlagState& state, Options& opts) {
 
 }  // namespace
 
-Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd) {
+Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd, PluginClaims* claims) {
     cmd = CommandLine{};
-    const ParsedArgs args = scan(argc, argv);
+    const ParsedArgs args = scan(argc, argv, claims);
 
     // First pass: learn -c, -t, -h, -v and --signal.
     Options from_flags;
@@ -326,9 +370,16 @@ Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd) 
     // Signalling another server does not read the config file.
     if (!cmd.signal.empty()) return from_flags;
 
+    // Flags served by plugins go into the config tree before it is read, so they
+    // win over the file and reach their plugin as the key would (not with -t,
+    // which checks the file only, as nats-server's does).
     Options opts;
     if (!state.config_file.empty()) {
-        opts = load_options_from_file(state.config_file);
+        Value root = parse_config_file(state.config_file);
+        if (!cmd.check_config)
+            for (const auto& p : args.plugin_values) root = with_value_at(root, p.config_path, p.value);
+        opts = load_options_from_value(root, state.config_file, claims);
+        opts.flags_without_plugin = args.without_plugin;
         // nats-server -t fails on warnings too; a plain start logs them and goes on.
         if (cmd.check_config && !opts.warnings.empty()) {
             std::string all;
@@ -339,7 +390,12 @@ Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd) 
         if (cmd.check_config) return opts;
     } else if (cmd.check_config) {
         throw ConfigError("must specify [-c, --config] option to check configuration file syntax");
+    } else if (!args.plugin_values.empty()) {
+        Value root = Value::make_map({});
+        for (const auto& p : args.plugin_values) root = with_value_at(root, p.config_path, p.value);
+        opts = options_from_value(root, "command line", claims);
     }
+    opts.flags_without_plugin = args.without_plugin;
 
     // Second pass: the flags win over the file.
     FlagState again;
@@ -374,10 +430,6 @@ Logging Options:
     -V, --trace                      Trace the raw protocol
     -DV                              Debug and trace
         --log_size_limit <limit>     Logfile size limit (default: auto)
-
-JetStream Options:
-    -js, --jetstream                 Enable JetStream functionality
-    -sd, --store_dir <dir>           Set the storage directory
 
 Authorization Options:
         --user <user>                User required for connections

@@ -467,7 +467,7 @@ bool is_plugin_key(std::string_view key) {
     return false;
 }
 
-Options options_from_value(const Value& root, const std::string& file_for_errors) {
+Options options_from_value(const Value& root, const std::string& file_for_errors, PluginClaims* claims) {
     Options opts;
     Context c{opts, file_for_errors, {}};
     if (!root.is_map()) {
@@ -479,7 +479,9 @@ Options options_from_value(const Value& root, const std::string& file_for_errors
         const KeyRule* rule = find_rule(key);
         if (!rule) {
             // A plugin's block is kept in raw for the plugin; anything else is a mistake.
-            if (!is_plugin_key(key) && !value.used_as_variable()) c.errors.push_back(where(c, value) + ": unknown field \"" + key + "\"");
+            if (!is_plugin_key(key) && !value.used_as_variable() &&
+                !(claims && claims->serves_key(key, root, file_for_errors)))
+                c.errors.push_back(where(c, value) + ": unknown field \"" + key + "\"");
             continue;
         }
         try {
@@ -498,8 +500,12 @@ Options options_from_value(const Value& root, const std::string& file_for_errors
     return opts;
 }
 
-Options load_options_from_file(const std::string& path) {
-    Options opts = options_from_value(parse_config_file(path), path);
+Options load_options_from_file(const std::string& path, PluginClaims* claims) {
+    return load_options_from_value(parse_config_file(path), path, claims);
+}
+
+Options load_options_from_value(const Value& root, const std::string& path, PluginClaims* claims) {
+    Options opts = options_from_value(root, path, claims);
     std::error_code ec;
     const auto abs = std::filesystem::absolute(path, ec);
     opts.config_file = ec ? path : abs.lexically_normal().string();

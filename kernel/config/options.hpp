@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel/config/conf_value.hpp"
+#include "kernel/config/plugin_claims.hpp"
 
 namespace nats::config {
 
@@ -22,6 +23,12 @@ struct TlsOptions {
     std::string ca_file;
     bool verify = false;
     Duration timeout{2000};  // tls { timeout: 2 } is seconds (float allowed)
+};
+
+struct FlagWithoutPlugin {
+    std::string flag;    // as written, without a value: "-js", "--routes"
+    std::string plugin;  // the plugin that would serve it
+    bool operator==(const FlagWithoutPlugin&) const = default;
 };
 
 struct Options {
@@ -80,17 +87,26 @@ struct Options {
     // Everything the file said, for plugins and for blocks the kernel does not know.
     Value raw;
 
+    // nats-server flags given whose plugin is not installed ({"-js", "jetstream"}):
+    // the plugin host refuses to start on them (kernel/plugin_host/assembly.cpp).
+    std::vector<FlagWithoutPlugin> flags_without_plugin;
+
     // Problems nats-server reports but starts anyway (e.g. ping_interval given as
     // plain seconds), each "<file>:<line>:<col>: <text>". With -t they are fatal.
     std::vector<std::string> warnings;
 };
 
 // Reads a config file into Options (file only; no flags). Throws ConfigError.
-Options load_options_from_file(const std::string& path);
+// A top-level key the kernel does not know is an error ("unknown field"), as in
+// nats-server, unless it is one of nats-server's plugin blocks or `claims` says
+// an installed plugin serves it.
+Options load_options_from_file(const std::string& path, PluginClaims* claims = nullptr);
+// The same for a tree already read from `path` (and perhaps changed by flags).
+Options load_options_from_value(const Value& root, const std::string& path, PluginClaims* claims = nullptr);
 
 // Applies one already-parsed config tree on top of defaults. Throws ConfigError,
 // whose message lists every problem found, one per line.
-Options options_from_value(const Value& root, const std::string& file_for_errors);
+Options options_from_value(const Value& root, const std::string& file_for_errors, PluginClaims* claims = nullptr);
 
 // True for the top-level keys the kernel reads itself; plugins claim the others.
 bool is_kernel_key(std::string_view key);
@@ -114,7 +130,9 @@ struct CommandLine {
 // "--port 4222"; boolean flags take no value but accept "-D=false"). Loads the
 // config named by -c and applies flags on top. Throws ConfigError for a bad flag
 // or a bad config file. With -h, -v or --signal the file is not read.
-Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd);
+// Flags the kernel does not know are asked of `claims` (plugins' flags); nats-server
+// flags no plugin serves end up in Options::flags_without_plugin.
+Options parse_command_line(int argc, const char* const* argv, CommandLine& cmd, PluginClaims* claims = nullptr);
 
 // nats-server's usage text adapted to this server.
 std::string usage_text();

@@ -5,6 +5,7 @@
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
 #include "kernel/plugin_host/assembly.hpp"
+#include "kernel/plugin_host/catalog.hpp"
 #include "kernel/plugin_host/plugin_error.hpp"
 
 namespace nats::plugins {
@@ -16,6 +17,22 @@ constexpr std::size_t error_capacity = 1024;
 std::string failure(const char* call, const char* buffer) {
     std::string text = error_text(buffer, error_capacity);
     return std::string(call) + " failed: " + (text.empty() ? "no reason given" : text);
+}
+
+// A refused config: `<file>:<line>:<col>: plugin "<name>": <text>` when the text
+// names a config key found in the file (abi.h's convention), else the usual
+// `plugin "<file>": <call> failed: <text>`.
+PluginError config_failure(const config::Options& options, const nmk_plugin_descriptor& d, const std::string& path,
+                           const char* call, const char* buffer) {
+    const std::string text = error_text(buffer, error_capacity);
+    const std::string at = config_key_location(options, d.name, text);
+    if (at.empty()) return plugin_error(path, failure(call, buffer));
+    return PluginError(at + ": plugin \"" + std::string(d.name) + "\": " + text);
+}
+
+std::string config_for(const config::Options& options, const PluginLibrary& library) {
+    const auto& d = library.descriptor();
+    return plugin_config_json(options, d.name, read_declarations(d, library.path()).keys);
 }
 
 }  // namespace
@@ -33,7 +50,7 @@ void PluginHost::create(std::vector<OpenedPlugin> opened, const config::Options&
         const auto& d = descriptor(*p);
         const std::string path = p->library.path().string();
         p->context = std::make_unique<PluginContext>(*this, d.name);
-        const std::string config = plugin_config_json(options, d.name);
+        const std::string config = config_for(options, p->library);
         char error[error_capacity] = {};
         void* instance = nullptr;
         try {
@@ -45,11 +62,38 @@ void PluginHost::create(std::vector<OpenedPlugin> opened, const config::Options&
         }
         if (!instance) {
             p->context->release();
-            throw plugin_error(path, failure("create()", error));
+            throw config_failure(options, d, path, "create()", error);
         }
         p->instance = instance;
         plugins_.push_back(std::move(p));
     }
+}
+
+void PluginHost::check(std::vector<OpenedPlugin> opened, const config::Options& options) {
+    std::vector<OpenedPlugin> to_create;
+    for (auto& o : opened) {
+        const auto& d = o.library.descriptor();
+        const ValidateFn validate = validate_function(d);
+        if (!validate) {
+            to_create.push_back(std::move(o));
+            continue;
+        }
+        const std::string config = config_for(options, o.library);
+        const std::string path = o.library.path().string();
+        char error[error_capacity] = {};
+        int rc = 0;
+        try {
+            rc = validate(to_nmk(config), nmk_error_buffer{error, sizeof error});
+        } catch (const std::exception& e) {
+            throw plugin_error(path, std::string("validate() threw an exception: ") + e.what());
+        } catch (...) {
+            throw plugin_error(path, "validate() threw an exception");
+        }
+        if (rc != 0) throw config_failure(options, d, path, "validate()", error);
+    }
+    // No validate(): creating the plugin (and destroying it unstarted) is the check.
+    create(std::move(to_create), options);
+    destroy();
 }
 
 void PluginHost::start() {
@@ -83,7 +127,7 @@ void PluginHost::reload(const config::Options& options) {
         if (!p->started) continue;
         const auto& d = descriptor(*p);
         if (!d.reload) continue;
-        const std::string config = plugin_config_json(options, d.name);
+        const std::string config = config_for(options, p->library);
         char error[error_capacity] = {};
         std::string reason;
         try {

@@ -41,6 +41,11 @@ public:
     // block. Throws PluginError (create() returned NULL or threw); the plugins
     // created so far stay, for destroy().
     void create(std::vector<OpenedPlugin> plugins, const config::Options& options);
+    // nats-server -t: each plugin's validate() with the config create() would get,
+    // or, for a plugin without one, create() then destroy() (never start()).
+    // Throws PluginError naming the plugin, and the key's file:line:col when the
+    // plugin's text names one.
+    void check(std::vector<OpenedPlugin> plugins, const config::Options& options);
     // Starts the created plugins in order and logs each. Throws PluginError
     // (start() failed or threw); the failed plugin is released, the started
     // ones stay for stop().

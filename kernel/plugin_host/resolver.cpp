@@ -75,6 +75,9 @@ std::vector<OpenedPlugin> open_plugins(const AssemblyPlan& plan) {
         order.push_back(i);
     };
     for (std::size_t i = 0; i < opened.size(); ++i) visit(visit, i);
+    std::vector<std::string> names;
+    for (const auto& p : opened) names.push_back(p.library.name());
+    check_plugin_blocks(plan, names);
     std::vector<OpenedPlugin> sorted;
     sorted.reserve(opened.size());
     for (auto i : order) sorted.push_back(std::move(opened[i]));

@@ -119,24 +119,14 @@ TEST(PluginLoading, RequirementsStartFirstAndStopLast) {
     EXPECT_LT(stop_minor, stop_dependent);
 }
 
-TEST(PluginLoading, MissingFeaturePluginIsOnlyAWarning) {
+// A missing jetstream plugin and a plugins block for no loaded plugin now stop
+// start-up: fail_closed_test.cpp (KeyWithoutPlugin, BlockForAPluginThatIsNotLoadedIsAnError).
+TEST(PluginLoading, BlockForAPluginNotLoadedIsFatal) {
     SKIP_UNLESS_PLUGIN_SERVER();
-    TempDir store;
-    auto server = start_plugin_server("jetstream { store_dir: \"" + store.path().string() + "\" }\n");
-    const std::string log = server->log_text();
-    EXPECT_TRUE(has_line_matching(
-        log, std::regex(R"(\[WRN\] "jetstream" needs plugin "jetstream", which is not installed \(looked for libjetstream\.so in .*\): ignored)")))
-        << log;
-    RawClient client(server->port());
-    client.connect();
-}
-
-TEST(PluginLoading, BlockForAPluginNotLoadedIsAWarning) {
-    SKIP_UNLESS_PLUGIN_SERVER();
-    auto server = start_plugin_server(plugins_block({}, "forgotten { x: 1 }"));
-    EXPECT_TRUE(has_line_matching(server->log_text(),
-                                  std::regex(R"(\[WRN\] .*server\.conf:\d+:\d+: plugins: block "forgotten" is for a plugin that is not loaded)")))
-        << server->log_text();
+    const ExitResult r = run_config_to_exit(plugins_block({}, "forgotten { x: 1 }"));
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_TRUE(has_line_matching(r.output, std::regex(R"(\[FTL\] .*server\.conf:\d+:\d+: plugins: block "forgotten" is for a plugin that is not loaded)")))
+        << r.output;
 }
 
 TEST(PluginList, PrintsWhatTheConfigWouldLoadAndExits0) {

@@ -77,8 +77,6 @@ TEST(ConfCommandLine, Aliases) {
     EXPECT_EQ(run({"--https_port", "2"}).opts.https_port, 2);
     EXPECT_EQ(run({"--pid", "x"}).opts.pid_file, "x");
     EXPECT_EQ(run({"--log", "y"}).opts.log_file, "y");
-    EXPECT_EQ(run({"-sd", "/d"}).opts.store_dir, "/d");
-    EXPECT_EQ(run({"--store_dir", "/e"}).opts.store_dir, "/e");
 }
 
 TEST(ConfCommandLine, BooleanForms) {
@@ -93,8 +91,6 @@ TEST(ConfCommandLine, BooleanForms) {
     EXPECT_TRUE(dv.opts.trace);
     EXPECT_FALSE(run({"-T=false"}).opts.logtime);
     EXPECT_FALSE(run({"--logtime=f"}).opts.logtime);
-    EXPECT_TRUE(run({"-js"}).opts.jetstream);
-    EXPECT_TRUE(run({"--jetstream"}).opts.jetstream);
 }
 
 // A boolean flag never takes the next argument: "-D false" leaves "false" as a command.
@@ -138,7 +134,7 @@ TEST(ConfCommandLine, FlagErrors) {
     EXPECT_EQ(error_of({"-=5"}), "bad flag syntax: -=5");
     EXPECT_EQ(error_of({"foo"}), "unrecognized command: \"foo\"");
     EXPECT_EQ(error_of({"--max_payload", "5"}), "flag provided but not defined: -max_payload");
-    EXPECT_EQ(error_of({"--routes", "nats://x:1"}), "flag -routes of nats-server is not supported by this server");
+    EXPECT_EQ(error_of({"--syslog"}), "flag -syslog of nats-server is not supported by this server");
     EXPECT_EQ(error_of({"--log_size_limit", "5MB"}), "invalid value \"5MB\" for flag -log_size_limit: parse error");
 }
 
@@ -226,11 +222,91 @@ TEST(ConfCommandLine, TlsFlagsReplaceTheFilesBlockAndTlsFalseDisables) {
 TEST(ConfCommandLine, UsageText) {
     const std::string u = usage_text();
     EXPECT_NE(u.find("Usage: nats-server [options]"), std::string::npos);
-    for (const char* flag : {"--addr", "--port", "--config", "-t ", "--signal", "--jetstream", "--store_dir", "--user",
+    for (const char* flag : {"--addr", "--port", "--config", "-t ", "--signal", "--user",
                              "--tlscert", "--help", "--version", "-DV", "--log_size_limit"}) {
         EXPECT_NE(u.find(flag), std::string::npos) << flag;
     }
     EXPECT_EQ(u.find("--routes"), std::string::npos);
+    EXPECT_EQ(u.find("--jetstream"), std::string::npos);  // the jetstream plugin's
+}
+
+// nats-server flags whose feature is a plugin: with no plugin serving them they
+// are kept (value and all) for the plugin host to refuse, naming the plugin.
+TEST(ConfCommandLine, NatsServerPluginFlagsWithoutPlugin) {
+    const Parsed r = run({"-js", "-sd", "/d", "--routes=nats://x:1", "--cluster", "nats://0.0.0.0:6222", "-p", "5"});
+    const std::vector<FlagWithoutPlugin> expected{
+        {"-js", "jetstream"}, {"-sd", "jetstream"}, {"--routes", "cluster"}, {"--cluster", "cluster"}};
+    EXPECT_EQ(r.opts.flags_without_plugin, expected);
+    EXPECT_EQ(r.opts.port, 5);  // the value-taking ones did not swallow "-p"
+    EXPECT_EQ(r.opts.store_dir, "");
+    EXPECT_FALSE(r.opts.jetstream);
+}
+
+// A stand-in for the plugin catalog: serves key "greeter" and three flags.
+struct FakeClaims : PluginClaims {
+    int key_questions = 0;
+    bool serves_key(std::string_view key, const Value&, const std::string&) override {
+        ++key_questions;
+        return key == "greeter";
+    }
+    std::optional<PluginFlag> find_flag(std::string_view name) override {
+        if (name == "greeting") return PluginFlag{PluginFlag::Type::string, "greeter.text", "test"};
+        if (name == "greet_times") return PluginFlag{PluginFlag::Type::integer, "greeter.times", "test"};
+        if (name == "greet_loud") return PluginFlag{PluginFlag::Type::boolean, "greeter.loud", "test"};
+        return std::nullopt;
+    }
+};
+
+Parsed run_with(PluginClaims& claims, std::initializer_list<std::string> args) {
+    std::vector<std::string> storage{"nats-server"};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<const char*> argv;
+    for (const auto& s : storage) argv.push_back(s.c_str());
+    Parsed r;
+    r.opts = parse_command_line(static_cast<int>(argv.size()), argv.data(), r.cmd, &claims);
+    return r;
+}
+
+TEST(ConfCommandLine, PluginFlagsSetTheirConfigPathAndWinOverTheFile) {
+    test::TempDir dir;
+    const std::string path = dir.write("s.conf", "port: 4333\ngreeter { text: \"from file\", times: 1, keep: yes }\n");
+    FakeClaims claims;
+    const Parsed r = run_with(claims, {"-c", path, "--greeting", "from flag", "--greet_times=0x10", "--greet_loud"});
+    EXPECT_EQ(r.opts.port, 4333);
+    const Value* greeter = r.opts.raw.find("greeter");
+    ASSERT_NE(greeter, nullptr);
+    EXPECT_EQ(greeter->find("text")->as_string(), "from flag");
+    EXPECT_EQ(greeter->find("times")->as_int(), 16);
+    EXPECT_TRUE(greeter->find("loud")->as_bool());
+    EXPECT_TRUE(greeter->find("keep")->as_bool());  // the rest of the block stays
+    EXPECT_TRUE(r.opts.flags_without_plugin.empty());
+
+    // Without a file the flags make the block; a bad value is the flag's error.
+    const Parsed bare = run_with(claims, {"--greet_loud=false"});
+    EXPECT_FALSE(bare.opts.raw.find("greeter")->find("loud")->as_bool());
+    try {
+        run_with(claims, {"--greet_times", "many"});
+        ADD_FAILURE() << "no error";
+    } catch (const FlagError& e) {
+        EXPECT_STREQ(e.what(), "invalid value \"many\" for flag -greet_times: parse error");
+    }
+}
+
+TEST(ConfCommandLine, UnknownKeysAreAskedOfThePluginsAndOnlyThen) {
+    test::TempDir dir;
+    const std::string path = dir.write("s.conf", "port: 4333\ncluster { port: 6222 }\n");
+    FakeClaims claims;
+    run_with(claims, {"-c", path});
+    EXPECT_EQ(claims.key_questions, 0);  // nothing the kernel does not know
+    dir.write("s.conf", "greeter { text: hi }\n");
+    EXPECT_EQ(run_with(claims, {"-c", path}).opts.raw.find("greeter")->find("text")->as_string(), "hi");
+    dir.write("s.conf", "greeter { text: hi }\nnot_served: 1\n");
+    try {
+        run_with(claims, {"-c", path});
+        ADD_FAILURE() << "no error";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()), path + ":2:1: unknown field \"not_served\"");
+    }
 }
 
 }  // namespace

@@ -107,7 +107,15 @@ TEST(AbiLayout, DescriptorMembersStayPut) {
     static_assert(offsetof(nmk_plugin_descriptor, requires_plugins) == 8 + 4 * sizeof(void*));
     static_assert(offsetof(nmk_plugin_descriptor, create) == 8 + 5 * sizeof(void*));
     static_assert(offsetof(nmk_plugin_descriptor, destroy) == 8 + 9 * sizeof(void*));
-    static_assert(sizeof(nmk_plugin_descriptor) == 8 + 10 * sizeof(void*));
+    // SDK 1.1 appended what a plugin serves and validate() after destroy().
+    static_assert(offsetof(nmk_plugin_descriptor, config_keys) == 8 + 10 * sizeof(void*));
+    static_assert(offsetof(nmk_plugin_descriptor, flags) == 8 + 11 * sizeof(void*));
+    static_assert(offsetof(nmk_plugin_descriptor, flag_count) == 8 + 12 * sizeof(void*));
+    static_assert(offsetof(nmk_plugin_descriptor, validate) == 8 + 13 * sizeof(void*));
+    static_assert(sizeof(nmk_plugin_descriptor) == 8 + 14 * sizeof(void*));
+    static_assert(offsetof(nmk_plugin_flag, type) == sizeof(void*));
+    static_assert(offsetof(nmk_plugin_flag, config_path) == 2 * sizeof(void*));
+    static_assert(sizeof(nmk_plugin_flag) == 4 * sizeof(void*));
     static_assert(offsetof(nmk_host_api, host) == 8);
     static_assert(offsetof(nmk_auth_result, decision) == 4);
     SUCCEED();

@@ -350,6 +350,28 @@ typedef struct nmk_host_api {
 
 /* ---------------------------------------------------------- the plugin */
 
+/* SDK 1.1: a command-line flag a plugin serves. The kernel parses it with Go's
+ * flag syntax and writes its value into the config tree at config_path before
+ * the file's options are read, so the flag wins over the file and reaches the
+ * plugin the same way the key does. */
+typedef enum nmk_flag_type {
+    NMK_FLAG_BOOL = 0,      /* bare means true; "-x=false" works */
+    NMK_FLAG_INT = 1,       /* takes a value, an integer as Go's strconv.ParseInt(s, 0, 64) */
+    NMK_FLAG_STRING = 2     /* takes a value, kept as text */
+} nmk_flag_type;
+
+typedef struct nmk_plugin_flag {
+    const char* spellings;    /* comma-separated, with their dashes: "-js,--jetstream" */
+    uint32_t type;            /* an nmk_flag_type */
+    const char* config_path;  /* dotted path of the value it sets: "jetstream", "cluster.listen" */
+    const char* help;         /* one line for the usage text, may be "" */
+} nmk_plugin_flag;
+
+/* Config errors: a plugin that puts `config key '<path>'` in an error text of
+ * create(), reload() or validate() (path dotted from its config object, array
+ * items as [n]: "auth.user", "users[2].password") lets the kernel print the
+ * file:line:col where that key is written. The C++ layer's config helpers do. */
+
 typedef struct nmk_plugin_descriptor {
     uint32_t struct_size;
     uint16_t sdk_major;      /* NMK_SDK_VERSION_MAJOR the plugin was built with */
@@ -369,6 +391,20 @@ typedef struct nmk_plugin_descriptor {
     int (*reload)(void* instance, nmk_str config_json, nmk_error_buffer error);
     void (*stop)(void* instance);
     void (*destroy)(void* instance);
+
+    /* ===================== SDK 1.1 (read only when struct_size covers them) ===================== */
+
+    /* Top-level config keys the plugin serves, comma-separated, e.g. "jetstream,store_dir";
+     * NULL or "" for none. A config with one of them loads the plugin, and the plugin's
+     * config object gets each one present under its own name. */
+    const char* config_keys;
+    /* Command-line flags the plugin serves (static array, flag_count entries; NULL when none). */
+    const nmk_plugin_flag* flags;
+    uint32_t flag_count;
+    /* Checks a config object (the JSON create() would get) without creating anything:
+     * `nats-server -t` calls it. Non-zero with error text: the config is refused. NULL:
+     * -t runs create() then destroy() instead, without start(). */
+    int (*validate)(nmk_str config_json, nmk_error_buffer error);
 } nmk_plugin_descriptor;
 
 typedef const nmk_plugin_descriptor* (*nmk_plugin_entry_fn)(void);

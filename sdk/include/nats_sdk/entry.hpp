@@ -8,6 +8,8 @@
 // catches every exception and turns it into an error return with the message in the
 // kernel's error buffer (or a log line for stop()).
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <type_traits>
@@ -39,9 +41,30 @@ struct PluginInfo {
     const char* description;
     const char* provides;  // comma-separated extension kinds, e.g. "authenticator"
     const char* requires_plugins;  // comma-separated plugin names loaded first, may be ""
+    // SDK 1.1 (see "Config keys and flags a plugin serves" in sdk/README.md):
+    const char* config_keys = "";            // comma-separated top-level keys, e.g. "cluster"
+    const nmk_plugin_flag* flags = nullptr;  // a static array of flag_count flags
+    std::uint32_t flag_count = 0;
 };
 
+// `static void validate(const nlohmann::json& config)` on the plugin class: nats-server -t
+// calls it (through the descriptor) instead of creating the plugin.
+template <class T>
+concept has_static_validate = requires(const nlohmann::json& config) { T::validate(config); };
+
 namespace detail {
+
+// NATS_SDK_PLUGIN_SERVING's flags argument: an array, or nullptr for none.
+template <std::size_t N>
+constexpr const nmk_plugin_flag* flag_data(const nmk_plugin_flag (&flags)[N]) noexcept {
+    return flags;
+}
+constexpr const nmk_plugin_flag* flag_data(std::nullptr_t) noexcept { return nullptr; }
+template <std::size_t N>
+constexpr std::uint32_t flag_count(const nmk_plugin_flag (&)[N]) noexcept {
+    return static_cast<std::uint32_t>(N);
+}
+constexpr std::uint32_t flag_count(std::nullptr_t) noexcept { return 0; }
 
 // No text, only whitespace, or null: the plugin has no block, which reads as {}.
 inline nlohmann::json parse_config(std::string_view text) {
@@ -166,6 +189,13 @@ struct entry {
 
     static void stop(void* raw) noexcept { stop_plugin(*static_cast<instance<T>*>(raw)); }
 
+    static int validate(nmk_str config_json, nmk_error_buffer error) noexcept {
+        return guarded(error, [&] {
+            const nlohmann::json config = parse_config(to_view(config_json));
+            T::validate(config);
+        });
+    }
+
     static void destroy(void* raw) noexcept {
         auto* self = static_cast<instance<T>*>(raw);
         stop_plugin(*self);
@@ -174,6 +204,15 @@ struct entry {
 };
 
 }  // namespace detail
+
+template <class T, const PluginInfo& Info>
+constexpr auto validate_function() noexcept -> int (*)(nmk_str, nmk_error_buffer) {
+    if constexpr (has_static_validate<T>) {
+        return &detail::entry<T, Info>::validate;
+    } else {
+        return nullptr;
+    }
+}
 
 // The descriptor for plugin class T. Members are set by position: abi.h's member for the
 // required plugins is named with a C++ keyword.
@@ -195,10 +234,32 @@ constexpr nmk_plugin_descriptor make_descriptor() noexcept {
                                  &entry::start,
                                  &entry::reload,
                                  &entry::stop,
-                                 &entry::destroy};
+                                 &entry::destroy,
+                                 Info.config_keys,
+                                 Info.flags,
+                                 Info.flag_count,
+                                 validate_function<T, Info>()};
 }
 
 }  // namespace nats_sdk
+
+// As NATS_SDK_PLUGIN, for a plugin that serves top-level config keys and command-line
+// flags (SDK 1.1). `flags` is a static array of nmk_plugin_flag, or nullptr:
+//
+//   constexpr nmk_plugin_flag cluster_flags[] = {
+//       {"--cluster,--cluster_listen", NMK_FLAG_STRING, "cluster.listen", "Cluster URL for solicited routes"}};
+//   NATS_SDK_PLUGIN_SERVING(my::Cluster, "cluster", "1.0.0", "Routes", "", "", "cluster", cluster_flags)
+#define NATS_SDK_PLUGIN_SERVING(Class, name, version, description, provides, required_plugins, config_keys, flags) \
+    namespace {                                                                                              \
+    constexpr ::nats_sdk::PluginInfo nats_sdk_plugin_info{                                                   \
+        name, version, description, provides, required_plugins, config_keys, ::nats_sdk::detail::flag_data(flags), \
+        ::nats_sdk::detail::flag_count(flags)};                                                              \
+    constexpr nmk_plugin_descriptor nats_sdk_plugin_descriptor =                                             \
+        ::nats_sdk::make_descriptor<Class, nats_sdk_plugin_info>();                                          \
+    }                                                                                                        \
+    extern "C" NATS_SDK_EXPORT const nmk_plugin_descriptor* nmk_plugin_entry(void) {                         \
+        return &nats_sdk_plugin_descriptor;                                                                  \
+    }
 
 #define NATS_SDK_PLUGIN(Class, name, version, description, provides, required_plugins)                       \
     namespace {                                                                                              \

@@ -93,6 +93,37 @@ TEST_F(EntryTest, DescriptorCarriesTheDeclaration) {
     EXPECT_EQ(nats_sdk::testing::descriptor_problem(recorder), "");
 }
 
+// SDK 1.1: a plugin serving a key and a flag, with a static validate().
+class Served final : public nats_sdk::Plugin {
+public:
+    explicit Served(nats_sdk::Host& host) : Plugin(host) {}
+    static void validate(const nlohmann::json& config) {
+        nats_sdk::config::get<std::string>(config.value("greeter", nlohmann::json::object()), "text", "", "greeter");
+    }
+};
+constexpr nmk_plugin_flag served_flags[] = {{"--greeting,-gr", NMK_FLAG_STRING, "greeter.text", "Greeting"}};
+constexpr nats_sdk::PluginInfo served_info{"served", "1.0.0", "", "", "", "greeter",
+                                           nats_sdk::detail::flag_data(served_flags),
+                                           nats_sdk::detail::flag_count(served_flags)};
+constexpr nmk_plugin_descriptor served = nats_sdk::make_descriptor<Served, served_info>();
+
+TEST_F(EntryTest, ServedKeysFlagsAndValidateAreDeclared) {
+    EXPECT_STREQ(served.config_keys, "greeter");
+    ASSERT_EQ(served.flag_count, 1u);
+    EXPECT_STREQ(served.flags[0].config_path, "greeter.text");
+    ASSERT_NE(served.validate, nullptr);
+    char error[256] = {};
+    EXPECT_EQ(served.validate(nats_sdk::to_nmk(R"({"greeter":{"text":"hi"}})"), nmk_error_buffer{error, sizeof error}), 0);
+    EXPECT_EQ(served.validate(nats_sdk::to_nmk(R"({"greeter":{"text":5}})"), nmk_error_buffer{error, sizeof error}), 1);
+    EXPECT_STREQ(error, "config key 'greeter.text' must be a string");
+    EXPECT_EQ(served.validate(nats_sdk::to_nmk("[1]"), nmk_error_buffer{error, sizeof error}), 1);
+    // Without a static validate() or declarations the new members stay empty.
+    EXPECT_EQ(recorder.validate, nullptr);
+    EXPECT_STREQ(recorder.config_keys, "");
+    EXPECT_EQ(recorder.flags, nullptr);
+    EXPECT_EQ(recorder.flag_count, 0u);
+}
+
 TEST_F(EntryTest, FullLifecycleInOrder) {
     {
         PluginInstance instance(recorder, fake.api(), R"({"x":1})");

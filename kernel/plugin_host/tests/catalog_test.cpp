@@ -1,0 +1,79 @@
+// The plugin catalog: declarations read from descriptors (SDK 1.1), nothing
+// opened until a question comes, SDK 1.0 plugins and broken files serving
+// nothing, and kernel/config's questions answered from it.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "kernel/plugin_host/catalog.hpp"
+#include "kernel/plugin_host/plugin_library.hpp"
+#include "kernel/plugin_host/tests/test_dirs.hpp"
+
+namespace nats::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Catalog, ReadsKeysFlagsAndValidateFromTheDescriptor) {
+    const auto library = PluginLibrary::open(test_plugin("test_served"));
+    const Declarations d = read_declarations(library.descriptor(), library.path());
+    EXPECT_EQ(d.plugin, "test_served");
+    EXPECT_EQ(d.keys, std::vector<std::string>{"greeter"});  // flags' "greeter." adds nothing new
+    ASSERT_EQ(d.flags.size(), 3u);
+    EXPECT_EQ(d.flags[0].names, (std::vector<std::string>{"greeting", "gr"}));
+    EXPECT_EQ(d.flags[0].flag.config_path, "greeter.text");
+    EXPECT_EQ(d.flags[0].flag.type, config::PluginFlag::Type::string);
+    EXPECT_EQ(d.flags[1].flag.type, config::PluginFlag::Type::integer);
+    EXPECT_EQ(d.flags[2].flag.type, config::PluginFlag::Type::boolean);
+    EXPECT_EQ(d.find_flag("gr"), &d.flags[0]);
+    EXPECT_EQ(d.find_flag("greet"), nullptr);
+    EXPECT_TRUE(d.serves_key("Greeter"));  // top-level keys match in any case
+    EXPECT_NE(validate_function(library.descriptor()), nullptr);
+}
+
+// An SDK 1.0 descriptor ends at destroy(): the kernel reads nothing past it.
+TEST(Catalog, SdkOnePointZeroPluginServesNothing) {
+    const auto library = PluginLibrary::open(test_plugin("test_minor_zero"));
+    const Declarations d = read_declarations(library.descriptor(), library.path());
+    EXPECT_TRUE(d.keys.empty());
+    EXPECT_TRUE(d.flags.empty());
+    EXPECT_EQ(validate_function(library.descriptor()), nullptr);
+}
+
+TEST(Catalog, OpensNothingUntilAskedAndSkipsBrokenFiles) {
+    ScratchDir dir;
+    std::ofstream(dir.path / "libbroken.so") << "not a library";
+    PluginCatalog catalog({}, {dir.path, fs::path(NMK_TEST_PLUGIN_DIR)});
+    EXPECT_EQ(catalog.files_opened(), 0u);
+    const Declarations* d = catalog.serving_key("greeter");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->plugin, "test_served");
+    EXPECT_GT(catalog.files_opened(), 1u);
+    const std::size_t opened = catalog.files_opened();
+    EXPECT_EQ(catalog.serving_flag("greet_loud"), d);
+    EXPECT_EQ(catalog.serving_key("no_such_key"), nullptr);
+    EXPECT_EQ(catalog.files_opened(), opened);  // each file is read once
+}
+
+TEST(Catalog, ExplicitFilesComeFirstAndAloneWhenTheyServe) {
+    PluginCatalog catalog({test_plugin("test_served")}, {fs::path(NMK_TEST_PLUGIN_DIR)});
+    ASSERT_NE(catalog.serving_key("greeter"), nullptr);
+    EXPECT_EQ(catalog.files_opened(), 1u);
+}
+
+TEST(Catalog, ClaimsFindFlagsInThePathOfTheConfigFile) {
+    ScratchDir dir;
+    const fs::path conf = dir.path / "s.conf";
+    std::ofstream(conf) << "plugins { path: \"" << NMK_TEST_PLUGIN_DIR << "\" }\n";
+    CatalogClaims claims(dir.path / "no-default-dir", conf.string());
+    const auto flag = claims.find_flag("greeting");
+    ASSERT_TRUE(flag.has_value());
+    EXPECT_EQ(flag->config_path, "greeter.text");
+    EXPECT_EQ(flag->plugin, "test_served");
+    EXPECT_FALSE(claims.find_flag("js").has_value());
+    CatalogClaims nowhere(dir.path / "no-default-dir", "");
+    EXPECT_FALSE(nowhere.find_flag("greeting").has_value());
+}
+
+}  // namespace
+}  // namespace nats::plugins
