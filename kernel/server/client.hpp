@@ -101,6 +101,8 @@ public:
     // The last measured round trip (see ConnectionInfo::rtt), without a full snapshot.
     std::chrono::nanoseconds rtt() const { return std::chrono::nanoseconds(rtt_ns_.load(std::memory_order_relaxed)); }
     bool is_lame_duck_eligible() const { return opts_.protocol >= 1; }
+    // Owner thread: its CONNECT was accepted (after authentication).
+    bool admitted() const { return connect_received_; }
     // Any thread: a snapshot for monitoring.
     ConnectionInfo info();
     // Any thread: this client's subscriptions with their delivery counts.

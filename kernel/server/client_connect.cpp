@@ -377,6 +377,10 @@ bool Client::accept_connect() {
     }
     connect_received_ = true;
     send_ok();
+    if (server_.has_client_observers()) {
+        const ConnectionInfo snapshot = info();
+        server_.notify_client_event({.connected = true, .admitted = true, .info = snapshot});
+    }
     return true;
 }
 

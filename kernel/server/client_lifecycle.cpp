@@ -169,6 +169,7 @@ ConnectionInfo Client::info() {
     i.ip = remote_ip_;
     i.port = remote_port_;
     i.start = created_wall_;
+    i.tls = tls_ != nullptr;
     if (const Account* a = account_view_.load(std::memory_order_acquire)) i.account = a->name;
     {
         std::lock_guard lock(subs_mutex_);

@@ -2,6 +2,7 @@
 // HMSG queued for a subscriber. Client::deliver runs on any publisher's thread: it
 // touches the subscriber only under out_.mutex (subs_mutex_ for auto-unsubscribe).
 #include "kernel/server/client.hpp"
+#include "kernel/server/delivery_report.hpp"
 
 #include <charconv>
 
@@ -124,6 +125,11 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
         const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
         overflow = queued > max_pending;
         if (overflow) {
+            // A plugin publishing with NMK_PUBLISH_NO_OVERFLOW paces instead of cutting this client.
+            if (DeliveryReport* report = DeliveryReport::current(); report && report->no_overflow) [[unlikely]] {
+                ++report->overflowed;
+                return false;
+            }
             // Until the owner thread runs the close, more deliveries overflow:
             // count the slow consumer (and log it) once, as nats-server does.
             first_overflow = !slow_consumer_;
@@ -151,7 +157,10 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
         out_bytes_ += body;
         sub.delivered.store(delivered + 1, std::memory_order_relaxed);
         max_reached = delivered + 1 == max_msgs;
-        if (publisher && publisher != this && queued > max_pending / 2) publisher->stall_on_ = weak_from_this();
+        if (queued > max_pending / 2) {
+            if (publisher && publisher != this) publisher->stall_on_ = weak_from_this();
+            if (DeliveryReport* report = DeliveryReport::current()) ++report->pressured;
+        }
         }
     }
     if (overflow) {

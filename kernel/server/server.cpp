@@ -186,8 +186,7 @@ void Server::client_closed(const ClientPtr& c, CloseReason reason) {
     if (has_client_observers()) {
         const ConnectionInfo info = c->info();
         notify_client_event({.connected = false,
-                             // A round trip is measured from the CONNECT on: the client got that far.
-                             .admitted = c->rtt().count() != 0,
+                             .admitted = c->admitted(),
                              .info = info,
                              .reason = close_reason_text(reason),
                              .stop = std::chrono::system_clock::now()});
