@@ -6,6 +6,7 @@
 // run with account_config_mutex_ held (accounts created while links are
 // rebuilt), so it must not call back into upsert_account or account_block.
 #include <algorithm>
+#include <utility>
 
 #include "kernel/accounts/accounts_config.hpp"
 #include "kernel/log/logging.hpp"

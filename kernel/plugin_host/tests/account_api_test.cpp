@@ -3,6 +3,8 @@
 // like the config file; bad input refused with the parser's reasons.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -58,6 +60,7 @@ protected:
                       "  OPS: { jetstream: enabled }\n"
                       "}\n") {}
 
+public:
     nmk_status upsert(std::string_view account, std::string_view json, std::string* reasons = nullptr) {
         char buffer[2048] = {};
         const nmk_status status = api->account_upsert(api->host, nmk(account), nmk(json), {buffer, sizeof buffer});
@@ -111,8 +114,32 @@ TEST_F(AccountApi, UpsertMakesAUsableAccountWithLimits) {
     EXPECT_EQ(team->max_connections.load(), 7);
     EXPECT_EQ(team->max_payload.load(), -1);
     EXPECT_FALSE(nlohmann::json::parse(config_of("TEAM")).contains("jetstream"));
-    // It outlives a reload of a file that does not know it.
     EXPECT_EQ(server->find_account("TEAM").get(), team.get());
+}
+
+TEST_F(AccountApi, ReloadKeepsRunTimeBlocksAndReportsChanges) {
+    ASSERT_EQ(upsert("TEAM", R"({"limits":{"max_connections":2}})"), NMK_OK);
+    Events events;
+    std::uint64_t id = 0;
+    ASSERT_EQ(api->account_watch(api->host, on_event, &events, &id), NMK_OK);
+    ASSERT_TRUE(eventually([&] { return events.all().size() == 5; }));
+    server->set_reload_source([this] {
+        config::Options o;
+        o.raw = config::parse_config_string("accounts { OPS: { jetstream: disabled }, NEWFILE: {} }\n");
+        o.host = "127.0.0.1";
+        o.port = -1;
+        o.store_dir = store.path.string();
+        return o;
+    });
+    ASSERT_TRUE(server->reload());
+    ASSERT_TRUE(eventually([&] { return events.all().size() == 8; }));
+    const auto all = events.all();
+    EXPECT_EQ(std::vector<std::string>(all.begin() + 5, all.end()),
+              (std::vector<std::string>{"added NEWFILE", "updated OPS", "removed SALES"}));
+    // The run-time block survived a file that does not know it.
+    EXPECT_EQ(server->find_account("TEAM")->max_connections.load(), 2);
+    EXPECT_EQ(nlohmann::json::parse(config_of("TEAM"))["limits"]["max_connections"], 2);
+    EXPECT_EQ(config_of("SALES"), "{}");  // the account stays, without a block
 }
 
 TEST_F(AccountApi, BadInputIsRefusedWithReasons) {

@@ -11,6 +11,8 @@
 //   auto* store = nats_sdk::find_extension<store_table>(host(), "jetstream.store", {1, 0}, "memory");
 //   nats_sdk::on_all_started(host(), [this] { recover_streams(); });
 
+#include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
