@@ -57,10 +57,12 @@ TEST_F(Executors, SerialKeepsPostOrderOnAnIoThreadOneAtATime) {
 struct Gate {
     std::atomic<bool> entered{false}, release{false};
 };
+// Bounded, so a failed assertion cannot leave a test waiting for ever on a drain.
 void hold(void* user) {
     auto* g = static_cast<Gate*>(user);
     g->entered = true;
-    while (!g->release) std::this_thread::sleep_for(1ms);
+    const auto give_up = std::chrono::steady_clock::now() + 5s;
+    while (!g->release && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
 }
 
 TEST_F(Executors, BlockingExecutorsDoNotWaitForEachOther) {

@@ -1,7 +1,9 @@
 // Versioned extension kinds (SDK 1.1): another major is refused at
 // registration and lookup; a provider is stopped only after the kind's owner;
 // the all-started notice runs once every plugin has started.
+#include <cstddef>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,17 @@ TEST_F(ExtensionKinds, VersionsAreCheckedAtRegistrationAndLookup) {
     EXPECT_EQ(api->find_extension_versioned(api->host, nmk("store"), NMK_KIND_VERSION(1, 0), nmk("plain"), &provider),
               &plain);
     EXPECT_EQ(provider, 0u);
+}
+
+// SDK 1.1's members only ever come after SDK 1.0's, in their declared order.
+TEST(AbiLayout, Sdk11AccountsExecutorsKindsFollowSdk10) {
+    static_assert(offsetof(nmk_host_api, account_list) > offsetof(nmk_host_api, find_extension));
+    static_assert(offsetof(nmk_host_api, account_watch) == offsetof(nmk_host_api, account_list) + sizeof(void*));
+    static_assert(offsetof(nmk_host_api, executor_create) == offsetof(nmk_host_api, account_list) + 5 * sizeof(void*));
+    static_assert(offsetof(nmk_host_api, on_all_started) == offsetof(nmk_host_api, account_list) + 10 * sizeof(void*));
+    static_assert(NMK_KIND_VERSION(1, 2) == 0x10002u && NMK_KIND_VERSION_MAJOR(0x30004u) == 3 &&
+                  NMK_KIND_VERSION_MINOR(0x30004u) == 4);
+    SUCCEED();
 }
 
 TEST(ExtensionRegistryOwners, ProvidersKnowWhomTheyServe) {
