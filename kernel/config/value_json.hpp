@@ -9,5 +9,9 @@ namespace nats::config {
 
 // Maps keep file order (nlohmann::ordered_json); locations are dropped.
 nlohmann::ordered_json to_json(const Value& v);
+// The other way, for blocks a plugin hands the kernel as JSON text (a run-time
+// account): every value gets `where`, so errors name the block. Unsigned
+// numbers above INT64_MAX become floats, as the config parser would not take them.
+Value from_json(const nlohmann::json& j, const Location& where);
 
 }  // namespace nats::config

@@ -1,5 +1,7 @@
 #include "kernel/plugin_host/blocking_pool.hpp"
 
+#include <algorithm>
+
 namespace nats::plugins {
 
 BlockingPool::~BlockingPool() { stop(); }
@@ -16,16 +18,35 @@ bool BlockingPool::submit(std::function<void()> task) {
     return true;
 }
 
+bool BlockingPool::on_own_thread() const {
+    const auto me = std::this_thread::get_id();
+    return std::any_of(threads_.begin(), threads_.end(), [&](const std::thread& t) { return t.get_id() == me; });
+}
+
 void BlockingPool::stop() {
     std::vector<std::thread> threads;
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
-        tasks_.clear();
+        if (!draining_) tasks_.clear();
         threads.swap(threads_);
     }
     cv_.notify_all();
     for (auto& t : threads) t.join();
+}
+
+bool BlockingPool::drain() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        draining_ = true;
+        if (on_own_thread()) {
+            cv_.notify_all();
+            return false;
+        }
+    }
+    stop();
+    return true;
 }
 
 void BlockingPool::run() {
@@ -34,7 +55,8 @@ void BlockingPool::run() {
         {
             std::unique_lock lock(mutex_);
             cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-            if (stopping_) return;
+            // Stopping: the queue is dropped (stop) or emptied first (drain).
+            if (tasks_.empty() || (stopping_ && !draining_)) return;
             task = std::move(tasks_.front());
             tasks_.pop_front();
         }

@@ -1,6 +1,8 @@
 #pragma once
 // A small pool of worker threads for plugin work that blocks (disk, network
-// lookups), so it never runs on an I/O thread.
+// lookups), so it never runs on an I/O thread. The host's shared pool drops
+// what is queued when the plugins stop; a plugin's private pool (a BLOCKING
+// executor) is drained instead.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -18,18 +20,25 @@ public:
     BlockingPool(const BlockingPool&) = delete;
     BlockingPool& operator=(const BlockingPool&) = delete;
 
-    // False once stopped.
+    // False once stopped or draining.
     bool submit(std::function<void()> task);
-    // Finishes the running tasks, drops the queued ones, joins. Idempotent.
+    // Finishes the running tasks, drops the queued ones (unless drain() came
+    // first), joins. Idempotent. Not from one of the pool's own threads.
     void stop();
+    // Refuses new tasks; the workers run everything queued, then end. Returns
+    // once they have (true), or at once when called from one of the pool's
+    // own threads (false: stop() or the destructor joins them later).
+    bool drain();
 
 private:
     void run();
+    bool on_own_thread() const;  // mutex_ held
 
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<std::function<void()>> tasks_;
     bool stopping_ = false;
+    bool draining_ = false;
     const unsigned thread_count_;
     std::vector<std::thread> threads_;
 };

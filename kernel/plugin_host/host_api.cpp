@@ -156,6 +156,65 @@ const void* api_find_extension(void* host, nmk_str kind, nmk_str name) {
                    [&](PluginContext& c) { return c.find_extension(view(kind), view(name)); });
 }
 
+// ---- SDK 1.1: accounts, executors and extension kinds (thin forwards) ----
+
+nmk_status api_account_list(void* host, nmk_account_callback callback, void* user) {
+    return guarded(host, "account_list", NMK_ERROR, [&](PluginContext& c) { return c.account_list(callback, user); });
+}
+
+nmk_status api_account_watch(void* host, nmk_account_callback callback, void* user, std::uint64_t* watch_id) {
+    return guarded(host, "account_watch", NMK_ERROR,
+                   [&](PluginContext& c) { return c.account_watch(callback, user, watch_id); });
+}
+
+nmk_status api_account_unwatch(void* host, std::uint64_t watch_id) {
+    return guarded(host, "account_unwatch", NMK_ERROR, [&](PluginContext& c) { return c.account_unwatch(watch_id); });
+}
+
+nmk_status api_account_config(void* host, nmk_str account, const nmk_http_response_writer* out) {
+    return guarded(host, "account_config", NMK_ERROR,
+                   [&](PluginContext& c) { return c.account_config(view(account), out); });
+}
+
+nmk_status api_account_upsert(void* host, nmk_str account, nmk_str config_json, nmk_error_buffer error) {
+    return guarded(host, "account_upsert", NMK_ERROR,
+                   [&](PluginContext& c) { return c.account_upsert(view(account), view(config_json), error); });
+}
+
+std::uint64_t api_executor_create(void* host, nmk_executor_kind kind, std::uint32_t threads) {
+    return guarded(host, "executor_create", std::uint64_t{0},
+                   [&](PluginContext& c) { return c.executor_create(kind, threads); });
+}
+
+nmk_status api_executor_post(void* host, std::uint64_t executor_id, nmk_task_callback callback, void* user) {
+    return guarded(host, "executor_post", NMK_ERROR,
+                   [&](PluginContext& c) { return c.executor_post(executor_id, callback, user); });
+}
+
+nmk_status api_executor_destroy(void* host, std::uint64_t executor_id) {
+    return guarded(host, "executor_destroy", NMK_ERROR,
+                   [&](PluginContext& c) { return c.executor_destroy(executor_id); });
+}
+
+nmk_status api_register_extension_versioned(void* host, nmk_str kind, std::uint32_t kind_version, nmk_str name,
+                                            const void* vtable) {
+    return guarded(host, "register_extension_versioned", NMK_ERROR, [&](PluginContext& c) {
+        return c.register_extension_versioned(view(kind), kind_version, view(name), vtable);
+    });
+}
+
+const void* api_find_extension_versioned(void* host, nmk_str kind, std::uint32_t kind_version, nmk_str name,
+                                         std::uint32_t* provider_version) {
+    return guarded(host, "find_extension_versioned", static_cast<const void*>(nullptr), [&](PluginContext& c) {
+        return c.find_extension_versioned(view(kind), kind_version, view(name), provider_version);
+    });
+}
+
+nmk_status api_on_all_started(void* host, nmk_task_callback callback, void* user) {
+    return guarded(host, "on_all_started", NMK_ERROR,
+                   [&](PluginContext& c) { return c.on_all_started(callback, user); });
+}
+
 // Metrics go straight to the host's registry.
 std::uint64_t api_metric_register(void* host, nmk_str name, nmk_str help, nmk_metric_type type) {
     return guarded(host, "metric_register", std::uint64_t{0}, [&](PluginContext& c) -> std::uint64_t {
@@ -217,6 +276,18 @@ nmk_host_api make_host_api(PluginContext* context) {
     api.register_extension = api_register_extension;
     api.find_extension = api_find_extension;
     add_messaging_api(api);
+    // SDK 1.1: accounts, executors and extension kinds.
+    api.account_list = api_account_list;
+    api.account_watch = api_account_watch;
+    api.account_unwatch = api_account_unwatch;
+    api.account_config = api_account_config;
+    api.account_upsert = api_account_upsert;
+    api.executor_create = api_executor_create;
+    api.executor_post = api_executor_post;
+    api.executor_destroy = api_executor_destroy;
+    api.register_extension_versioned = api_register_extension_versioned;
+    api.find_extension_versioned = api_find_extension_versioned;
+    api.on_all_started = api_on_all_started;
     return api;
 }
 

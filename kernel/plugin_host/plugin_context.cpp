@@ -10,6 +10,7 @@
 #include "kernel/plugin_host/host_api.hpp"
 #include "kernel/plugin_host/query_topics.hpp"
 #include "kernel/plugin_host/link_adapter.hpp"
+#include "kernel/plugin_host/plugin_executors.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
 #include "kernel/plugin_host/plugin_messaging.hpp"
 #include "kernel/plugin_host/plugin_timers.hpp"
@@ -17,7 +18,8 @@
 namespace nats::plugins {
 
 PluginContext::PluginContext(PluginHost& host, std::string name)
-    : host_(host), name_(std::move(name)), timers_(std::make_shared<TimerTable>()) {
+    : host_(host), name_(std::move(name)), timers_(std::make_shared<TimerTable>()),
+      executors_(std::make_unique<PluginExecutors>(host, name_, gate_)) {
     messaging_ = std::make_unique<PluginMessaging>(host_, name_, gate_, this);
     api_ = make_host_api(this);
 }
@@ -36,6 +38,9 @@ server::IoThread* PluginContext::pick_thread() {
 }
 
 void PluginContext::release() {
+    // Queued executor work is drained, not dropped: while the plugin can still
+    // publish and before its gate shuts. Idempotent.
+    executors_->release();
     std::unordered_map<std::uint64_t, Subscription> subscriptions;
     std::vector<std::shared_ptr<AuthAdapter>> authenticators;
     std::unordered_map<std::uint64_t, std::shared_ptr<LinkAdapter>> links;
@@ -49,6 +54,7 @@ void PluginContext::release() {
     }
     gate_->close();
     messaging_->release();
+    host_.account_watches().remove_owner(name_);
     auto& server = host_.server();
     for (auto& a : authenticators) server.remove_authenticator(a.get());
     for (auto& [id, link] : links) {

@@ -24,6 +24,7 @@ class LinkAdapter;
 class PluginMessaging;
 struct PluginTimer;
 struct TimerTable;
+class PluginExecutors;
 
 class PluginContext {
 public:
@@ -64,6 +65,20 @@ public:
     nmk_status declare_kind(std::string_view kind, std::uint32_t kind_version);
     nmk_status register_extension(std::string_view kind, std::string_view name, const void* vtable);
     const void* find_extension(std::string_view kind, std::string_view name);
+    // SDK 1.1: accounts, executors and extension kinds (context_accounts_executors.cpp).
+    nmk_status account_list(nmk_account_callback callback, void* user);
+    nmk_status account_watch(nmk_account_callback callback, void* user, std::uint64_t* watch_id);
+    nmk_status account_unwatch(std::uint64_t watch_id);
+    nmk_status account_config(std::string_view account, const nmk_http_response_writer* out);
+    nmk_status account_upsert(std::string_view account, std::string_view config_json, nmk_error_buffer error);
+    std::uint64_t executor_create(nmk_executor_kind kind, std::uint32_t threads);
+    nmk_status executor_post(std::uint64_t executor_id, nmk_task_callback callback, void* user);
+    nmk_status executor_destroy(std::uint64_t executor_id);
+    nmk_status register_extension_versioned(std::string_view kind, std::uint32_t kind_version, std::string_view name,
+                                            const void* vtable);
+    const void* find_extension_versioned(std::string_view kind, std::uint32_t kind_version, std::string_view name,
+                                         std::uint32_t* provider_version);
+    nmk_status on_all_started(nmk_task_callback callback, void* user);
 
 private:
     struct Subscription {
@@ -90,6 +105,7 @@ private:
     std::vector<std::shared_ptr<AuthAdapter>> authenticators_;
     std::unordered_map<std::uint64_t, std::shared_ptr<LinkAdapter>> links_;
     std::string data_dir_;
+    std::unique_ptr<PluginExecutors> executors_;  // drained first in release()
 };
 
 }  // namespace nats::plugins

@@ -120,6 +120,7 @@ void PluginHost::start() {
         NMK_INFO("Plugin \"{}\" version {} (SDK {}) started from {}", d.name, p->library.version(),
                  p->library.sdk_version(), path);
     }
+    announce_all_started();
 }
 
 void PluginHost::reload(const config::Options& options) {
@@ -143,9 +144,26 @@ void PluginHost::reload(const config::Options& options) {
 }
 
 void PluginHost::stop() {
-    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
-        Plugin& p = **it;
-        if (!p.started) continue;
+    // Reverse start order, except that a plugin providing an extension of a
+    // kind another running plugin declared waits until that owner has stopped:
+    // the owner may still call the provider's table in its stop().
+    std::vector<Plugin*> remaining;
+    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it)
+        if ((*it)->started) remaining.push_back(it->get());
+    std::vector<Plugin*> order;
+    while (!remaining.empty()) {
+        auto running = [&](const std::string& name) {
+            return std::any_of(remaining.begin(), remaining.end(),
+                               [&](const Plugin* p) { return descriptor(*p).name == name; });
+        };
+        auto next = std::find_if(remaining.begin(), remaining.end(), [&](const Plugin* p) {
+            const auto owners = extensions_.owners_served_by(descriptor(*p).name);
+            return std::none_of(owners.begin(), owners.end(), running);
+        });
+        if (next == remaining.end()) next = remaining.begin();  // providers of each other: plain reverse order
+        Plugin& p = **next;
+        remaining.erase(next);
+        order.push_back(&p);
         p.started = false;
         const auto& d = descriptor(p);
         try {
@@ -156,7 +174,45 @@ void PluginHost::stop() {
         p.context->release();
         NMK_DEBUG("Plugin \"{}\" stopped", d.name);
     }
+    // destroy() goes from the back: make it follow the stop order.
+    std::stable_partition(plugins_.begin(), plugins_.end(), [&](const std::unique_ptr<Plugin>& p) {
+        return std::find(order.begin(), order.end(), p.get()) == order.end();
+    });
+    auto stopped_at = [&](const std::unique_ptr<Plugin>& p) { return std::find(order.begin(), order.end(), p.get()) - order.begin(); };
+    std::sort(plugins_.end() - static_cast<std::ptrdiff_t>(order.size()), plugins_.end(),
+              [&](const auto& a, const auto& b) { return stopped_at(a) > stopped_at(b); });
     pool_.stop();
+}
+
+nmk_status PluginHost::on_all_started(PluginContext& context, nmk_task_callback callback, void* user) {
+    {
+        std::lock_guard lock(notices_mutex_);
+        if (!all_started_) {
+            notices_.push_back({context.name(), context.gate(), callback, user});
+            return NMK_OK;
+        }
+    }
+    context.post(callback, user);
+    return NMK_OK;
+}
+
+void PluginHost::announce_all_started() {
+    std::vector<StartNotice> notices;
+    {
+        std::lock_guard lock(notices_mutex_);
+        if (all_started_) return;
+        all_started_ = true;
+        notices.swap(notices_);
+    }
+    for (const auto& n : notices) {
+        CallGate::Pass pass(*n.gate);
+        if (!pass) continue;
+        try {
+            n.callback(n.user);
+        } catch (...) {
+            NMK_ERROR("{}: all-started callback threw an exception", n.plugin);
+        }
+    }
 }
 
 void PluginHost::destroy() {

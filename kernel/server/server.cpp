@@ -7,6 +7,7 @@
 #include <fstream>
 #include <future>
 #include <stdexcept>
+#include <utility>
 
 #include "kernel/log/logging.hpp"
 #include "kernel/server/router.hpp"
@@ -112,7 +113,11 @@ void Server::build_tls_context(const config::Options& o) {
 void Server::start() {
     auto o = options();
     // The accounts block is checked before anything listens (throws config::ConfigError).
-    const auto accounts_config = accounts::load_accounts(*o);
+    std::unique_lock accounts_lock(account_config_mutex_);
+    std::map<std::string, config::Value> blocks;
+    const auto accounts_config = load_accounts_locked(*o, blocks);
+    account_blocks_ = std::move(blocks);
+    accounts_lock.unlock();
     build_tls_context(*o);
 
     NMK_INFO("Starting nats-server");
@@ -261,8 +266,11 @@ bool Server::reload() {
         return false;
     }
     std::optional<accounts::AccountsConfig> accounts_config;
+    // Held until the links are rebuilt, so an upsert_account cannot slip in between.
+    std::unique_lock accounts_lock(account_config_mutex_);
+    std::map<std::string, config::Value> blocks;
     try {
-        accounts_config = accounts::load_accounts(next);
+        accounts_config = load_accounts_locked(next, blocks);
     } catch (const std::exception& e) {
         NMK_ERROR("Failed to reload server configuration: {}", e.what());
         return false;
@@ -303,7 +311,14 @@ bool Server::reload() {
         std::lock_guard lock(options_mutex_);
         options_ = std::make_shared<const config::Options>(std::move(next));
     }
+    std::vector<std::string> existed;
+    for (const auto& [name, block] : blocks)
+        if (find_account(name)) existed.push_back(name);
     if (imports_) imports_->apply(*accounts_config);  // changed exports/imports: the links are rebuilt
+    auto before = std::exchange(account_blocks_, std::move(blocks));
+    const auto after = account_blocks_;
+    accounts_lock.unlock();
+    report_account_changes(before, after, existed);
     NMK_INFO("Reloaded server configuration");
     return true;
 }
@@ -419,10 +434,16 @@ AccountPtr Server::find_account(std::string_view name) const {
 
 AccountPtr Server::get_or_create_account(std::string_view name) {
     if (name.empty()) return global_account_;
-    std::lock_guard lock(accounts_mutex_);
-    auto& slot = accounts_[std::string(name)];
-    if (!slot) slot = std::make_shared<Account>(std::string(name));
-    return slot;
+    AccountPtr account;
+    {
+        std::lock_guard lock(accounts_mutex_);
+        auto& slot = accounts_[std::string(name)];
+        if (slot) return slot;
+        slot = std::make_shared<Account>(std::string(name));
+        account = slot;
+    }
+    notify_account(account->name, AccountChange::added);
+    return account;
 }
 
 std::vector<AccountPtr> Server::accounts() const {

@@ -9,14 +9,17 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <thread>
 #include <vector>
 
+#include "kernel/accounts/runtime_accounts.hpp"
 #include "kernel/config/options.hpp"
 #include "kernel/server/account.hpp"
 #include "kernel/server/account_imports.hpp"
@@ -84,6 +87,20 @@ public:
     AccountPtr find_account(std::string_view name) const;
     AccountPtr get_or_create_account(std::string_view name);
     std::vector<AccountPtr> accounts() const;
+    // Account blocks given at run time (plugins: JWT accounts, resolvers), see
+    // server_accounts.cpp. `block` is checked together with the file's accounts
+    // exactly as if it were written there, replaces a block of that name, and
+    // outlives reloads. Returns "" when applied, else the reasons (nothing changes).
+    std::string upsert_account(const std::string& name, config::Value block);
+    // The account's block in force (an empty map when it has none); nullopt
+    // when the server has no such account.
+    std::optional<config::Value> account_block(std::string_view name) const;
+    // Told when an account is created, when its block changes and when its
+    // block leaves the config (the account itself stays). Called on the thread
+    // that made the change, with no server lock held; must not block.
+    enum class AccountChange { added, updated, removed };
+    using AccountListener = std::function<void(const std::string& name, AccountChange change)>;
+    void set_account_listener(AccountListener listener);
     // Exports and imports between the configured accounts (set up by start()).
     AccountImports* account_imports() const { return imports_.get(); }
 
@@ -184,6 +201,15 @@ private:
     IoThread& handoff_thread(IoThread* here);
     std::size_t route_here(IoThread& here, const AccountPtr& account, const RoutedMessage& message,
                            const void* skip_origin);
+    // The file's accounts with the run-time blocks merged in; `blocks` gets
+    // each account's block. Throws config::ConfigError. account_config_mutex_ held.
+    accounts::AccountsConfig load_accounts_locked(const config::Options& o,
+                                                  std::map<std::string, config::Value>& blocks) const;
+    // After start/reload/upsert replaced the blocks: tells the listener what changed.
+    void report_account_changes(const std::map<std::string, config::Value>& before,
+                                const std::map<std::string, config::Value>& after,
+                                const std::vector<std::string>& existed_before);
+    void notify_account(const std::string& name, AccountChange change);
 
     mutable std::mutex options_mutex_;
     std::shared_ptr<const config::Options> options_;
@@ -194,6 +220,10 @@ private:
     AccountPtr global_account_;
     mutable std::mutex accounts_mutex_;
     std::unordered_map<std::string, AccountPtr> accounts_;
+    // Serializes start, reload and upsert_account over the blocks below.
+    mutable std::mutex account_config_mutex_;
+    accounts::AccountBlocks runtime_accounts_;
+    std::map<std::string, config::Value> account_blocks_;  // in force, by account
     std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
 
     // Copy-on-write lists: readers take a snapshot under the mutex, never hold it while calling out.
@@ -206,6 +236,7 @@ private:
     std::shared_ptr<const std::vector<ClientObserverPtr>> client_observers_ =
         std::make_shared<std::vector<ClientObserverPtr>>();
     std::atomic<bool> has_client_observers_{false};
+    std::shared_ptr<const AccountListener> account_listener_;
     std::mutex pending_auth_mutex_;
     std::unordered_map<std::uint64_t, std::weak_ptr<Client>> pending_auth_;
     std::atomic<std::uint64_t> next_auth_handle_{0};

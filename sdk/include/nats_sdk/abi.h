@@ -237,6 +237,30 @@ typedef struct nmk_connection_event {
 } nmk_connection_event;
 
 typedef void (*nmk_connection_callback)(void* user, const nmk_connection_event* event);
+/* ------------------------------- SDK 1.1: accounts, executors and kinds */
+
+/* What happened to an account (account_watch). */
+typedef enum nmk_account_event {
+    NMK_ACCOUNT_ADDED = 0,   /* the account exists now (config, an authenticator's answer, account_upsert, on demand) */
+    NMK_ACCOUNT_UPDATED = 1, /* its config block changed (SIGHUP reload or account_upsert) */
+    NMK_ACCOUNT_REMOVED = 2  /* its config block left the config on reload; the kernel keeps the
+                                account itself (empty, without limits) for its lifetime */
+} nmk_account_event;
+
+/* OWNERSHIP: `account` is valid during the call only. */
+typedef void (*nmk_account_callback)(void* user, nmk_str account, nmk_account_event event);
+
+typedef enum nmk_executor_kind {
+    NMK_EXECUTOR_SERIAL = 0,  /* tasks one at a time, in post order, on an I/O thread: must not block */
+    NMK_EXECUTOR_BLOCKING = 1 /* a private pool of `threads` workers (1: in post order) for blocking work */
+} nmk_executor_kind;
+
+/* Versions of extension kinds: a major (incompatible change) and a minor (the
+ * kind's tables grew at the end). A provider or user built for another major
+ * is refused at registration and at lookup. */
+#define NMK_KIND_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor) & 0xffffu))
+#define NMK_KIND_VERSION_MAJOR(version) (((uint32_t)(version)) >> 16)
+#define NMK_KIND_VERSION_MINOR(version) (((uint32_t)(version)) & 0xffffu)
 
 /* ------------------------------------------------------------- host API */
 
@@ -346,6 +370,66 @@ typedef struct nmk_host_api {
     nmk_status (*unwatch)(void* host, uint64_t watch_id);
 
     /* ---- SDK 1.1: accounts, executors and extension kinds ---- */
+
+    /* Accounts. Names are case-sensitive; "" means "$G" where an account is named.
+     * account_list: calls callback(user, name, NMK_ACCOUNT_ADDED) for every account the
+     * kernel has, sorted by name, on the calling thread, before it returns. */
+    nmk_status (*account_list)(void* host, nmk_account_callback callback, void* user);
+    /* Tells the plugin about accounts: first ADDED for every account that exists, then
+     * each ADDED, UPDATED and REMOVED as it happens, never ADDED twice for one account.
+     * The callback runs on an I/O thread (must not block), one call at a time per
+     * watch, in the order things happened. From start() on (NMK_ERROR before).
+     * account_unwatch() returns only when no callback of that watch runs on another
+     * thread; then the plugin may free `user`. Ends with the plugin's stop(). */
+    nmk_status (*account_watch)(void* host, nmk_account_callback callback, void* user, uint64_t* watch_id);
+    nmk_status (*account_unwatch)(void* host, uint64_t watch_id);
+    /* The account's config block as JSON (written through `out`): what the config file
+     * (or account_upsert) gave it, `users` left out, e.g. {"jetstream":{"max_memory":1048576},
+     * "limits":{...},"exports":[...],"imports":[...]}; `jetstream` is passed as written
+     * (true, "enabled", "disabled" or a block). "{}" for an account without a block,
+     * NMK_NOT_FOUND for one the kernel does not have. */
+    nmk_status (*account_config)(void* host, nmk_str account, const nmk_http_response_writer* out);
+    /* Creates the account, or replaces its config block, at run time (JWT accounts,
+     * accounts from a resolver). config_json is a block as in the `accounts` section,
+     * as a JSON object: limits, exports, imports, jetstream, mappings; no `users` (an
+     * authenticator names the account in its answer). It is checked exactly like the
+     * config file; on failure error gets the reasons and nothing changes
+     * (NMK_INVALID_ARGUMENT). On success the account is usable at once (an
+     * authenticator's ALLOW naming it, subscribe, publish), its limits apply to clients
+     * that join from then on, and its exports and imports are linked. The block
+     * outlives config reloads; it wins over a block of the same name in the file.
+     * Not on an I/O thread: it rebuilds every import link. */
+    nmk_status (*account_upsert)(void* host, nmk_str account, nmk_str config_json, nmk_error_buffer error);
+
+    /* Executors: ordered queues the plugin owns. Returns 0 on failure (bad kind,
+     * threads > 64, before start(), after stop()). threads: ignored for SERIAL, 0 or 1
+     * means one worker for BLOCKING. executor_post runs callback(user) on the executor;
+     * NMK_NOT_FOUND for an unknown or destroyed executor. executor_destroy refuses new
+     * tasks, runs every task already queued (drained, not dropped; what a SERIAL queue
+     * still holds may run on the destroying thread, in order), and returns when they have
+     * run, except when called from one of the executor's own tasks (then the rest runs
+     * after that task). After the plugin's stop() returned, every executor it still has
+     * is destroyed that way, before anything else is taken back. */
+    uint64_t (*executor_create)(void* host, nmk_executor_kind kind, uint32_t threads);
+    nmk_status (*executor_post)(void* host, uint64_t executor_id, nmk_task_callback callback, void* user);
+    nmk_status (*executor_destroy)(void* host, uint64_t executor_id);
+
+    /* Versioned extension kinds (see NMK_KIND_VERSION; declare_kind takes the kind's
+     * version). A provider says which version of the kind it implements: a major other
+     * than the declared one is refused (NMK_UNSUPPORTED). A provider stays registered
+     * until the plugin that declared the kind has stopped: the kernel stops a provider
+     * after the kind's owner, so the owner may call the provider's table in its stop(). */
+    nmk_status (*register_extension_versioned)(void* host, nmk_str kind, uint32_t kind_version, nmk_str name,
+                                               const void* vtable);
+    /* The named provider (empty name: the first), or NULL when there is none or its major
+     * is not kind_version's. provider_version (may be NULL) gets the version it registered
+     * with (0 for register_extension). */
+    const void* (*find_extension_versioned)(void* host, nmk_str kind, uint32_t kind_version, nmk_str name,
+                                            uint32_t* provider_version);
+    /* callback(user) runs once, after every plugin's start() returned and before the
+     * server accepts clients, on the thread that started the plugins (it may block briefly:
+     * start-up waits). Registered later, it runs soon on an I/O thread. */
+    nmk_status (*on_all_started)(void* host, nmk_task_callback callback, void* user);
 } nmk_host_api;
 
 /* ---------------------------------------------------------- the plugin */

@@ -6,6 +6,7 @@
 // Header-only C++20, compiled into the plugin; only abi.h's C types cross to the kernel.
 
 #include "nats_sdk/abi.hpp"
+#include "nats_sdk/accounts.hpp"
 #include "nats_sdk/auth.hpp"
 #include "nats_sdk/authenticator.hpp"
 #include "nats_sdk/clients.hpp"
@@ -13,6 +14,8 @@
 #include "nats_sdk/constant_time.hpp"
 #include "nats_sdk/entry.hpp"
 #include "nats_sdk/error.hpp"
+#include "nats_sdk/executors.hpp"
+#include "nats_sdk/extension_kinds.hpp"
 #include "nats_sdk/format.hpp"
 #include "nats_sdk/go_json.hpp"
 #include "nats_sdk/go_time.hpp"

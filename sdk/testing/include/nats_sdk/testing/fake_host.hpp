@@ -27,6 +27,7 @@
 #include "nats_sdk/abi.hpp"
 #include "nats_sdk/strings.hpp"
 #include "nats_sdk/subject.hpp"
+#include "nats_sdk/testing/fake_sdk11.hpp"
 
 namespace nats_sdk::testing {
 
@@ -154,6 +155,7 @@ public:
         api_.declare_kind = &FakeHost::declare_kind_entry;
         api_.register_extension = &FakeHost::register_extension_entry;
         api_.find_extension = &FakeHost::find_extension_entry;
+        sdk11_.install<FakeHost>(api_);  // SDK 1.1: accounts, executors, versioned kinds
         for (const char* topic : {"varz", "connz", "subsz", "accountz"}) {
             query_results_[topic] = "{}";
         }
@@ -168,6 +170,16 @@ public:
     }
 
     const nmk_host_api* api() const noexcept { return &api_; }
+    // SDK 1.1 accounts, executors and versioned kinds (fake_sdk11.hpp).
+    FakeSdk11& sdk11() noexcept { return sdk11_; }
+    static FakeSdk11& sdk11_of(void* host) noexcept { return self(host).sdk11_; }
+    static bool declared_kind(void* host, std::string_view kind, std::uint32_t& version) {
+        auto& h = self(host);
+        const std::lock_guard lock(h.mutex_);
+        const auto it = h.kinds_.find(std::string(kind));
+        if (it != h.kinds_.end()) version = it->second;
+        return it != h.kinds_.end();
+    }
     // For tests of version and size checks: change before handing api() to a plugin.
     nmk_host_api& mutable_api() noexcept { return api_; }
 
@@ -791,6 +803,7 @@ private:
     std::vector<CompletedAuth> completed_auths_;
     std::deque<std::pair<nmk_task_callback, void*>> tasks_;
     std::vector<std::string> misuse_;
+    FakeSdk11 sdk11_;
 };
 
 }  // namespace nats_sdk::testing
