@@ -7,7 +7,7 @@
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
-#include "kernel/routing/subject.hpp"
+#include <nats_sdk/subject.hpp>
 
 namespace nats::plugins {
 
@@ -53,8 +53,8 @@ private:
 
 bool valid_message(const nmk_message& m) {
     const std::string_view reply = view(m.reply);
-    return routing::is_valid_literal_subject(view(m.subject)) &&
-           (reply.empty() || routing::is_valid_literal_subject(reply));
+    return nats_sdk::subject::is_valid_publish_subject(view(m.subject)) &&
+           (reply.empty() || nats_sdk::subject::is_valid_publish_subject(reply));
 }
 
 server::RoutedMessage routed(const nmk_message& m) {
@@ -139,8 +139,8 @@ nmk_status PluginMessaging::subscribe_ex(nmk_account_handle account, std::string
                                          nmk_message_ex_callback callback, void* user,
                                          std::uint64_t* subscription_id) {
     const server::AccountPtr* acc = handles_.find(account);
-    if (!acc || !callback || !routing::is_valid_subject(subject) ||
-        (!queue.empty() && !routing::is_valid_queue_name(queue)))
+    if (!acc || !callback || !nats_sdk::subject::is_valid_subject(subject) ||
+        (!queue.empty() && !nats_sdk::subject::is_valid_queue_name(queue)))
         return NMK_INVALID_ARGUMENT;
     auto sub = std::make_shared<PluginSubscription>(plugin_gate_, callback, user, account, (*acc)->name, plugin_);
     sub->subject.assign(subject);
@@ -174,7 +174,7 @@ nmk_status PluginMessaging::unsubscribe(std::uint64_t subscription_id) {
 
 nmk_status PluginMessaging::has_interest(nmk_account_handle account, std::string_view subject, int* answer) {
     const server::AccountPtr* acc = handles_.find(account);
-    if (!acc || !answer || !routing::is_valid_literal_subject(subject)) return NMK_INVALID_ARGUMENT;
+    if (!acc || !answer || !nats_sdk::subject::is_valid_publish_subject(subject)) return NMK_INVALID_ARGUMENT;
     *answer = (*acc)->sublist.match(subject)->empty() ? 0 : 1;
     return NMK_OK;
 }

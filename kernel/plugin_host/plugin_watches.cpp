@@ -4,7 +4,7 @@
 
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
-#include "kernel/routing/subject.hpp"
+#include <nats_sdk/subject.hpp>
 
 namespace nats::plugins {
 
@@ -84,7 +84,7 @@ void PluginWatches::observe_clients() {
 
 nmk_status PluginWatches::watch_interest(std::uint64_t id, const server::AccountPtr& account, std::string_view subject,
                                          nmk_interest_callback callback, void* user, int* active_now) {
-    if (!callback || !routing::is_valid_literal_subject(subject)) return NMK_INVALID_ARGUMENT;
+    if (!callback || !nats_sdk::subject::is_valid_publish_subject(subject)) return NMK_INVALID_ARGUMENT;
     auto w = std::make_shared<InterestWatch>(id, account, std::string(subject), callback, user);
     {
         std::lock_guard lock(mutex_);
@@ -199,7 +199,7 @@ void PluginWatches::on_interest(const server::Account& account, const server::Se
     }
     if (!watches) return;
     for (const auto& w : *watches)
-        if (w->account.get() == &account && routing::subject_matches(w->subject, sub.subject)) evaluate(*w);
+        if (w->account.get() == &account && nats_sdk::subject::literal_matches(w->subject, sub.subject)) evaluate(*w);
 }
 
 void PluginWatches::fire_gone(ClientWatch& w) {
