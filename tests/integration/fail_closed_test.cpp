@@ -118,7 +118,7 @@ TEST(FailClosed, BlockForAPluginThatIsNotLoadedIsAnError) {
 TEST(FailClosed, RefusedPluginBlockNamesThePluginAndTheKeysPosition) {
     SKIP_UNLESS_PLUGIN_SERVER();
     const std::string config = "port: 4222\n" + plugins_block({}) + "greeter {\n  text: bad\n}\n";
-    const std::string expected = ":7:3: plugin \"test_served\": config key 'greeter.text' must not be \"bad\"";
+    const std::string expected = ":8:3: plugin \"test_served\": config key 'greeter.text' must not be \"bad\"";
     TempDir dir;
     EXPECT_EQ(check_output(dir, config), "nats-server: " + dir.file("server.conf").string() + expected + "\n");
     const std::string text = fatal_text(run_config_to_exit(config));
