@@ -15,21 +15,12 @@
 
 #include "kernel/plugin_host/plugin_context.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
-#include "kernel/plugin_host/tests/test_dirs.hpp"
+#include "kernel/plugin_host/tests/host_fixture.hpp"
 
 namespace nats::plugins {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 2s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(1ms);
-    }
-    return condition();
-}
 
 nmk_str s(std::string_view v) { return {v.data(), v.size()}; }
 
@@ -57,25 +48,8 @@ struct Inbox {
 };
 void to_inbox(void* user, const nmk_message* m) { static_cast<Inbox*>(user)->add(m); }
 
-class HostApi : public ::testing::Test {
+class HostApi : public HostFixture {
 protected:
-    HostApi() {
-        config::Options o;
-        o.host = "127.0.0.1";
-        o.port = -1;
-        o.store_dir = store.path.string();
-        server = std::make_unique<server::Server>(o);
-        server->start();
-        host = std::make_unique<PluginHost>(*server);
-        context = std::make_unique<PluginContext>(*host, "unit");
-        api = context->api();
-    }
-    ~HostApi() override {
-        context.reset();
-        host.reset();
-        server->shutdown();
-    }
-
     nmk_status publish(std::string_view account, std::string_view subject, std::string_view payload,
                        std::string_view reply = {}) {
         nmk_message m{s(account), s(subject), s(reply), {"", 0}, s(payload)};
@@ -88,11 +62,6 @@ protected:
         return id;
     }
 
-    ScratchDir store;
-    std::unique_ptr<server::Server> server;
-    std::unique_ptr<PluginHost> host;
-    std::unique_ptr<PluginContext> context;
-    const nmk_host_api* api = nullptr;
 };
 
 TEST_F(HostApi, TableDescribesItself) {
