@@ -195,21 +195,16 @@ AssemblyPlan plan_plugins(const config::Options& options, const fs::path& defaul
         const std::string name(feature.plugin);
         auto path = find_plugin_file(name, plan.search_paths);
         if (path.empty() && feature.required) {
-            throw PluginError("\"" + std::string(feature.key) + "\" needs plugin \"" + name +
-                              "\", which is not installed (looked for lib" + name + ".so in " +
-                              join_paths(plan.search_paths) + "): refusing to start without authentication");
-        }
-        if (path.empty()) {
-            const bool already_warned = std::any_of(plan.warnings.begin(), plan.warnings.end(), [&](const std::string& w) {
-                return w.find("plugin \"" + name + "\"") != std::string::npos;
-            });
-            if (!already_warned) {
-                plan.warnings.push_back("\"" + std::string(feature.key) + "\" needs plugin \"" + name +
-                                        "\", which is not installed (looked for lib" + name + ".so in " +
-                                        join_paths(plan.search_paths) + "): ignored");
+            // Fail closed: the config asks for something this build cannot serve.
+            const bool auth = name.starts_with("auth_");
+            if (auth) {
+                throw PluginError("\"" + std::string(feature.key) + "\" needs plugin \"" + name +
+                                  "\", which is not installed (looked for lib" + name + ".so in " +
+                                  join_paths(plan.search_paths) + "): refusing to start without authentication");
             }
-            continue;
+            throw PluginError("config \"" + std::string(feature.key) + "\" " + not_installed(name, plan.search_paths));
         }
+        if (path.empty()) continue;
         add(PluginRequest{name, path, std::string(feature.key), feature.required});
     }
     return plan;

@@ -93,10 +93,11 @@ bool wants_nkey_config(const config::Options& o) {
 }
 bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(o, is_nkey_user); }
 
-// Auth plugins are required: a server asked to authenticate never runs open.
+// Every feature is required: a server asked to authenticate never runs open, and one
+// asked to serve monitoring or JetStream never runs without it (fail closed).
 const Feature table[] = {
-    {"jetstream", "jetstream", false, wants_jetstream, fill_jetstream},
-    {"monitoring", "http_port", false, wants_monitoring, fill_monitoring},
+    {"jetstream", "jetstream", true, wants_jetstream, fill_jetstream},
+    {"monitoring", "http_port", true, wants_monitoring, fill_monitoring},
     {"auth_token", "authorization", true, wants_token_config, fill_auth},
     {"auth_token", "--auth", true, wants_token_flag, fill_auth},
     {"auth_users", "authorization", true, wants_users_config, fill_auth},

@@ -18,7 +18,7 @@ namespace nats::plugins {
 struct Feature {
     std::string_view plugin;  // loaded when wanted
     std::string_view key;     // the config key (or flag) that asks for it, for messages
-    bool required;            // missing plugin: fatal (auth) or a warning (features still to come)
+    bool required;            // missing plugin: fatal (every feature today; kept for features that may be optional)
     bool (*wanted)(const config::Options& options);
     // Adds what the plugin needs from the options to its config object.
     void (*fill)(const config::Options& options, nlohmann::ordered_json& config);

@@ -119,14 +119,11 @@ TEST(Assembly, MalformedBlocksNameFileAndLine) {
               file + ":2:3: plugins: \"echo\" must be a map (a plugin's config block), got bool");
 }
 
-TEST(Assembly, MonitoringWithoutItsPluginIsAWarning) {
+TEST(Assembly, MonitoringWithoutItsPluginIsFatal) {
     ScratchDir dir;
-    auto plan = plan_plugins(options_from("http_port: 8222\n", dir.path), {});
-    EXPECT_TRUE(plan.requests.empty());
-    ASSERT_EQ(plan.warnings.size(), 1u);
-    EXPECT_EQ(plan.warnings[0],
-              "\"http_port\" needs plugin \"monitoring\", which is not installed (looked for libmonitoring.so in no "
-              "search path): ignored");
+    EXPECT_EQ(plan_error(options_from("http_port: 8222\n", dir.path)),
+              "config \"http_port\" needs plugin \"monitoring\", which is not installed (looked for libmonitoring.so in "
+              "no search path)");
 }
 
 // Fail closed: every nats-server block whose feature is a plugin here stops
@@ -317,8 +314,10 @@ TEST(Assembly, ReloadNeedingAnAuthPluginThatIsNotRunningIsBlocked) {
               "\"accounts\" needs plugin \"auth_nkey\", which is not running: restart the server to load it");
     EXPECT_EQ(reload_blocker(options_from("authorization { token: t }\n", dir.path), {}),
               "\"authorization\" needs plugin \"auth_token\", which is not running: restart the server to load it");
-    // jetstream and monitoring never block a reload.
-    EXPECT_EQ(reload_blocker(options_from("http_port: 8222\n", dir.path), {}), "");
+    // Fail closed on reload too: monitoring asked for while its plugin is not running.
+    EXPECT_EQ(reload_blocker(options_from("http_port: 8222\n", dir.path), {}),
+              "\"http_port\" needs plugin \"monitoring\", which is not running: restart the server to load it");
+    EXPECT_EQ(reload_blocker(options_from("http_port: 8222\n", dir.path), running), "");
 }
 
 TEST(Assembly, ReloadAddingANatsServerBlockWhosePluginIsNotRunningIsBlocked) {
