@@ -182,8 +182,15 @@ nmk_status api_account_upsert(void* host, nmk_str account, nmk_str config_json, 
 }
 
 std::uint64_t api_executor_create(void* host, nmk_executor_kind kind, std::uint32_t threads) {
+    // A C plugin may pass any int here; reading an enum that holds another value is
+    // undefined in C++, so the bits are read as the int they are and checked first.
+    static_assert(sizeof(nmk_executor_kind) == sizeof(std::int32_t));
+    std::int32_t raw = 0;
+    std::memcpy(&raw, &kind, sizeof raw);
+    if (raw != NMK_EXECUTOR_SERIAL && raw != NMK_EXECUTOR_BLOCKING) return 0;
+    const auto checked = raw == NMK_EXECUTOR_SERIAL ? NMK_EXECUTOR_SERIAL : NMK_EXECUTOR_BLOCKING;
     return guarded(host, "executor_create", std::uint64_t{0},
-                   [&](PluginContext& c) { return c.executor_create(kind, threads); });
+                   [&](PluginContext& c) { return c.executor_create(checked, threads); });
 }
 
 nmk_status api_executor_post(void* host, std::uint64_t executor_id, nmk_task_callback callback, void* user) {
