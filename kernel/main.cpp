@@ -184,8 +184,8 @@ int main(int argc, char** argv) {
     nats::config::CommandLine cmd;
     nats::config::Options options;
     const std::string config_file = config_file_argument(argv_kept);
+    nats::plugins::CatalogClaims claims(nats::plugins::default_plugin_dir(), config_file);
     try {
-        nats::plugins::CatalogClaims claims(nats::plugins::default_plugin_dir(), config_file);
         options = nats::config::parse_command_line(static_cast<int>(argv_kept.size()), argv_kept.data(), cmd, &claims);
     } catch (const nats::config::FlagError& e) {
         // As Go's flag package does: the problem, then the usage.
@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
     }
     if (cmd.show_help) {
         std::fputs(nats::config::usage_text().c_str(), stdout);
+        std::fputs(claims.usage_text().c_str(), stdout);
         return 0;
     }
     if (cmd.show_version) {

@@ -44,14 +44,6 @@ bool is_size_suffix(char c) {
     }
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 // Multiplier for a size suffix, as conf/parse.go: k=1000, kb/ki/kib=1024, and so on.
 std::optional<std::int64_t> size_multiplier(const std::string& suffix) {
     if (suffix.empty()) return 1;

@@ -111,4 +111,14 @@ Value parse_config_string(const std::string& text, const std::string& file_name_
 // string-only form with Go's error messages.
 std::optional<std::chrono::milliseconds> parse_duration(const Value& v);
 
+// ASCII lower case: config keys and some values are case-insensitive, as in
+// nats-server.
+inline std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
 }  // namespace nats::config

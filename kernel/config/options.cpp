@@ -9,17 +9,10 @@
 #include <filesystem>
 
 #include "kernel/config/duration.hpp"
+#include "kernel/config/tls_names.hpp"
 
 namespace nats::config {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 struct Context {
     Options& opts;
@@ -213,9 +206,18 @@ void apply_tls(Context& c, std::string_view key, const Value& v) {
         if (!mv.is_bool()) fail(c, mv, "error parsing tls config, expected '" + k + "' to be a boolean");
         return mv.as_bool();
     };
-    // Keys nats-server 2.9.10 knows that a TLS plugin may read from raw.
-    static constexpr std::string_view passthrough[] = {"insecure", "cipher_suites", "curve_preferences",
-                                                       "connection_rate_limit", "pinned_certs"};
+    // A list of names, each checked by `known` (nats-server's words on failure).
+    auto names = [&](const std::string& k, const Value& mv, auto known, const char* unknown_text) {
+        if (!mv.is_array()) fail(c, mv, "error parsing tls config, expected '" + k + "' to be an array");
+        if (mv.as_array().empty()) fail(c, mv, "error parsing tls config, '" + k + "' cannot be empty");
+        std::vector<std::string> out;
+        for (const auto& item : mv.as_array()) {
+            if (!item.is_string() || !known(item.as_string()))
+                fail(c, item, std::string(unknown_text) + " " + (item.is_string() ? item.as_string() : "?"));
+            out.push_back(item.as_string());
+        }
+        return out;
+    };
     for (const auto& [k, mv] : get_map(c, key, v)) {
         const std::string name = lower(k);
         if (name == "cert_file") {
@@ -226,8 +228,38 @@ void apply_tls(Context& c, std::string_view key, const Value& v) {
             t.ca_file = filename(name, mv);
         } else if (name == "verify") {
             t.verify = flag(name, mv);
-        } else if (name == "verify_and_map" || name == "verify_cert_and_check_known_urls") {
-            if (flag(name, mv)) t.verify = true;
+        } else if (name == "verify_and_map") {
+            // Fail closed: mapping a certificate to a user needs the auth plugins'
+            // help, which they do not give yet; running without it would let any
+            // verified certificate in as no user at all.
+            if (flag(name, mv))
+                fail(c, mv, "error parsing tls config, 'verify_and_map' is not supported by this server yet");
+        } else if (name == "verify_cert_and_check_known_urls") {
+            // As nats-server: only routes, gateways and leaf nodes know URLs.
+            if (flag(name, mv)) fail(c, mv, "verify_cert_and_check_known_urls not supported in this context");
+        } else if (name == "insecure") {
+            flag(name, mv);  // skips verifying servers we dial: clients are never dialled
+        } else if (name == "cipher_suites") {
+            t.cipher_suites = names(name, mv, [](const std::string& n) { return openssl_cipher_name(n).has_value(); },
+                                    "unrecognized cipher");
+        } else if (name == "curve_preferences") {
+            t.curve_preferences = names(
+                name, mv, [](const std::string& n) { return openssl_group_name(n).has_value(); },
+                "unrecognized curve preference");
+        } else if (name == "connection_rate_limit") {
+            if (!mv.is_int()) fail(c, mv, "error parsing tls config, 'connection_rate_limit' wrong type");
+            t.connection_rate_limit = mv.as_int();
+        } else if (name == "pinned_certs") {
+            static constexpr const char* what = "hex-encoded sha256 of DER encoded SubjectPublicKeyInfo";
+            if (!mv.is_array())
+                fail(c, mv, std::string("error parsing tls config, expected 'pinned_certs' to be a list of ") + what);
+            for (const auto& item : mv.as_array()) {
+                const std::string entry = item.is_string() ? lower(item.as_string()) : "?";
+                const bool hex64 = entry.size() == 64 && entry.find_first_not_of("0123456789abcdef") == std::string::npos;
+                if (!hex64)
+                    fail(c, item, "error parsing tls config, 'pinned_certs' key " + entry + " does not look like " + what);
+                t.pinned_certs.push_back(entry);
+            }
         } else if (name == "timeout") {
             if (mv.is_string()) {
                 std::string error;
@@ -240,7 +272,7 @@ void apply_tls(Context& c, std::string_view key, const Value& v) {
                 fail(c, mv, "error parsing tls config, 'timeout' wrong type");
             }
             if (t.timeout.count() <= 0) t.timeout = TlsOptions{}.timeout;  // 0 means the default
-        } else if (std::find(std::begin(passthrough), std::end(passthrough), name) == std::end(passthrough)) {
+        } else {
             fail(c, mv, "error parsing tls config, unknown field [\"" + k + "\"]");
         }
     }

@@ -23,6 +23,15 @@ struct TlsOptions {
     std::string ca_file;
     bool verify = false;
     Duration timeout{2000};  // tls { timeout: 2 } is seconds (float allowed)
+    // Go's names as written (kernel/config/tls_names.hpp); empty: nats-server's
+    // defaults (forward-secret suites only; X25519, P-256, P-384, P-521).
+    std::vector<std::string> cipher_suites;
+    std::vector<std::string> curve_preferences;
+    // Lower-case hex SHA-256 of the client certificate's SubjectPublicKeyInfo;
+    // when not empty, a client whose certificate is not listed is refused.
+    std::vector<std::string> pinned_certs;
+    std::int64_t connection_rate_limit = 0;  // TLS handshakes started per second, 0: no limit
+    bool operator==(const TlsOptions&) const = default;
 };
 
 struct FlagWithoutPlugin {

@@ -126,6 +126,11 @@ const Declarations* PluginCatalog::serving_flag(std::string_view name) {
     return find([&](const Declarations& d) { return d.find_flag(name) != nullptr; });
 }
 
+const std::vector<Declarations>& PluginCatalog::everything() {
+    find([](const Declarations&) { return false; });
+    return entries_;
+}
+
 CatalogClaims::CatalogClaims(fs::path default_dir, std::string config_file)
     : default_dir_(std::move(default_dir)), config_file_(std::move(config_file)) {}
 
@@ -160,6 +165,29 @@ std::optional<config::PluginFlag> CatalogClaims::find_flag(std::string_view name
     const Declarations* d = catalog_for(root, config_file_).serving_flag(name);
     if (!d) return std::nullopt;
     return d->find_flag(name)->flag;
+}
+
+std::string CatalogClaims::usage_text() {
+    config::Value root = config::Value::make_map({});
+    if (!catalog_ && !config_file_.empty()) {
+        try {
+            root = config::parse_config_file(config_file_);
+        } catch (const config::ConfigError&) {
+        }
+    }
+    std::string out;
+    for (const auto& d : catalog_for(root, config_file_).everything()) {
+        for (const auto& f : d.flags) {
+            // Laid out as the kernel's own options: the spellings and the value in a
+            // 33-column field, then the help and which plugin serves it.
+            std::string left = "    " + f.spellings;
+            if (f.flag.type == config::PluginFlag::Type::integer) left += " <number>";
+            if (f.flag.type == config::PluginFlag::Type::string) left += " <string>";
+            left.resize(std::max<std::size_t>(left.size() + 1, 37), ' ');
+            out += left + f.help + " (plugin " + d.plugin + ")\n";
+        }
+    }
+    return out.empty() ? out : "Plugin Options:\n" + out + "\n";
 }
 
 }  // namespace nats::plugins

@@ -50,6 +50,8 @@ public:
     // The first plugin (explicit files, then search path order) that serves it.
     const Declarations* serving_key(std::string_view key);
     const Declarations* serving_flag(std::string_view name);
+    // Every plugin found (opens them all): for the usage text.
+    const std::vector<Declarations>& everything();
     const std::vector<std::filesystem::path>& search_paths() const { return search_paths_; }
     // How many files were opened so far (tests check that nothing was).
     std::size_t files_opened() const { return files_opened_; }
@@ -76,6 +78,9 @@ public:
     CatalogClaims(std::filesystem::path default_dir, std::string config_file);
     bool serves_key(std::string_view key, const config::Value& root, const std::string& config_file) override;
     std::optional<config::PluginFlag> find_flag(std::string_view name) override;
+    // The "Plugin Options" section of -h: each installed plugin's flags with their
+    // help, or "" when no plugin declares any.
+    std::string usage_text();
 
 private:
     PluginCatalog& catalog_for(const config::Value& root, const std::string& config_file);

@@ -1,11 +1,11 @@
 #include "kernel/plugin_host/http_registry.hpp"
 
 #include "kernel/log/logging.hpp"
+#include "kernel/plugin_host/abi_text.hpp"
 
 namespace nats::plugins {
 
 namespace {
-std::string_view view(nmk_str s) { return s.data ? std::string_view(s.data, s.size) : std::string_view(); }
 nmk_str str(const std::string& s) { return {s.data(), s.size()}; }
 }  // namespace
 

@@ -3,6 +3,7 @@
 // the outbound writer. Owner thread only, except send_raw (any thread, takes out_.mutex).
 #include "kernel/server/client.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "kernel/log/logging.hpp"
@@ -31,6 +32,10 @@ void Client::start() {
         return;
     }
     if (server_.tls_required()) {
+        if (!server_.allow_tls_handshake()) {
+            close(CloseReason::max_connections, "Connection throttling is active. Please try again later.");
+            return;
+        }
         flush();  // INFO goes out in the clear, then the handshake starts
         start_tls();
         return;
@@ -60,6 +65,22 @@ void Client::start_tls() {
             self->tls_.reset();
             self->close_now(CloseReason::tls_error, "Secure Connection - TLS Required");
             return;
+        }
+        if (const auto& pinned = self->server_.options()->tls.pinned_certs; !pinned.empty()) {
+            const std::string key_id = peer_public_key_id(self->tls_->native_handle());
+            if (std::find(pinned.begin(), pinned.end(), key_id) == pinned.end()) {
+                if (key_id.empty()) {
+                    NMK_DEBUG("{}:{} - cid:{} - Failed pinned cert test as client did not provide a certificate",
+                              self->remote_ip_, self->remote_port_, self->id_);
+                } else {
+                    NMK_DEBUG("{}:{} - cid:{} - Failed pinned cert test for key id: {}", self->remote_ip_,
+                              self->remote_port_, self->id_, key_id);
+                }
+                NMK_ERROR("{}:{} - cid:{} - TLS handshake error: certificate not pinned", self->remote_ip_,
+                          self->remote_port_, self->id_);
+                self->close_now(CloseReason::tls_error, "");
+                return;
+            }
         }
         NMK_DEBUG("{}:{} - cid:{} - TLS handshake complete", self->remote_ip_, self->remote_port_, self->id_);
         self->tls_read_buffer_ = std::make_unique<char[]>(16 * 1024);

@@ -18,7 +18,7 @@ struct ClientEvent {
     bool admitted = true;
     const ConnectionInfo& info;
     // Disconnect only: nats-server's ClosedState text and when it closed.
-    std::string_view reason;
+    std::string_view reason{};
     std::chrono::system_clock::time_point stop{};
 };
 

@@ -93,21 +93,21 @@ bool Server::nonce_required() const {
 void Server::build_tls_context(const config::Options& o) {
     if (!o.tls.enabled) {
         tls_context_.reset();
+        tls_rate_.store(nullptr);
         return;
     }
-    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    try {
-        ctx->use_certificate_chain_file(o.tls.cert_file);
-        ctx->use_private_key_file(o.tls.key_file, asio::ssl::context::pem);
-        if (!o.tls.ca_file.empty()) ctx->load_verify_file(o.tls.ca_file);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(fmt::format("error loading TLS certificate \"{}\" / key \"{}\": {}", o.tls.cert_file,
-                                             o.tls.key_file, e.what()));
-    }
-    if (o.tls.verify) ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
-    tls_context_ = std::move(ctx);
+    tls_context_ = make_server_tls_context(o.tls);
+    tls_rate_.store(o.tls.connection_rate_limit > 0 ? std::make_shared<TlsRateCounter>(o.tls.connection_rate_limit)
+                                                    : nullptr);
+}
+
+bool Server::allow_tls_handshake() {
+    const auto rate = tls_rate_.load();
+    if (!rate) return true;
+    const bool allowed = rate->allow();
+    if (const auto blocked = rate->take_blocked_for_log())
+        NMK_WARN("Rejected {} connections due to TLS rate limiting", blocked);
+    return allowed;
 }
 
 void Server::start() {
@@ -296,9 +296,7 @@ bool Server::reload() {
         }
     }
     try {
-        if (next.tls.enabled != current->tls.enabled || next.tls.cert_file != current->tls.cert_file ||
-            next.tls.key_file != current->tls.key_file || next.tls.ca_file != current->tls.ca_file ||
-            next.tls.verify != current->tls.verify) {
+        if (next.tls != current->tls) {
             build_tls_context(next);  // new connections use it
         }
     } catch (const std::exception& e) {

@@ -30,6 +30,7 @@
 #include "kernel/server/interest_observer.hpp"
 #include "kernel/server/io_thread.hpp"
 #include "kernel/server/subscription.hpp"
+#include "kernel/server/tls_policy.hpp"
 
 namespace nats::server {
 
@@ -80,6 +81,9 @@ public:
     bool nonce_required() const;
     bool tls_required() const { return tls_context_ != nullptr; }
     asio::ssl::context* tls_context() { return tls_context_.get(); }
+    // Whether a client's TLS handshake may start now (tls connection_rate_limit);
+    // refusals are logged at most once a second, as nats-server does.
+    bool allow_tls_handshake();
     const AccountPtr& global_account() const { return global_account_; }
     ServerTotals totals() const;
 
@@ -217,6 +221,7 @@ private:
     std::string server_name_;
     int bound_port_ = 0;
     std::unique_ptr<asio::ssl::context> tls_context_;
+    std::atomic<std::shared_ptr<TlsRateCounter>> tls_rate_;  // null: no limit
     AccountPtr global_account_;
     mutable std::mutex accounts_mutex_;
     std::unordered_map<std::string, AccountPtr> accounts_;

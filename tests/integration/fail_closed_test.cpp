@@ -181,6 +181,23 @@ TEST(FailClosed, PluginFlagAloneLoadsItsPlugin) {
     EXPECT_EQ(config["greeter"]["text"], "hello") << config.dump();
 }
 
+// -h lists the flags installed plugins declare, with their help and plugin,
+// after the kernel's own options.
+TEST(FailClosed, HelpListsPluginFlags) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    const ExitResult r = test_support::run_server_to_exit({"-h"}, std::chrono::seconds(10));
+    ASSERT_TRUE(r.exit_code.has_value()) << r.output;
+    EXPECT_EQ(*r.exit_code, 0) << r.output;
+    const auto section = r.output.find("Plugin Options:\n");
+    ASSERT_NE(section, std::string::npos) << r.output;
+    EXPECT_GT(section, r.output.find("-v, --version")) << r.output;
+    const auto greeting = lines_containing(r.output, "--greeting,-gr <string>");
+    ASSERT_EQ(greeting.size(), 1u) << r.output;
+    EXPECT_NE(greeting[0].find("Greeting text (plugin test_served)"), std::string::npos) << greeting[0];
+    EXPECT_EQ(lines_containing(r.output, "--greet_times <number>").size(), 1u) << r.output;
+    EXPECT_EQ(lines_containing(r.output, "--greet_loud ").size(), 1u) << r.output;
+}
+
 TEST(FailClosed, UnknownKeyNoPluginServesIsStillAnError) {
     SKIP_UNLESS_PLUGIN_SERVER();
     TempDir dir;

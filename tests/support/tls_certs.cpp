@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace nats::test_support {
 
@@ -27,8 +28,9 @@ using X509Ptr = std::unique_ptr<X509, X509Free>;
     throw std::runtime_error("test certificates: " + what + ": " + buf);
 }
 
-PkeyPtr make_key() {
-    PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+PkeyPtr make_key(const char* type = "EC") {
+    PkeyPtr key(std::string_view(type) == "RSA" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048})
+                                                : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     if (!key) fail("key generation");
     return key;
 }
@@ -81,7 +83,7 @@ void write_pem_key(const std::filesystem::path& file, EVP_PKEY* key) {
 
 } // namespace
 
-TlsFiles make_test_certificates(const std::filesystem::path& dir) {
+TlsFiles make_test_certificates(const std::filesystem::path& dir, const char* key_type) {
     TlsFiles files{dir / "ca.pem", dir / "server-cert.pem", dir / "server-key.pem", dir / "client-cert.pem",
                    dir / "client-key.pem"};
 
@@ -91,10 +93,11 @@ TlsFiles make_test_certificates(const std::filesystem::path& dir) {
     add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
     sign(ca.get(), ca_key.get());
 
-    PkeyPtr server_key = make_key();
+    PkeyPtr server_key = make_key(key_type);
     X509Ptr server = make_cert(server_key.get(), "localhost", 2, ca.get());
     add_extension(server.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
-    add_extension(server.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
+    add_extension(server.get(), ca.get(), NID_key_usage,
+                  std::string_view(key_type) == "RSA" ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature");
     add_extension(server.get(), ca.get(), NID_ext_key_usage, "serverAuth");
     add_extension(server.get(), ca.get(), NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
     sign(server.get(), ca_key.get());

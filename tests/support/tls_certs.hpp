@@ -16,6 +16,8 @@ struct TlsFiles {
 
 // Writes the PEM files into `dir` (ca.pem, server-cert.pem, server-key.pem,
 // client-cert.pem, client-key.pem). Throws std::runtime_error on an OpenSSL error.
-TlsFiles make_test_certificates(const std::filesystem::path& dir);
+// `key` "EC" (P-256) or "RSA" (2048 bits): an RSA server certificate is what
+// lets a client try RSA key exchange, the suites nats-server refuses.
+TlsFiles make_test_certificates(const std::filesystem::path& dir, const char* key = "EC");
 
 } // namespace nats::test_support

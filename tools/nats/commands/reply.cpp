@@ -73,10 +73,7 @@ struct reply_state {
     bool done = false;
 };
 
-std::string data_of(natsMsg* msg) {
-    const char* data = natsMsg_GetData(msg);
-    return std::string(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-}
+using nats::libnats::data_of;
 
 // The reply body for --command: {{N}} is the N-th subject token, then the
 // body templates with the request, then the program's combined output.

@@ -30,10 +30,7 @@ namespace {
 using nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 
-std::string data_of(natsMsg* msg) {
-    const char* data = natsMsg_GetData(msg);
-    return std::string(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
-}
+using nats::libnats::data_of;
 
 std::string pad_right(const std::string& s, std::size_t width) {
     return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
