@@ -6,6 +6,7 @@
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
 #include "kernel/plugin_host/host_api_messaging.hpp"
+#include "kernel/plugin_host/host_call_guard.hpp"
 #include "kernel/plugin_host/link_adapter.hpp"
 #include "kernel/plugin_host/plugin_context.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
@@ -15,26 +16,6 @@ namespace nats::plugins {
 namespace {
 
 PluginContext* ctx(void* host) { return static_cast<PluginContext*>(host); }
-
-// Runs `body`; an exception is logged and becomes `failed`.
-template <typename Result, typename Body>
-Result guarded(void* host, const char* what, Result failed, Body&& body) noexcept {
-    if (!host) return failed;
-    try {
-        return body(*ctx(host));
-    } catch (const std::exception& e) {
-        try {
-            NMK_ERROR("{}: host call {} failed: {}", ctx(host)->name(), what, e.what());
-        } catch (...) {
-        }
-    } catch (...) {
-        try {
-            NMK_ERROR("{}: host call {} failed", ctx(host)->name(), what);
-        } catch (...) {
-        }
-    }
-    return failed;
-}
 
 void api_log(void* host, nmk_log_level level, nmk_str message) {
     guarded(host, "log", 0, [&](PluginContext& c) {

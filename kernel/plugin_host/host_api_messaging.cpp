@@ -3,8 +3,8 @@
 // error status and never crosses the C boundary.
 #include "kernel/plugin_host/host_api_messaging.hpp"
 
-#include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
+#include "kernel/plugin_host/host_call_guard.hpp"
 #include "kernel/plugin_host/plugin_context.hpp"
 #include "kernel/plugin_host/plugin_messaging.hpp"
 
@@ -12,73 +12,63 @@ namespace nats::plugins {
 
 namespace {
 
+// host_api.cpp's guard, with the plugin's PluginMessaging for the body. A null host is
+// bad input here (SDK 1.1 calls answer NMK_INVALID_ARGUMENT for it, see abi.h).
 template <typename Body>
-nmk_status guarded(void* host, const char* what, Body&& body) noexcept {
+nmk_status guarded_messaging(void* host, const char* what, Body&& body) noexcept {
     if (!host) return NMK_INVALID_ARGUMENT;
-    auto& context = *static_cast<PluginContext*>(host);
-    try {
-        return body(context.messaging());
-    } catch (const std::exception& e) {
-        try {
-            NMK_ERROR("{}: host call {} failed: {}", context.name(), what, e.what());
-        } catch (...) {
-        }
-    } catch (...) {
-        try {
-            NMK_ERROR("{}: host call {} failed", context.name(), what);
-        } catch (...) {
-        }
-    }
-    return NMK_ERROR;
+    return guarded(host, what, NMK_ERROR, [&](PluginContext& context) { return body(context.messaging()); });
 }
 
 nmk_status api_account_handle(void* host, nmk_str account, nmk_account_handle* handle) {
-    return guarded(host, "account_handle", [&](PluginMessaging& m) { return m.account_handle(view(account), handle); });
+    return guarded_messaging(host, "account_handle",
+                             [&](PluginMessaging& m) { return m.account_handle(view(account), handle); });
 }
 
 nmk_status api_publish_ex(void* host, nmk_account_handle account, const nmk_message* message, std::uint32_t flags,
                           nmk_publish_result* result) {
-    return guarded(host, "publish_ex", [&](PluginMessaging& m) { return m.publish_ex(account, message, flags, result); });
+    return guarded_messaging(host, "publish_ex",
+                             [&](PluginMessaging& m) { return m.publish_ex(account, message, flags, result); });
 }
 
 nmk_status api_publish_batch(void* host, nmk_account_handle account, const nmk_message* messages, std::size_t count,
                              std::uint32_t flags) {
-    return guarded(host, "publish_batch",
-                   [&](PluginMessaging& m) { return m.publish_batch(account, messages, count, flags); });
+    return guarded_messaging(host, "publish_batch",
+                             [&](PluginMessaging& m) { return m.publish_batch(account, messages, count, flags); });
 }
 
 nmk_status api_subscribe_ex(void* host, nmk_account_handle account, nmk_str subject, nmk_str queue,
                             nmk_message_ex_callback callback, void* user, std::uint64_t* subscription_id) {
-    return guarded(host, "subscribe_ex", [&](PluginMessaging& m) {
+    return guarded_messaging(host, "subscribe_ex", [&](PluginMessaging& m) {
         return m.subscribe_ex(account, view(subject), view(queue), callback, user, subscription_id);
     });
 }
 
 nmk_status api_has_interest(void* host, nmk_account_handle account, nmk_str subject, int* answer) {
-    return guarded(host, "has_interest",
-                   [&](PluginMessaging& m) { return m.has_interest(account, view(subject), answer); });
+    return guarded_messaging(host, "has_interest",
+                             [&](PluginMessaging& m) { return m.has_interest(account, view(subject), answer); });
 }
 
 nmk_status api_watch_interest(void* host, nmk_account_handle account, nmk_str subject, nmk_interest_callback callback,
                               void* user, std::uint64_t* watch_id, int* active_now) {
-    return guarded(host, "watch_interest", [&](PluginMessaging& m) {
+    return guarded_messaging(host, "watch_interest", [&](PluginMessaging& m) {
         return m.watch_interest(account, view(subject), callback, user, watch_id, active_now);
     });
 }
 
 nmk_status api_watch_client(void* host, std::uint64_t client_id, nmk_client_gone_callback callback, void* user,
                             std::uint64_t* watch_id) {
-    return guarded(host, "watch_client",
-                   [&](PluginMessaging& m) { return m.watch_client(client_id, callback, user, watch_id); });
+    return guarded_messaging(host, "watch_client",
+                             [&](PluginMessaging& m) { return m.watch_client(client_id, callback, user, watch_id); });
 }
 
 nmk_status api_watch_connections(void* host, nmk_connection_callback callback, void* user, std::uint64_t* watch_id) {
-    return guarded(host, "watch_connections",
-                   [&](PluginMessaging& m) { return m.watch_connections(callback, user, watch_id); });
+    return guarded_messaging(host, "watch_connections",
+                             [&](PluginMessaging& m) { return m.watch_connections(callback, user, watch_id); });
 }
 
 nmk_status api_unwatch(void* host, std::uint64_t watch_id) {
-    return guarded(host, "unwatch", [&](PluginMessaging& m) { return m.unwatch(watch_id); });
+    return guarded_messaging(host, "unwatch", [&](PluginMessaging& m) { return m.unwatch(watch_id); });
 }
 
 }  // namespace

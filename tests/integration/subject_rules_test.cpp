@@ -13,23 +13,10 @@
 namespace nats::integration {
 namespace {
 
+using nats_sdk::test_tables::shown;
 using nats_sdk::test_tables::subject_rules;
 using nats_sdk::test_tables::SubjectRule;
 using nats_sdk::test_tables::Wire;
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (const unsigned char c : s.substr(0, 40)) {
-        if (c < 0x20 || c >= 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return '"' + out + (s.size() > 40 ? "...\"" : "\"");
-}
 
 // The lines nats-server 2.9.10 answers "SUB <s> 1\r\nPUB <s> 0\r\n\r\nPING\r\n" with.
 std::vector<std::string> expected_answer(const SubjectRule& r, bool pedantic) {

@@ -29,10 +29,6 @@ typedef struct task {
     int count;
 } task;
 
-static void reply_text(probe* self, nmk_str reply, const char* text) {
-    test_publish(self->host, "", reply, test_str(text));
-}
-
 static task* new_task(probe* self, nmk_str reply) {
     task* t = (task*)calloc(1, sizeof(task));
     t->self = self;
@@ -47,14 +43,14 @@ static void free_task(task* t) {
 
 static void on_timer(void* user) {
     task* t = (task*)user;
-    reply_text(t->self, test_str(t->reply), "timer fired");
+    test_reply(t->self->host, test_str(t->reply), "timer fired");
     free_task(t);
 }
 static void on_tick(void* user) {
     task* t = (task*)user;
     char text[32];
     snprintf(text, sizeof text, "tick %d", ++t->count);
-    reply_text(t->self, test_str(t->reply), text);
+    test_reply(t->self->host, test_str(t->reply), text);
     if (t->count == 3) {
         t->self->host->cancel_timer(t->self->host->host, t->timer);
         free_task(t);
@@ -62,28 +58,13 @@ static void on_tick(void* user) {
 }
 static void on_post(void* user) {
     task* t = (task*)user;
-    reply_text(t->self, test_str(t->reply), "posted");
+    test_reply(t->self->host, test_str(t->reply), "posted");
     free_task(t);
 }
 static void on_blocking(void* user) {
     task* t = (task*)user;
-    reply_text(t->self, test_str(t->reply), "blocking");
+    test_reply(t->self->host, test_str(t->reply), "blocking");
     free_task(t);
-}
-
-/* Collects query_json's output. */
-typedef struct buffer {
-    char data[65536];
-    size_t size;
-} buffer;
-static void buffer_status(void* ctx, int status) {}
-static void buffer_type(void* ctx, nmk_str type) {}
-static void buffer_append(void* ctx, nmk_str bytes) {
-    buffer* b = (buffer*)ctx;
-    size_t n = bytes.size;
-    if (n > sizeof b->data - b->size) n = sizeof b->data - b->size;
-    memcpy(b->data + b->size, bytes.data, n);
-    b->size += n;
 }
 
 static void on_watched(void* user, const nmk_message* m) {
@@ -94,52 +75,44 @@ static void on_watched(void* user, const nmk_message* m) {
     test_publish(self->host, "$G", test_str("probe.seen"), test_str(text));
 }
 
-static int is(nmk_str s, const char* text) { return s.size == strlen(text) && memcmp(s.data, text, s.size) == 0; }
-
 static void on_request(void* user, const nmk_message* m) {
     probe* self = (probe*)user;
     const nmk_host_api* host = self->host;
     nmk_str what = {m->subject.data + 6, m->subject.size - 6}; /* after "probe." */
-    if (is(what, "varz") || is(what, "connz") || is(what, "subsz") || is(what, "accountz") || is(what, "nosuch")) {
-        static __thread buffer out;
-        out.size = 0;
-        nmk_http_response_writer writer = {&out, buffer_status, buffer_type, buffer_append};
+    if (test_is(what, "varz") || test_is(what, "connz") || test_is(what, "subsz") || test_is(what, "accountz") ||
+        test_is(what, "nosuch")) {
+        static __thread test_buffer out;
+        nmk_http_response_writer writer = test_buffer_writer(&out);
         nmk_status status = host->query_json(host->host, what, test_str(""), &writer);
-        if (status != NMK_OK) {
-            char text[32];
-            snprintf(text, sizeof text, "status %d", (int)status);
-            reply_text(self, m->reply, text);
-        } else {
-            nmk_str body = {out.data, out.size};
-            test_publish(host, "", m->reply, body);
-        }
-    } else if (is(what, "timer")) {
+        if (status != NMK_OK) test_reply_status(host, m->reply, status);
+        else test_publish(host, "", m->reply, test_buffer_view(&out));
+    } else if (test_is(what, "timer")) {
         host->set_timer(host->host, 10, 0, on_timer, new_task(self, m->reply));
-    } else if (is(what, "repeat")) {
+    } else if (test_is(what, "repeat")) {
         task* t = new_task(self, m->reply);
         t->timer = host->set_timer(host->host, 5, 5, on_tick, t);
-    } else if (is(what, "post")) {
+    } else if (test_is(what, "post")) {
         host->post(host->host, on_post, new_task(self, m->reply));
-    } else if (is(what, "blocking")) {
+    } else if (test_is(what, "blocking")) {
         host->post_blocking(host->host, on_blocking, new_task(self, m->reply));
-    } else if (is(what, "datadir")) {
+    } else if (test_is(what, "datadir")) {
         test_publish(host, "", m->reply, host->data_dir(host->host));
-    } else if (is(what, "greeting")) {
+    } else if (test_is(what, "greeting")) {
         char copy[128];
         pthread_mutex_lock(&self->mutex);
         memcpy(copy, self->greeting, sizeof copy);
         pthread_mutex_unlock(&self->mutex);
-        reply_text(self, m->reply, copy);
+        test_reply(host, m->reply, copy);
     } else if (what.size > 3 && memcmp(what.data, "to.", 3) == 0) {
         char* account = test_copy((nmk_str){what.data + 3, what.size - 3});
         test_publish(host, account, test_str("probe.delivered"), m->payload);
         free(account);
-        reply_text(self, m->reply, "sent");
+        test_reply(host, m->reply, "sent");
     } else if (what.size > 6 && memcmp(what.data, "watch.", 6) == 0) {
         uint64_t id;
         nmk_str account = {what.data + 6, what.size - 6};
         nmk_status status = host->subscribe(host->host, account, test_str("inbox.>"), test_str(""), on_watched, self, &id);
-        reply_text(self, m->reply, status == NMK_OK ? "watching" : "failed");
+        test_reply(host, m->reply, status == NMK_OK ? "watching" : "failed");
     }
 }
 

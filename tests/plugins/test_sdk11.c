@@ -44,26 +44,7 @@ static void free_job(job* j) {
     free(j);
 }
 static void answer(sdk11* self, const char* reply, const char* text) {
-    test_publish(self->host, "", test_str(reply), test_str(text));
-}
-static int is(nmk_str s, const char* text) { return s.size == strlen(text) && memcmp(s.data, text, s.size) == 0; }
-static int starts(nmk_str s, const char* prefix) {
-    return s.size > strlen(prefix) && memcmp(s.data, prefix, strlen(prefix)) == 0;
-}
-
-typedef struct buffer {
-    char data[65536];
-    size_t size;
-} buffer;
-static void buffer_status(void* ctx, int status) {}
-static void buffer_type(void* ctx, nmk_str type) {}
-static void buffer_append(void* ctx, nmk_str bytes) {
-    buffer* b = (buffer*)ctx;
-    size_t n = bytes.size;
-    if (n > sizeof b->data - 1 - b->size) n = sizeof b->data - 1 - b->size;
-    memcpy(b->data + b->size, bytes.data, n);
-    b->size += n;
-    b->data[b->size] = '\0';
+    test_reply(self->host, test_str(reply), text);
 }
 
 static void run_upsert(void* user) {
@@ -102,16 +83,16 @@ static void on_account(void* user, nmk_str account, nmk_account_event event) {
 }
 
 static void collect(void* user, nmk_str account, nmk_account_event event) {
-    buffer* b = (buffer*)user;
-    if (b->size) buffer_append(b, test_str(","));
-    buffer_append(b, account);
+    test_buffer* b = (test_buffer*)user;
+    if (b->size) test_buffer_append(b, test_str(","));
+    test_buffer_append(b, account);
 }
 
 static void on_request(void* user, const nmk_message* m) {
     sdk11* self = (sdk11*)user;
     const nmk_host_api* host = self->host;
     nmk_str what = {m->subject.data + 6, m->subject.size - 6}; /* after "sdk11." */
-    if (starts(what, "upsert.")) {
+    if (test_starts(what, "upsert.")) {
         job* j = new_job(self, m->reply);
         j->account = test_copy((nmk_str){what.data + 7, what.size - 7});
         j->body = test_copy(m->payload);
@@ -119,28 +100,24 @@ static void on_request(void* user, const nmk_message* m) {
             answer(self, j->reply, "post failed");
             free_job(j);
         }
-    } else if (starts(what, "config.")) {
-        static __thread buffer out;
-        out.size = 0;
-        out.data[0] = '\0';
-        nmk_http_response_writer writer = {&out, buffer_status, buffer_type, buffer_append};
+    } else if (test_starts(what, "config.")) {
+        static __thread test_buffer out;
+        nmk_http_response_writer writer = test_buffer_writer(&out);
         nmk_status status = host->account_config(host->host, (nmk_str){what.data + 7, what.size - 7}, &writer);
-        char text[32];
-        snprintf(text, sizeof text, "status %d", (int)status);
-        test_publish(host, "", m->reply, status == NMK_OK ? (nmk_str){out.data, out.size} : test_str(text));
-    } else if (is(what, "list")) {
-        static __thread buffer names;
-        names.size = 0;
-        names.data[0] = '\0';
+        if (status == NMK_OK) test_publish(host, "", m->reply, test_buffer_view(&out));
+        else test_reply_status(host, m->reply, status);
+    } else if (test_is(what, "list")) {
+        static __thread test_buffer names;
+        test_buffer_clear(&names);
         host->account_list(host->host, collect, &names);
-        test_publish(host, "", m->reply, (nmk_str){names.data, names.size});
-    } else if (is(what, "watch")) {
+        test_publish(host, "", m->reply, test_buffer_view(&names));
+    } else if (test_is(what, "watch")) {
         pthread_mutex_lock(&self->mutex);
         nmk_status status = NMK_OK;
         if (!self->watch) status = host->account_watch(host->host, on_account, self, &self->watch);
         pthread_mutex_unlock(&self->mutex);
-        test_publish(host, "", m->reply, test_str(status == NMK_OK ? "watching" : "failed"));
-    } else if (is(what, "serial")) {
+        test_reply(host, m->reply, status == NMK_OK ? "watching" : "failed");
+    } else if (test_is(what, "serial")) {
         char* count_text = test_copy(m->payload);
         int n = atoi(count_text);
         free(count_text);
@@ -172,9 +149,8 @@ static void authenticate(void* user, const nmk_auth_request* request, nmk_auth_r
     static __thread char account[128];
     snprintf(account, sizeof account, "%.*s", (int)(dash - name), name);
     /* Only accounts the server has: an account unknown to it is refused. */
-    static __thread buffer out;
-    out.size = 0;
-    nmk_http_response_writer writer = {&out, buffer_status, buffer_type, buffer_append};
+    static __thread test_buffer out;
+    nmk_http_response_writer writer = test_buffer_writer(&out);
     if (self->host->account_config(self->host->host, test_str(account), &writer) != NMK_OK) {
         result->decision = NMK_AUTH_DENY;
         result->deny_reason = test_str("unknown account");

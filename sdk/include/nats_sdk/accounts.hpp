@@ -63,7 +63,7 @@ public:
     // Every account the server has, sorted by name.
     std::vector<std::string> list() const {
         std::vector<std::string> names;
-        check(api_->account_list(api_->host, &Accounts::collect, &names), "account_list", {});
+        detail::check_status(api_->account_list(api_->host, &Accounts::collect, &names), "account_list");
         return names;
     }
 
@@ -75,7 +75,7 @@ public:
         using box_type = detail::account_box<std::decay_t<Fn>>;
         auto box = std::make_unique<box_type>(api_, std::forward<Fn>(callback));
         std::uint64_t id = 0;
-        check(api_->account_watch(api_->host, &box_type::call, box.get(), &id), "account_watch", {});
+        detail::check_status(api_->account_watch(api_->host, &box_type::call, box.get(), &id), "account_watch");
         return AccountWatch(api_, id, box.release());
     }
 
@@ -84,7 +84,7 @@ public:
     nlohmann::json config(std::string_view account) const {
         detail::string_writer out;
         const nmk_http_response_writer writer = out.writer();
-        check(api_->account_config(api_->host, to_nmk(account), &writer), "account_config", account);
+        detail::check_status(api_->account_config(api_->host, to_nmk(account), &writer), "account_config", account);
         return nlohmann::json::parse(out.body);
     }
 
@@ -96,9 +96,8 @@ public:
         const nmk_status status =
             api_->account_upsert(api_->host, to_nmk(account), to_nmk(text), nmk_error_buffer{reasons, sizeof reasons});
         if (status != NMK_OK) {
-            std::string message = "account_upsert '" + std::string(account) + "' failed: ";
-            message += reasons[0] != '\0' ? std::string(reasons) : std::string(status_name(status));
-            throw Error(std::move(message), status);
+            // Quoted even when empty, as the kernel's reasons name the account.
+            detail::throw_failed(status, "account_upsert '" + std::string(account) + "'", {}, reasons);
         }
     }
 
@@ -108,20 +107,6 @@ private:
             static_cast<std::vector<std::string>*>(user)->emplace_back(to_view(account));
         } catch (...) {
         }
-    }
-    static void check(nmk_status status, std::string_view what, std::string_view target) {
-        if (status == NMK_OK) {
-            return;
-        }
-        std::string message(what);
-        if (!target.empty()) {
-            message += " '";
-            message += target;
-            message += '\'';
-        }
-        message += " failed: ";
-        message += status_name(status);
-        throw Error(std::move(message), status);
     }
 
     const nmk_host_api* api_;

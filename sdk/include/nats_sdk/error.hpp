@@ -39,6 +39,33 @@ inline const char* status_name(nmk_status status) noexcept {
     return "unknown status";
 }
 
+namespace detail {
+
+// The one way a failed host call becomes an exception, so every wrapper words it alike:
+// Error("<what> '<target>' failed: <reason>", status); without the quoted part when
+// `target` is empty, and with the status's name when `reason` is empty.
+[[noreturn]] inline void throw_failed(nmk_status status, std::string_view what, std::string_view target = {},
+                                      std::string_view reason = {}) {
+    std::string message(what);
+    if (!target.empty()) {
+        message += " '";
+        message += target;
+        message += '\'';
+    }
+    message += " failed: ";
+    message += reason.empty() ? std::string_view(status_name(status)) : reason;
+    throw Error(std::move(message), status);
+}
+
+// Throws as throw_failed() unless `status` is NMK_OK.
+inline void check_status(nmk_status status, std::string_view what, std::string_view target = {}) {
+    if (status != NMK_OK) {
+        throw_failed(status, what, target);
+    }
+}
+
+}  // namespace detail
+
 // Copies `message` into `buffer`, always NUL-terminated within its capacity. A cut never
 // splits a UTF-8 sequence.
 inline void write_error(nmk_error_buffer buffer, std::string_view message) noexcept {

@@ -67,10 +67,7 @@ public:
         }
         using box_type = detail::task_box<std::decay_t<Fn>>;
         auto box = std::make_unique<box_type>(api_, std::forward<Fn>(task));
-        const nmk_status status = api_->executor_post(api_->host, id_, &box_type::call_once, box.get());
-        if (status != NMK_OK) {
-            throw Error(std::string("executor_post failed: ") + std::string(status_name(status)), status);
-        }
+        detail::check_status(api_->executor_post(api_->host, id_, &box_type::call_once, box.get()), "executor_post");
         // Runs exactly once, then frees itself: the kernel never drops an executor's task.
         box.release();
     }

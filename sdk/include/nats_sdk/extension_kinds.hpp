@@ -50,9 +50,8 @@ void register_extension(const Host& host, std::string_view kind, KindVersion ver
     const nmk_status status =
         api.register_extension_versioned(api.host, to_nmk(kind), version.packed(), to_nmk(name), &table);
     if (status != NMK_OK) {
-        throw Error("register_extension '" + std::string(name) + "' of kind '" + std::string(kind) +
-                        "' failed: " + status_name(status),
-                    status);
+        detail::throw_failed(status,
+                             "register_extension '" + std::string(name) + "' of kind '" + std::string(kind) + "'");
     }
 }
 
@@ -80,10 +79,7 @@ void on_all_started(const Host& host, Fn&& callback) {
     using box_type = detail::task_box<std::decay_t<Fn>>;
     const auto& api = host.api();
     auto box = std::make_unique<box_type>(&api, std::forward<Fn>(callback));
-    const nmk_status status = api.on_all_started(api.host, &box_type::call_once, box.get());
-    if (status != NMK_OK) {
-        throw Error(std::string("on_all_started failed: ") + status_name(status), status);
-    }
+    detail::check_status(api.on_all_started(api.host, &box_type::call_once, box.get()), "on_all_started");
     box.release();
 }
 

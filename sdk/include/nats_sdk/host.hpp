@@ -171,7 +171,7 @@ public:
 
     void publish(const OutMessage& message) const {
         const nmk_message raw = message.raw();
-        check(api_->publish(api_->host, &raw), "publish", message.subject);
+        detail::check_status(api_->publish(api_->host, &raw), "publish", message.subject);
     }
     void publish(std::string_view subject, std::string_view payload, std::string_view reply = {}) const {
         publish(OutMessage{subject, payload, reply});
@@ -192,9 +192,9 @@ public:
         using box_type = detail::message_box<std::decay_t<Fn>>;
         auto box = std::make_unique<box_type>(api_, std::forward<Fn>(callback));
         std::uint64_t id = 0;
-        check(api_->subscribe(api_->host, to_nmk(options.account), to_nmk(subject), to_nmk(options.queue),
-                              &box_type::call, box.get(), &id),
-              "subscribe", subject);
+        detail::check_status(api_->subscribe(api_->host, to_nmk(options.account), to_nmk(subject),
+                                             to_nmk(options.queue), &box_type::call, box.get(), &id),
+                             "subscribe", subject);
         return Subscription(api_, id, box.release());
     }
 
@@ -249,7 +249,7 @@ public:
     std::string query(std::string_view topic, std::string_view args = {}) const {
         detail::string_writer out;
         const nmk_http_response_writer writer = out.writer();
-        check(api_->query_json(api_->host, to_nmk(topic), to_nmk(args), &writer), "query_json", topic);
+        detail::check_status(api_->query_json(api_->host, to_nmk(topic), to_nmk(args), &writer), "query_json", topic);
         return std::move(out.body);
     }
     nlohmann::json query_json(std::string_view topic, std::string_view args = {}) const {
@@ -265,14 +265,15 @@ public:
 
     // OWNERSHIP: `table` must live until the plugin's stop() has returned.
     void register_authenticator(std::string_view name, const nmk_authenticator& table) const {
-        check(api_->register_authenticator(api_->host, to_nmk(name), &table), "register_authenticator", name);
+        detail::check_status(api_->register_authenticator(api_->host, to_nmk(name), &table),
+                             "register_authenticator", name);
     }
     void complete_auth(std::uint64_t pending_handle, const AuthResult& result) const {
         nmk_auth_result raw{};
         raw.struct_size = sizeof(nmk_auth_result);
         std::string permissions_text;
         detail::write_auth_result(result, raw, permissions_text);
-        check(api_->complete_auth(api_->host, pending_handle, &raw), "complete_auth", {});
+        detail::check_status(api_->complete_auth(api_->host, pending_handle, &raw), "complete_auth");
     }
 
     // `handler(const HttpRequest&, const HttpResponse&)`; the Host keeps it until destroy().
@@ -283,8 +284,8 @@ public:
         auto box = std::make_unique<box_type>(api_, std::forward<Fn>(handler));
         auto* raw = box.get();
         keep(std::move(box));
-        check(api_->register_http_endpoint(api_->host, to_nmk(path), &box_type::call, raw), "register_http_endpoint",
-              path);
+        detail::check_status(api_->register_http_endpoint(api_->host, to_nmk(path), &box_type::call, raw),
+                             "register_http_endpoint", path);
     }
 
     // OWNERSHIP: `handler` must live until the plugin's stop() has returned.
@@ -293,20 +294,21 @@ public:
         const nmk_link_callbacks* table = &box->table;
         keep(std::move(box));
         std::uint64_t id = 0;
-        check(api_->register_link(api_->host, to_nmk(name), table, &id), "register_link", name);
+        detail::check_status(api_->register_link(api_->host, to_nmk(name), table, &id), "register_link", name);
         return Link(api_, id);
     }
 
     // Extension kinds: a plugin declares a kind, others register implementations (a
     // table whose first member is its uint32_t struct_size).
     void declare_kind(std::string_view kind, std::uint32_t kind_version) const {
-        check(api_->declare_kind(api_->host, to_nmk(kind), kind_version), "declare_kind", kind);
+        detail::check_status(api_->declare_kind(api_->host, to_nmk(kind), kind_version), "declare_kind", kind);
     }
     // OWNERSHIP: `table` must live until the plugin's stop() has returned.
     template <sized_table Table>
     void register_extension(std::string_view kind, std::string_view name, const Table& table) const {
         static_assert(offsetof(Table, struct_size) == 0, "an extension table starts with its struct_size");
-        check(api_->register_extension(api_->host, to_nmk(kind), to_nmk(name), &table), "register_extension", name);
+        detail::check_status(api_->register_extension(api_->host, to_nmk(kind), to_nmk(name), &table),
+                             "register_extension", name);
     }
     // nullptr when nothing of that kind and name is registered. Check the table's
     // struct_size (has_member) before using members newer than the kind's first version.
@@ -316,21 +318,6 @@ public:
     }
 
 private:
-    static void check(nmk_status status, std::string_view what, std::string_view target) {
-        if (status == NMK_OK) {
-            return;
-        }
-        std::string message(what);
-        if (!target.empty()) {
-            message += " '";
-            message += target;
-            message += '\'';
-        }
-        message += " failed: ";
-        message += status_name(status);
-        throw Error(std::move(message), status);
-    }
-
     static std::uint64_t to_ms(std::chrono::milliseconds d) noexcept {
         return d.count() <= 0 ? 0 : static_cast<std::uint64_t>(d.count());
     }

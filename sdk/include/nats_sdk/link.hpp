@@ -42,25 +42,20 @@ public:
     std::uint64_t add_remote_interest(const Interest& interest) const {
         const nmk_interest raw = interest.raw();
         std::uint64_t remote_id = 0;
-        check(api_->add_remote_interest(api_->host, id_, &raw, &remote_id), "add_remote_interest");
+        detail::check_status(api_->add_remote_interest(api_->host, id_, &raw, &remote_id), "add_remote_interest");
         return remote_id;
     }
     void remove_remote_interest(std::uint64_t remote_interest_id) const {
-        check(api_->remove_remote_interest(api_->host, id_, remote_interest_id), "remove_remote_interest");
+        detail::check_status(api_->remove_remote_interest(api_->host, id_, remote_interest_id),
+                             "remove_remote_interest");
     }
     void publish(const OutMessage& message) const {
         const nmk_message raw = message.raw();
-        check(api_->link_publish(api_->host, id_, &raw), "link_publish");
+        detail::check_status(api_->link_publish(api_->host, id_, &raw), "link_publish");
     }
     std::uint64_t id() const noexcept { return id_; }
 
 private:
-    static void check(nmk_status status, const char* what) {
-        if (status != NMK_OK) {
-            throw Error(std::string(what) + " failed: " + status_name(status), status);
-        }
-    }
-
     const nmk_host_api* api_ = nullptr;
     std::uint64_t id_ = 0;
 };

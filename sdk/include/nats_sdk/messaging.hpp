@@ -97,12 +97,6 @@ struct interest_box final : box_base {
     Fn fn;
 };
 
-inline void check_status(nmk_status status, std::string_view what) {
-    if (status != NMK_OK) {
-        throw Error(std::string(what) + " failed: " + status_name(status), status);
-    }
-}
-
 }  // namespace detail
 
 class Messaging {

@@ -1,4 +1,5 @@
-// The SDK 1.1 wrappers (messaging.hpp, clients.hpp) against a stub host table:
+// The SDK 1.1 wrappers (messaging.hpp, clients.hpp) against a stub host table (what
+// they do against the FakeHost: fake_messaging_test.cpp):
 // they refuse a kernel without the calls, pass handles and flags through,
 // read results back, and hand callbacks the views the kernel gave.
 
@@ -92,7 +93,8 @@ struct Stub {
 };
 
 TEST(Messaging, RefusesAKernelWithoutTheCalls) {
-    nats_sdk::testing::FakeHost fake;  // an SDK 1.0-style table: the 1.1 members are empty
+    nats_sdk::testing::FakeHost fake;
+    fake.mutable_api().unwatch = nullptr;  // a table without the 1.1 messaging calls
     nats_sdk::Host host(fake.api(), "t");
     try {
         nats_sdk::Messaging messaging(host);

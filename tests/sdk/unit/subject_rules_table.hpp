@@ -1,11 +1,14 @@
 #pragma once
-// One table of subjects with what nats-server 2.9.10 makes of each. Two tests read it:
+// One table of subjects with what nats-server 2.9.10 makes of each, and how a failing row
+// is printed (shown()). Two tests read it:
 //   tests/sdk/unit/subject_rules_test.cpp runs nats_sdk::subject's functions over it;
 //   tests/integration/subject_rules_test.cpp sends each subject as SUB and PUB to a
 //   server (ours, or NMK_SERVER_BIN=/usr/sbin/nats-server) and checks its answers.
 // The columns were taken from nats-server 2.9.10's source (server/sublist.go) and
 // checked on the wire against /usr/sbin/nats-server with verbose and pedantic on.
 #include <cstddef>
+#include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace nats_sdk::test_tables {
@@ -94,5 +97,22 @@ inline constexpr SubjectRule subject_rules[] = {
     {long_subject.view(),                         true,  true,  true,  true},
     {many_tokens.view(),                          true,  true,  true,  true},
 };
+
+// A row's subject as a failure message shows it: quoted, control and non-ASCII bytes as
+// \xNN (the table has NUL, CR, LF and invalid UTF-8), cut after 40 bytes (two rows are
+// thousands long).
+inline std::string shown(std::string_view s) {
+    std::string out;
+    for (const unsigned char c : s.substr(0, 40)) {
+        if (c < 0x20 || c >= 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return '"' + out + (s.size() > 40 ? "...\"" : "\"");
+}
 
 }  // namespace nats_sdk::test_tables

@@ -12,21 +12,8 @@
 namespace nats_sdk::subject {
 namespace {
 
+using test_tables::shown;
 using test_tables::subject_rules;
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (const unsigned char c : s.substr(0, 40)) {
-        if (c < 0x20 || c >= 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return '"' + out + (s.size() > 40 ? "...\"" : "\"");
-}
 
 TEST(SubjectRules, IsValidSubjectIsNatsServersIsValidSubject) {
     for (const auto& r : subject_rules) EXPECT_EQ(is_valid_subject(r.subject), r.valid) << shown(r.subject);

@@ -7,6 +7,12 @@
 // runs on its own: the test drives it with deliver(), fire_timers(), run_tasks() and
 // http(). Any thread may call it. Misuse (an id the host never gave out, a metric that
 // does not exist) is recorded in misuse() instead of crashing.
+//
+// The parts, one job each: fake_records.hpp (what is recorded), fake_bus.hpp
+// (subscriptions, routing, interest), fake_clients.hpp (fake clients and their
+// watches), fake_messaging.hpp (the SDK 1.1 messaging calls, messaging()) and
+// fake_sdk11.hpp (accounts, executors, versioned kinds, sdk11()). This file is the
+// SDK 1.0 table and the test's handle on all of it.
 
 #include <atomic>
 #include <cstdint>
@@ -27,101 +33,13 @@
 #include "nats_sdk/abi.hpp"
 #include "nats_sdk/strings.hpp"
 #include "nats_sdk/subject.hpp"
+#include "nats_sdk/testing/fake_bus.hpp"
+#include "nats_sdk/testing/fake_clients.hpp"
+#include "nats_sdk/testing/fake_messaging.hpp"
+#include "nats_sdk/testing/fake_records.hpp"
 #include "nats_sdk/testing/fake_sdk11.hpp"
 
 namespace nats_sdk::testing {
-
-struct LogRecord {
-    nmk_log_level level;
-    std::string text;
-};
-
-struct PublishRecord {
-    std::string account;
-    std::string subject;
-    std::string reply;
-    std::string headers;
-    std::string payload;
-    std::uint64_t link_id = 0;  // non-zero: sent with link_publish()
-};
-
-struct SubscriptionRecord {
-    std::uint64_t id;
-    std::string account;
-    std::string subject;
-    std::string queue;
-    nmk_message_callback callback;
-    void* user;
-    bool active;
-};
-
-struct TimerRecord {
-    std::uint64_t id;
-    std::uint64_t delay_ms;
-    std::uint64_t repeat_ms;
-    nmk_task_callback callback;
-    void* user;
-    bool active;
-    std::uint64_t fired;
-};
-
-struct MetricRecord {
-    std::uint64_t id;
-    std::string name;
-    std::string help;
-    nmk_metric_type type;
-    std::int64_t value;
-};
-
-struct HttpEndpointRecord {
-    std::string path;
-    nmk_http_handler handler;
-    void* user;
-};
-
-struct AuthenticatorRecord {
-    std::string name;
-    const nmk_authenticator* table;
-};
-
-struct LinkRecord {
-    std::uint64_t id;
-    std::string name;
-    const nmk_link_callbacks* callbacks;
-};
-
-struct RemoteInterestRecord {
-    std::uint64_t link_id;
-    std::uint64_t id;
-    std::string account;
-    std::string subject;
-    std::string queue;
-    std::int32_t weight;
-    bool active;
-};
-
-struct ExtensionRecord {
-    std::string kind;
-    std::string name;
-    const void* table;
-};
-
-struct CompletedAuth {
-    std::uint64_t handle;
-    nmk_auth_decision decision;
-    std::string account;
-    std::string user;
-    std::string permissions_json;
-    std::string deny_reason;
-    std::int64_t max_payload;
-    std::int64_t max_subscriptions;
-};
-
-struct HttpAnswer {
-    int status = 200;
-    std::string content_type;
-    std::string body;
-};
 
 class FakeHost {
 public:
@@ -155,7 +73,8 @@ public:
         api_.declare_kind = &FakeHost::declare_kind_entry;
         api_.register_extension = &FakeHost::register_extension_entry;
         api_.find_extension = &FakeHost::find_extension_entry;
-        sdk11_.install<FakeHost>(api_);  // SDK 1.1: accounts, executors, versioned kinds
+        sdk11_.install<FakeHost>(api_);      // SDK 1.1: accounts, executors, versioned kinds
+        messaging_.install<FakeHost>(api_);  // SDK 1.1: messages, interest and clients
         for (const char* topic : {"varz", "connz", "subsz", "accountz"}) {
             query_results_[topic] = "{}";
         }
@@ -180,6 +99,16 @@ public:
         if (it != h.kinds_.end()) version = it->second;
         return it != h.kinds_.end();
     }
+    // SDK 1.1 messaging (fake_messaging.hpp) and the fake clients (fake_clients.hpp).
+    FakeMessaging& messaging() noexcept { return messaging_; }
+    FakeClients& clients() noexcept { return clients_; }
+    static FakeMessaging& messaging_of(void* host) noexcept { return self(host).messaging_; }
+    // What fail() set for `operation`, if anything.
+    static std::optional<nmk_status> injected_failure(void* host, std::string_view operation) {
+        auto& h = self(host);
+        const std::lock_guard lock(h.mutex_);
+        return h.failure(operation);
+    }
     // For tests of version and size checks: change before handing api() to a plugin.
     nmk_host_api& mutable_api() noexcept { return api_; }
 
@@ -202,45 +131,14 @@ public:
     // ------------------------------------------------------------- driving
 
     // Calls every active subscription matching `subject` in `account` (empty: "$G");
-    // returns how many were called. Queue groups each get the message once.
+    // returns how many were called. Queue groups each get the message once. The fake
+    // clients' subscriptions get it too (fake_bus.hpp).
     std::size_t deliver(std::string_view subject, std::string_view payload, std::string_view reply = {},
                         std::string_view account = {}, std::string_view headers = {}) {
-        std::vector<std::uint64_t> targets;
-        {
-            const std::lock_guard lock(mutex_);
-            std::set<std::string> queues_served;
-            for (const auto& sub : subscriptions_) {
-                if (!sub.active || normal_account(sub.account) != normal_account(account) ||
-                    !nats_sdk::subject::literal_matches(subject, sub.subject)) {
-                    continue;
-                }
-                if (!sub.queue.empty() && !queues_served.insert(sub.queue).second) {
-                    continue;
-                }
-                targets.push_back(sub.id);
-            }
-        }
-        const std::string account_text(normal_account(account));
-        const nmk_message message{to_nmk(account_text), to_nmk(subject), to_nmk(reply), to_nmk(headers),
-                                  to_nmk(payload)};
-        std::size_t called = 0;
-        for (const auto id : targets) {
-            nmk_message_callback callback = nullptr;
-            void* user = nullptr;
-            {
-                const std::lock_guard lock(mutex_);
-                const auto* sub = find_subscription(id);
-                if (sub == nullptr || !sub->active) {
-                    continue;  // unsubscribed by an earlier callback
-                }
-                callback = sub->callback;
-                user = sub->user;
-            }
-            callback(user, &message);
-            ++called;
-        }
-        return called;
+        return deliver(FakeDelivery{account, subject, reply, headers, payload, 0});
     }
+    // The same with every field, e.g. the publishing client's id that subscribe_ex sees.
+    std::size_t deliver(const FakeDelivery& message) { return messaging_.route(message, false, false).plugin_calls; }
 
     // Fires every active timer once (one-shot timers end); returns how many fired.
     std::size_t fire_timers() {
@@ -331,18 +229,9 @@ public:
     // ------------------------------------------------------------- records
 
     std::vector<LogRecord> logs() const { return copy(logs_); }
-    std::vector<PublishRecord> published() const { return copy(published_); }
-    std::vector<SubscriptionRecord> subscriptions() const { return copy(subscriptions_); }
-    std::vector<SubscriptionRecord> active_subscriptions() const {
-        const std::lock_guard lock(mutex_);
-        std::vector<SubscriptionRecord> out;
-        for (const auto& sub : subscriptions_) {
-            if (sub.active) {
-                out.push_back(sub);
-            }
-        }
-        return out;
-    }
+    std::vector<PublishRecord> published() const { return bus_.published(); }
+    std::vector<SubscriptionRecord> subscriptions() const { return bus_.subscriptions(false); }
+    std::vector<SubscriptionRecord> active_subscriptions() const { return bus_.subscriptions(true); }
     std::vector<TimerRecord> timers() const { return copy(timers_); }
     std::vector<TimerRecord> active_timers() const {
         const std::lock_guard lock(mutex_);
@@ -396,16 +285,13 @@ public:
         return false;
     }
 
-    void clear_published() {
-        const std::lock_guard lock(mutex_);
-        published_.clear();
-    }
+    void clear_published() { bus_.clear_published(); }
 
 private:
     static FakeHost& self(void* host) noexcept { return *static_cast<FakeHost*>(host); }
 
     static std::string_view normal_account(std::string_view account) noexcept {
-        return account.empty() ? std::string_view("$G") : account;
+        return FakeBus::normal_account(account);
     }
 
     template <class T>
@@ -420,14 +306,6 @@ private:
         return it == failures_.end() ? std::nullopt : std::optional<nmk_status>(it->second);
     }
     void note_misuse(std::string text) { misuse_.push_back(std::move(text)); }
-    SubscriptionRecord* find_subscription(std::uint64_t id) {
-        for (auto& sub : subscriptions_) {
-            if (sub.id == id) {
-                return &sub;
-            }
-        }
-        return nullptr;
-    }
     TimerRecord* find_timer(std::uint64_t id) {
         for (auto& timer : timers_) {
             if (timer.id == id) {
@@ -455,52 +333,58 @@ private:
 
     static nmk_status publish_entry(void* host, const nmk_message* message) noexcept {
         auto& h = self(host);
-        const std::lock_guard lock(h.mutex_);
-        if (auto f = h.failure("publish")) {
-            return *f;
+        {
+            const std::lock_guard lock(h.mutex_);
+            if (auto f = h.failure("publish")) {
+                return *f;
+            }
         }
+        const std::string_view reply = message == nullptr ? std::string_view() : to_view(message->reply);
         if (message == nullptr || !nats_sdk::subject::is_valid_publish_subject(to_view(message->subject)) ||
-            (!to_view(message->reply).empty() && !nats_sdk::subject::is_valid_publish_subject(to_view(message->reply)))) {
+            (!reply.empty() && !nats_sdk::subject::is_valid_publish_subject(reply))) {
             return NMK_INVALID_ARGUMENT;
         }
-        h.published_.push_back(PublishRecord{std::string(normal_account(to_view(message->account))),
-                                             std::string(to_view(message->subject)),
-                                             std::string(to_view(message->reply)),
-                                             std::string(to_view(message->headers)),
-                                             std::string(to_view(message->payload))});
+        // Recorded only: a test delivers what it wants with deliver() (publish_ex routes).
+        h.bus_.record(PublishRecord{std::string(to_view(message->account)), std::string(to_view(message->subject)),
+                                    std::string(to_view(message->reply)), std::string(to_view(message->headers)),
+                                    std::string(to_view(message->payload))});
         return NMK_OK;
     }
 
     static nmk_status subscribe_entry(void* host, nmk_str account, nmk_str subject, nmk_str queue,
                                       nmk_message_callback callback, void* user, std::uint64_t* subscription_id) noexcept {
         auto& h = self(host);
-        const std::lock_guard lock(h.mutex_);
-        if (auto f = h.failure("subscribe")) {
-            return *f;
+        {
+            const std::lock_guard lock(h.mutex_);
+            if (auto f = h.failure("subscribe")) {
+                return *f;
+            }
         }
-        if (callback == nullptr || subscription_id == nullptr || !nats_sdk::subject::is_valid_subject(to_view(subject))) {
+        if (callback == nullptr || subscription_id == nullptr ||
+            !nats_sdk::subject::is_valid_subject(to_view(subject))) {
             return NMK_INVALID_ARGUMENT;
         }
-        const std::uint64_t id = ++h.next_id_;
-        h.subscriptions_.push_back(SubscriptionRecord{id, std::string(normal_account(to_view(account))),
-                                                      std::string(to_view(subject)), std::string(to_view(queue)),
-                                                      callback, user, true});
-        *subscription_id = id;
+        // Outside mutex_: interest watches may be called.
+        *subscription_id = h.bus_.subscribe(SubscriptionRecord{0, std::string(to_view(account)),
+                                                               std::string(to_view(subject)),
+                                                               std::string(to_view(queue)), callback, user, true});
         return NMK_OK;
     }
 
     static nmk_status unsubscribe_entry(void* host, std::uint64_t id) noexcept {
         auto& h = self(host);
-        const std::lock_guard lock(h.mutex_);
-        if (auto f = h.failure("unsubscribe")) {
-            return *f;
+        {
+            const std::lock_guard lock(h.mutex_);
+            if (auto f = h.failure("unsubscribe")) {
+                return *f;
+            }
         }
-        auto* sub = h.find_subscription(id);
-        if (sub == nullptr || !sub->active) {
+        // subscribe() and subscribe_ex() subscriptions alike.
+        if (!h.bus_.unsubscribe(id)) {
+            const std::lock_guard lock(h.mutex_);
             h.note_misuse("unsubscribe of unknown or ended subscription " + std::to_string(id));
             return NMK_NOT_FOUND;
         }
-        sub->active = false;
         return NMK_OK;
     }
 
@@ -732,11 +616,9 @@ private:
         if (message == nullptr || !nats_sdk::subject::is_valid_publish_subject(to_view(message->subject))) {
             return NMK_INVALID_ARGUMENT;
         }
-        h.published_.push_back(PublishRecord{std::string(normal_account(to_view(message->account))),
-                                             std::string(to_view(message->subject)),
-                                             std::string(to_view(message->reply)),
-                                             std::string(to_view(message->headers)),
-                                             std::string(to_view(message->payload)), link_id});
+        h.bus_.record(PublishRecord{std::string(to_view(message->account)), std::string(to_view(message->subject)),
+                                    std::string(to_view(message->reply)), std::string(to_view(message->headers)),
+                                    std::string(to_view(message->payload)), link_id, "link_publish"});
         return NMK_OK;
     }
 
@@ -784,14 +666,12 @@ private:
 
     nmk_host_api api_{};
     mutable std::mutex mutex_;
-    std::uint64_t next_id_ = 0;
+    std::atomic<std::uint64_t> next_id_{0};  // every id the fake gives out, but sdk11()'s
     std::string data_dir_;
     bool owns_data_dir_ = false;
     std::map<std::string, nmk_status, std::less<>> failures_;
     std::map<std::string, std::string> query_results_;
     std::vector<LogRecord> logs_;
-    std::vector<PublishRecord> published_;
-    std::vector<SubscriptionRecord> subscriptions_;
     std::vector<TimerRecord> timers_;
     std::vector<MetricRecord> metrics_;
     std::vector<HttpEndpointRecord> http_endpoints_;
@@ -804,6 +684,10 @@ private:
     std::deque<std::pair<nmk_task_callback, void*>> tasks_;
     std::vector<std::string> misuse_;
     FakeSdk11 sdk11_;
+    FakeBus bus_{next_id_};
+    FakeClients clients_{next_id_, bus_};
+    FakeMessaging messaging_{bus_, clients_, sdk11_,
+                             [this](nmk_task_callback callback, void* user) { post_entry(this, callback, user); }};
 };
 
 }  // namespace nats_sdk::testing

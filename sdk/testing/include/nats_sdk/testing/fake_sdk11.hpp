@@ -78,6 +78,12 @@ public:
         const std::lock_guard lock(mutex_);
         accounts_[std::move(name)] = std::move(block);
     }
+    // Adds an empty account unless the fake server has it (account_handle() creates
+    // accounts on demand, as the kernel does).
+    void ensure_account(const std::string& name) {
+        const std::lock_guard lock(mutex_);
+        accounts_.try_emplace(name, nlohmann::json::object());
+    }
     // Calls every watch now, on this thread.
     void account_event(std::string_view account, nmk_account_event event) {
         std::vector<std::pair<nmk_account_callback, void*>> watches;
