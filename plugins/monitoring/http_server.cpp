@@ -257,6 +257,9 @@ private:
                     case RequestLineVerdict::ok: break;
                 }
                 line_checked_ = true;
+                // Go serves HTTP/1.2 to 1.9 as HTTP/1.1; Beast knows only 1.0 and 1.1.
+                if (line.size() >= 8 && line.substr(line.size() - 8, 7) == "HTTP/1." && line.back() > '1')
+                    static_cast<char*>(buffer_.data().data())[line.size() - 1] = '1';
             }
         }
         const std::size_t from = scanned_ > 3 ? scanned_ - 3 : 0;

@@ -118,7 +118,9 @@ TEST(OutputLimit, PingFloodThatNeverReadsIsClosedAsSlowConsumer) {
         cut = !flooder.write_all("PING\r\n", 1s);
     }
     peak_kib = std::max(peak_kib, resident_kib(server->pid()));
-    EXPECT_TRUE(cut) << "the flooder was never cut off after " << sent << " bytes of PINGs";
+    // Ours closes the socket at once; nats-server drops the client at once but
+    // closes its socket only when its blocked write times out (write_deadline).
+    if (server_loads_plugins()) EXPECT_TRUE(cut) << "the flooder was never cut off after " << sent << " bytes of PINGs";
     // Unbounded, the PONGs for 64 MiB of PINGs take 64 MiB or more; bounded,
     // the queue holds at most max_pending (1 MiB).
     EXPECT_LT(peak_kib - baseline_kib, 32 * 1024) << "server memory grew from " << baseline_kib << " KiB to "
@@ -162,7 +164,7 @@ TEST(OutputLimit, ErrRepliesCountAgainstMaxPending) {
         std::this_thread::sleep_for(50ms);
         cut = !flooder.write_all("PING\r\n", 1s);
     }
-    EXPECT_TRUE(cut) << "still open after " << sent << " bytes of forbidden publishes";
+    if (server_loads_plugins()) EXPECT_TRUE(cut) << "still open after " << sent << " bytes of forbidden publishes";
     EXPECT_TRUE(wait_for_log(*server, "Slow Consumer Detected: MaxPending of 1048576 Exceeded"))
         << server->log_text();
 }
