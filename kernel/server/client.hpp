@@ -152,10 +152,17 @@ private:
     void apply_limits(const AuthResult& result);
     std::int64_t max_subscriptions() const;  // the effective limit, -1 for none
     bool subscriptions_at_limit();
-    void finish_close();  // closes the socket and leaves the thread's registry
+    // Closes the socket and leaves the thread's registry; `drain_input` first reads
+    // what the peer sent, so that the close is not a reset that loses our last bytes.
+    void finish_close(bool drain_input = true);
     void send_ok() { if (opts_.verbose) queue_self("+OK\r\n"); }
     void send_err(std::string_view text);  // -ERR 'text'
     void queue_self(std::string_view bytes);
+    // Any thread: appends unless that takes the queue past max_pending; then the
+    // client is a slow consumer (counted on `from`, closed) and nothing is queued.
+    bool append_within_limit(std::string_view bytes, IoThread& from);
+    // Any thread, once per client: counts, logs and closes a max_pending overflow.
+    void slow_consumer_detected(IoThread& from, std::int64_t max_pending);
 
     // Authentication (owner thread). See authenticator.hpp for the chain.
     bool run_auth_chain();

@@ -1,6 +1,7 @@
 // Client, the socket side: start (INFO, then the TLS handshake when required),
 // the read loop that feeds the parser (and pauses for the publisher stall), and
-// the outbound writer. Owner thread only, except send_raw (any thread, takes out_.mutex).
+// the outbound writer. Owner thread only, except send_raw and append_within_limit
+// (any thread, take out_.mutex).
 #include "kernel/server/client.hpp"
 
 #include <algorithm>
@@ -237,11 +238,39 @@ bool Client::process_input(const char* data, std::size_t size) {
 
 // ---- outbound ----
 
-void Client::queue_self(std::string_view bytes) {
+// As nats-server's queueOutbound: every byte queued to a client, its own protocol
+// replies included, counts against max_pending. A client that floods PINGs and
+// never reads would otherwise grow its PONG queue until the write deadline.
+// The check is the comparison delivery makes, under the lock the append takes anyway.
+bool Client::append_within_limit(std::string_view bytes, IoThread& from) {
+    const std::int64_t max_pending = server_.max_pending();
+    bool first_overflow = false;
     {
         std::lock_guard lock(out_.mutex);
-        out_.pending.append(bytes);
+        if (closed()) return false;  // nats-server queues nothing for a closed client
+        if (static_cast<std::int64_t>(out_.queued_bytes_locked() + bytes.size()) <= max_pending) {
+            out_.pending.append(bytes);
+            return true;
+        }
+        first_overflow = !slow_consumer_;
+        slow_consumer_ = true;
     }
+    if (first_overflow) slow_consumer_detected(from, max_pending);
+    return false;
+}
+
+void Client::slow_consumer_detected(IoThread& from, std::int64_t max_pending) {
+    from.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    // account_view_, not account_: this may run on another client's thread.
+    if (const Account* account = account_view_.load(std::memory_order_acquire))
+        account->slow_consumers.fetch_add(1, std::memory_order_relaxed);
+    NMK_INFO("{}:{} - cid:{} - Slow Consumer Detected: MaxPending of {} Exceeded", remote_ip_, remote_port_, id_,
+             max_pending);
+    close(CloseReason::slow_consumer_pending);
+}
+
+void Client::queue_self(std::string_view bytes) {
+    if (!append_within_limit(bytes, thread_)) return;
     const auto token = thread_.batch_token();
     if (dirty_token.load(std::memory_order_relaxed) != token) {
         dirty_token.store(token, std::memory_order_relaxed);
@@ -250,11 +279,7 @@ void Client::queue_self(std::string_view bytes) {
 }
 
 void Client::send_raw(std::string_view bytes, IoThread& from) {
-    if (closed()) return;
-    {
-        std::lock_guard lock(out_.mutex);
-        out_.pending.append(bytes);
-    }
+    if (!append_within_limit(bytes, from)) return;
     if (&from == &thread_ && from.in_this_thread()) {
         const auto token = thread_.batch_token();
         if (dirty_token.load(std::memory_order_relaxed) != token) {

@@ -77,6 +77,7 @@ bool Client::on_ping() {
         return false;
     }
     queue_self("PONG\r\n");
+    if (closed()) return false;  // the PONG overflowed max_pending: stop parsing the flood
     if (connect_received_ && !first_pong_sent_) {
         first_pong_sent_ = true;
         // As nats-server: a client that takes async INFO learns after its first
@@ -250,12 +251,22 @@ void Client::add_to_closed_totals(Account& account) {
 void Client::close_now(CloseReason reason, std::string_view err) {
     if (closed_.exchange(true)) return;
     closed_at_ = steady::now();
-    if (!err.empty()) {
+    // As nats-server's skipFlushOnClose: a peer that does not read (slow consumer)
+    // or whose socket failed gets nothing more; the socket closes at once.
+    const bool skip_flush = reason == CloseReason::slow_consumer_pending ||
+                            reason == CloseReason::slow_consumer_deadline || reason == CloseReason::write_error ||
+                            reason == CloseReason::read_error;
+    if (skip_flush) {
+        std::lock_guard lock(out_.mutex);
+        out_.pending.clear();
+    } else if (!err.empty()) {
         std::string line = "-ERR '";
         line += err;
         line += "'\r\n";
         std::lock_guard lock(out_.mutex);
-        out_.pending.append(line);
+        // Even the last words stay within max_pending.
+        if (static_cast<std::int64_t>(out_.queued_bytes_locked() + line.size()) <= server_.max_pending())
+            out_.pending.append(line);
     }
     // Kept for /connz?state=closed while the subscriptions are still there.
     server_.remember_closed(closed_record(reason));
@@ -287,6 +298,12 @@ void Client::close_now(CloseReason reason, std::string_view err) {
 
     // Drain: whatever is queued (messages, the -ERR) still goes out, bounded by
     // the write deadline, which the tick enforces; then the socket closes.
+    if (skip_flush) {
+        // No draining read either: this may run inside the parse of the read
+        // buffer that draining would overwrite (a client delivering to itself).
+        finish_close(false);
+        return;
+    }
     if (tls_pending_ || finished_) {
         finish_close();
         return;
@@ -302,11 +319,11 @@ void Client::close_now(CloseReason reason, std::string_view err) {
     else if (!tls_) read_plain();  // discard input while the output drains
 }
 
-void Client::finish_close() {
+void Client::finish_close(bool drain_input) {
     if (finished_) return;
     finished_ = true;
     asio::error_code ec;
-    if (!tls_) {
+    if (!tls_ && drain_input) {
         socket_.non_blocking(true, ec);
         discard_input();  // see read_plain(): unread input turns the close into a reset
     }

@@ -165,14 +165,7 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
     }
     if (overflow) {
         // Drop it and cut the connection: a slow reader must never slow the publisher.
-        if (!first_overflow) return false;
-        from.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
-        // account_view_, not account_: this runs on the publisher's thread.
-        if (const Account* account = account_view_.load(std::memory_order_acquire))
-            account->slow_consumers.fetch_add(1, std::memory_order_relaxed);
-        NMK_INFO("{}:{} - cid:{} - Slow Consumer Detected: MaxPending of {} Exceeded", remote_ip_, remote_port_, id_,
-                 max_pending);
-        close(CloseReason::slow_consumer_pending);
+        if (first_overflow) slow_consumer_detected(from, max_pending);
         return false;
     }
     from.stats().out_msgs.fetch_add(1, std::memory_order_relaxed);

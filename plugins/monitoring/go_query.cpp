@@ -11,7 +11,10 @@ std::string syntax_error(std::string_view function, std::string_view value, bool
            (range ? ": value out of range" : ": invalid syntax");
 }
 
-// Decimal digits into an unsigned value; nullopt on a non-digit, `range` set on overflow.
+// Decimal digits into an unsigned value, scanned as Go's strconv.ParseUint
+// scans: nullopt on a non-digit met first, `range` set (and the scan ended) at
+// the first digit that overflows, whatever follows it ("99999999999999999999x"
+// is out of range, not invalid syntax).
 std::optional<std::uint64_t> parse_digits(std::string_view s, bool& range) {
     if (s.empty()) return std::nullopt;
     std::uint64_t n = 0;
@@ -20,10 +23,9 @@ std::optional<std::uint64_t> parse_digits(std::string_view s, bool& range) {
         const std::uint64_t d = static_cast<std::uint64_t>(c - '0');
         if (n > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
             range = true;
-            n = std::numeric_limits<std::uint64_t>::max();
-        } else if (!range) {
-            n = n * 10 + d;
+            return std::numeric_limits<std::uint64_t>::max();
         }
+        n = n * 10 + d;
     }
     return n;
 }

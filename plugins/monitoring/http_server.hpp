@@ -19,10 +19,16 @@
 
 namespace nats::monitoring {
 
+// Open connections are bounded in total and per source address. A new one is
+// never refused for it: at a bound, the oldest session that is waiting for a
+// request is closed to make room (then one still sending its headers, then any),
+// so a few thousand idle sockets cannot lock out /healthz.
 struct HttpLimits {
-    std::size_t max_sessions = 256;             // more are accepted and closed at once
-    std::chrono::seconds idle_timeout{30};       // waiting for (the rest of) a request
-    std::chrono::seconds write_timeout{60};      // a reader that stops reading
+    std::size_t max_sessions = 256;
+    std::size_t max_sessions_per_source = 64;    // per remote IP address
+    std::chrono::milliseconds idle_timeout{30000};    // waiting for the first byte of a request
+    std::chrono::milliseconds header_timeout{10000};  // from that byte to the end of its headers
+    std::chrono::milliseconds write_timeout{60000};   // a reader that stops reading
     std::uint32_t header_limit = 64 * 1024;
     std::uint64_t body_limit = 1024 * 1024;
 };

@@ -56,6 +56,13 @@ TEST(GoQuery, IntegersWithAtoiAndParseUintErrors) {
     EXPECT_FALSE(decode_int(GoQuery("limit=-9223372036854775808"), "limit", i));
     EXPECT_EQ(i, INT64_MIN);
     EXPECT_TRUE(decode_int(GoQuery("limit=9223372036854775808"), "limit", i));
+    // As Go's ParseUint: the digit that overflows decides, before any bad character after it.
+    EXPECT_EQ(decode_int(GoQuery("limit=99999999999999999999x"), "limit", i).value_or(""),
+              "Error decoding int for 'limit': strconv.Atoi: parsing \"99999999999999999999x\": value out of range");
+    EXPECT_EQ(decode_int(GoQuery("limit=-99999999999999999999x"), "limit", i).value_or(""),
+              "Error decoding int for 'limit': strconv.Atoi: parsing \"-99999999999999999999x\": value out of range");
+    EXPECT_EQ(decode_int(GoQuery("limit=9223372036854775808x"), "limit", i).value_or(""),
+              "Error decoding int for 'limit': strconv.Atoi: parsing \"9223372036854775808x\": invalid syntax");
 
     std::uint64_t u = 0;
     EXPECT_FALSE(decode_uint64(GoQuery("cid=18446744073709551615"), "cid", u));
@@ -64,6 +71,8 @@ TEST(GoQuery, IntegersWithAtoiAndParseUintErrors) {
               "Error decoding uint64 for 'cid': strconv.ParseUint: parsing \"-1\": invalid syntax");
     EXPECT_EQ(decode_uint64(GoQuery("cid=18446744073709551616"), "cid", u).value_or(""),
               "Error decoding uint64 for 'cid': strconv.ParseUint: parsing \"18446744073709551616\": value out of range");
+    EXPECT_EQ(decode_uint64(GoQuery("cid=999999999999999999999x"), "cid", u).value_or(""),
+              "Error decoding uint64 for 'cid': strconv.ParseUint: parsing \"999999999999999999999x\": value out of range");
 }
 
 TEST(GoQuery, QuoteEscapesLikeStrconv) {

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "plugins/monitoring/http_server.hpp"
 
@@ -30,6 +33,7 @@ public:
             throw std::runtime_error("connect failed");
     }
     ~Client() { ::close(fd_); }
+    int fd() const { return fd_; }
     void send(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), (ssize_t)bytes.size()); }
     // One response: headers, then Content-Length bytes of body (none for HEAD).
     std::string response(bool head_only = false) {
@@ -42,6 +46,12 @@ public:
         while (buffer_.size() < head + length)
             if (!fill()) break;
         return take(std::min(buffer_.size(), head + length));
+    }
+    // Everything until EOF (or the receive timeout).
+    std::string until_closed() {
+        while (fill()) {
+        }
+        return take(buffer_.size());
     }
     // True when the server closed the connection (EOF) within the timeout.
     bool closed() {
@@ -129,28 +139,126 @@ TEST(HttpServer, OversizedRequestsAreRefused) {
     EXPECT_EQ(c.response().substr(0, 12), "HTTP/1.1 413");
 }
 
-TEST(HttpServer, GarbageClosesTheConnection) {
+// What Go's net/http writes before closing, for requests it refuses before any
+// handler runs (checked against nats-server 2.9.10 by raw sockets).
+constexpr const char* go_400 =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request";
+constexpr const char* go_505 =
+    "HTTP/1.1 505 HTTP Version Not Supported: unsupported protocol version\r\nContent-Type: text/plain; "
+    "charset=utf-8\r\nConnection: close\r\n\r\n505 HTTP Version Not Supported: unsupported protocol version";
+
+// Everything until the server closes (bounded by the client's 5 s timeout).
+std::string until_closed(Client& c) { return c.until_closed(); }
+
+TEST(HttpServer, MalformedRequestsGetGoAnswers) {
+    using namespace std::string_literals;
+    HttpServer server(echo);
+    const int port = server.listen("127.0.0.1", 0);
+    server.start(1);
+    const std::pair<std::string, std::string> cases[] = {
+        {"NOT HTTP AT ALL\r\n\r\n", go_400},
+        {"GET /hea\0lthz HTTP/1.1\r\nHost: h\r\n\r\n"s, go_400},
+        {"GET /a b HTTP/1.1\r\nHost: h\r\n\r\n", go_400},
+        {"GET /x%zz HTTP/1.1\r\nHost: h\r\n\r\n", go_400},
+        {"GET x HTTP/1.1\r\nHost: h\r\n\r\n", go_400},
+        {"GET /x HTTP/1.10\r\nHost: h\r\n\r\n", go_400},
+        {"GET /x HTTP/2.0\r\nHost: h\r\n\r\n", go_505},
+        {"GET /x HTTP/0.9\r\nHost: h\r\n\r\n", go_505},
+        {"GET /x HTTP/1.1\r\n\r\n",
+         "HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         "Connection: close\r\n\r\n400 Bad Request: missing required Host header"},
+        // A TLS ClientHello on the plain port: a first "line" that is no request line.
+        {"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 random\n bytes"s, go_400},
+    };
+    for (const auto& [request, answer] : cases) {
+        Client c(port);
+        c.send(request);
+        EXPECT_EQ(until_closed(c), answer) << request;
+        EXPECT_TRUE(c.closed()) << request;
+    }
+}
+
+TEST(HttpServer, AbsoluteFormTargetIsServedAsItsPath) {
     HttpServer server(echo);
     const int port = server.listen("127.0.0.1", 0);
     server.start(1);
     Client c(port);
-    c.send("NOT HTTP AT ALL\r\n\r\n");
-    EXPECT_TRUE(c.closed());
+    c.send("GET http://example.com:8222/varz?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+    const std::string r = c.response();
+    EXPECT_EQ(r.substr(0, 15), "HTTP/1.1 200 OK") << r;
+    EXPECT_NE(r.find("GET /varz?x=1 "), std::string::npos) << r;
+    // HTTP/1.2 is HTTP/1.x to Go: served, answered as HTTP/1.1.
+    c.send("GET /v HTTP/1.2\r\nHost: h\r\n\r\n");
+    EXPECT_EQ(c.response().substr(0, 15), "HTTP/1.1 200 OK");
 }
 
-TEST(HttpServer, SessionLimit) {
+// At the total bound a new connection is admitted and the oldest idle one closed.
+TEST(HttpServer, AtTheSessionLimitTheOldestIdleSessionMakesRoom) {
     HttpLimits limits;
     limits.max_sessions = 2;
     HttpServer server(echo, limits);
     const int port = server.listen("127.0.0.1", 0);
     server.start(1);
-    Client a(port), b(port);
-    a.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+    Client a(port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Client b(port);
     b.send("GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
-    ASSERT_NE(a.response().find("200"), std::string::npos);
     ASSERT_NE(b.response().find("200"), std::string::npos);
     Client third(port);
-    EXPECT_TRUE(third.closed()) << "a third open session is closed at once";
+    third.send("GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_NE(third.response().find("200"), std::string::npos) << "a fresh request is never refused";
+    EXPECT_TRUE(a.closed()) << "the oldest idle session made room";
+    b.send("GET /b2 HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_NE(b.response().find("200"), std::string::npos) << "the others carry on";
+}
+
+TEST(HttpServer, PerSourceBoundClosesThatSourcesOldestIdleSession) {
+    HttpLimits limits;
+    limits.max_sessions = 100;
+    limits.max_sessions_per_source = 3;
+    HttpServer server(echo, limits);
+    const int port = server.listen("127.0.0.1", 0);
+    server.start(1);
+    std::vector<std::unique_ptr<Client>> idle;
+    for (int i = 0; i < 3; ++i) {
+        idle.push_back(std::make_unique<Client>(port));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    Client fresh(port);
+    fresh.send("GET /f HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_NE(fresh.response().find("200"), std::string::npos);
+    EXPECT_TRUE(idle[0]->closed());
+    idle[1]->send("GET /s HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_NE(idle[1]->response().find("200"), std::string::npos);
+}
+
+// Slowloris: headers trickled a byte at a time are cut at the header deadline,
+// although bytes keep arriving; an idle connection waits the longer idle timeout.
+TEST(HttpServer, HeadersMustArriveWithinTheHeaderDeadline) {
+    HttpLimits limits;
+    limits.header_timeout = std::chrono::milliseconds(400);
+    limits.idle_timeout = std::chrono::milliseconds(3000);
+    HttpServer server(echo, limits);
+    const int port = server.listen("127.0.0.1", 0);
+    server.start(1);
+    Client idle(port);
+    Client slow(port);
+    const std::string request = "GET /slow HTTP/1.1\r\nHost: h\r\nX-Padding: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    const auto start = std::chrono::steady_clock::now();
+    bool cut = false;
+    for (char ch : request) {
+        if (::send(slow.fd(), &ch, 1, MSG_NOSIGNAL) != 1) {
+            cut = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (std::chrono::steady_clock::now() - start > std::chrono::seconds(2)) break;
+    }
+    EXPECT_TRUE(cut || slow.closed()) << "the trickled request was still open";
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+    // The idle connection (no byte sent) is still served.
+    idle.send("GET /i HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT_NE(idle.response().find("200"), std::string::npos);
 }
 
 TEST(HttpServer, StopClosesSessionsAndThePort) {
