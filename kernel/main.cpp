@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
         auto plan = nats::plugins::plan_plugins(options, nats::plugins::default_plugin_dir());
         for (const auto& w : plan.warnings) NMK_WARN("{}", w);
         opened = nats::plugins::open_plugins(plan);
-    } catch (const nats::plugins::PluginError& e) {
+    } catch (const std::exception& e) {
         NMK_FATAL("{}", e.what());
         return 1;
     }
@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
     ShutdownFirst shutdown_first{server};
     try {
         plugins.create(std::move(opened), options);
-    } catch (const nats::plugins::PluginError& e) {
+    } catch (const std::exception& e) {  // PluginError, or anything else: one line and exit 1
         NMK_FATAL("{}", e.what());
         return 1;
     }
@@ -261,7 +261,7 @@ int main(int argc, char** argv) {
     }
     try {
         plugins.start();
-    } catch (const nats::plugins::PluginError& e) {
+    } catch (const std::exception& e) {
         NMK_FATAL("{}", e.what());
         return 1;
     }
@@ -278,10 +278,16 @@ int main(int argc, char** argv) {
                     return;  // no more signal handling; main waits for the shutdown
                 case SIGHUP:
                     NMK_INFO("Trapped \"hangup\" signal");
-                    if (server.reload()) {
-                        warn_if_plugin_list_changed(plugins, *server.options());
-                        plugins.reload(*server.options());
-                        server.reauthenticate_clients();  // with the authenticators' new config
+                    // A reload never ends the server: whatever goes wrong is logged, and what
+                    // was not applied keeps its running configuration.
+                    try {
+                        if (server.reload()) {
+                            warn_if_plugin_list_changed(plugins, *server.options());
+                            plugins.reload(*server.options());
+                            server.reauthenticate_clients();  // with the authenticators' new config
+                        }
+                    } catch (const std::exception& e) {
+                        NMK_ERROR("Failed to reload server configuration: {}", e.what());
                     }
                     break;
                 case SIGUSR1:

@@ -8,6 +8,8 @@
 
 #include <atomic>
 
+#include "kernel/log/log_escape.hpp"
+
 namespace nats::log {
 namespace {
 
@@ -35,6 +37,24 @@ public:
     }
 };
 
+// The message itself, escaped where it could forge a line or carry control bytes
+// (see log_escape.hpp): clients choose much of what is logged.
+class safe_message_flag : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        const std::string_view text(msg.payload.data(), msg.payload.size());
+        if (is_log_safe(text)) {
+            dest.append(text.data(), text.data() + text.size());
+            return;
+        }
+        const std::string escaped = log_safe(text);
+        dest.append(escaped.data(), escaped.data() + escaped.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override {
+        return std::make_unique<safe_message_flag>();
+    }
+};
+
 }  // namespace
 
 void configure(const LogSettings& settings) {
@@ -49,8 +69,9 @@ void configure(const LogSettings& settings) {
     }
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     formatter->add_flag<level_tag_flag>('*');
+    formatter->add_flag<safe_message_flag>('~');
     // [pid] 2006/01/02 15:04:05.000000 [INF] message
-    formatter->set_pattern(settings.timestamps ? "[%P] %Y/%m/%d %H:%M:%S.%f [%*] %v" : "[%P] [%*] %v");
+    formatter->set_pattern(settings.timestamps ? "[%P] %Y/%m/%d %H:%M:%S.%f [%*] %~" : "[%P] [%*] %~");
     sink->set_formatter(std::move(formatter));
 
     auto logger = std::make_shared<spdlog::logger>("nats", sink);

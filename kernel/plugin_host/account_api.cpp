@@ -52,7 +52,7 @@ nmk_status write_account_config(server::Server& server, std::string_view account
         if (is_users_key(it.key())) it = json.erase(it);
         else ++it;
     }
-    const std::string text = json.dump();
+    const std::string text = json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     if (out.set_status) out.set_status(out.ctx, 200);
     if (out.set_content_type) out.set_content_type(out.ctx, to_nmk("application/json"));
     out.append_body(out.ctx, to_nmk(text));

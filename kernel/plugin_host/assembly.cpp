@@ -254,7 +254,9 @@ std::string plugin_config_json(const config::Options& options, std::string_view 
             for (auto it = own.begin(); it != own.end(); ++it) out[it.key()] = *it;
         }
     }
-    return out.dump();
+    // Config strings may hold any bytes (nats-server accepts invalid UTF-8 in them);
+    // JSON cannot, so such bytes reach the plugin as U+FFFD, as Go's encoding/json writes them.
+    return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace nats::plugins

@@ -76,7 +76,8 @@ std::string metrics_json(const MetricsRegistry& registry) {
     }
     nlohmann::ordered_json out;
     out["metrics"] = std::move(list);
-    return out.dump();
+    // Names and help texts come from plugins: never let a bad byte throw here.
+    return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace nats::plugins

@@ -128,10 +128,12 @@ void PluginHost::reload(const config::Options& options) {
         if (!p->started) continue;
         const auto& d = descriptor(*p);
         if (!d.reload) continue;
-        const std::string config = config_for(options, p->library);
         char error[error_capacity] = {};
         std::string reason;
         try {
+            // Inside the try: a block that cannot be handed over leaves this plugin as it
+            // was, like a refused reload, and the server running.
+            const std::string config = config_for(options, p->library);
             if (d.reload(p->instance, to_nmk(config), nmk_error_buffer{error, sizeof error}) != 0)
                 reason = failure("reload()", error);
         } catch (const std::exception& e) {

@@ -4,6 +4,9 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <string>
+
+#include <nats_sdk/go_quote.hpp>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -18,8 +21,10 @@ constexpr std::size_t k_max_size_digits = 9;
 // A split payload up to this size is reserved in one go; a larger one grows as it
 // arrives, so announcing a huge size without sending it does not allocate it.
 constexpr std::size_t k_max_upfront_reserve = 1024 * 1024;
-constexpr std::size_t k_max_error_context = 128;
-constexpr std::size_t k_unknown_op_context = 32;
+// nats-server's PROTO_SNIPPET_SIZE and MAX_CONTROL_LINE_SNIPPET_SIZE: how much of the
+// offending input its error logs quote.
+constexpr std::size_t k_proto_snippet = 32;
+constexpr std::size_t k_control_line_snippet = 128;
 
 // Operation names in lower case, indexed by Parser::Op. Their first byte is matched
 // by an explicit switch; every later byte is a letter, so `b | 0x20` folds case exactly.
@@ -164,8 +169,36 @@ inline bool bad_terminator(const char* after_payload, std::size_t present) {
     return (present >= 1 && after_payload[0] != '\r') || (present >= 2 && after_payload[1] != '\n');
 }
 
-inline std::string_view snippet(const char* p, const char* end, std::size_t max) {
-    return {p, std::min(static_cast<std::size_t>(end - p), max)};
+// The error details below are nats-server's log texts. They quote client bytes with
+// Go's %q, so a log line can never carry a raw CR, LF or control byte from them.
+
+// protoSnippet(): %q of up to `max` bytes of `rest`; when fewer remain, the last one
+// (usually the LF) is left out, as there.
+[[gnu::cold]] std::string proto_snippet(std::string_view rest, std::size_t max) {
+    if (rest.size() < max) return nats_sdk::go_quote(rest.substr(0, rest.empty() ? 0 : rest.size() - 1));
+    return nats_sdk::go_quote(rest.substr(0, max));
+}
+
+[[gnu::cold]] std::string unknown_operation_detail(const char* p, const char* end) {
+    return proto_snippet({p, static_cast<std::size_t>(end - p)}, k_proto_snippet);
+}
+
+// processPub / processHeaderPub / processSub / processUnsub: "<where> <what>: %q".
+[[gnu::cold]] std::string arguments_detail(std::string_view what, std::string_view arguments) {
+    return std::string(what) + ": " + nats_sdk::go_quote(arguments);
+}
+
+// nats-server adds its parser state and buffer length, which mean nothing here.
+[[gnu::cold]] std::string control_line_detail(std::size_t limit, std::string_view line) {
+    return "maximum control line exceeded: max_control_line " + std::to_string(limit) +
+           " (snip: " + proto_snippet(line, k_control_line_snippet) + "...)";
+}
+
+// The byte that is not the CR or LF it must be, and what follows it in this read.
+[[gnu::cold]] std::string terminator_detail(std::string_view after_payload, std::string_view rest_of_read = {}) {
+    std::string from_bad(after_payload.substr(after_payload.size() >= 1 && after_payload[0] == '\r' ? 1 : 0));
+    from_bad.append(rest_of_read);
+    return proto_snippet(from_bad, k_proto_snippet);
 }
 
 }  // namespace
@@ -184,7 +217,9 @@ NMK_PARSER_HOT ParseError Parser::on_control_line(const char* line, const char* 
     std::size_t length = static_cast<std::size_t>(lf - line);
     if (length != 0 && lf[-1] == '\r') --length;
     const std::string_view text(line, length);
-    if (length > limits_.max_control_line) return fail(ParseError::max_control_line, text);
+    if (length > limits_.max_control_line) {
+        return fail(ParseError::max_control_line, control_line_detail(limits_.max_control_line, text));
+    }
 
     bool ok = true;
     switch (op_) {
@@ -197,7 +232,7 @@ NMK_PARSER_HOT ParseError Parser::on_control_line(const char* line, const char* 
         } else if (arg_count == 3) {
             ok = handler.on_sub(args[0], args[1], args[2]);
         } else {
-            return fail(ParseError::bad_arguments, text);
+            return fail(ParseError::bad_arguments, arguments_detail("processSub Parse Error", text));
         }
         break;
     case Op::unsub:
@@ -209,7 +244,7 @@ NMK_PARSER_HOT ParseError Parser::on_control_line(const char* line, const char* 
             ok = handler.on_unsub(
                 args[0], max >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(max)) : std::nullopt);
         } else {
-            return fail(ParseError::bad_arguments, text);
+            return fail(ParseError::bad_arguments, arguments_detail("processUnsub Parse Error", text));
         }
         break;
     case Op::connect:
@@ -239,22 +274,32 @@ NMK_PARSER_HOT ParseError Parser::on_pub_line(std::string_view line, bool line_i
     std::int64_t header_size = 0;
     std::int64_t total_size = -1;
     if (op_ == Op::pub) {
-        if (arg_count != 2 && arg_count != 3) return fail(ParseError::bad_arguments, line);
+        if (arg_count != 2 && arg_count != 3) {
+            return fail(ParseError::bad_arguments, arguments_detail("processPub Parse Error", line));
+        }
         pub.subject = args[0];
         if (arg_count == 3) pub.reply = args[1];
         total_size = parse_size(args[arg_count - 1]);
-        if (total_size < 0) return fail(ParseError::bad_arguments, line);
+        if (total_size < 0) return fail(ParseError::bad_arguments, arguments_detail("processPub Bad or Missing Size", line));
     } else {
-        if (arg_count != 3 && arg_count != 4) return fail(ParseError::bad_arguments, line);
+        if (arg_count != 3 && arg_count != 4) {
+            return fail(ParseError::bad_arguments, arguments_detail("processHeaderPub Parse Error", line));
+        }
         pub.subject = args[0];
         if (arg_count == 4) pub.reply = args[1];
         header_size = parse_size(args[arg_count - 2]);
         total_size = parse_size(args[arg_count - 1]);
-        if (header_size < 0 || total_size < 0 || header_size > total_size) {
-            return fail(ParseError::bad_arguments, line);
-        }
+        // nats-server's words, "then" included.
+        const char* bad = header_size < 0  ? "processHeaderPub Bad or Missing Header Size"
+                          : total_size < 0 ? "processHeaderPub Bad or Missing Total Size"
+                          : header_size > total_size ? "processHeaderPub Header Size larger then TotalSize"
+                                                     : nullptr;
+        if (bad) return fail(ParseError::bad_arguments, arguments_detail(bad, line));
     }
-    if (limits_.max_payload >= 0 && total_size > limits_.max_payload) return fail(ParseError::max_payload, line);
+    if (limits_.max_payload >= 0 && total_size > limits_.max_payload) {
+        return fail(ParseError::max_payload, "maximum payload exceeded: " + std::to_string(total_size) + " vs " +
+                                                 std::to_string(limits_.max_payload));
+    }
     pub.header_size = static_cast<std::size_t>(header_size);
     pub.total_size = static_cast<std::size_t>(total_size);
 
@@ -262,7 +307,10 @@ NMK_PARSER_HOT ParseError Parser::on_pub_line(std::string_view line, bool line_i
     const std::size_t avail = static_cast<std::size_t>(end - p);
     if (avail >= need) {
         // The whole message is here: hand it over in place and jump past it.
-        if (bad_terminator(p + pub.total_size, k_crlf)) return fail(ParseError::bad_payload_terminator, line);
+        if (bad_terminator(p + pub.total_size, k_crlf)) {
+            return fail(ParseError::bad_payload_terminator,
+                        terminator_detail({p + pub.total_size, static_cast<std::size_t>(end - p) - pub.total_size}));
+        }
         const std::string_view data(p, pub.total_size);
         p += need;
         state_ = State::op_start;
@@ -273,7 +321,7 @@ NMK_PARSER_HOT ParseError Parser::on_pub_line(std::string_view line, bool line_i
 
     // The payload straddles this read: keep the control line and what has arrived.
     if (avail > pub.total_size && bad_terminator(p + pub.total_size, avail - pub.total_size)) {
-        return fail(ParseError::bad_payload_terminator, line);
+        return fail(ParseError::bad_payload_terminator, terminator_detail({p + pub.total_size, avail - pub.total_size}));
     }
     // Offsets first: growing the spill may move a line that lives in it.
     subject_offset_ = static_cast<std::size_t>(pub.subject.data() - line.data());
@@ -352,7 +400,7 @@ ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& hand
                 op_ = Op::err;
                 break;
             default:
-                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+                return fail(ParseError::unknown_operation, unknown_operation_detail(p, end));
             }
             name_pos_ = 1;
             state_ = State::op_name;
@@ -374,7 +422,7 @@ ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& hand
                 op_ = Op::pong;
                 break;
             default:
-                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+                return fail(ParseError::unknown_operation, unknown_operation_detail(p, end));
             }
             name_pos_ = 2;
             state_ = State::op_name;
@@ -383,7 +431,7 @@ ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& hand
         case State::op_name: {
             const std::string_view name = k_names[static_cast<std::size_t>(op_)];
             if ((*p | 0x20) != name[name_pos_]) {
-                return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+                return fail(ParseError::unknown_operation, unknown_operation_detail(p, end));
             }
             ++p;
             if (++name_pos_ < name.size()) continue;
@@ -406,7 +454,7 @@ ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& hand
             continue;
         }
         case State::op_space:
-            if (!is_blank(*p)) return fail(ParseError::unknown_operation, snippet(p, end, k_unknown_op_context));
+            if (!is_blank(*p)) return fail(ParseError::unknown_operation, unknown_operation_detail(p, end));
             ++p;
             state_ = State::arg;
             continue;
@@ -449,7 +497,8 @@ ParseError Parser::parse(const char* data, std::size_t size, ParserHandler& hand
                 const std::size_t length = spill_.size() + chunk - (end[-1] == '\r' ? 1 : 0);
                 if (length > limits_.max_control_line) {
                     return fail(ParseError::max_control_line,
-                                spill_.empty() ? std::string_view(p, chunk) : spill_.view());
+                                control_line_detail(limits_.max_control_line,
+                                                    spill_.empty() ? std::string_view(p, chunk) : spill_.view()));
                 }
                 spill_.append(p, chunk);
                 p = end;
@@ -483,7 +532,8 @@ ParseError Parser::continue_payload(const char*& p, const char* end, ParserHandl
     spill_.append(p, take);
     p += take;
     if (spill_.size() > terminator_at && bad_terminator(spill_.data() + terminator_at, spill_.size() - terminator_at)) {
-        return fail(ParseError::bad_payload_terminator, spill_.view().substr(0, payload_offset_));
+        return fail(ParseError::bad_payload_terminator,
+                    terminator_detail(spill_.view().substr(terminator_at), {p, static_cast<std::size_t>(end - p)}));
     }
     if (spill_.size() < want) return ParseError::none;
 
@@ -498,9 +548,8 @@ ParseError Parser::continue_payload(const char*& p, const char* end, ParserHandl
     return ok ? ParseError::none : fail(ParseError::handler_stopped, {});
 }
 
-[[gnu::cold]] ParseError Parser::fail(ParseError e, std::string_view context) {
-    // Copy the context first: it may point into spill_.
-    error_context_.assign(context.substr(0, k_max_error_context));
+[[gnu::cold]] ParseError Parser::fail(ParseError e, std::string detail) {
+    error_detail_ = std::move(detail);  // built before the spill goes: it may quote it
     spill_.release();
     failed_ = e;
     state_ = State::failed;

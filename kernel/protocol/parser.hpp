@@ -75,8 +75,14 @@ public:
     ParseError parse(const char* data, std::size_t size, ParserHandler& handler);
 
     void set_limits(ParserLimits limits) { limits_ = limits; }
-    // The control line (or its start) that caused the last error, for logging.
-    std::string_view last_error_context() const { return error_context_; }
+    // What was wrong, for the log, in nats-server's words with the client's bytes
+    // quoted as Go's %q does (so never a raw control byte). For bad_arguments,
+    // max_payload and max_control_line: the whole message nats-server logs, e.g.
+    //     processPub Bad or Missing Size: "a -1"
+    // For unknown_operation and bad_payload_terminator: its protoSnippet, the quoted
+    // bytes from the offending one on, e.g. "c\r" (nats-server logs
+    // "Client parser ERROR, state=41, i=53: proto='"c\r"...'").
+    std::string_view last_error_detail() const { return error_detail_; }
     // Bytes held for a split operation (0 when idle): an idle connection holds none.
     std::size_t buffered_bytes() const { return spill_.capacity(); }
 
@@ -100,7 +106,7 @@ private:
     ParseError on_pub_line(std::string_view line, bool line_in_spill, const std::string_view* args,
                            std::size_t arg_count, const char*& p, const char* end, ParserHandler& handler);
     ParseError continue_payload(const char*& p, const char* end, ParserHandler& handler);
-    ParseError fail(ParseError e, std::string_view context);
+    ParseError fail(ParseError e, std::string detail);
 
     ParserLimits limits_;
     State state_ = State::op_start;
@@ -108,7 +114,7 @@ private:
     std::uint8_t name_pos_ = 0;  // bytes of op_'s name matched so far
     ParseError failed_ = ParseError::none;
     SpillBuffer spill_;
-    std::string error_context_;
+    std::string error_detail_;
     // The PUB/HPUB whose payload is being collected: offsets into spill_, which
     // holds the control line followed by the payload bytes received so far.
     std::size_t subject_offset_ = 0, subject_len_ = 0, reply_offset_ = 0, reply_len_ = 0;

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include <nats_sdk/go_quote.hpp>
+
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client_detail.hpp"
 #include "kernel/server/server.hpp"
@@ -36,7 +38,7 @@ std::string redact_connect(std::string_view json) {
     if (doc.is_discarded() || !doc.is_object()) return std::string(json);
     for (const char* secret : {"pass", "auth_token", "sig"})
         if (doc.contains(secret)) doc[secret] = "[REDACTED]";
-    return doc.dump();
+    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -314,7 +316,9 @@ void Client::deny_auth(std::string_view user, std::string_view authenticator, st
     std::string detail;
     if (!authenticator.empty()) detail.append(" (").append(authenticator).append(")");
     if (!reason.empty()) detail.append(": ").append(reason);
-    NMK_ERROR("{}:{} - cid:{} - authentication error - User \"{}\"{}", remote_ip_, remote_port_, id_, user, detail);
+    // The user as nats-server logs it (%q): a client chose it.
+    NMK_ERROR("{}:{} - cid:{} - authentication error - User {}{}", remote_ip_, remote_port_, id_,
+              nats_sdk::go_quote(user), detail);
     auth_chain_.reset();
     close_now(CloseReason::auth_violation, "Authorization Violation");
 }
@@ -349,8 +353,8 @@ void Client::continue_reauth(const AuthResult& result) {
     const std::string_view account = result.account.empty() ? std::string_view(global_account_name) : result.account;
     if (account != account_->name) {
         // As nats-server: a user moved to another account is disconnected and reconnects there.
-        NMK_DEBUG("{}:{} - cid:{} - User \"{}\" moved to account \"{}\"", remote_ip_, remote_port_, id_, result.user,
-                  account);
+        NMK_DEBUG("{}:{} - cid:{} - User {} moved to account {}", remote_ip_, remote_port_, id_,
+                  nats_sdk::go_quote(result.user), nats_sdk::go_quote(account));
         close_now(CloseReason::client_closed, {});
         return;
     }

@@ -226,8 +226,13 @@ bool Client::process_input(const char* data, std::size_t size) {
     }
     if (err == protocol::ParseError::none) return true;
     if (err == protocol::ParseError::handler_stopped) return false;
-    NMK_ERROR("{}:{} - cid:{} - Client parser ERROR: {} ({})", remote_ip_, remote_port_, id_,
-              protocol::error_text(err), parser_.last_error_context());
+    // nats-server's wording (see Parser::last_error_detail), client bytes quoted.
+    if (err == protocol::ParseError::unknown_operation || err == protocol::ParseError::bad_payload_terminator) {
+        NMK_ERROR("{}:{} - cid:{} - Client parser ERROR: proto='{}...'", remote_ip_, remote_port_, id_,
+                  parser_.last_error_detail());
+    } else {
+        NMK_ERROR("{}:{} - cid:{} - {}", remote_ip_, remote_port_, id_, parser_.last_error_detail());
+    }
     // Some parse errors close without an -ERR, as in nats-server (empty text).
     CloseReason reason = CloseReason::protocol_error;
     if (err == protocol::ParseError::max_payload) reason = CloseReason::max_payload;

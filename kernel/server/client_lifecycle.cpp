@@ -90,8 +90,9 @@ bool Client::on_ping() {
 }
 
 bool Client::on_err(std::string_view text) {
-    // nats-server ends a client connection that sends it an error.
-    NMK_DEBUG("{}:{} - cid:{} - Client sent -ERR {}", remote_ip_, remote_port_, id_, text);
+    // nats-server ends a client connection that sends it an error, and logs it as an
+    // error with the client's text as sent (the log formatter escapes control bytes).
+    NMK_ERROR("{}:{} - cid:{} - Client Error {}", remote_ip_, remote_port_, id_, text);
     close_now(CloseReason::parse_error, {});
     return false;
 }

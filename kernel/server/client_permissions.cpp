@@ -16,7 +16,7 @@ namespace nats::server {
 
 using detail::steady;
 
-// fmt's %q, as nats-server quotes subjects in permission errors.
+// fmt's %q, as nats-server quotes subjects and users in permission errors and their logs.
 using nats_sdk::go_quote;
 
 void Client::set_permissions(std::unique_ptr<Permissions> perms) {
@@ -69,8 +69,8 @@ bool Client::publish_permitted(std::string_view subject) {
 
 void Client::publish_violation(std::string_view subject) {
     send_err("Permissions Violation for Publish to " + go_quote(subject));
-    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User \"{}\", Subject \"{}\"", remote_ip_, remote_port_, id_,
-              log_user(), subject);
+    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User {}, Subject {}", remote_ip_, remote_port_, id_,
+              go_quote(log_user()), go_quote(subject));
 }
 
 // Violation logs name the user as nats-server does: "N/A" without one.
@@ -84,17 +84,18 @@ bool Client::is_reserved_reply(std::string_view reply) {
 
 void Client::reply_violation(std::string_view reply) {
     send_err("Permissions Violation for Publish with Reply of " + go_quote(reply));
-    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User \"{}\", Reply \"{}\"", remote_ip_, remote_port_, id_,
-              log_user(), reply);
+    NMK_ERROR("{}:{} - cid:{} - Publish Violation - User {}, Reply {}", remote_ip_, remote_port_, id_,
+              go_quote(log_user()), go_quote(reply));
 }
 
 void Client::subscribe_violation(std::string_view subject, std::string_view queue, std::string_view sid) {
     std::string text = "Permissions Violation for Subscription to " + go_quote(subject);
     if (!queue.empty()) text += " using queue " + go_quote(queue);
     send_err(text);
-    NMK_ERROR("{}:{} - cid:{} - Subscription Violation - User \"{}\", Subject \"{}\"{}{}{}, SID {}", remote_ip_,
-              remote_port_, id_, log_user(), subject, queue.empty() ? "" : ", Queue: \"", queue, queue.empty() ? "" : "\"",
-              sid);
+    // The SID is not quoted there (%s): the log formatter escapes any control byte in it.
+    NMK_ERROR("{}:{} - cid:{} - Subscription Violation - User {}, Subject {}{}{}, SID {}", remote_ip_, remote_port_,
+              id_, go_quote(log_user()), go_quote(subject), queue.empty() ? "" : ", Queue: ",
+              queue.empty() ? std::string() : go_quote(queue), sid);
 }
 
 // After new permissions: subscriptions they no longer allow go, each with an
@@ -129,7 +130,8 @@ void Client::drop_forbidden_subscriptions() {
         server_.notify_interest(*account_, *sub, false);
         send_err("Permissions Violation for Subscription to " + go_quote(sub->subject) + " (sid " + go_quote(sub->sid) +
                  ")");
-        NMK_INFO("Removed sub \"{}\" (sid \"{}\") for User \"{}\" - not authorized", sub->subject, sub->sid, user_);
+        NMK_INFO("Removed sub {} (sid {}) for User {} - not authorized", go_quote(sub->subject), go_quote(sub->sid),
+                 go_quote(log_user()));
     }
 }
 

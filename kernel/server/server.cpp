@@ -246,7 +246,9 @@ std::string Server::info_json(std::uint64_t client_id, const std::string& client
     if (!client_ip.empty()) info["client_ip"] = client_ip;  // omitted when empty, as there
     if (!nonce.empty()) info["nonce"] = nonce;
     if (lame_duck_) info["ldm"] = true;
-    return info.dump();
+    // A server_name from the config may hold any bytes (nats-server takes them): invalid
+    // UTF-8 becomes U+FFFD, as Go's encoding/json does, instead of throwing.
+    return info.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 void Server::apply_logging(const config::Options& o) { log::configure(log_settings(o)); }

@@ -62,7 +62,7 @@ TEST(ParserErrors, ErrorIsStickyAndContextIsKept) {
     Parser parser;
     RecordingHandler handler;
     EXPECT_EQ(parser.parse("FOO\r\n", 5, handler), ParseError::unknown_operation);
-    EXPECT_EQ(parser.last_error_context().substr(0, 3), "FOO");
+    EXPECT_EQ(parser.last_error_detail(), "\"FOO\\r\"");
     EXPECT_EQ(parser.parse("PING\r\n", 6, handler), ParseError::unknown_operation);
     EXPECT_EQ(parser.parse(nullptr, 0, handler), ParseError::unknown_operation);
     EXPECT_TRUE(handler.events.empty());
@@ -170,7 +170,8 @@ TEST(ParserErrors, MaxControlLineDetectedBeforeCrlf) {
     EXPECT_EQ(parser.parse(second.data(), second.size(), handler), ParseError::none);
     EXPECT_EQ(parser.parse("a", 1, handler), ParseError::max_control_line);
     EXPECT_EQ(parser.buffered_bytes(), 0u);
-    EXPECT_EQ(parser.last_error_context(), std::string(128, 'a'));
+    EXPECT_EQ(parser.last_error_detail(),
+              "maximum control line exceeded: max_control_line 4096 (snip: \"" + std::string(128, 'a') + "\"...)");
 }
 
 TEST(ParserErrors, MaxControlLineInOneReadWithoutLf) {
@@ -191,7 +192,7 @@ TEST(ParserErrors, SetLimitsTakesEffect) {
     RecordingHandler handler;
     parser.set_limits(ParserLimits{4096, 4});
     EXPECT_EQ(parser.parse("PUB a 5\r\n", 9, handler), ParseError::max_payload);
-    EXPECT_EQ(parser.last_error_context(), "a 5");
+    EXPECT_EQ(parser.last_error_detail(), "maximum payload exceeded: 5 vs 4");
 }
 
 }  // namespace
