@@ -253,7 +253,10 @@ TEST(ConfOptions, Tls) {
     EXPECT_EQ(load("tls { cert_file: a, key_file: b, timeout: \"3s\" }\n").tls.timeout, 3s);
     EXPECT_EQ(load("tls { cert_file: a, key_file: b, timeout: 4 }\n").tls.timeout, 4s);
     EXPECT_EQ(load("tls { cert_file: a, key_file: b }\n").tls.timeout, 2s);
-    EXPECT_TRUE(load("tls { cert_file: a, key_file: b, verify_and_map: true }\n").tls.verify);
+    // verify_and_map is refused (fail closed) until certificates can map to users.
+    EXPECT_EQ(error_of("tls { cert_file: a, key_file: b, verify_and_map: true }\n"),
+              "s.conf:1:34: error parsing tls config, 'verify_and_map' is not supported by this server yet");
+    EXPECT_FALSE(load("tls { cert_file: a, key_file: b, verify_and_map: false }\n").tls.verify);
 }
 
 TEST(ConfOptions, TlsErrors) {
