@@ -21,6 +21,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --seconds needs a whole number" >&2; exit 2; }
 
+if ! command -v clang++ >/dev/null; then
+  echo "fuzz.sh: needs clang and its runtime (Debian: apt-get install clang libclang-rt-14-dev)" >&2
+  exit 2
+fi
 build_dir=build-fuzz
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 # Two jobs at most: the machine is shared with other builds.
