@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what only the tests need: GoogleTest, chromium (headless, for the monitoring
-# dashboard test) and nats-server 2.9.10, the reference server the integration tests and
+# dashboard test), clang with its fuzzer runtime (tests/fuzz) and nats-server 2.9.10, the reference server the integration tests and
 # benchmarks compare against (/usr/sbin/nats-server). Run by tools/test.sh.
 #
 # Debian's nats-server package enables and starts a service on port 4222, the port our
@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/apt_install.sh
 
-apt_install_missing test-deps libgtest-dev libgmock-dev chromium
+apt_install_missing test-deps libgtest-dev libgmock-dev chromium \
+  clang libclang-rt-14-dev `# libFuzzer and its sanitizers, for tools/fuzz.sh`
 
 if [ -n "$(apt_missing nats-server)" ]; then
   policy=/usr/sbin/policy-rc.d

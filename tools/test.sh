@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs every test: unit and integration tests on the normal build,
-# then once more under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Builds and runs every test: unit and integration tests on the normal build, a short
+# run of every fuzz target, then the tests once more under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 # Usage: tools/test.sh [--quick]   (--quick skips the sanitizer pass)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,10 @@ tools/test-deps.sh
 # README built is reused, only the test programs are new.
 tools/build.sh build -DNMK_BUILD_TESTS=ON
 (cd build && ctest --output-on-failure --timeout 120 -j2)
+
+# The fuzz targets (tests/fuzz), built with clang, each run for 10 s from its seed corpus:
+# a regression check. The long form is `tools/fuzz.sh --long` (an hour per target).
+tools/fuzz.sh --seconds 10
 
 if [ "${1:-}" != "--quick" ]; then
   tools/build.sh build-asan -DNMK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DNMK_BUILD_TESTS=ON
