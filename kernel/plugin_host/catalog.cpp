@@ -152,7 +152,7 @@ bool CatalogClaims::serves_key(std::string_view key, const config::Value& root, 
     return catalog_for(root, config_file).serving_key(key) != nullptr;
 }
 
-std::optional<config::PluginFlag> CatalogClaims::find_flag(std::string_view name) {
+PluginCatalog& CatalogClaims::catalog_before_flags() {
     // Flags come before the file is read: read it here for its plugins block.
     config::Value root = config::Value::make_map({});
     if (!catalog_ && !config_file_.empty()) {
@@ -162,21 +162,18 @@ std::optional<config::PluginFlag> CatalogClaims::find_flag(std::string_view name
             // Reading it for real reports the problem.
         }
     }
-    const Declarations* d = catalog_for(root, config_file_).serving_flag(name);
+    return catalog_for(root, config_file_);
+}
+
+std::optional<config::PluginFlag> CatalogClaims::find_flag(std::string_view name) {
+    const Declarations* d = catalog_before_flags().serving_flag(name);
     if (!d) return std::nullopt;
     return d->find_flag(name)->flag;
 }
 
 std::string CatalogClaims::usage_text() {
-    config::Value root = config::Value::make_map({});
-    if (!catalog_ && !config_file_.empty()) {
-        try {
-            root = config::parse_config_file(config_file_);
-        } catch (const config::ConfigError&) {
-        }
-    }
     std::string out;
-    for (const auto& d : catalog_for(root, config_file_).everything()) {
+    for (const auto& d : catalog_before_flags().everything()) {
         for (const auto& f : d.flags) {
             // Laid out as the kernel's own options: the spellings and the value in a
             // 33-column field, then the help and which plugin serves it.

@@ -84,6 +84,8 @@ public:
 
 private:
     PluginCatalog& catalog_for(const config::Value& root, const std::string& config_file);
+    // The catalog for questions asked before the config is read (flags, -h).
+    PluginCatalog& catalog_before_flags();
 
     std::filesystem::path default_dir_;
     std::string config_file_;
