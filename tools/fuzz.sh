@@ -51,6 +51,8 @@ for target in "${targets[@]}"; do
     tail -n 40 "$scratch/$target/log"
     echo "== $target FAILED; reproducer(s):" "$scratch/$target/artifacts/"*
   else
+    # The last status line carries coverage (cov: edges, ft: features, corp: corpus size).
+    grep -E '^#[0-9]+' "$scratch/$target/log" | tail -n 1
     grep -E '^stat::number_of_executed_units|^Done' "$scratch/$target/log" | tr '\n' ' '
     echo
   fi
