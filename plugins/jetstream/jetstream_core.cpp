@@ -1,0 +1,284 @@
+#include "jetstream_core.hpp"
+
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include <nats_sdk/go_json.hpp>
+#include <nlohmann/json.hpp>
+
+#include "api/api_router.hpp"
+#include "stream/stream_check.hpp"
+
+namespace nmk::jetstream {
+
+namespace {
+
+// nats-server's defaults when max_memory_store / max_file_store are not set: three
+// quarters of the machine's memory, three quarters of the store's free disk.
+std::int64_t default_max_memory() {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return -1;
+    return static_cast<std::int64_t>(pages) * page / 4 * 3;
+}
+
+std::int64_t default_max_store(const std::string& dir) {
+    constexpr std::int64_t one_tib = std::int64_t{1} << 40;  // JetStreamMaxStoreDefault
+    struct statvfs fs {};
+    if (dir.empty() || statvfs(dir.c_str(), &fs) != 0) return one_tib;
+    return static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize) / 4 * 3;
+}
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The metadata a store keeps for a stream: its config and creation time.
+std::string meta_json(const Stream& stream) {
+    nats_sdk::GoJsonWriter w(false);
+    w.begin_object().key("config");
+    write_stream_config(w, stream.config());
+    w.field("created_ns", stream.created_ns()).end_object();
+    return w.take();
+}
+
+StorageGate gate_for(const JetStreamCore& core, const JsAccount& account) {
+    struct Ctx {
+        const JetStreamCore* core;
+        const JsAccount* account;
+    };
+    // The gate is used synchronously inside Stream::publish, so a static per-thread slot
+    // holding the pair is enough (the worker is one thread).
+    thread_local Ctx ctx;
+    ctx = {&core, &account};
+    return StorageGate{[](void* user, Storage storage, std::uint64_t bytes) {
+                           auto* c = static_cast<Ctx*>(user);
+                           return c->core->check_storage(*c->account, storage, bytes);
+                       },
+                       &ctx};
+}
+
+}  // namespace
+
+JetStreamCore::JetStreamCore(ServerSettings settings, Bus& bus, std::shared_ptr<nats_sdk::store::StoreBackend> memory,
+                             std::shared_ptr<nats_sdk::store::StoreBackend> file)
+    : settings_(std::move(settings)), bus_(bus), memory_backend_(std::move(memory)), file_backend_(std::move(file)) {}
+
+JetStreamCore::~JetStreamCore() { close(); }
+
+void JetStreamCore::open() {
+    const std::string options = nlohmann::json{{"sync", settings_.sync}}.dump();
+    if (memory_backend_) memory_store_ = memory_backend_->open_store({}, options);
+    if (file_backend_) {
+        std::filesystem::create_directories(settings_.store_dir);
+        file_store_ = file_backend_->open_store(settings_.store_dir, options);
+        file_store_->list_streams([&](std::string_view account, std::string_view stream, std::string_view meta) {
+            found_on_disk_.emplace_back(std::string(account), std::string(stream), std::string(meta));
+        });
+    }
+    max_memory_ = settings_.max_memory >= 0 ? settings_.max_memory : default_max_memory();
+    max_store_ = settings_.max_store >= 0 ? settings_.max_store : default_max_store(settings_.store_dir);
+}
+
+void JetStreamCore::close() {
+    flush();
+    for (auto& [name, account] : accounts_) account->streams().clear();
+    accounts_.clear();
+    memory_store_.reset();
+    file_store_.reset();
+}
+
+void JetStreamCore::enable_account(const std::string& name, const AccountLimits& limits) {
+    if (auto it = accounts_.find(name); it != accounts_.end()) {
+        it->second->set_limits(limits);
+        return;
+    }
+    auto& account = *accounts_.emplace(name, std::make_unique<JsAccount>(name, limits)).first->second;
+    recover_account(account);
+}
+
+void JetStreamCore::disable_account(const std::string& name) {
+    auto it = accounts_.find(name);
+    if (it == accounts_.end()) return;
+    flush();
+    for (auto& [stream_name, stream] : it->second->streams()) {
+        bus_.stop_listening(name, stream_name);
+        // The data stays on disk; it comes back when the account is enabled again.
+        found_on_disk_.emplace_back(name, stream_name, meta_json(*stream));
+    }
+    accounts_.erase(it);
+}
+
+JsAccount* JetStreamCore::account(const std::string& name) {
+    auto it = accounts_.find(name);
+    return it == accounts_.end() ? nullptr : it->second.get();
+}
+
+void JetStreamCore::recover_account(JsAccount& account) {
+    for (auto it = found_on_disk_.begin(); it != found_on_disk_.end();) {
+        const auto& [acc, stream_name, meta] = *it;
+        if (acc != account.name()) {
+            ++it;
+            continue;
+        }
+        try {
+            const auto doc = nlohmann::ordered_json::parse(meta);
+            StreamConfig config = stream_config_from_json(doc.at("config"));
+            const std::int64_t created = doc.value("created_ns", std::int64_t{0});
+            auto store = file_store_->open_stream(acc, stream_name);
+            auto stream = std::make_unique<Stream>(acc, std::move(config), created, std::move(store), settings_.domain);
+            Stream& s = *stream;
+            account.streams()[stream_name] = std::move(stream);
+            bus_.listen(acc, stream_name, s.config().subjects);
+            const auto state = s.store().state();
+            bus_.log(2, "  Restored " + std::to_string(state.messages) + " messages for stream '" + acc + " > " +
+                            stream_name + "'");
+        } catch (const std::exception& e) {
+            bus_.log(4, "  Error recreating stream '" + acc + " > " + stream_name + "': " + e.what());
+        }
+        it = found_on_disk_.erase(it);
+    }
+}
+
+nats_sdk::store::Store& JetStreamCore::store_for(Storage storage) {
+    auto& store = storage == Storage::memory ? memory_store_ : file_store_;
+    if (!store) {
+        throw nats_sdk::store::StoreError(NMK_STORE_IO_ERROR, storage == Storage::memory ? "no memory store backend is loaded"
+                                                                                         : "no file store backend is loaded");
+    }
+    return *store;
+}
+
+void JetStreamCore::write_meta(Stream& stream) {
+    if (stream.config().storage == Storage::memory) return;  // nothing of a memory stream survives a restart
+    stream.store().write_meta(meta_json(stream));
+}
+
+Stream& JetStreamCore::add_stream(JsAccount& account, const StreamConfig& config, std::int64_t created_ns) {
+    auto handle = store_for(config.storage).open_stream(account.name(), config.name);
+    auto stream = std::make_unique<Stream>(account.name(), config, created_ns, std::move(handle), settings_.domain);
+    try {
+        write_meta(*stream);
+    } catch (...) {
+        stream.reset();
+        store_for(config.storage).delete_stream(account.name(), config.name);
+        throw;
+    }
+    Stream& s = *stream;
+    account.streams()[config.name] = std::move(stream);
+    bus_.listen(account.name(), config.name, config.subjects);
+    return s;
+}
+
+void JetStreamCore::update_stream(JsAccount& account, Stream& stream, StreamConfig config) {
+    const bool subjects_changed = config.subjects != stream.config().subjects;
+    stream.update(std::move(config));
+    write_meta(stream);
+    if (subjects_changed) {
+        bus_.stop_listening(account.name(), stream.name());
+        bus_.listen(account.name(), stream.name(), stream.config().subjects);
+    }
+}
+
+void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
+    auto it = account.streams().find(name);
+    if (it == account.streams().end()) return;
+    flush();
+    bus_.stop_listening(account.name(), name);
+    const Storage storage = it->second->config().storage;
+    account.streams().erase(it);
+    store_for(storage).delete_stream(account.name(), name);
+}
+
+std::uint64_t JetStreamCore::total_memory_bytes() const {
+    std::uint64_t total = 0;
+    for (const auto& [name, account] : accounts_) total += account->memory_bytes();
+    return total;
+}
+
+std::uint64_t JetStreamCore::total_store_bytes() const {
+    std::uint64_t total = 0;
+    for (const auto& [name, account] : accounts_) total += account->store_bytes();
+    return total;
+}
+
+std::optional<ApiError> JetStreamCore::check_storage(const JsAccount& account, Storage storage, std::uint64_t bytes) const {
+    const bool memory = storage == Storage::memory;
+    // js.limitsExceeded: the server's reservation for this storage kind.
+    const std::int64_t server_max = memory ? max_memory_ : max_store_;
+    const std::uint64_t server_used = memory ? total_memory_bytes() : total_store_bytes();
+    if (server_max >= 0 && server_used + bytes > static_cast<std::uint64_t>(server_max))
+        return ApiError::of(ErrorId::JSInsufficientResources);
+    // jsa.limitsExceeded: the account's own limit.
+    const std::int64_t account_max = memory ? account.limits().max_memory : account.limits().max_store;
+    const std::uint64_t account_used = memory ? account.memory_bytes() : account.store_bytes();
+    if (account_max >= 0 && account_used + bytes > static_cast<std::uint64_t>(account_max))
+        return ApiError::of(ErrorId::JSAccountResourcesExceeded);
+    return std::nullopt;
+}
+
+void JetStreamCore::handle_publish(const std::string& account_name, const std::string& stream_name, std::string_view subject,
+                                   std::string_view reply, std::string_view headers, std::string_view payload) {
+    JsAccount* account = this->account(account_name);
+    Stream* stream = account ? account->find(stream_name) : nullptr;
+    if (stream == nullptr) return;  // deleted while the message was queued
+    PublishOutcome outcome = stream->publish(subject, reply, headers, payload, now_ns(), gate_for(*this, *account));
+    if (outcome.needs_sync) {
+        auto& pending = unsynced_[stream];
+        if (!outcome.ack.empty()) pending.push_back({std::string(reply), std::move(outcome.ack)});
+    } else if (!outcome.ack.empty()) {
+        bus_.publish(account_name, reply, {}, outcome.ack);
+    }
+}
+
+void JetStreamCore::flush() {
+    if (unsynced_.empty()) return;
+    auto batches = std::move(unsynced_);
+    unsynced_.clear();
+    for (auto& [stream, acks] : batches) {
+        // The acks go out only once the store says everything appended so far is
+        // durable: group commit, one sync per stream per batch.
+        auto shared = std::make_shared<std::vector<PendingAck>>(std::move(acks));
+        Bus* bus = &bus_;
+        std::string account = stream->account();
+        std::string failure_prefix = stream->pub_ack_error(ApiError::with(ErrorId::JSStreamStoreFailed, "{}"));
+        stream->store().sync([bus, account, shared, failure_prefix](nmk_store_status status, std::string_view error) {
+            if (status == NMK_STORE_OK) {
+                for (const auto& a : *shared) bus->publish(account, a.reply, {}, a.ack);
+                return;
+            }
+            // Never acknowledge what may not be on disk: answer with the store's error.
+            std::string text = failure_prefix;
+            const auto at = text.find("{}");
+            if (at != std::string::npos) {
+                nats_sdk::GoJsonWriter quoted(false);
+                quoted.value(error.empty() ? std::string_view("store sync failed") : error);
+                const std::string q = quoted.take();
+                text.replace(at, 2, q.substr(1, q.size() - 2));
+            }
+            for (const auto& a : *shared) bus->publish(account, a.reply, {}, text);
+            bus->log(4, "JetStream store sync failed for account '" + account + "': " + std::string(error));
+        });
+    }
+}
+
+std::int64_t JetStreamCore::expire_all(std::int64_t now) {
+    std::int64_t next = 0;
+    for (auto& [name, account] : accounts_) {
+        for (auto& [stream_name, stream] : account->streams()) {
+            const std::int64_t at = stream->expire(now);
+            if (at != 0 && (next == 0 || at < next)) next = at;
+        }
+    }
+    return next == 0 ? 0 : std::max<std::int64_t>(next - now, 1'000'000);
+}
+
+void JetStreamCore::handle_api(const std::string& account, std::string_view subject, std::string_view reply,
+                               std::string_view headers, std::string_view payload) {
+    ApiRouter::dispatch(*this, account, subject, reply, headers, payload);
+}
+
+}  // namespace nmk::jetstream

@@ -1,0 +1,114 @@
+#pragma once
+// JetStream's state and rules without the host: accounts, streams, the stores they live
+// in, the publish path with group-commit acks, recovery at start-up. The plugin
+// (jetstream_plugin.cpp) feeds it from the bus through the worker; tests drive it
+// directly with a fake Bus.
+//
+// THREADS: every member function runs on the JetStream worker (one thread). The only
+// thing that leaves it is a store's sync completion, which publishes acks through
+// Bus::publish (thread-safe) and touches nothing else.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nats_sdk/kinds/stream_store.hpp>
+
+#include "account/js_account.hpp"
+#include "stream/stream.hpp"
+
+namespace nmk::jetstream {
+
+// What the core needs from the server. publish() may be called from any thread.
+class Bus {
+public:
+    virtual ~Bus() = default;
+    virtual void publish(const std::string& account, std::string_view subject, std::string_view headers,
+                         std::string_view payload) = 0;
+    // The stream's subjects start (or stop) feeding handle_publish.
+    virtual void listen(const std::string& account, const std::string& stream, const std::vector<std::string>& subjects) = 0;
+    virtual void stop_listening(const std::string& account, const std::string& stream) = 0;
+    virtual void log(int level, const std::string& text) = 0;  // 2 info, 3 warn, 4 error
+};
+
+// The server-wide `jetstream` block.
+struct ServerSettings {
+    std::string store_dir;           // the file store's root (…/jetstream)
+    std::int64_t max_memory = -1;    // max_memory_store (-1: no limit set)
+    std::int64_t max_store = -1;     // max_file_store
+    std::string domain;
+    std::string sync = "batch";      // "batch" (fsync before ack), "always", or a Go duration (lazy)
+    std::int64_t max_duplicate_window_ns = 0;
+};
+
+class JetStreamCore {
+public:
+    JetStreamCore(ServerSettings settings, Bus& bus, std::shared_ptr<nats_sdk::store::StoreBackend> memory,
+                  std::shared_ptr<nats_sdk::store::StoreBackend> file);
+    ~JetStreamCore();
+
+    // Opens the stores and brings back the streams of every enabled account.
+    void open();
+    // Syncs and closes every stream and store (at stop).
+    void close();
+
+    void enable_account(const std::string& account, const AccountLimits& limits);
+    void disable_account(const std::string& account);
+    JsAccount* account(const std::string& name);
+
+    // A request on $JS.API.> (subject already without a domain prefix).
+    void handle_api(const std::string& account, std::string_view subject, std::string_view reply,
+                    std::string_view headers, std::string_view payload);
+    // A message published to a stream's subject.
+    void handle_publish(const std::string& account, const std::string& stream, std::string_view subject,
+                        std::string_view reply, std::string_view headers, std::string_view payload);
+    // Ends a batch: every publish handled since the last flush is synced and acked.
+    void flush();
+    // Age and dedup expiry; returns ns until the next is due (0: none).
+    std::int64_t expire_all(std::int64_t now_ns);
+
+    // Used by the API handlers.
+    const ServerSettings& settings() const noexcept { return settings_; }
+    Bus& bus() noexcept { return bus_; }
+    std::uint64_t total_memory_bytes() const;
+    std::uint64_t total_store_bytes() const;
+    std::int64_t server_max_memory() const noexcept { return max_memory_; }
+    std::int64_t server_max_store() const noexcept { return max_store_; }
+
+    // Creates a stream from a checked config: store opened, meta written, subscribed.
+    Stream& add_stream(JsAccount& account, const StreamConfig& config, std::int64_t created_ns);
+    void update_stream(JsAccount& account, Stream& stream, StreamConfig config);
+    void delete_stream(JsAccount& account, const std::string& name);
+
+    // Admission of `bytes` more of `storage` for `account` (server and account limits).
+    std::optional<ApiError> check_storage(const JsAccount& account, Storage storage, std::uint64_t bytes) const;
+
+private:
+    nats_sdk::store::Store& store_for(Storage storage);
+    void write_meta(Stream& stream);
+    void recover_account(JsAccount& account);
+
+    struct PendingAck {
+        std::string reply;
+        std::string ack;
+    };
+
+    ServerSettings settings_;
+    Bus& bus_;
+    std::shared_ptr<nats_sdk::store::StoreBackend> memory_backend_;
+    std::shared_ptr<nats_sdk::store::StoreBackend> file_backend_;
+    std::unique_ptr<nats_sdk::store::Store> memory_store_;
+    std::unique_ptr<nats_sdk::store::Store> file_store_;
+    std::int64_t max_memory_ = -1;
+    std::int64_t max_store_ = -1;
+    std::map<std::string, std::unique_ptr<JsAccount>> accounts_;
+    // Streams recovered from disk whose account is not (yet) enabled: (account, stream, meta).
+    std::vector<std::tuple<std::string, std::string, std::string>> found_on_disk_;
+    std::map<Stream*, std::vector<PendingAck>> unsynced_;  // acks waiting for the next flush()
+};
+
+}  // namespace nmk::jetstream

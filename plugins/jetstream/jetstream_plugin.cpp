@@ -1,0 +1,305 @@
+// The `jetstream` plugin: serves `jetstream { ... }`, -js and -sd, declares the
+// "jetstream.store" kind the store backends fill, and connects JetStreamCore to the bus.
+//
+// THREADS. Messages for the API and for streams arrive on I/O threads; they are copied
+// into one inbound queue and handled, in arrival order, by a private single-thread
+// worker that owns JetStreamCore. After each batch the worker asks the stores to sync;
+// acks leave from the store's sync thread once the data is on disk (group commit).
+// Publishing back (responses, acks) goes through the kernel from whichever thread.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include <nats_sdk/kinds/stream_store_client.hpp>
+#include <nats_sdk/plugin.hpp>
+
+#include "jetstream_core.hpp"
+#include "jetstream_settings.hpp"
+
+namespace nmk::jetstream {
+
+namespace {
+
+constexpr nmk_plugin_flag jetstream_flags[] = {
+    {"--jetstream,-js", NMK_FLAG_BOOL, "jetstream.enabled", "Enable JetStream functionality"},
+    {"--store_dir,-sd", NMK_FLAG_STRING, "store_dir", "Set the storage directory"},
+};
+
+// Messages waiting for the worker, bounded so a flood cannot grow memory without limit.
+constexpr std::size_t max_inbound_bytes = 256u << 20;
+
+struct Inbound {
+    bool is_api = false;
+    std::string account;
+    std::string stream;  // publishes: the stream whose subscription took it
+    std::string subject;
+    std::string reply;
+    std::string headers;
+    std::string payload;
+
+    std::size_t bytes() const { return subject.size() + reply.size() + headers.size() + payload.size() + 64; }
+};
+
+std::int64_t unix_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
+public:
+    JetStreamPlugin(nats_sdk::Host& host, const nlohmann::json& config)
+        : Plugin(host), settings_(read_settings(config)), messaging_(host) {
+        host.declare_kind(nats_sdk::store::kind_name, nats_sdk::KindVersion{NMK_STREAM_STORE_MAJOR, NMK_STREAM_STORE_MINOR}.packed());
+    }
+
+    static void validate(const nlohmann::json& config) { read_settings(config); }
+
+    void start() override {
+        worker_.emplace(nats_sdk::Executor::blocking(host(), 1));
+        // The store backends register in their own start(); look them up once all are up.
+        nats_sdk::on_all_started(host(), [this] { open(); });
+    }
+
+    void stop() override {
+        std::vector<nats_sdk::Subscription> subs;
+        {
+            std::lock_guard lock(subs_mutex_);
+            for (auto& [key, list] : stream_subs_) {
+                for (auto& s : list) subs.push_back(std::move(s));
+            }
+            stream_subs_.clear();
+            for (auto& [account, list] : api_subs_) {
+                for (auto& s : list) subs.push_back(std::move(s));
+            }
+            api_subs_.clear();
+        }
+        subs.clear();
+        account_watch_.reset();
+        expiry_.reset();
+        if (worker_) {
+            worker_->post([this] {
+                if (core_) core_->close();
+            });
+            worker_->drain();
+        }
+    }
+
+private:
+    // ---- start-up ----
+    void open() {
+        auto memory = nats_sdk::store::find_stream_store_backend(host(), "memory");
+        auto file = nats_sdk::store::find_stream_store_backend(host(), "file");
+        if (!memory && !file) {
+            host().error("JetStream has no store backend (load store_memory and/or store_file)");
+        }
+        worker_->post([this, memory, file] {
+            core_ = std::make_unique<JetStreamCore>(settings_, static_cast<Bus&>(*this), memory, file);
+            try {
+                core_->open();
+            } catch (const std::exception& e) {
+                host().error("JetStream could not open its store in '{}': {}", settings_.store_dir, e.what());
+                return;
+            }
+            host().info("Starting JetStream");
+            host().info("  Storage directory: \"{}\"", settings_.store_dir);
+            if (!settings_.domain.empty()) host().info("  Domain: {}", settings_.domain);
+            host().info("  Sync: {}", settings_.sync == "batch" ? std::string("fsync before ack (group commit)") : settings_.sync);
+        });
+        nats_sdk::Accounts accounts(host());
+        account_watch_.emplace(accounts.watch([this](std::string_view account, nats_sdk::AccountEvent event) {
+            on_account(std::string(account), event);
+        }));
+        expiry_.emplace(host().every(std::chrono::seconds(1), [this] {
+            worker_->post([this] {
+                if (core_) core_->expire_all(unix_now_ns());
+            });
+        }));
+    }
+
+    // Which accounts have JetStream: with only the global account, it does; otherwise
+    // those whose block says so (nats-server's enableJetStreamAccounts).
+    void on_account(const std::string& account, nats_sdk::AccountEvent event) {
+        if (account == "$SYS") return;
+        subscribe_api(account, event != nats_sdk::AccountEvent::removed);
+        std::optional<AccountLimits> limits;
+        nats_sdk::Accounts accounts(host());
+        try {
+            const auto block = accounts.config(account);
+            if (block.contains("jetstream")) {
+                limits = AccountLimits::from_account_config(block["jetstream"]);
+            } else if (account == "$G" && global_account_only(accounts)) {
+                limits = AccountLimits{};
+            }
+        } catch (const std::exception& e) {
+            host().warn("JetStream: account '{}': {}", account, e.what());
+        }
+        worker_->post([this, account, limits] {
+            if (!core_) return;
+            if (limits) core_->enable_account(account, *limits);
+            else core_->disable_account(account);
+        });
+    }
+
+    static bool global_account_only(const nats_sdk::Accounts& accounts) {
+        for (const auto& name : accounts.list()) {
+            if (name != "$G" && name != "$SYS") return false;
+        }
+        return true;
+    }
+
+    void subscribe_api(const std::string& account, bool on) {
+        std::lock_guard lock(subs_mutex_);
+        auto& list = api_subs_[account];
+        if (!on) {
+            list.clear();
+            return;
+        }
+        if (!list.empty()) return;
+        const auto handle = messaging_.account(account);
+        const auto on_request = [this, account](const nats_sdk::MessageEx& m) {
+            Inbound in{true, account, {}, std::string(m.subject()), std::string(m.reply()), std::string(m.headers()),
+                       std::string(m.payload())};
+            enqueue(std::move(in));
+        };
+        list.push_back(messaging_.subscribe(handle, "$JS.API.>", on_request));
+        if (!settings_.domain.empty()) {
+            const std::string domain_prefix = "$JS." + settings_.domain + ".API";
+            list.push_back(messaging_.subscribe(handle, domain_prefix + ".>", [this, account, domain_prefix](const nats_sdk::MessageEx& m) {
+                // $JS.<domain>.API.X is $JS.API.X for this server.
+                std::string subject = "$JS.API" + std::string(m.subject().substr(domain_prefix.size()));
+                enqueue(Inbound{true, account, {}, std::move(subject), std::string(m.reply()), std::string(m.headers()),
+                                std::string(m.payload())});
+            }));
+        }
+    }
+
+    // ---- the inbound queue ----
+    void enqueue(Inbound&& in) {
+        const std::size_t bytes = in.bytes();
+        bool schedule = false;
+        {
+            std::lock_guard lock(inbound_mutex_);
+            if (inbound_bytes_ + bytes > max_inbound_bytes) {
+                overflowed(in);
+                return;
+            }
+            inbound_bytes_ += bytes;
+            inbound_.push_back(std::move(in));
+            schedule = !drain_scheduled_;
+            drain_scheduled_ = true;
+        }
+        if (schedule) {
+            try {
+                worker_->post([this] { drain(); });
+            } catch (const nats_sdk::Error&) {
+                // Stopping: the worker is gone and what is queued is dropped unanswered.
+            }
+        }
+    }
+
+    // The queue is full: a publish is refused as nats-server refuses one it cannot store.
+    void overflowed(const Inbound& in) {
+        if (in.reply.empty()) return;
+        const std::string body =
+            in.is_api ? std::string() : "{\"error\":{\"code\":503,\"err_code\":10023,\"description\":\"insufficient resources\"},\"stream\":\"" +
+                                            in.stream + "\",\"seq\":0}";
+        if (!body.empty()) publish(in.account, in.reply, {}, body);
+    }
+
+    void drain() {
+        for (;;) {
+            std::deque<Inbound> batch;
+            {
+                std::lock_guard lock(inbound_mutex_);
+                if (inbound_.empty()) {
+                    drain_scheduled_ = false;
+                    return;
+                }
+                batch.swap(inbound_);
+                inbound_bytes_ = 0;
+            }
+            for (auto& in : batch) {
+                if (!core_) continue;
+                try {
+                    if (in.is_api) core_->handle_api(in.account, in.subject, in.reply, in.headers, in.payload);
+                    else core_->handle_publish(in.account, in.stream, in.subject, in.reply, in.headers, in.payload);
+                } catch (const std::exception& e) {
+                    host().error("JetStream: '{}' on '{}' failed: {}", in.account, in.subject, e.what());
+                }
+            }
+            if (core_) core_->flush();
+        }
+    }
+
+    // ---- Bus ----
+    void publish(const std::string& account, std::string_view subject, std::string_view headers,
+                 std::string_view payload) override {
+        try {
+            messaging_.publish(account_handle(account), nats_sdk::OutMessage{subject, payload, {}, headers, account},
+                               nats_sdk::publish_no_echo);
+        } catch (const std::exception& e) {
+            host().warn("JetStream: publish to '{}' failed: {}", subject, e.what());
+        }
+    }
+
+    void listen(const std::string& account, const std::string& stream, const std::vector<std::string>& subjects) override {
+        std::lock_guard lock(subs_mutex_);
+        auto& list = stream_subs_[{account, stream}];
+        list.clear();
+        const auto handle = messaging_.account(account);
+        for (const auto& subject : subjects) {
+            list.push_back(messaging_.subscribe(handle, subject, [this, account, stream](const nats_sdk::MessageEx& m) {
+                enqueue(Inbound{false, account, stream, std::string(m.subject()), std::string(m.reply()),
+                                std::string(m.headers()), std::string(m.payload())});
+            }));
+        }
+    }
+
+    void stop_listening(const std::string& account, const std::string& stream) override {
+        std::lock_guard lock(subs_mutex_);
+        stream_subs_.erase({account, stream});
+    }
+
+    void log(int level, const std::string& text) override {
+        if (level >= 4) host().error("{}", text);
+        else if (level == 3) host().warn("{}", text);
+        else host().info("{}", text);
+    }
+
+    nats_sdk::AccountHandle account_handle(const std::string& account) {
+        std::lock_guard lock(handles_mutex_);
+        auto it = handles_.find(account);
+        if (it == handles_.end()) it = handles_.emplace(account, messaging_.account(account)).first;
+        return it->second;
+    }
+
+    ServerSettings settings_;
+    nats_sdk::Messaging messaging_;
+    std::unique_ptr<JetStreamCore> core_;  // worker thread only
+
+    std::mutex inbound_mutex_;
+    std::deque<Inbound> inbound_;
+    std::size_t inbound_bytes_ = 0;
+    bool drain_scheduled_ = false;
+
+    std::mutex handles_mutex_;
+    std::map<std::string, nats_sdk::AccountHandle> handles_;
+
+    std::mutex subs_mutex_;
+    std::map<std::pair<std::string, std::string>, std::vector<nats_sdk::Subscription>> stream_subs_;
+    std::map<std::string, std::vector<nats_sdk::Subscription>> api_subs_;
+
+    std::optional<nats_sdk::AccountWatch> account_watch_;
+    std::optional<nats_sdk::Timer> expiry_;
+    std::optional<nats_sdk::Executor> worker_;  // last: drains before the state its tasks use goes
+};
+
+}  // namespace nmk::jetstream
+
+NATS_SDK_PLUGIN_SERVING(nmk::jetstream::JetStreamPlugin, "jetstream", "0.1.0",
+                        "JetStream: streams on pluggable stores (jetstream.store 1.0)", "jetstream.store", "",
+                        "jetstream,store_dir", nmk::jetstream::jetstream_flags)

@@ -1,0 +1,250 @@
+#include "stream/stream.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <limits>
+
+#include <nats_sdk/go_json.hpp>
+#include <nats_sdk/headers.hpp>
+#include <nats_sdk/subject.hpp>
+
+namespace nmk::jetstream {
+
+namespace {
+
+namespace hn = nats_sdk::header_names;
+
+// nats-server's parseInt64 on a header: digits only, otherwise -1 (so a garbled
+// expected sequence never matches).
+std::uint64_t header_sequence(std::string_view text) {
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::numeric_limits<std::uint64_t>::max();
+    return value;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The store's errors nats-server words this way (ErrMaxMsgs, ErrMaxBytes, ...), sent as
+// JSStreamStoreFailed.
+ApiError store_failed(std::string_view why) { return ApiError::with(ErrorId::JSStreamStoreFailed, why); }
+
+}  // namespace
+
+Stream::Stream(std::string account, StreamConfig config, std::int64_t created_ns,
+               std::unique_ptr<nats_sdk::store::Stream> store, std::string domain)
+    : account_(std::move(account)),
+      config_(std::move(config)),
+      created_ns_(created_ns),
+      store_(std::move(store)),
+      domain_(std::move(domain)) {
+    nats_sdk::GoJsonWriter name(false);
+    name.value(config_.name);
+    pub_ack_prefix_ = "{\"stream\":" + name.take() + ", ";
+    if (!domain_.empty()) {
+        nats_sdk::GoJsonWriter d(false);
+        d.value(domain_);
+        pub_ack_prefix_ += "\"domain\":" + d.take() + ", ";
+    }
+    pub_ack_prefix_ += "\"seq\":";
+}
+
+std::string Stream::pub_ack(std::uint64_t sequence, bool duplicate) const {
+    std::string out = pub_ack_prefix_ + std::to_string(sequence);
+    out += duplicate ? ",\"duplicate\": true}" : "}";
+    return out;
+}
+
+std::string Stream::pub_ack_error(const ApiError& error) const {
+    nats_sdk::GoJsonWriter w(false);
+    w.begin_object().key("error");
+    error.write(w);
+    w.field("stream", config_.name);
+    if (!domain_.empty()) w.field("domain", domain_);
+    w.field("seq", 0).end_object();
+    return w.take();
+}
+
+std::uint64_t Stream::message_size(std::string_view subject, std::string_view headers, std::string_view payload) const {
+    // memStoreMsgSize and fileStoreMsgSize of nats-server 2.9.10.
+    const std::uint64_t body = subject.size() + headers.size() + payload.size();
+    return config_.storage == Storage::memory ? body + 16 : body + 30;
+}
+
+std::optional<ApiError> Stream::check_headers(std::string_view subject, std::string_view headers, std::string& msg_id,
+                                              bool& rollup_subject, bool& rollup_all, PublishOutcome& duplicate) {
+    using nats_sdk::header_value;
+    if (auto expected = header_value(headers, hn::expected_stream); expected && !expected->empty() && *expected != config_.name)
+        return ApiError::of(ErrorId::JSStreamNotMatch);
+    if (auto id = header_value(headers, hn::msg_id); id && !id->empty()) {
+        msg_id.assign(*id);
+        if (auto it = dedup_.find(msg_id); it != dedup_.end()) {
+            duplicate.ack = pub_ack(it->second.sequence, true);
+            return std::nullopt;
+        }
+    }
+    if (auto expected = header_value(headers, hn::expected_last_subject_sequence); expected && !expected->empty()) {
+        std::uint64_t last = 0;
+        if (auto state = store_->subject_state(subject)) last = state->last_sequence;
+        if (header_sequence(*expected) != last) return ApiError::with(ErrorId::JSStreamWrongLastSequence, std::to_string(last));
+    }
+    if (auto expected = header_value(headers, hn::expected_last_sequence); expected && !expected->empty()) {
+        const std::uint64_t last = store_->state().last_sequence;
+        if (header_sequence(*expected) != last) return ApiError::with(ErrorId::JSStreamWrongLastSequence, std::to_string(last));
+    }
+    if (auto expected = header_value(headers, hn::expected_last_msg_id); expected && !expected->empty()) {
+        if (*expected != last_msg_id_) return ApiError::with(ErrorId::JSStreamWrongLastMsgID, last_msg_id_);
+    }
+    if (auto rollup = header_value(headers, hn::rollup); rollup && !rollup->empty()) {
+        if (!config_.allow_rollup || config_.deny_purge) return ApiError::with(ErrorId::JSStreamRollupFailed, "rollup not permitted");
+        const std::string value = lower(*rollup);
+        if (value == "sub") rollup_subject = true;
+        else if (value == "all") rollup_all = true;
+        else {
+            // nats-server drops such a message without an answer.
+            ApiError silent;
+            return silent;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> Stream::check_discard_new(std::string_view subject, std::uint64_t size) {
+    if (config_.discard != Discard::new_messages) return std::nullopt;
+    const auto state = store_->state();
+    if (config_.max_msgs > 0 && state.messages + 1 > static_cast<std::uint64_t>(config_.max_msgs))
+        return store_failed("maximum messages exceeded");
+    if (config_.max_bytes > 0 && state.bytes + size > static_cast<std::uint64_t>(config_.max_bytes))
+        return store_failed("maximum bytes exceeded");
+    if (config_.discard_new_per_subject && config_.max_msgs_per_subject > 0) {
+        if (auto s = store_->subject_state(subject); s && s->messages >= static_cast<std::uint64_t>(config_.max_msgs_per_subject))
+            return store_failed("maximum messages per subject exceeded");
+    }
+    return std::nullopt;
+}
+
+PublishOutcome Stream::publish(std::string_view subject, std::string_view reply, std::string_view headers,
+                               std::string_view payload, std::int64_t now_ns, const StorageGate& gate) {
+    PublishOutcome out;
+    const bool can_respond = !config_.no_ack && !reply.empty();
+    const auto refuse = [&](const ApiError& e) {
+        if (can_respond && e.err_code != 0) out.ack = pub_ack_error(e);
+        return out;
+    };
+    if (config_.sealed) return refuse(ApiError::of(ErrorId::JSStreamSealed));
+
+    std::string msg_id;
+    bool rollup_subject = false;
+    bool rollup_all = false;
+    if (!headers.empty()) {
+        PublishOutcome duplicate;
+        if (auto e = check_headers(subject, headers, msg_id, rollup_subject, rollup_all, duplicate)) return refuse(*e);
+        if (!duplicate.ack.empty()) {
+            if (can_respond) out.ack = std::move(duplicate.ack);
+            return out;
+        }
+    }
+    if (config_.max_msg_size >= 0 && headers.size() + payload.size() > static_cast<std::size_t>(config_.max_msg_size))
+        return refuse(ApiError::of(ErrorId::JSStreamMessageExceedsMaximum));
+    if (headers.size() > std::numeric_limits<std::uint16_t>::max()) return refuse(ApiError::of(ErrorId::JSStreamHeaderExceedsMaximum));
+
+    const std::uint64_t size = message_size(subject, headers, payload);
+    if (gate.check != nullptr) {
+        if (auto e = gate.check(gate.user, config_.storage, size)) return refuse(*e);
+    }
+    if (auto e = check_discard_new(subject, size)) return refuse(*e);
+
+    const std::uint64_t sequence = store_->state().last_sequence + 1;
+    try {
+        store_->append(sequence, now_ns, subject, headers, payload);
+    } catch (const nats_sdk::store::StoreError& e) {
+        return refuse(e.store_status() == NMK_STORE_NO_SPACE ? ApiError::of(ErrorId::JSInsufficientResources)
+                                                              : store_failed(e.what()));
+    }
+    last_msg_id_ = msg_id;
+    if (!msg_id.empty()) remember_msg_id(std::move(msg_id), sequence, now_ns);
+
+    if (rollup_subject) purge(subject, 0, 1);
+    else if (rollup_all) purge({}, 0, 1);
+    enforce_limits(subject);
+
+    out.stored = true;
+    out.sequence = sequence;
+    out.needs_sync = true;
+    if (can_respond) out.ack = pub_ack(sequence);
+    return out;
+}
+
+void Stream::enforce_limits(std::string_view subject) {
+    if (config_.max_msgs_per_subject > 0) {
+        if (auto s = store_->subject_state(subject); s && s->messages > static_cast<std::uint64_t>(config_.max_msgs_per_subject))
+            store_->purge(subject, 0, static_cast<std::uint64_t>(config_.max_msgs_per_subject));
+    }
+    if (config_.discard == Discard::new_messages) return;  // refused up front instead
+    auto state = store_->state();
+    if (config_.max_msgs > 0 && state.messages > static_cast<std::uint64_t>(config_.max_msgs)) {
+        // Remove the oldest until within the limit (they are the first sequences).
+        std::uint64_t excess = state.messages - static_cast<std::uint64_t>(config_.max_msgs);
+        while (excess > 0 && store_->state().messages > 0) {
+            const auto first = store_->state().first_sequence;
+            if (store_->remove(first)) --excess;
+            else store_->compact(first + 1);
+        }
+        state = store_->state();
+    }
+    if (config_.max_bytes > 0) {
+        while (state.bytes > static_cast<std::uint64_t>(config_.max_bytes) && state.messages > 0) {
+            if (!store_->remove(state.first_sequence)) store_->compact(state.first_sequence + 1);
+            state = store_->state();
+        }
+    }
+}
+
+void Stream::remember_msg_id(std::string msg_id, std::uint64_t sequence, std::int64_t time_ns) {
+    if (config_.duplicate_window_ns <= 0) return;
+    dedup_order_.emplace_back(msg_id, time_ns);
+    dedup_[std::move(msg_id)] = {sequence, time_ns};
+}
+
+void Stream::update(StreamConfig config) {
+    config_ = std::move(config);
+    enforce_limits({});
+    if (config_.max_msgs_per_subject > 0) {
+        std::vector<std::string> over;
+        store_->subjects_state({}, [&](std::string_view s, const nats_sdk::store::SubjectState& st) {
+            if (st.messages > static_cast<std::uint64_t>(config_.max_msgs_per_subject)) over.emplace_back(s);
+        });
+        for (const auto& s : over) store_->purge(s, 0, static_cast<std::uint64_t>(config_.max_msgs_per_subject));
+    }
+}
+
+std::uint64_t Stream::purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep) {
+    return store_->purge(filter, below_sequence, keep);
+}
+
+std::int64_t Stream::expire(std::int64_t now_ns) {
+    std::int64_t next = 0;
+    const auto earliest = [&](std::int64_t at) { next = next == 0 ? at : std::min(next, at); };
+    if (config_.duplicate_window_ns > 0) {
+        while (!dedup_order_.empty() && dedup_order_.front().second + config_.duplicate_window_ns <= now_ns) {
+            auto it = dedup_.find(dedup_order_.front().first);
+            if (it != dedup_.end() && it->second.time_ns == dedup_order_.front().second) dedup_.erase(it);
+            dedup_order_.pop_front();
+        }
+        if (!dedup_order_.empty()) earliest(dedup_order_.front().second + config_.duplicate_window_ns);
+    }
+    if (config_.max_age_ns > 0) {
+        const std::uint64_t keep_from = store_->sequence_for_time(now_ns - config_.max_age_ns);
+        if (keep_from > store_->state().first_sequence && store_->state().messages > 0) store_->compact(keep_from);
+        const auto state = store_->state();
+        if (state.messages > 0) earliest(state.first_time_ns + config_.max_age_ns);
+    }
+    return next;
+}
+
+}  // namespace nmk::jetstream

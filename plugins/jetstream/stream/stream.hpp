@@ -1,0 +1,96 @@
+#pragma once
+// One stream: its config, its store, and what happens to a message published to it
+// (nats-server 2.9.10's processJetStreamMsg): the Nats-* header checks, dedup within
+// duplicate_window, the size and limit rules, the append, the roll-ups, the PubAck bytes.
+//
+// THREADS: a Stream is used from the JetStream worker only (one thread), never
+// concurrently; it holds no lock. Its store's sync completion may run on the store's
+// own thread, which is why acks leave through PublishOutcome and not from here.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <nats_sdk/kinds/stream_store.hpp>
+
+#include "api/api_error.hpp"
+#include "stream/stream_config.hpp"
+
+namespace nmk::jetstream {
+
+// What a publish led to. `ack` is the reply's payload (empty: do not answer);
+// `needs_sync` says the ack may go only after the store's next sync completes.
+struct PublishOutcome {
+    std::string ack;
+    bool stored = false;
+    bool needs_sync = false;
+    std::uint64_t sequence = 0;
+};
+
+// Account-level admission, asked before each append (server and account storage limits).
+struct StorageGate {
+    // An error (insufficient resources, account resources exceeded) or nothing.
+    std::optional<ApiError> (*check)(void* user, Storage storage, std::uint64_t bytes) = nullptr;
+    void* user = nullptr;
+};
+
+class Stream {
+public:
+    Stream(std::string account, StreamConfig config, std::int64_t created_ns, std::unique_ptr<nats_sdk::store::Stream> store,
+           std::string domain);
+
+    const std::string& account() const noexcept { return account_; }
+    const std::string& name() const noexcept { return config_.name; }
+    const StreamConfig& config() const noexcept { return config_; }
+    std::int64_t created_ns() const noexcept { return created_ns_; }
+    nats_sdk::store::Stream& store() noexcept { return *store_; }
+    const nats_sdk::store::Stream& store() const noexcept { return *store_; }
+
+    // A message published to one of the stream's subjects (reply may be empty).
+    PublishOutcome publish(std::string_view subject, std::string_view reply, std::string_view headers,
+                           std::string_view payload, std::int64_t now_ns, const StorageGate& gate);
+
+    // The stream's config after an accepted update (limits applied at once).
+    void update(StreamConfig config);
+
+    // PurgeEx; the roll-up and the API's STREAM.PURGE use it.
+    std::uint64_t purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep);
+
+    // Drops messages older than max_age and dedup entries older than the window;
+    // returns when to look again (0: nothing to expire).
+    std::int64_t expire(std::int64_t now_ns);
+
+    // The JSON of the PubAck for `sequence` ({"stream":"X", "seq":N}).
+    std::string pub_ack(std::uint64_t sequence, bool duplicate = false) const;
+    // The JSON of a failed publish ({"error":{...},"stream":"X","seq":0}).
+    std::string pub_ack_error(const ApiError& error) const;
+
+private:
+    std::optional<ApiError> check_headers(std::string_view subject, std::string_view headers, std::string& msg_id,
+                                          bool& rollup_subject, bool& rollup_all, PublishOutcome& duplicate);
+    std::optional<ApiError> check_discard_new(std::string_view subject, std::uint64_t size);
+    void enforce_limits(std::string_view subject);
+    void remember_msg_id(std::string msg_id, std::uint64_t sequence, std::int64_t time_ns);
+    std::uint64_t message_size(std::string_view subject, std::string_view headers, std::string_view payload) const;
+
+    struct DedupEntry {
+        std::uint64_t sequence;
+        std::int64_t time_ns;
+    };
+
+    std::string account_;
+    StreamConfig config_;
+    std::int64_t created_ns_;
+    std::unique_ptr<nats_sdk::store::Stream> store_;
+    std::string domain_;
+    std::string pub_ack_prefix_;  // {"stream":"X", "seq":  (with "domain" when set)
+    std::string last_msg_id_;
+    std::unordered_map<std::string, DedupEntry> dedup_;
+    std::deque<std::pair<std::string, std::int64_t>> dedup_order_;  // oldest first
+};
+
+}  // namespace nmk::jetstream
