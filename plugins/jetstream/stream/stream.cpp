@@ -73,7 +73,8 @@ std::string Stream::pub_ack_error(const ApiError& error) const {
 std::uint64_t Stream::message_size(std::string_view subject, std::string_view headers, std::string_view payload) const {
     // memStoreMsgSize and fileStoreMsgSize of nats-server 2.9.10.
     const std::uint64_t body = subject.size() + headers.size() + payload.size();
-    return config_.storage == Storage::memory ? body + 16 : body + 30;
+    if (config_.storage == Storage::memory) return body + 16;
+    return body + (headers.empty() ? 30 : 34);
 }
 
 std::optional<ApiError> Stream::check_headers(std::string_view subject, std::string_view headers, std::string& msg_id,

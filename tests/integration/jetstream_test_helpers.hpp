@@ -1,0 +1,67 @@
+#pragma once
+// JetStream over the raw protocol, for tests that compare bytes with nats-server 2.9.10:
+// a server with JetStream on a private store folder, and a client that sends API
+// requests and publishes and returns the reply exactly as it arrived.
+#include <regex>
+#include <string>
+
+#include "tests/integration/integration_helpers.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace nats::integration {
+
+// A server with JetStream (`-js -sd <dir>`); `config` may add more.
+inline std::unique_ptr<ServerProcess> start_jetstream(const test_support::TempDir& store, std::string_view config = {},
+                                                      std::vector<std::string> args = {}) {
+    args.insert(args.end(), {"-js", "-sd", store.path().string()});
+    return start_server(config, std::move(args));
+}
+
+class JsClient {
+public:
+    explicit JsClient(int port, const json& connect_options = json::object()) : raw_(port) {
+        json options = {{"headers", true}, {"no_responders", true}, {"protocol", 1}};
+        options.update(connect_options);
+        raw_.connect(options);
+        raw_.send("SUB _INBOX.js.* 1\r\n");
+        raw_.flush();
+    }
+
+    // Publishes (with headers when given) with a fresh reply subject and returns the
+    // reply's frame; throws when none arrives within the client's timeout.
+    Frame request(std::string_view subject, std::string_view body = {}, std::string_view headers = {}) {
+        const std::string reply = "_INBOX.js." + std::to_string(++counter_);
+        raw_.send(headers.empty() ? pub(subject, body, reply) : hpub(subject, headers, body, reply));
+        for (;;) {
+            Frame f = raw_.read_frame();
+            if ((f.kind == Frame::Kind::msg || f.kind == Frame::Kind::hmsg) && f.subject == reply) return f;
+        }
+    }
+    std::string reply(std::string_view subject, std::string_view body = {}, std::string_view headers = {}) {
+        return request(subject, body, headers).payload;
+    }
+    json reply_json(std::string_view subject, std::string_view body = {}, std::string_view headers = {}) {
+        return json::parse(reply(subject, body, headers));
+    }
+    // No reply arrives for `subject` within `window` (an op nobody answers).
+    bool silent(std::string_view subject, std::string_view body, std::chrono::milliseconds window) {
+        const std::string reply = "_INBOX.js." + std::to_string(++counter_);
+        raw_.send(pub(subject, body, reply));
+        const std::string got = raw_.read_for(window);
+        return got.find(reply) == std::string::npos;
+    }
+    RawClient& raw() { return raw_; }
+
+private:
+    RawClient raw_;
+    int counter_ = 0;
+};
+
+// Replaces the time stamps ("created", "first_ts", "last_ts", "time") with "T", so two
+// servers' answers compare byte for byte.
+inline std::string mask_times(std::string text) {
+    static const std::regex stamp(R"re("(created|first_ts|last_ts|time)":"[^"]*")re");
+    return std::regex_replace(text, stamp, "\"$1\":\"T\"");
+}
+
+}  // namespace nats::integration
