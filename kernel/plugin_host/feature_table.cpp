@@ -21,6 +21,10 @@ void fill_jetstream(const config::Options& o, ordered_json& out) {
     out["max_file_store"] = o.jetstream_max_store;
 }
 
+// The store backends JetStream keeps streams in ("storage": "memory" / "file"); they
+// need nothing from the options (JetStream hands each store its root and settings).
+void fill_store(const config::Options&, ordered_json&) {}
+
 bool wants_monitoring(const config::Options& o) { return o.http_port != 0 || o.https_port != 0; }
 void fill_monitoring(const config::Options& o, ordered_json& out) {
     out["http_host"] = o.http_host.empty() ? o.host : o.http_host;
@@ -97,6 +101,8 @@ bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(
 // asked to serve monitoring or JetStream never runs without it (fail closed).
 const Feature table[] = {
     {"jetstream", "jetstream", true, wants_jetstream, fill_jetstream},
+    {"store_memory", "jetstream", true, wants_jetstream, fill_store},
+    {"store_file", "jetstream", true, wants_jetstream, fill_store},
     {"monitoring", "http_port", true, wants_monitoring, fill_monitoring},
     {"auth_token", "authorization", true, wants_token_config, fill_auth},
     {"auth_token", "--auth", true, wants_token_flag, fill_auth},

@@ -1,6 +1,6 @@
 #pragma once
 // Config features that bring their plugin along: a `jetstream {}` block loads
-// "jetstream", `http_port` (or -m) loads "monitoring", and authentication loads
+// "jetstream" with its store backends "store_memory" and "store_file", `http_port` (or -m) loads "monitoring", and authentication loads
 // its authenticators: a token (`authorization { token }`, --auth) "auth_token";
 // users with passwords (`authorization { user, password }`, `users` entries
 // without `nkey` there or in any `accounts` block, --user/--pass) "auth_users";

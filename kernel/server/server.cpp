@@ -242,6 +242,9 @@ std::string Server::info_json(std::uint64_t client_id, const std::string& client
         if (o->tls.verify) info["tls_verify"] = true;
     }
     info["max_payload"] = max_payload >= 0 ? max_payload : o->max_payload;
+    // Start-up fails closed without the jetstream plugin, so a running server with
+    // JetStream in its options serves it.
+    if (o->jetstream) info["jetstream"] = true;
     info["client_id"] = client_id;
     if (!client_ip.empty()) info["client_ip"] = client_ip;  // omitted when empty, as there
     if (!nonce.empty()) info["nonce"] = nonce;

@@ -75,10 +75,47 @@ INSTANTIATE_TEST_SUITE_P(
                       KeyCase{"leafnodes { port: 7422 }", "leafnodes", "leafnodes"},
                       KeyCase{"gateway { name: A, port: 7222 }", "gateway", "gateway"},
                       KeyCase{"websocket { port: 8080, no_tls: true }", "websocket", "websocket"},
-                      KeyCase{"mqtt { port: 1883 }", "mqtt", "mqtt"},
-                      KeyCase{"jetstream {}", "jetstream", "jetstream"},
-                      KeyCase{"jetstream: enabled", "jetstream", "jetstream"}),
+                      KeyCase{"mqtt { port: 1883 }", "mqtt", "mqtt"}),
     [](const auto& info) { return std::string(info.param.key) + std::to_string(info.index); });
+
+// A copy of the server whose plugin folder (../lib beside the binary) is empty: a slim
+// install, for features this build has but that install lacks.
+class SlimInstall {
+public:
+    SlimInstall() {
+        std::filesystem::create_directories(dir_.file("bin"));
+        std::filesystem::create_directories(dir_.file("lib"));
+        std::filesystem::copy_file(test_support::server_binary(), binary());
+    }
+    std::string binary() const { return dir_.file("bin").string() + "/nats-server"; }
+    std::string not_installed(std::string_view what, std::string_view plugin) const {
+        return std::string(what) + " needs plugin \"" + std::string(plugin) + "\", which is not installed (looked for lib" +
+               std::string(plugin) + ".so in " + dir_.file("lib").lexically_normal().string() + ")";
+    }
+    test_support::ExitResult run(std::string_view config, std::vector<std::string> extra = {}) const {
+        write_file(dir_.file("server.conf"), config);
+        std::vector<std::string> args{"-c", dir_.file("server.conf").string(), "-a", "127.0.0.1", "-p", "-1"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test_support::run_binary_to_exit(binary(), args, std::chrono::seconds(10));
+    }
+
+private:
+    TempDir dir_;
+};
+
+TEST(FailClosed, JetStreamWithoutItsPluginStopsStartUpAndFailsCheck) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    SlimInstall slim;
+    for (const char* line : {"jetstream {}", "jetstream: enabled"}) {
+        EXPECT_EQ(fatal_text(slim.run(std::string(line) + "\n")), slim.not_installed("config \"jetstream\"", "jetstream"))
+            << line;
+        const ExitResult check = slim.run(std::string(line) + "\n", {"-t"});
+        EXPECT_EQ(check.exit_code, 1) << check.output;
+        EXPECT_NE(check.output.find(slim.not_installed("config \"jetstream\"", "jetstream")), std::string::npos)
+            << check.output;
+    }
+    EXPECT_EQ(fatal_text(slim.run("port: 4222\n", {"-js"})), slim.not_installed("flag \"-js\"", "jetstream"));
+}
 
 TEST(FailClosed, DisabledJetstreamStartsAndChecks) {
     SKIP_UNLESS_PLUGIN_SERVER();
@@ -95,11 +132,9 @@ TEST(FailClosed, DisabledJetstreamStartsAndChecks) {
 
 TEST(FailClosed, PluginFlagsWithoutPluginStopStartUpAndFailCheck) {
     SKIP_UNLESS_PLUGIN_SERVER();
-    EXPECT_EQ(fatal_text(run_config_to_exit("port: 4222\n", {"-js"})), not_installed("flag \"-js\"", "jetstream"));
     EXPECT_EQ(fatal_text(run_config_to_exit("port: 4222\n", {"--cluster", "nats://127.0.0.1:6222"})),
               not_installed("flag \"--cluster\"", "cluster"));
     TempDir dir;
-    EXPECT_EQ(check_output(dir, "port: 4222\n", {"-js"}), "nats-server: " + not_installed("flag \"-js\"", "jetstream") + "\n");
     EXPECT_EQ(check_output(dir, "port: 4222\n", {"--cluster=nats://127.0.0.1:6222"}),
               "nats-server: " + not_installed("flag \"--cluster\"", "cluster") + "\n");
 }

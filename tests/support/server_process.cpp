@@ -162,8 +162,13 @@ std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
 }
 
 ExitResult run_server_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+    return run_binary_to_exit(server_binary(), args, timeout);
+}
+
+ExitResult run_binary_to_exit(const std::string& binary, const std::vector<std::string>& args,
+                              std::chrono::milliseconds timeout) {
     TempDir dir;
-    std::vector<std::string> argv{server_binary()};
+    std::vector<std::string> argv{binary};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto log = dir.file("output.log");
     const pid_t pid = spawn_process(argv, log);

@@ -74,5 +74,8 @@ struct ExitResult {
 // Runs the server binary to completion (e.g. a config it must refuse).
 // The process is killed if it has not exited within `timeout`.
 ExitResult run_server_to_exit(const std::vector<std::string>& args, std::chrono::milliseconds timeout);
+// The same with another binary (a copy of the server installed elsewhere).
+ExitResult run_binary_to_exit(const std::string& binary, const std::vector<std::string>& args,
+                              std::chrono::milliseconds timeout);
 
 } // namespace nats::test_support
