@@ -64,11 +64,15 @@ typedef struct nmk_store_message {
 
 typedef void (*nmk_store_message_callback)(void* user, const nmk_store_message* message);
 
-/* What a stream holds. first_sequence is last_sequence + 1 when the stream is empty
- * (the next sequence), as nats-server reports it; times are 0 then. */
+/* What a stream holds, as nats-server's memstore reports it. A stream that never held
+ * a message (and was never purged or compacted) has first_sequence 0 and last_sequence 0.
+ * Once emptied (remove, purge, compact) first_sequence is last_sequence + 1, the next
+ * sequence, and first_time_ns is 0; last_sequence and last_time_ns stay those of the
+ * newest message stored (compact past the end moves last_sequence, not last_time_ns). */
 typedef struct nmk_stream_state {
     uint64_t messages;
-    uint64_t bytes;            /* the backend's own accounting (nats-server: memory 16 + sizes, file 30 + sizes) */
+    uint64_t bytes;            /* the backend's own accounting of subject + headers + payload + overhead
+                                * (nats-server: memory 16, file 30, 34 with headers) */
     uint64_t first_sequence;
     int64_t first_time_ns;
     uint64_t last_sequence;
@@ -104,7 +108,8 @@ typedef struct nmk_stream_store_table {
      * ("batch", the default: appends are durable when a sync completes, many appends
      * share one fsync; a duration: nats-server's lazy mode, the backend syncs on that
      * interval and sync() completes at once; "always": every append syncs before it
-     * returns), plus backend-specific keys; unknown keys are ignored. */
+     * returns), plus backend-specific keys; unknown keys are ignored. Text that is not a
+     * JSON object: NMK_STORE_INVALID_ARGUMENT. */
     nmk_store_status (*open_store)(void* backend, nmk_str root_dir, nmk_str options_json, void** store,
                                    nmk_error_buffer error);
     /* Closes every stream still open, syncs, frees the store. */
@@ -115,7 +120,8 @@ typedef struct nmk_stream_store_table {
     /* Opens (creating if needed) a stream. Recovery of its data happens here. */
     nmk_store_status (*open_stream)(void* store, nmk_str account, nmk_str stream, void** handle,
                                     nmk_error_buffer error);
-    /* Removes a stream and all its data for good. The stream must be closed. */
+    /* Removes a stream and all its data for good. The stream must be closed. A stream
+     * the store does not hold: OK or NOT_FOUND (both mean it is gone). */
     nmk_store_status (*delete_stream)(void* store, nmk_str account, nmk_str stream, nmk_error_buffer error);
 
     /* ---- one stream (handle from open_stream) ---- */
@@ -125,7 +131,9 @@ typedef struct nmk_stream_store_table {
     nmk_store_status (*write_meta)(void* handle, nmk_str meta, nmk_error_buffer error);
 
     /* Stores a message at `sequence`, which must be above the last one (a gap leaves
-     * deleted sequences: a mirror skipping messages). Written, not yet durable: see sync. */
+     * deleted sequences: a mirror skipping messages). Written, not yet durable: see sync.
+     * A sequence not above last_sequence (0 included) or an empty subject:
+     * NMK_STORE_INVALID_ARGUMENT, nothing stored. */
     nmk_store_status (*append)(void* handle, uint64_t sequence, int64_t time_ns, nmk_str subject, nmk_str headers,
                                nmk_str payload, nmk_error_buffer error);
     /* Makes every append made so far durable, then calls done (once). */
@@ -144,16 +152,24 @@ typedef struct nmk_stream_store_table {
 
     /* Removes one message: OK, or NOT_FOUND when there is none at `sequence`. */
     nmk_store_status (*remove)(void* handle, uint64_t sequence, nmk_error_buffer error);
-    /* Removes the messages matching `filter` (empty: all) below `below_sequence` (0: no
-     * bound), keeping the newest `keep` of the matching set (0: keep none), as
-     * nats-server 2.9's PurgeEx. `purged` gets the count. When everything is purged the
-     * next sequence stays last_sequence + 1. */
+    /* nats-server 2.9's PurgeEx. `purged` gets the count.
+     *  - below_sequence > 1 and keep > 0 together: NMK_STORE_INVALID_ARGUMENT.
+     *  - filter empty or ">": with neither bound, everything (first becomes
+     *    last_sequence + 1); with below_sequence > 1, compact(below_sequence); with keep,
+     *    compact(last_sequence - keep + 1) unless keep >= messages (then nothing), so
+     *    with gaps fewer than `keep` may stay, as in nats-server.
+     *  - otherwise the messages matching `filter` (wildcards), those below
+     *    below_sequence when it is > 1 (0 and 1: no bound), or all but the newest `keep`
+     *    of them. */
     nmk_store_status (*purge)(void* handle, nmk_str filter, uint64_t below_sequence, uint64_t keep,
                               uint64_t* purged, nmk_error_buffer error);
-    /* Removes every message below `sequence`; first_sequence becomes `sequence` (also
-     * when that is beyond the last one: the stream then starts there). */
+    /* Removes every message below `sequence`. first_sequence becomes the first message
+     * at or after `sequence` (last_sequence + 1 when none); for a `sequence` beyond
+     * last_sequence, first_sequence becomes `sequence` and last_sequence `sequence` - 1
+     * (the stream then starts there). 0 removes everything, as purge. */
     nmk_store_status (*compact)(void* handle, uint64_t sequence, uint64_t* purged, nmk_error_buffer error);
-    /* Removes every message above `sequence`; last_sequence becomes `sequence`. */
+    /* Removes every message above `sequence`, which should hold a message (nats-server
+     * requires it); last_sequence becomes `sequence` and last_time_ns its time. */
     nmk_store_status (*truncate)(void* handle, uint64_t sequence, nmk_error_buffer error);
 
     /* Counts, cheap (no scan). */
