@@ -1,0 +1,141 @@
+#pragma once
+// One stream of the file store: its directory (meta.inf, msgs/<id>.blk), the indexes
+// rebuilt from the blocks on open, and every operation of the contract.
+//
+// Files: file_stream.cpp (writes: append, sync, remove, purge, compact, truncate, blocks),
+// file_stream_read.cpp (loads, states, sequence_for_time), stream_recovery.cpp (open).
+//
+// Threads: the caller serializes calls on one stream (the contract); the only other
+// thread that touches it is the syncer, through the SyncTarget (active block handle and
+// write counters) alone.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "block_file.hpp"
+#include "nats_sdk/kinds/stream_store.hpp"
+#include "record_format.hpp"
+#include "sequence_index.hpp"
+#include "store_context.hpp"
+#include "subject_index.hpp"
+#include "syncer.hpp"
+
+namespace store_file {
+
+namespace sdk = nats_sdk::store;
+
+class FileStream final : public sdk::Stream {
+public:
+    // Opens (creating if needed) the stream in `dir` and recovers it. `key` is the
+    // context's open-stream claim, released when the stream closes.
+    FileStream(std::shared_ptr<StoreContext> context, std::string dir, std::string key);
+    ~FileStream() override;
+
+    void write_meta(std::string_view meta) override;
+    void append(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject, std::string_view headers,
+                std::string_view payload) override;
+    void sync(SyncDone done) override;
+
+    sdk::LoadResult load(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found) override;
+    sdk::LoadResult load_next(std::uint64_t start, std::string_view filter,
+                              const std::function<void(const sdk::MessageView&)>& found) override;
+    sdk::LoadResult load_last(std::string_view filter,
+                              const std::function<void(const sdk::MessageView&)>& found) override;
+
+    bool remove(std::uint64_t sequence) override;
+    std::uint64_t purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep) override;
+    std::uint64_t compact(std::uint64_t sequence) override;
+    void truncate(std::uint64_t sequence) override;
+
+    sdk::StreamState state() const override;
+    std::optional<sdk::SubjectState> subject_state(std::string_view literal_subject) const override;
+    void subjects_state(std::string_view filter,
+                        const std::function<void(std::string_view, const sdk::SubjectState&)>& found) const override;
+    std::uint64_t sequence_for_time(std::int64_t time_ns) const override;
+
+    // For tests and the README's numbers: block files in use, bytes dropped from a torn
+    // tail by the last recovery.
+    std::size_t block_count() const noexcept { return blocks_.size(); }
+    std::uint64_t torn_bytes_dropped() const noexcept { return torn_bytes_dropped_; }
+
+private:
+    struct Block {
+        std::unique_ptr<BlockFile> file;  // null for an id missing on disk
+        std::uint64_t live = 0;           // messages in it still in the index
+    };
+
+    // ---- writing (file_stream.cpp) ----
+    void check_writable() const;
+    // Writes encoded records (one or a batch) at the end of the active block, rolling to
+    // a new block first when they do not fit. Returns the block id and offset.
+    std::pair<std::uint32_t, std::uint32_t> write_records(std::string_view bytes);
+    // Starts block last+1 with a bounds record (first, last, last_time) at its head.
+    void roll(std::uint64_t first, std::uint64_t last, std::int64_t last_time_ns, std::uint64_t room);
+    void sync_active_now();
+    [[noreturn]] void throw_write_error(int error_number, std::string_view what) const;
+    void delete_dead_front_blocks();
+    Block* block_for(std::uint32_t id) noexcept;
+    const Block* block_for(std::uint32_t id) const noexcept;
+    void flush_tombstones(std::string& batch);
+    // Everything gone: a fresh block whose head says (first, first - 1).
+    std::uint64_t purge_all(std::uint64_t new_first);
+
+    // ---- in-memory bookkeeping, shared by writes and recovery ----
+    void index_message(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject, bool has_headers,
+                       std::uint32_t block, std::uint32_t offset, std::uint32_t length);
+    // Forgets the slot at `sequence` (live or corrupt); true if it held a message.
+    bool unindex(std::uint64_t sequence);
+    // Applies a bounds record: drops below `first` and above `last`.
+    void apply_bounds(std::uint64_t first, std::uint64_t last, std::int64_t last_time_ns);
+    // Recomputes first_ (the lowest live sequence) from `from` on.
+    void advance_first(std::uint64_t from);
+    void note_corrupt(std::uint64_t sequence, std::string_view why);
+
+    // ---- reading (file_stream_read.cpp) ----
+    enum class ReadResult { ok, corrupt };
+    // Reads and verifies the record in `slot`; the views point into read_buffer_.
+    ReadResult read_record(std::uint64_t sequence, const Slot& slot, RecordView& record) const;
+    sdk::LoadResult deliver(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found);
+    std::optional<std::int64_t> read_time(const Slot& slot) const;
+    void refresh_subject(std::uint32_t id) const;
+    void mark_corrupt(std::uint64_t sequence, Slot& slot, std::string_view why);
+
+    // ---- recovery (stream_recovery.cpp) ----
+    void recover();
+    void recover_block(Block& block, bool last_block);
+    void apply_record(const RecordView& record, std::uint32_t block, std::uint32_t offset);
+
+    std::shared_ptr<StoreContext> context_;
+    std::string dir_;
+    std::string msgs_dir_;
+    std::string key_;
+    std::shared_ptr<SyncTarget> target_;
+
+    std::deque<Block> blocks_;  // ascending ids, contiguous: blocks_[i] has id first_block_id_ + i
+    std::uint32_t first_block_id_ = 1;
+
+    SequenceIndex index_;
+    mutable SubjectIndex subjects_;  // stale bounds are refreshed by const readers
+    std::uint64_t first_ = 1;        // lowest live sequence, or last_ + 1 when empty
+    mutable std::uint64_t first_time_sequence_ = 0;  // first_time_ns_ is read lazily for this one
+    mutable std::int64_t first_time_ns_ = 0;
+    std::uint64_t last_ = 0;
+    std::int64_t last_time_ns_ = 0;
+    std::uint64_t messages_ = 0;
+    std::uint64_t bytes_ = 0;
+    std::uint64_t corrupt_ = 0;
+    std::uint64_t corrupt_logged_ = 0;
+    std::uint64_t torn_bytes_dropped_ = 0;
+
+    std::string write_buffer_;
+    mutable std::string read_buffer_;
+};
+
+// Names must not escape the store's directory.
+bool is_safe_name(std::string_view name) noexcept;
+
+}  // namespace store_file

@@ -1,0 +1,190 @@
+// FileStream: the reads (load, load_next, load_last), the states and sequence_for_time.
+// Every record read is verified against its checksum; a failing one is marked corrupt
+// in the index (counted and logged once, never served) and the read moves on.
+
+#include <algorithm>
+
+#include "file_stream.hpp"
+#include "subject_filter.hpp"
+
+namespace store_file {
+
+using sdk::LoadResult;
+using sdk::StoreError;
+
+FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, const Slot& slot, RecordView& record) const {
+    const Block* block = block_for(slot.block);
+    if (block == nullptr || !block->file) return ReadResult::corrupt;
+    read_buffer_.resize(slot.length());
+    if (const int result = block->file->read(slot.offset, slot.length(), read_buffer_.data()); result != 0) {
+        if (result == -ENODATA) return ReadResult::corrupt;  // the file is shorter than the index says
+        throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", block->file->path(), -result));
+    }
+    if (decode_record(read_buffer_, record) != DecodeResult::ok || record.kind != RecordKind::message ||
+        record.sequence != sequence || record.length != slot.length()) {
+        return ReadResult::corrupt;
+    }
+    return ReadResult::ok;
+}
+
+LoadResult FileStream::deliver(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found) {
+    Slot* slot = index_.find(sequence);
+    if (slot == nullptr || slot->subject == Slot::empty) return LoadResult::not_found;
+    if (slot->is_corrupt()) return LoadResult::corrupt;
+    RecordView record;
+    if (read_record(sequence, *slot, record) != ReadResult::ok) {
+        mark_corrupt(sequence, *slot, "failed its checksum when read");
+        index_.trim_front();
+        return LoadResult::corrupt;
+    }
+    const sdk::MessageView view{sequence, record.time_ns, record.subject, record.headers, record.payload};
+    found(view);
+    return LoadResult::found;
+}
+
+std::optional<std::int64_t> FileStream::read_time(const Slot& slot) const {
+    const Block* block = block_for(slot.block);
+    if (block == nullptr || !block->file) return std::nullopt;
+    std::int64_t time_ns = 0;
+    if (block->file->read(slot.offset + 16, sizeof time_ns, reinterpret_cast<char*>(&time_ns)) != 0) {
+        return std::nullopt;
+    }
+    return time_ns;
+}
+
+void FileStream::refresh_subject(std::uint32_t id) const {
+    SubjectInfo& info = subjects_.info(id);
+    if (info.first_stale) {
+        for (std::uint64_t q = std::max(info.first, index_.base()); q <= info.last; ++q) {
+            const Slot* slot = index_.find(q);
+            if (slot != nullptr && slot->subject == id) {
+                info.first = q;
+                break;
+            }
+        }
+        info.first_stale = false;
+    }
+    if (info.last_stale) {
+        for (std::uint64_t q = std::min(info.last, index_.end() - 1); q >= info.first && q >= index_.base(); --q) {
+            const Slot* slot = index_.find(q);
+            if (slot != nullptr && slot->subject == id) {
+                info.last = q;
+                break;
+            }
+            if (q == 0) break;
+        }
+        info.last_stale = false;
+    }
+}
+
+LoadResult FileStream::load(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found) {
+    return deliver(sequence, found);
+}
+
+LoadResult FileStream::load_next(std::uint64_t start, std::string_view filter,
+                                 const std::function<void(const sdk::MessageView&)>& found) {
+    SubjectFilter match(subjects_, filter);
+    if (match.matches_nothing() || messages_ == 0) return LoadResult::not_found;
+    std::uint64_t from = std::max(start, first_);
+    std::uint64_t to = last_;
+    if (const auto id = match.literal_id()) {
+        refresh_subject(*id);
+        from = std::max(from, subjects_.info(*id).first);
+        to = subjects_.info(*id).last;
+    }
+    for (std::uint64_t q = from; q <= to && q >= from; ++q) {
+        const Slot* slot = index_.find(q);
+        if (slot == nullptr || !slot->live() || !match.matches(slot->subject)) continue;
+        if (deliver(q, found) == LoadResult::found) return LoadResult::found;
+        if (messages_ == 0) break;  // the last message just turned out corrupt
+    }
+    return LoadResult::not_found;
+}
+
+LoadResult FileStream::load_last(std::string_view filter, const std::function<void(const sdk::MessageView&)>& found) {
+    SubjectFilter match(subjects_, filter);
+    if (match.matches_nothing() || messages_ == 0) return LoadResult::not_found;
+    std::uint64_t from = first_;
+    std::uint64_t to = last_;
+    if (const auto id = match.literal_id()) {
+        refresh_subject(*id);
+        from = subjects_.info(*id).first;
+        to = subjects_.info(*id).last;
+    }
+    for (std::uint64_t q = to; q >= from && q > 0; --q) {
+        const Slot* slot = index_.find(q);
+        if (slot == nullptr || !slot->live() || !match.matches(slot->subject)) continue;
+        if (deliver(q, found) == LoadResult::found) return LoadResult::found;
+        if (messages_ == 0) break;
+    }
+    return LoadResult::not_found;
+}
+
+sdk::StreamState FileStream::state() const {
+    sdk::StreamState state{};
+    state.messages = messages_;
+    state.bytes = bytes_;
+    state.first_sequence = first_;
+    state.last_sequence = last_;
+    state.subjects = subjects_.size();
+    state.corrupt = corrupt_;
+    if (messages_ > 0) {
+        if (first_time_sequence_ != first_) {
+            const Slot* slot = index_.find(first_);
+            first_time_ns_ = slot != nullptr ? read_time(*slot).value_or(0) : 0;
+            first_time_sequence_ = first_;
+        }
+        state.first_time_ns = first_time_ns_;
+        state.last_time_ns = last_time_ns_;
+        state.deleted = last_ - first_ + 1 - messages_;
+    }
+    return state;
+}
+
+std::optional<sdk::SubjectState> FileStream::subject_state(std::string_view literal_subject) const {
+    const auto id = subjects_.find(literal_subject);
+    if (!id) return std::nullopt;
+    refresh_subject(*id);
+    const SubjectInfo& info = subjects_.info(*id);
+    return sdk::SubjectState{info.messages, info.first, info.last};
+}
+
+void FileStream::subjects_state(std::string_view filter,
+                                const std::function<void(std::string_view, const sdk::SubjectState&)>& found) const {
+    SubjectFilter match(subjects_, filter);
+    for (std::uint32_t id = 0; id < subjects_.id_limit(); ++id) {
+        if (!subjects_.in_use(id) || !match.matches(id)) continue;
+        refresh_subject(id);
+        const SubjectInfo& info = subjects_.info(id);
+        found(info.subject, sdk::SubjectState{info.messages, info.first, info.last});
+    }
+}
+
+std::uint64_t FileStream::sequence_for_time(std::int64_t time_ns) const {
+    // Times grow with sequences (JetStream stamps them), so a binary search over the
+    // live slots finds the first one at or after time_ns; O(log n) header reads.
+    if (messages_ == 0) return last_ + 1;
+    std::uint64_t low = first_;
+    std::uint64_t high = last_ + 1;
+    std::uint64_t best = last_ + 1;
+    while (low < high) {
+        const std::uint64_t middle = low + (high - low) / 2;
+        std::uint64_t live = middle;
+        std::optional<std::int64_t> time;
+        for (; live < high; ++live) {
+            const Slot* slot = index_.find(live);
+            if (slot != nullptr && slot->live() && (time = read_time(*slot))) break;
+        }
+        if (live == high) {
+            high = middle;  // nothing readable in [middle, high)
+        } else if (*time >= time_ns) {
+            best = live;
+            high = middle;
+        } else {
+            low = live + 1;
+        }
+    }
+    return best;
+}
+
+}  // namespace store_file

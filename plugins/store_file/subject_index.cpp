@@ -1,0 +1,51 @@
+#include "subject_index.hpp"
+
+namespace store_file {
+
+std::uint32_t SubjectIndex::add(std::string_view subject, std::uint64_t sequence) {
+    auto found = ids_.find(subject);
+    if (found == ids_.end()) {
+        std::uint32_t id;
+        if (!free_ids_.empty()) {
+            id = free_ids_.back();
+            free_ids_.pop_back();
+        } else {
+            id = static_cast<std::uint32_t>(infos_.size());
+            infos_.emplace_back();
+        }
+        found = ids_.emplace(std::string(subject), id).first;
+        infos_[id] = SubjectInfo{found->first, 0, sequence, sequence, false, false};
+    }
+    SubjectInfo& info = infos_[found->second];
+    ++info.messages;
+    info.last = sequence;
+    info.last_stale = false;
+    return found->second;
+}
+
+void SubjectIndex::remove(std::uint32_t id, std::uint64_t sequence) {
+    SubjectInfo& info = infos_[id];
+    if (info.messages == 0) return;
+    if (--info.messages == 0) {
+        ids_.erase(ids_.find(info.subject));
+        info = SubjectInfo{};
+        free_ids_.push_back(id);
+        return;
+    }
+    if (sequence == info.first) info.first_stale = true;
+    if (sequence == info.last) info.last_stale = true;
+}
+
+std::optional<std::uint32_t> SubjectIndex::find(std::string_view subject) const {
+    const auto found = ids_.find(subject);
+    if (found == ids_.end()) return std::nullopt;
+    return found->second;
+}
+
+void SubjectIndex::clear() {
+    ids_.clear();
+    infos_.clear();
+    free_ids_.clear();
+}
+
+}  // namespace store_file
