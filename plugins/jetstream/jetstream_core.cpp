@@ -277,8 +277,8 @@ std::int64_t JetStreamCore::expire_all(std::int64_t now) {
 }
 
 void JetStreamCore::handle_api(const std::string& account, std::string_view subject, std::string_view reply,
-                               std::string_view headers, std::string_view payload) {
-    ApiRouter::dispatch(*this, account, subject, reply, headers, payload);
+                               std::string_view headers, std::string_view payload, std::uint64_t client_id) {
+    ApiRouter::dispatch(*this, account, subject, reply, headers, payload, client_id);
 }
 
 }  // namespace nmk::jetstream

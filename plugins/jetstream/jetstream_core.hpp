@@ -43,6 +43,7 @@ struct ServerSettings {
     std::string domain;
     std::string sync = "batch";      // "batch" (fsync before ack), "always", or a Go duration (lazy)
     std::int64_t max_duplicate_window_ns = 0;
+    std::string server_name;         // for the API audit advisory
 };
 
 class JetStreamCore {
@@ -62,7 +63,7 @@ public:
 
     // A request on $JS.API.> (subject already without a domain prefix).
     void handle_api(const std::string& account, std::string_view subject, std::string_view reply,
-                    std::string_view headers, std::string_view payload);
+                    std::string_view headers, std::string_view payload, std::uint64_t client_id = 0);
     // A message published to a stream's subject.
     void handle_publish(const std::string& account, const std::string& stream, std::string_view subject,
                         std::string_view reply, std::string_view headers, std::string_view payload);
@@ -73,6 +74,7 @@ public:
 
     // Used by the API handlers.
     const ServerSettings& settings() const noexcept { return settings_; }
+    void set_server_name(std::string name) { settings_.server_name = std::move(name); }
     Bus& bus() noexcept { return bus_; }
     std::uint64_t total_memory_bytes() const;
     std::uint64_t total_store_bytes() const;

@@ -33,6 +33,7 @@ constexpr std::size_t max_inbound_bytes = 256u << 20;
 
 struct Inbound {
     bool is_api = false;
+    std::uint64_t client_id = 0;
     std::string account;
     std::string stream;  // publishes: the stream whose subscription took it
     std::string subject;
@@ -96,8 +97,14 @@ private:
         if (!memory && !file) {
             host().error("JetStream has no store backend (load store_memory and/or store_file)");
         }
-        worker_->post([this, memory, file] {
+        std::string server_name;
+        try {
+            server_name = host().query_json("varz", "").value("server_name", std::string());
+        } catch (const std::exception&) {
+        }
+        worker_->post([this, memory, file, server_name] {
             core_ = std::make_unique<JetStreamCore>(settings_, static_cast<Bus&>(*this), memory, file);
+            core_->set_server_name(server_name);
             try {
                 core_->open();
             } catch (const std::exception& e) {
@@ -161,8 +168,8 @@ private:
         if (!list.empty()) return;
         const auto handle = messaging_.account(account);
         const auto on_request = [this, account](const nats_sdk::MessageEx& m) {
-            Inbound in{true, account, {}, std::string(m.subject()), std::string(m.reply()), std::string(m.headers()),
-                       std::string(m.payload())};
+            Inbound in{true, m.client_id(), account, {}, std::string(m.subject()), std::string(m.reply()),
+                       std::string(m.headers()), std::string(m.payload())};
             enqueue(std::move(in));
         };
         list.push_back(messaging_.subscribe(handle, "$JS.API.>", on_request));
@@ -171,8 +178,8 @@ private:
             list.push_back(messaging_.subscribe(handle, domain_prefix + ".>", [this, account, domain_prefix](const nats_sdk::MessageEx& m) {
                 // $JS.<domain>.API.X is $JS.API.X for this server.
                 std::string subject = "$JS.API" + std::string(m.subject().substr(domain_prefix.size()));
-                enqueue(Inbound{true, account, {}, std::move(subject), std::string(m.reply()), std::string(m.headers()),
-                                std::string(m.payload())});
+                enqueue(Inbound{true, m.client_id(), account, {}, std::move(subject), std::string(m.reply()),
+                                std::string(m.headers()), std::string(m.payload())});
             }));
         }
     }
@@ -225,7 +232,7 @@ private:
             for (auto& in : batch) {
                 if (!core_) continue;
                 try {
-                    if (in.is_api) core_->handle_api(in.account, in.subject, in.reply, in.headers, in.payload);
+                    if (in.is_api) core_->handle_api(in.account, in.subject, in.reply, in.headers, in.payload, in.client_id);
                     else core_->handle_publish(in.account, in.stream, in.subject, in.reply, in.headers, in.payload);
                 } catch (const std::exception& e) {
                     host().error("JetStream: '{}' on '{}' failed: {}", in.account, in.subject, e.what());
@@ -253,7 +260,7 @@ private:
         const auto handle = messaging_.account(account);
         for (const auto& subject : subjects) {
             list.push_back(messaging_.subscribe(handle, subject, [this, account, stream](const nats_sdk::MessageEx& m) {
-                enqueue(Inbound{false, account, stream, std::string(m.subject()), std::string(m.reply()),
+                enqueue(Inbound{false, m.client_id(), account, stream, std::string(m.subject()), std::string(m.reply()),
                                 std::string(m.headers()), std::string(m.payload())});
             }));
         }

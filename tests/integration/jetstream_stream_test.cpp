@@ -2,6 +2,8 @@
 // bytes, error codes and texts), the PubAck bytes, the Nats-* publish headers, limits,
 // purge, message get/delete, direct get, restart. Every expectation is nats-server
 // 2.9.10's answer; the suite also runs against it (NMK_SERVER_BIN=/usr/sbin/nats-server).
+#include <map>
+
 #include "tests/integration/jetstream_test_helpers.hpp"
 
 namespace nats::integration {
@@ -282,6 +284,42 @@ TEST_F(JetStreamStreams, DirectGet) {
     create("ND", R"({"name":"ND","subjects":["nd"]})");
     client_->reply("nd", "x");
     EXPECT_TRUE(client_->silent("$JS.API.DIRECT.GET.ND", R"({"seq":1})", 300ms));
+}
+
+TEST_F(JetStreamStreams, AdvisoriesForStreamActionsAndTheApiAudit) {
+    RawClient watcher(server_->port());
+    watcher.connect({{"headers", true}});
+    watcher.send("SUB $JS.EVENT.ADVISORY.> 1\r\n");
+    watcher.flush();
+    create("ADV", R"({"name":"ADV","subjects":["adv"]})");
+    client_->reply("$JS.API.STREAM.UPDATE.ADV", R"({"name":"ADV","subjects":["adv"],"max_msgs":3})");
+    client_->reply("$JS.API.STREAM.DELETE.ADV");
+    std::map<std::string, json> by_subject;
+    std::vector<json> audits;
+    for (int i = 0; i < 6; ++i) {
+        const Frame f = watcher.expect_msg();
+        const json event = json::parse(f.payload);
+        if (f.subject == "$JS.EVENT.ADVISORY.API") audits.push_back(event);
+        else by_subject[f.subject] = event;
+    }
+    ASSERT_EQ(by_subject.size(), 3u);
+    for (const auto& [subject, action] :
+         {std::pair<std::string, std::string>{"$JS.EVENT.ADVISORY.STREAM.CREATED.ADV", "create"},
+          {"$JS.EVENT.ADVISORY.STREAM.UPDATED.ADV", "modify"},
+          {"$JS.EVENT.ADVISORY.STREAM.DELETED.ADV", "delete"}}) {
+        const json& e = by_subject[subject];
+        EXPECT_EQ(e["type"], "io.nats.jetstream.advisory.v1.stream_action") << subject;
+        EXPECT_EQ(e["stream"], "ADV");
+        EXPECT_EQ(e["action"], action);
+        EXPECT_EQ(e["id"].get<std::string>().size(), 22u);
+        EXPECT_TRUE(e.contains("timestamp"));
+    }
+    ASSERT_EQ(audits.size(), 3u);
+    EXPECT_EQ(audits[0]["type"], "io.nats.jetstream.advisory.v1.api_audit");
+    EXPECT_EQ(audits[0]["subject"], "$JS.API.STREAM.CREATE.ADV");
+    EXPECT_EQ(audits[0]["request"], R"({"name":"ADV","subjects":["adv"]})");
+    EXPECT_EQ(json::parse(audits[0]["response"].get<std::string>())["did_create"], true);
+    EXPECT_EQ(audits[0]["client"]["acc"], "$G");
 }
 
 TEST(JetStreamRestart, StreamsAndMessagesSurviveARestart) {

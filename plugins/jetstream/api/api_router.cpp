@@ -5,6 +5,7 @@
 #include <nats_sdk/subject.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/advisories.hpp"
 #include "jetstream_core.hpp"
 
 namespace nmk::jetstream {
@@ -50,6 +51,7 @@ void ApiRequest::send(std::string body, bool is_error) const {
     ++account.api_total;
     if (is_error) ++account.api_errors;
     if (!reply.empty()) core.bus().publish(account.name(), reply, {}, body);
+    send_api_audit(core, account.name(), client_id, subject, payload, body);
 }
 
 void ApiRequest::send_error(const ApiError& error, void (*more)(nats_sdk::GoJsonWriter&)) const {
@@ -69,7 +71,8 @@ bool is_empty_request(std::string_view payload) {
 }
 
 void ApiRouter::dispatch(JetStreamCore& core, const std::string& account_name, std::string_view subject,
-                         std::string_view reply, std::string_view headers, std::string_view payload) {
+                         std::string_view reply, std::string_view headers, std::string_view payload,
+                         std::uint64_t client_id) {
     constexpr std::string_view api_prefix = "$JS.API.";
     if (subject.substr(0, api_prefix.size()) != api_prefix) return;
     const std::string_view op = subject.substr(api_prefix.size());
@@ -85,7 +88,7 @@ void ApiRouter::dispatch(JetStreamCore& core, const std::string& account_name, s
             core.bus().publish(account_name, reply, {}, w.take());
             return;
         }
-        route.handler(ApiRequest{core, *account, subject, reply, headers, payload, route.type});
+        route.handler(ApiRequest{core, *account, subject, reply, headers, payload, route.type, client_id});
         return;
     }
 }

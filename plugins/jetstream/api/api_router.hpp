@@ -3,6 +3,7 @@
 // JetStream gets "JetStream not enabled for account"; an unknown op gets no answer;
 // every answered request counts in the account's api totals (and errors).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,7 @@ struct ApiRequest {
     std::string_view headers;
     std::string_view payload;
     std::string_view type;     // io.nats.jetstream.api.v1.<op>_response
+    std::uint64_t client_id = 0;  // the requester, for the audit advisory (0: unknown)
 
     // The last token of the subject (the stream name of STREAM.* requests).
     std::string_view last_token() const;
@@ -37,7 +39,7 @@ struct ApiRequest {
 class ApiRouter {
 public:
     static void dispatch(JetStreamCore& core, const std::string& account, std::string_view subject, std::string_view reply,
-                         std::string_view headers, std::string_view payload);
+                         std::string_view headers, std::string_view payload, std::uint64_t client_id);
 };
 
 // Handlers (stream_api.cpp, message_api.cpp, account_api.cpp).

@@ -6,6 +6,7 @@
 
 #include <nats_sdk/subject.hpp>
 
+#include "api/advisories.hpp"
 #include "api/api_router.hpp"
 #include "api/go_decode.hpp"
 #include "jetstream_core.hpp"
@@ -123,6 +124,7 @@ void handle_stream_create(const ApiRequest& r) {
     try {
         Stream& stream = r.core.add_stream(r.account, cfg, now_ns());
         write_create_response(r, stream, true);
+        send_stream_action(r.core, r.account.name(), cfg.name, StreamAction::create);
     } catch (const nats_sdk::store::StoreError& e) {
         r.core.bus().log(3, "Stream create failed for '" + r.account.name() + " > " + cfg.name + "': " + e.what());
         r.send_error(ApiError::with(ErrorId::JSStreamCreate, "error creating store for stream"));
@@ -163,6 +165,7 @@ void handle_stream_update(const ApiRequest& r) {
     write_stream_info_members(w, *stream, StreamInfoOptions{});
     w.end_object();
     r.send(w.take(), false);
+    send_stream_action(r.core, r.account.name(), stream->name(), StreamAction::modify);
 }
 
 void handle_stream_info(const ApiRequest& r) {
@@ -210,6 +213,7 @@ void handle_stream_delete(const ApiRequest& r) {
     auto w = r.begin_response();
     w.field("success", true).end_object();
     r.send(w.take(), false);
+    send_stream_action(r.core, r.account.name(), name, StreamAction::remove);
 }
 
 namespace {
