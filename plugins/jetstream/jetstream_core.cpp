@@ -81,6 +81,7 @@ void JetStreamCore::open() {
     }
     max_memory_ = settings_.max_memory >= 0 ? settings_.max_memory : default_max_memory();
     max_store_ = settings_.max_store >= 0 ? settings_.max_store : default_max_store(settings_.store_dir);
+    opened_ = true;
 }
 
 void JetStreamCore::close() {

@@ -60,6 +60,12 @@ public:
     void enable_account(const std::string& account, const AccountLimits& limits);
     void disable_account(const std::string& account);
     JsAccount* account(const std::string& name);
+    template <class Fn>
+    void for_each_account(Fn&& fn) {
+        for (auto& [name, account] : accounts_) fn(*account);
+    }
+    // Whether open() succeeded (the stores are usable).
+    bool is_open() const noexcept { return opened_; }
 
     // A request on $JS.API.> (subject already without a domain prefix).
     void handle_api(const std::string& account, std::string_view subject, std::string_view reply,
@@ -105,6 +111,7 @@ private:
     std::shared_ptr<nats_sdk::store::StoreBackend> file_backend_;
     std::unique_ptr<nats_sdk::store::Store> memory_store_;
     std::unique_ptr<nats_sdk::store::Store> file_store_;
+    bool opened_ = false;
     std::int64_t max_memory_ = -1;
     std::int64_t max_store_ = -1;
     std::map<std::string, std::unique_ptr<JsAccount>> accounts_;

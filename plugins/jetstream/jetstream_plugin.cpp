@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -18,6 +19,7 @@
 
 #include "jetstream_core.hpp"
 #include "jetstream_settings.hpp"
+#include "monitoring/jsz.hpp"
 
 namespace nmk::jetstream {
 
@@ -61,6 +63,7 @@ public:
 
     void start() override {
         worker_.emplace(nats_sdk::Executor::blocking(host(), 1));
+        register_pages();
         // The store backends register in their own start(); look them up once all are up.
         nats_sdk::on_all_started(host(), [this] { open(); });
     }
@@ -99,7 +102,9 @@ private:
         }
         std::string server_name;
         try {
-            server_name = host().query_json("varz", "").value("server_name", std::string());
+            const auto varz = host().query_json("varz", "");
+            server_name = varz.value("server_name", std::string());
+            server_id_ = varz.value("server_id", std::string());
         } catch (const std::exception&) {
         }
         worker_->post([this, memory, file, server_name] {
@@ -125,6 +130,50 @@ private:
                 if (core_) core_->expire_all(unix_now_ns());
             });
         }));
+    }
+
+    // ---- monitoring: pages built on the worker, which owns the state ----
+    void register_pages() {
+        host().register_http_endpoint("/jsz", [this](const nats_sdk::HttpRequest& req, const nats_sdk::HttpResponse& res) {
+            const nats_sdk::GoQuery query{std::string(req.query())};
+            const JszOptions options = jsz_options(query);
+            answer_page(res, [this, options](JetStreamCore& core) { return jsz_json(core, server_id_, options); });
+        });
+        host().register_http_endpoint("/varz/jetstream", [this](const nats_sdk::HttpRequest&, const nats_sdk::HttpResponse& res) {
+            answer_page(res, [](JetStreamCore& core) { return varz_section_json(core); });
+        });
+        host().register_http_endpoint("/healthz", [this](const nats_sdk::HttpRequest&, const nats_sdk::HttpResponse& res) {
+            answer_page(res, [](JetStreamCore&) { return std::string("{\"status\":\"ok\"}"); });
+        });
+    }
+
+    // Runs `build` on the worker and answers with its JSON; 503 when JetStream is not
+    // up (its store could not be opened) or the worker does not answer within 5 s.
+    template <class Build>
+    void answer_page(const nats_sdk::HttpResponse& res, Build build) {
+        auto promise = std::make_shared<std::promise<std::string>>();
+        auto answer = promise->get_future();
+        try {
+            worker_->post([this, promise, build] {
+                try {
+                    if (!core_ || !core_->is_open()) throw std::runtime_error("JetStream is not running");
+                    promise->set_value(build(*core_));
+                } catch (...) {
+                    promise->set_exception(std::current_exception());
+                }
+            });
+            if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
+                throw std::runtime_error("JetStream did not answer in time");
+            const std::string body = answer.get();
+            res.set_content_type("application/json");
+            res.write(body);
+        } catch (const std::exception& e) {
+            res.set_status(503);
+            res.set_content_type("application/json");
+            nats_sdk::GoJsonWriter w(false);
+            w.begin_object().field("status", "unavailable").field("error", e.what()).end_object();
+            res.write(w.text());
+        }
     }
 
     // Which accounts have JetStream: with only the global account, it does; otherwise
@@ -286,6 +335,7 @@ private:
 
     ServerSettings settings_;
     nats_sdk::Messaging messaging_;
+    std::string server_id_;  // set before any page can be asked for (on_all_started)
     std::unique_ptr<JetStreamCore> core_;  // worker thread only
 
     std::mutex inbound_mutex_;

@@ -13,9 +13,7 @@ std::string go_time_text(std::int64_t unix_ns) {
     return nats_sdk::rfc3339(std::chrono::system_clock::time_point(std::chrono::nanoseconds(unix_ns)));
 }
 
-namespace {
-
-void write_state(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {
+void write_stream_state(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {
     const auto s = stream.store().state();
     // An empty stream reports first_seq as nats-server does: 0 when nothing was ever
     // stored, otherwise the next sequence.
@@ -49,14 +47,12 @@ void write_state(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOpti
     w.field("consumer_count", options.consumers).end_object();
 }
 
-}  // namespace
-
 void write_stream_info_members(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {
     w.key("config");
     write_stream_config(w, stream.config());
     w.field("created", go_time_text(stream.created_ns()));
     w.key("state");
-    write_state(w, stream, options);
+    write_stream_state(w, stream, options);
 }
 
 void write_stream_info(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {

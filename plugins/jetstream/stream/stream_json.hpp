@@ -20,6 +20,9 @@ struct StreamInfoOptions {
     int consumers = 0;
 };
 
+// StreamState as an object.
+void write_stream_state(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options);
+
 // The members of StreamInfo (config, created, state) written into an open object.
 void write_stream_info_members(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options);
 
