@@ -94,6 +94,9 @@ public:
 
 private:
     // ---- start-up ----
+    // Runs once every plugin has started, before the server accepts clients: opens the
+    // stores, brings the streams back and enables the accounts, and waits for that, so
+    // the first client already finds JetStream complete.
     void open() {
         auto memory = nats_sdk::store::find_stream_store_backend(host(), "memory");
         auto file = nats_sdk::store::find_stream_store_backend(host(), "file");
@@ -107,21 +110,33 @@ private:
             server_id_ = varz.value("server_id", std::string());
         } catch (const std::exception&) {
         }
-        worker_->post([this, memory, file, server_name] {
+        nats_sdk::Accounts accounts(host());
+        std::vector<std::pair<std::string, std::optional<AccountLimits>>> initial;
+        for (const auto& name : accounts.list()) {
+            if (name == "$SYS") continue;
+            initial.emplace_back(name, limits_for(accounts, name));
+            subscribe_api(name, true);
+        }
+        std::promise<void> opened;
+        worker_->post([&] {
             core_ = std::make_unique<JetStreamCore>(settings_, static_cast<Bus&>(*this), memory, file);
             core_->set_server_name(server_name);
             try {
+                host().info("Starting JetStream");
                 core_->open();
+                host().info("  Storage directory: \"{}\"", settings_.store_dir);
+                if (!settings_.domain.empty()) host().info("  Domain: {}", settings_.domain);
+                host().info("  Sync: {}", settings_.sync == "batch" ? std::string("fsync before ack (group commit)")
+                                                                    : settings_.sync);
+                for (const auto& [name, limits] : initial) {
+                    if (limits) core_->enable_account(name, *limits);
+                }
             } catch (const std::exception& e) {
                 host().error("JetStream could not open its store in '{}': {}", settings_.store_dir, e.what());
-                return;
             }
-            host().info("Starting JetStream");
-            host().info("  Storage directory: \"{}\"", settings_.store_dir);
-            if (!settings_.domain.empty()) host().info("  Domain: {}", settings_.domain);
-            host().info("  Sync: {}", settings_.sync == "batch" ? std::string("fsync before ack (group commit)") : settings_.sync);
+            opened.set_value();
         });
-        nats_sdk::Accounts accounts(host());
+        opened.get_future().wait();
         account_watch_.emplace(accounts.watch([this](std::string_view account, nats_sdk::AccountEvent event) {
             on_account(std::string(account), event);
         }));
@@ -176,28 +191,29 @@ private:
         }
     }
 
-    // Which accounts have JetStream: with only the global account, it does; otherwise
-    // those whose block says so (nats-server's enableJetStreamAccounts).
     void on_account(const std::string& account, nats_sdk::AccountEvent event) {
         if (account == "$SYS") return;
         subscribe_api(account, event != nats_sdk::AccountEvent::removed);
-        std::optional<AccountLimits> limits;
         nats_sdk::Accounts accounts(host());
-        try {
-            const auto block = accounts.config(account);
-            if (block.contains("jetstream")) {
-                limits = AccountLimits::from_account_config(block["jetstream"]);
-            } else if (account == "$G" && global_account_only(accounts)) {
-                limits = AccountLimits{};
-            }
-        } catch (const std::exception& e) {
-            host().warn("JetStream: account '{}': {}", account, e.what());
-        }
+        const auto limits = event == nats_sdk::AccountEvent::removed ? std::nullopt : limits_for(accounts, account);
         worker_->post([this, account, limits] {
             if (!core_) return;
             if (limits) core_->enable_account(account, *limits);
             else core_->disable_account(account);
         });
+    }
+
+    // Which accounts have JetStream: with only the global account, it does; otherwise
+    // those whose block says so (nats-server's enableJetStreamAccounts).
+    std::optional<AccountLimits> limits_for(const nats_sdk::Accounts& accounts, const std::string& account) {
+        try {
+            const auto block = accounts.config(account);
+            if (block.contains("jetstream")) return AccountLimits::from_account_config(block["jetstream"]);
+            if (account == "$G" && global_account_only(accounts)) return AccountLimits{};
+        } catch (const std::exception& e) {
+            host().warn("JetStream: account '{}': {}", account, e.what());
+        }
+        return std::nullopt;
     }
 
     static bool global_account_only(const nats_sdk::Accounts& accounts) {
