@@ -229,7 +229,10 @@ void JetStreamCore::handle_publish(const std::string& account_name, const std::s
     PublishOutcome outcome = stream->publish(subject, reply, headers, payload, now_ns(), gate_for(*this, *account));
     if (outcome.needs_sync) {
         auto& pending = unsynced_[stream];
-        if (!outcome.ack.empty()) pending.push_back({std::string(reply), std::move(outcome.ack)});
+        if (!outcome.republish_subject.empty())
+            pending.push_back({std::move(outcome.republish_subject), std::move(outcome.republish_payload),
+                               std::move(outcome.republish_headers)});
+        if (!outcome.ack.empty()) pending.push_back({std::string(reply), std::move(outcome.ack), {}});
     } else if (!outcome.ack.empty()) {
         bus_.publish(account_name, reply, {}, outcome.ack);
     }
@@ -248,7 +251,7 @@ void JetStreamCore::flush() {
         std::string failure_prefix = stream->pub_ack_error(ApiError::with(ErrorId::JSStreamStoreFailed, "{}"));
         stream->store().sync([bus, account, shared, failure_prefix](nmk_store_status status, std::string_view error) {
             if (status == NMK_STORE_OK) {
-                for (const auto& a : *shared) bus->publish(account, a.reply, {}, a.ack);
+                for (const auto& a : *shared) bus->publish(account, a.reply, a.headers, a.ack);
                 return;
             }
             // Never acknowledge what may not be on disk: answer with the store's error.
@@ -260,7 +263,9 @@ void JetStreamCore::flush() {
                 const std::string q = quoted.take();
                 text.replace(at, 2, q.substr(1, q.size() - 2));
             }
-            for (const auto& a : *shared) bus->publish(account, a.reply, {}, text);
+            for (const auto& a : *shared) {
+                if (a.headers.empty()) bus->publish(account, a.reply, {}, text);  // acks only; no republish
+            }
             bus->log(4, "JetStream store sync failed for account '" + account + "': " + std::string(error));
         });
     }

@@ -100,9 +100,11 @@ private:
     void write_meta(Stream& stream);
     void recover_account(JsAccount& account);
 
+    // What goes out once a batch is durable: an ack (to `reply`) or a republished copy.
     struct PendingAck {
         std::string reply;
         std::string ack;
+        std::string headers;  // republish only
     };
 
     ServerSettings settings_;

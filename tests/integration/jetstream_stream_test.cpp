@@ -286,6 +286,30 @@ TEST_F(JetStreamStreams, DirectGet) {
     EXPECT_TRUE(client_->silent("$JS.API.DIRECT.GET.ND", R"({"seq":1})", 300ms));
 }
 
+TEST_F(JetStreamStreams, RepublishSendsTheStoredMessageAgain) {
+    // nats-server 2.9.10's mappings: the destination names the source's wildcards ($1).
+    EXPECT_EQ(client_->reply_json("$JS.API.STREAM.CREATE.BAD", R"({"name":"BAD","subjects":["b.>"],"republish":{"src":"b.*","dest":"copy.*"}})")["error"]["description"],
+              "stream configuration for republish not valid");
+    create("RP", R"({"name":"RP","subjects":["r.>"],"republish":{"src":"r.*","dest":"copy.$1"}})");
+    RawClient watcher(server_->port());
+    watcher.connect({{"headers", true}});
+    watcher.send("SUB copy.> 1\r\n");
+    watcher.flush();
+    client_->reply("r.a", "x");
+    client_->reply("r.a", "y", "NATS/1.0\r\nK: v\r\n\r\n");
+    client_->reply("r.b.c", "not republished: the source is r.*");
+    Frame f = watcher.expect_hmsg();
+    EXPECT_EQ(f.subject, "copy.a");
+    EXPECT_EQ(f.headers, "NATS/1.0\r\nNats-Stream: RP\r\nNats-Subject: r.a\r\nNats-Sequence: 1\r\nNats-Last-Sequence: 0\r\n\r\n");
+    EXPECT_EQ(f.payload, "x");
+    f = watcher.expect_hmsg();
+    EXPECT_EQ(f.payload, "y");
+    EXPECT_NE(f.headers.find("K: v\r\n"), std::string::npos);
+    EXPECT_NE(f.headers.find("Nats-Sequence: 2\r\n"), std::string::npos);
+    EXPECT_NE(f.headers.find("Nats-Last-Sequence: 1\r\n"), std::string::npos);
+    EXPECT_TRUE(only(watcher.flush(), Frame::Kind::hmsg).empty());
+}
+
 TEST_F(JetStreamStreams, AdvisoriesForStreamActionsAndTheApiAudit) {
     RawClient watcher(server_->port());
     watcher.connect({{"headers", true}});

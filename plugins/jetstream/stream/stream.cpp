@@ -1,5 +1,7 @@
 #include "stream/stream.hpp"
 
+#include "stream/subject_transform.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -161,6 +163,10 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     if (auto e = check_discard_new(subject, size)) return refuse(*e);
 
     const std::uint64_t sequence = store_->state().last_sequence + 1;
+    std::uint64_t last_for_subject = 0;
+    if (config_.republish) {
+        if (auto s = store_->subject_state(subject)) last_for_subject = s->last_sequence;
+    }
     try {
         store_->append(sequence, now_ns, subject, headers, payload);
     } catch (const nats_sdk::store::StoreError& e) {
@@ -174,11 +180,43 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     else if (rollup_all) purge({}, 0, 1);
     enforce_limits(subject);
 
+    fill_republish(subject, headers, payload, sequence, last_for_subject, out);
     out.stored = true;
     out.sequence = sequence;
     out.needs_sync = true;
     if (can_respond) out.ack = pub_ack(sequence);
     return out;
+}
+
+// nats-server's republish: the stored message again, on the destination subject
+// (wildcard tokens carried over in order), with Nats-Stream, Nats-Subject,
+// Nats-Sequence and Nats-Last-Sequence (and Nats-Msg-Size instead of the payload for
+// headers_only).
+void Stream::fill_republish(std::string_view subject, std::string_view headers, std::string_view payload,
+                            std::uint64_t sequence, std::uint64_t last_for_subject, PublishOutcome& out) const {
+    if (!config_.republish) return;
+    const RePublish& r = *config_.republish;
+    if (!nats_sdk::subject::literal_matches(subject, r.source)) return;
+    const auto transform = SubjectTransform::make(r.source, r.destination);
+    if (!transform) return;  // refused when the stream was created
+    out.republish_subject = transform->apply(subject);
+    const std::string seq = std::to_string(sequence);
+    const std::string last = std::to_string(last_for_subject);
+    if (headers.empty()) {
+        out.republish_headers = "NATS/1.0\r\nNats-Stream: " + config_.name + "\r\nNats-Subject: " + std::string(subject) +
+                                "\r\nNats-Sequence: " + seq + "\r\nNats-Last-Sequence: " + last + "\r\n";
+        if (r.headers_only) out.republish_headers += "Nats-Msg-Size: " + std::to_string(payload.size()) + "\r\n";
+        out.republish_headers += "\r\n";
+    } else {
+        namespace hn = nats_sdk::header_names;
+        std::string h = nats_sdk::set_header(headers, hn::stream, config_.name);
+        h = nats_sdk::set_header(h, hn::subject, subject);
+        h = nats_sdk::set_header(h, hn::sequence, seq);
+        h = nats_sdk::set_header(h, "Nats-Last-Sequence", last);
+        if (r.headers_only) h = nats_sdk::set_header(h, "Nats-Msg-Size", std::to_string(payload.size()));
+        out.republish_headers = std::move(h);
+    }
+    if (!r.headers_only) out.republish_payload.assign(payload);
 }
 
 void Stream::enforce_limits(std::string_view subject) {

@@ -26,6 +26,10 @@ namespace nmk::jetstream {
 // `needs_sync` says the ack may go only after the store's next sync completes.
 struct PublishOutcome {
     std::string ack;
+    // `republish`: the copy to send once the message is durable (empty subject: none).
+    std::string republish_subject;
+    std::string republish_headers;
+    std::string republish_payload;
     bool stored = false;
     bool needs_sync = false;
     std::uint64_t sequence = 0;
@@ -75,6 +79,8 @@ private:
     std::optional<ApiError> check_discard_new(std::string_view subject, std::uint64_t size);
     void enforce_limits(std::string_view subject);
     void remember_msg_id(std::string msg_id, std::uint64_t sequence, std::int64_t time_ns);
+    void fill_republish(std::string_view subject, std::string_view headers, std::string_view payload,
+                        std::uint64_t sequence, std::uint64_t last_for_subject, PublishOutcome& out) const;
     std::uint64_t message_size(std::string_view subject, std::string_view headers, std::string_view payload) const;
 
     struct DedupEntry {

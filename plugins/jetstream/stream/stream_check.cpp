@@ -1,5 +1,7 @@
 #include "stream/stream_check.hpp"
 
+#include "stream/subject_transform.hpp"
+
 #include <deque>
 #include <set>
 #include <string>
@@ -122,30 +124,6 @@ std::optional<ApiError> check_subjects(StreamConfig& cfg) {
     return std::nullopt;
 }
 
-// A republish source and destination are "a.>" / "x.>"-like subjects whose wildcards
-// line up (nats-server's newTransform): each destination wildcard token {{wildcard(n)}}
-// or * needs a source wildcard.
-bool republish_transform_valid(const RePublish& r) {
-    if (!subj::is_valid_subject(r.source) || !subj::is_valid_publish_subject(r.destination)) {
-        // A destination may use * and > only as the source does.
-        if (!subj::is_valid_subject(r.destination)) return false;
-    }
-    std::size_t source_pwc = 0;
-    bool source_fwc = false;
-    for (auto t : subj::tokens(r.source)) {
-        source_pwc += subj::is_pwc(t) ? 1 : 0;
-        source_fwc = source_fwc || subj::is_fwc(t);
-    }
-    std::size_t dest_pwc = 0;
-    bool dest_fwc = false;
-    for (auto t : subj::tokens(r.destination)) {
-        dest_pwc += subj::is_pwc(t) ? 1 : 0;
-        dest_fwc = dest_fwc || subj::is_fwc(t);
-    }
-    if (dest_fwc && !source_fwc) return false;
-    return dest_pwc == 0 || dest_pwc == source_pwc;
-}
-
 std::optional<ApiError> check_republish(StreamConfig& cfg) {
     if (!cfg.republish) return std::nullopt;
     auto& r = *cfg.republish;
@@ -157,7 +135,7 @@ std::optional<ApiError> check_republish(StreamConfig& cfg) {
         if (subj::subjects_collide(r.destination, s))
             return invalid("stream configuration for republish destination forms a cycle");
     }
-    if (!republish_transform_valid(r)) return invalid("stream configuration for republish not valid");
+    if (!SubjectTransform::make(r.source, r.destination)) return invalid("stream configuration for republish not valid");
     return std::nullopt;
 }
 
