@@ -3,6 +3,7 @@
 // purge, message get/delete, direct get, restart. Every expectation is nats-server
 // 2.9.10's answer; the suite also runs against it (NMK_SERVER_BIN=/usr/sbin/nats-server).
 #include <map>
+#include <thread>
 
 #include "tests/integration/jetstream_test_helpers.hpp"
 
@@ -172,6 +173,40 @@ TEST_F(JetStreamStreams, LimitsDiscardOldAndNew) {
     create("SIZE", R"({"name":"SIZE","subjects":["size"],"max_msg_size":4})");
     EXPECT_EQ(client_->reply("size", "12345"),
               "{\"error\":{\"code\":400,\"err_code\":10054,\"description\":\"message size exceeds maximum allowed\"},\"stream\":\"SIZE\",\"seq\":0}");
+}
+
+TEST_F(JetStreamStreams, MaxAgeExpiresOldMessages) {
+    create("AGE", R"({"name":"AGE","subjects":["age"],"max_age":1000000000})");
+    client_->reply("age", "old");
+    std::this_thread::sleep_for(1200ms);
+    client_->reply("age", "new");
+    // Expiry runs within about a second of a message's deadline.
+    json s;
+    for (int i = 0; i < 40; ++i) {
+        s = state("AGE");
+        if (s["messages"] == 1) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(s["messages"], 1);
+    EXPECT_EQ(s["first_seq"], 2);
+    EXPECT_EQ(client_->reply_json("$JS.API.INFO")["storage"], s["bytes"]);
+}
+
+TEST_F(JetStreamStreams, InfoWithSubjectsAndDeletedDetails) {
+    create("DET", R"({"name":"DET","subjects":["det.*"]})");
+    for (const char* subject : {"det.a", "det.b", "det.a", "det.c", "det.a"}) client_->reply(subject, "x");
+    client_->reply("$JS.API.STREAM.MSG.DELETE.DET", R"({"seq":2})");
+    client_->reply("$JS.API.STREAM.MSG.DELETE.DET", R"({"seq":4})");
+    const json info = client_->reply_json("$JS.API.STREAM.INFO.DET", R"({"deleted_details":true,"subjects_filter":"det.*"})");
+    EXPECT_EQ(info["state"]["num_deleted"], 2);
+    EXPECT_EQ(info["state"]["deleted"], json::array({2, 4}));
+    EXPECT_EQ(info["state"]["subjects"], json({{"det.a", 3}}));
+    EXPECT_EQ(info["total"], 1);
+    EXPECT_EQ(info["limit"], 100000);
+    const json plain = client_->reply_json("$JS.API.STREAM.INFO.DET");
+    EXPECT_FALSE(plain["state"].contains("deleted"));
+    EXPECT_FALSE(plain["state"].contains("subjects"));
+    EXPECT_EQ(plain["state"]["num_subjects"], 1);
 }
 
 TEST_F(JetStreamStreams, RollupKeepsTheLatest) {
