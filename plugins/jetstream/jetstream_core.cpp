@@ -132,6 +132,7 @@ void JetStreamCore::recover_account(JsAccount& account) {
             auto store = file_store_->open_stream(acc, stream_name);
             auto stream = std::make_unique<Stream>(acc, std::move(config), created, std::move(store), settings_.domain);
             Stream& s = *stream;
+            s.rebuild_dedup(now_ns());
             account.streams()[stream_name] = std::move(stream);
             bus_.listen(acc, stream_name, s.config().subjects);
             const auto state = s.store().state();

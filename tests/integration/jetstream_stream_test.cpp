@@ -401,6 +401,23 @@ TEST(JetStreamRestart, StreamsAndMessagesSurviveARestart) {
     EXPECT_EQ(client.reply("keep.x", "new"), "{\"stream\":\"KEEP\", \"seq\":21}");
 }
 
+TEST(JetStreamRestart, DedupSurvivesARestart) {
+    test_support::TempDir store;
+    const std::string id = "NATS/1.0\r\nNats-Msg-Id: order-7\r\n\r\n";
+    {
+        auto server = start_jetstream(store);
+        JsClient client(server->port());
+        client.reply("$JS.API.STREAM.CREATE.DD", R"({"name":"DD","subjects":["dd"]})");
+        EXPECT_EQ(client.reply("dd", "x", id), "{\"stream\":\"DD\", \"seq\":1}");
+    }
+    auto server = start_jetstream(store);
+    JsClient client(server->port());
+    // A publisher retrying after the restart is told it is a duplicate, not stored twice.
+    EXPECT_EQ(client.reply("dd", "x", id), "{\"stream\":\"DD\", \"seq\":1,\"duplicate\": true}");
+    EXPECT_EQ(client.reply("dd", "y", "NATS/1.0\r\nNats-Expected-Last-Msg-Id: order-7\r\n\r\n"),
+              "{\"stream\":\"DD\", \"seq\":2}");
+}
+
 TEST(JetStreamAccounts, AnAccountWithoutJetStreamIsToldSo) {
     test_support::TempDir store;
     auto server = start_jetstream(store, R"(

@@ -266,6 +266,25 @@ std::uint64_t Stream::purge(std::string_view filter, std::uint64_t below_sequenc
     return store_->purge(filter, below_sequence, keep);
 }
 
+void Stream::rebuild_dedup(std::int64_t now_ns) {
+    if (config_.duplicate_window_ns <= 0) return;
+    std::uint64_t seq = store_->sequence_for_time(now_ns - config_.duplicate_window_ns);
+    const std::uint64_t last = store_->state().last_sequence;
+    while (seq != 0 && seq <= last) {
+        std::uint64_t found = 0;
+        const auto result = store_->load_next(seq, {}, [&](const nats_sdk::store::MessageView& m) {
+            found = m.sequence;
+            auto id = nats_sdk::header_value(m.headers, nats_sdk::header_names::msg_id);
+            if (id && !id->empty()) {
+                last_msg_id_.assign(*id);
+                remember_msg_id(std::string(*id), m.sequence, m.time_ns);
+            }
+        });
+        if (result != nats_sdk::store::LoadResult::found || found == 0) break;
+        seq = found + 1;
+    }
+}
+
 std::int64_t Stream::expire(std::int64_t now_ns) {
     std::int64_t next = 0;
     const auto earliest = [&](std::int64_t at) { next = next == 0 ? at : std::min(next, at); };

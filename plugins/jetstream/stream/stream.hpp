@@ -64,6 +64,10 @@ public:
     // PurgeEx; the roll-up and the API's STREAM.PURGE use it.
     std::uint64_t purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep);
 
+    // After a restart: the Nats-Msg-Id of every message still inside duplicate_window
+    // (nats-server's rebuildDedupe), so a publisher retrying after a crash is not stored twice.
+    void rebuild_dedup(std::int64_t now_ns);
+
     // Drops messages older than max_age and dedup entries older than the window;
     // returns when to look again (0: nothing to expire).
     std::int64_t expire(std::int64_t now_ns);
