@@ -209,6 +209,19 @@ TEST_F(JetStreamStreams, InfoWithSubjectsAndDeletedDetails) {
     EXPECT_EQ(plain["state"]["num_subjects"], 1);
 }
 
+TEST_F(JetStreamStreams, InterestRetentionWithoutConsumersKeepsNothing) {
+    create("I", R"({"name":"I","subjects":["i"],"retention":"interest"})");
+    EXPECT_EQ(client_->reply("i", "a"), "{\"stream\":\"I\", \"seq\":1}");
+    EXPECT_EQ(client_->reply("i", "b"), "{\"stream\":\"I\", \"seq\":2}");
+    json s = state("I");
+    EXPECT_EQ(s["messages"], 0);
+    EXPECT_EQ(s["first_seq"], 3);
+    EXPECT_EQ(s["last_seq"], 2);
+    create("W", R"({"name":"W","subjects":["w"],"retention":"workqueue"})");
+    client_->reply("w", "a");
+    EXPECT_EQ(state("W")["messages"], 1);
+}
+
 TEST_F(JetStreamStreams, RollupKeepsTheLatest) {
     create("R", R"({"name":"R","subjects":["r.*"],"allow_rollup_hdrs":true})");
     client_->reply("r.a", "1");

@@ -175,6 +175,14 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     }
     last_msg_id_ = msg_id;
     if (!msg_id.empty()) remember_msg_id(std::move(msg_id), sequence, now_ns);
+    if (config_.retention == Retention::interest && consumers_ == 0) {
+        // Nobody is interested: nats-server takes the sequence (SkipMsg) and keeps nothing.
+        store_->remove(sequence);
+        out.sequence = sequence;
+        out.needs_sync = true;
+        if (can_respond) out.ack = pub_ack(sequence);
+        return out;
+    }
 
     if (rollup_subject) purge(subject, 0, 1);
     else if (rollup_all) purge({}, 0, 1);

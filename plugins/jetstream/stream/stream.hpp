@@ -99,6 +99,7 @@ private:
     std::string domain_;
     std::string pub_ack_prefix_;  // {"stream":"X", "seq":  (with "domain" when set)
     std::string last_msg_id_;
+    int consumers_ = 0;  // consumers arrive with issue 14; interest retention keeps nothing without one
     std::unordered_map<std::string, DedupEntry> dedup_;
     std::deque<std::pair<std::string, std::int64_t>> dedup_order_;  // oldest first
 };
