@@ -251,6 +251,42 @@ TEST(ResourceBounds, HeldPublishMeetsTheAccountsMaxPayload) {
     EXPECT_EQ(received, "-ERR 'Maximum Payload Violation'\r\n");
 }
 
+// A storm of CONNECTs for a user with a bcrypt password: each check waits for
+// the auth plugin's blocking pool, and at most 256 wait at once; past that a
+// client is refused at once instead of queueing a check, while a user with a
+// plain password carries on. (nats-server checks in each client's goroutine.)
+TEST(ResourceBounds, BcryptCheckStormIsRefusedPastTheQueueBound) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    SKIP_WITHOUT_PLUGINS("auth_users");
+    // bcrypt cost 6 ("secret"): a few ms per check, so the test stays short.
+    auto server = start_plugin_server(
+        "authorization { users: [{user: b, password: \"$2a$06$N398Ovg2ZhAf2m2KlHk21eRS3y7wYCUuPr1ejKOyCTWllLeNsrQvy\"}, "
+        "{user: p, password: p}] }\n");
+    constexpr int kStorm = 600;
+    const std::string connect = "CONNECT {\"verbose\":false,\"user\":\"b\",\"pass\":\"wrong\"}\r\n";
+    std::vector<std::unique_ptr<RawClient>> storm;
+    for (int i = 0; i < kStorm; ++i) {
+        storm.push_back(std::make_unique<RawClient>(server->port()));
+        storm.back()->read_info();
+        storm.back()->send(connect);
+    }
+    expect_carries_on(server->port(), {{"user", "p"}, {"pass", "p"}});
+    EXPECT_TRUE(wait_for_log(*server, "too many password checks waiting (256)")) << "the queue never filled";
+    int refused = 0;
+    for (auto& c : storm) {
+        std::string received;
+        EXPECT_TRUE(c->wait_closed(10s, &received));
+        for (auto at = received.find("PING\r\n"); at != std::string::npos; at = received.find("PING\r\n"))
+            received.erase(at, 6);
+        if (received == "-ERR 'Authorization Violation'\r\n") ++refused;
+        else EXPECT_EQ(received, "-ERR 'Authentication Timeout'\r\n");
+    }
+    EXPECT_GT(refused, 0);
+    // The right password still works once the storm is over.
+    RawClient good(server->port());
+    good.connect({{"user", "b"}, {"pass", "secret"}});
+}
+
 // ---- plugin queues (test plugins of ours) ----
 
 // Sets an environment variable for one test; the server child inherits it.
