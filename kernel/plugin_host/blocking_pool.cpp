@@ -6,16 +6,17 @@ namespace nats::plugins {
 
 BlockingPool::~BlockingPool() { stop(); }
 
-bool BlockingPool::submit(std::function<void()> task) {
+Submitted BlockingPool::submit(std::function<void()> task) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) return false;
+        if (stopping_) return Submitted::closed;
+        if (max_queued_ != 0 && tasks_.size() >= max_queued_) return Submitted::full;
         tasks_.push_back(std::move(task));
         if (threads_.empty())
             for (unsigned i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { run(); });
     }
     cv_.notify_one();
-    return true;
+    return Submitted::queued;
 }
 
 bool BlockingPool::on_own_thread() const {

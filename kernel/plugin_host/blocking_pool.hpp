@@ -12,16 +12,21 @@
 
 namespace nats::plugins {
 
+enum class Submitted { queued, closed, full };
+
 class BlockingPool {
 public:
     // The threads start with the first task, so a server without plugins has none.
-    explicit BlockingPool(unsigned threads = 2) : thread_count_(threads) {}
+    // `max_queued`: most tasks waiting for a worker (0: no bound), see submit().
+    explicit BlockingPool(unsigned threads = 2, std::size_t max_queued = 0)
+        : thread_count_(threads), max_queued_(max_queued) {}
     ~BlockingPool();  // stop()
     BlockingPool(const BlockingPool&) = delete;
     BlockingPool& operator=(const BlockingPool&) = delete;
 
-    // False once stopped or draining.
-    bool submit(std::function<void()> task);
+    // closed once stopped or draining; full when max_queued tasks already wait
+    // (the task is not taken).
+    Submitted submit(std::function<void()> task);
     // Finishes the running tasks, drops the queued ones (unless drain() came
     // first), joins. Idempotent. Not from one of the pool's own threads.
     void stop();
@@ -40,6 +45,7 @@ private:
     bool stopping_ = false;
     bool draining_ = false;
     const unsigned thread_count_;
+    const std::size_t max_queued_;
     std::vector<std::thread> threads_;
 };
 

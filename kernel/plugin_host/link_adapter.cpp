@@ -84,8 +84,9 @@ nmk_status LinkAdapter::publish(const nmk_message& message) {
     const std::string_view subject = view(message.subject);
     if (!nats_sdk::subject::is_valid_publish_subject(subject)) return NMK_INVALID_ARGUMENT;
     auto account = server_.get_or_create_account(view(message.account));
-    server_.publish(account, {subject, view(message.reply), view(message.headers), view(message.payload)}, this);
-    return NMK_OK;
+    return server_.publish(account, {subject, view(message.reply), view(message.headers), view(message.payload)}, this)
+               ? NMK_OK
+               : NMK_ERROR;  // the hand-off queue is full (Server::handoff_limit)
 }
 
 void LinkAdapter::release() {

@@ -92,8 +92,9 @@ nmk_status PluginContext::publish(const nmk_message& message) {
     if (!accepting()) return NMK_ERROR;
     auto& server = host_.server();
     auto account = server.get_or_create_account(view(message.account));
-    server.publish(account, {subject, reply, view(message.headers), view(message.payload)});
-    return NMK_OK;
+    // Refused off the I/O threads when the hand-off queue is full (Server::handoff_limit).
+    return server.publish(account, {subject, reply, view(message.headers), view(message.payload)}) ? NMK_OK
+                                                                                                     : NMK_ERROR;
 }
 
 nmk_status PluginContext::subscribe(std::string_view account_name, std::string_view subject, std::string_view queue,

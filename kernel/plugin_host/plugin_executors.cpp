@@ -25,13 +25,13 @@ std::uint64_t PluginExecutors::create(nmk_executor_kind kind, std::uint32_t thre
             NMK_ERROR("{}: executors are available from start() on", plugin_);
             return 0;
         }
-        e.serial = std::make_shared<SerialQueue>(server.next_thread());
+        e.serial = std::make_shared<SerialQueue>(server.next_thread(), max_queued_tasks);
     } else if (raw == NMK_EXECUTOR_BLOCKING) {
         if (threads > max_threads) {
             NMK_ERROR("{}: a blocking executor has at most {} threads, not {}", plugin_, max_threads, threads);
             return 0;
         }
-        e.pool = std::make_unique<BlockingPool>(threads == 0 ? 1 : threads);
+        e.pool = std::make_unique<BlockingPool>(threads == 0 ? 1 : threads, max_queued_tasks);
     } else {
         NMK_ERROR("{}: unknown executor kind {}", plugin_, raw);
         return 0;
@@ -59,9 +59,17 @@ nmk_status PluginExecutors::post(std::uint64_t id, nmk_task_callback callback, v
     if (it == executors_.end()) return NMK_NOT_FOUND;
     // Submitting under the table lock keeps a destroy from slipping in between;
     // neither call runs a task.
-    const bool queued = it->second.serial ? it->second.serial->post(std::move(task))
-                                          : it->second.pool->submit(std::move(task));
-    return queued ? NMK_OK : NMK_NOT_FOUND;
+    Executor& e = it->second;
+    const Submitted result = e.serial ? e.serial->post(std::move(task)) : e.pool->submit(std::move(task));
+    if (result == Submitted::closed) return NMK_NOT_FOUND;
+    if (result == Submitted::full) {
+        if (!e.full) NMK_WARN("{}: executor {} has {} tasks waiting: further posts are refused until it catches up",
+                              plugin_, id, max_queued_tasks);
+        e.full = true;
+        return NMK_ERROR;
+    }
+    e.full = false;
+    return NMK_OK;
 }
 
 nmk_status PluginExecutors::destroy(std::uint64_t id) {

@@ -28,6 +28,11 @@ class PluginExecutors {
 public:
     // Most threads a BLOCKING executor may ask for.
     static constexpr std::uint32_t max_threads = 64;
+    // Most tasks one executor holds waiting to run. A plugin that posts work for
+    // each client request would otherwise queue without bound when clients ask
+    // faster than it works: past this post() answers NMK_ERROR (logged once until
+    // the queue has room again) and the plugin refuses the request itself.
+    static constexpr std::size_t max_queued_tasks = 65536;
 
     PluginExecutors(PluginHost& host, std::string plugin, std::shared_ptr<CallGate> gate);
     ~PluginExecutors();  // release()
@@ -45,6 +50,7 @@ private:
     struct Executor {
         std::shared_ptr<SerialQueue> serial;
         std::unique_ptr<BlockingPool> pool;
+        bool full = false;  // under mutex_: the last post was refused (logged once)
     };
     // Drains `e`; a pool destroyed from one of its own threads is kept to be joined later.
     void drain(Executor e);

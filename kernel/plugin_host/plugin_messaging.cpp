@@ -105,6 +105,7 @@ nmk_status PluginMessaging::publish_ex(nmk_account_handle account, const nmk_mes
     const auto outcome = host_.server().publish_reported(*acc, routed(*message),
                                                          (flags & NMK_PUBLISH_NO_ECHO) ? origin_ : nullptr,
                                                          (flags & NMK_PUBLISH_NO_OVERFLOW) != 0);
+    if (outcome.refused) return NMK_ERROR;  // the hand-off queue is full (Server::handoff_limit)
     if (result) {
         // Written member by member as far as the caller's struct reaches, so an
         // older, shorter struct is never overrun.
@@ -130,9 +131,9 @@ nmk_status PluginMessaging::publish_batch(nmk_account_handle account, const nmk_
     std::vector<server::RoutedMessage> batch;
     batch.reserve(count);
     for (std::size_t i = 0; i < count; ++i) batch.push_back(routed(messages[i]));
-    host_.server().publish_batch(*acc, batch, (flags & NMK_PUBLISH_NO_ECHO) ? origin_ : nullptr,
-                                 (flags & NMK_PUBLISH_NO_OVERFLOW) != 0);
-    return NMK_OK;
+    const bool queued = host_.server().publish_batch(*acc, batch, (flags & NMK_PUBLISH_NO_ECHO) ? origin_ : nullptr,
+                                                     (flags & NMK_PUBLISH_NO_OVERFLOW) != 0);
+    return queued ? NMK_OK : NMK_ERROR;  // refused: the hand-off queue is full (Server::handoff_limit)
 }
 
 nmk_status PluginMessaging::subscribe_ex(nmk_account_handle account, std::string_view subject, std::string_view queue,

@@ -22,12 +22,13 @@ struct Inside {
 
 bool SerialQueue::running_here() const { return current_queue == this; }
 
-bool SerialQueue::post(std::function<void()> task) {
+Submitted SerialQueue::post(std::function<void()> task) {
     std::lock_guard lock(mutex_);
-    if (closed_) return false;
+    if (closed_) return Submitted::closed;
+    if (max_queued_ != 0 && tasks_.size() >= max_queued_) return Submitted::full;
     tasks_.push_back(std::move(task));
     schedule_locked();
-    return true;
+    return Submitted::queued;
 }
 
 void SerialQueue::schedule_locked() {

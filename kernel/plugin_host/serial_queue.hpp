@@ -14,18 +14,21 @@
 #include <memory>
 #include <mutex>
 
+#include "kernel/plugin_host/blocking_pool.hpp"  // Submitted
 #include "kernel/server/io_thread.hpp"
 
 namespace nats::plugins {
 
 class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
 public:
-    explicit SerialQueue(server::IoThread& thread) : thread_(thread) {}
+    // `max_queued`: most tasks waiting to run (0: no bound), see post().
+    explicit SerialQueue(server::IoThread& thread, std::size_t max_queued = 0)
+        : thread_(thread), max_queued_(max_queued) {}
     SerialQueue(const SerialQueue&) = delete;
     SerialQueue& operator=(const SerialQueue&) = delete;
 
-    // False once closed.
-    bool post(std::function<void()> task);
+    // closed once closed; full when max_queued tasks already wait (not taken).
+    Submitted post(std::function<void()> task);
     // Refuses new tasks, runs every queued one and returns when none is left
     // or running; from inside one of its own tasks it returns at once (the
     // rest runs after that task).
@@ -38,6 +41,7 @@ private:
     void schedule_locked();
 
     server::IoThread& thread_;
+    const std::size_t max_queued_;
     mutable std::mutex mutex_;
     std::condition_variable idle_;
     std::deque<std::function<void()>> tasks_;

@@ -142,6 +142,8 @@ private:
     void release_stalled_publishers();
     void read_tls();
     bool process_input(const char* data, std::size_t size);
+    // After parse(): true to go on; else the client is closed (an error is logged and sent).
+    bool parse_outcome(protocol::ParseError err, const protocol::Parser& parser);
     void write_plain();
     void write_tls();
     void close_now(CloseReason reason, std::string_view err);
@@ -187,13 +189,15 @@ private:
     bool accept_connect();
     std::string tls_peer_subject();
     // While an authenticator's answer is pending, what the client sent after
-    // CONNECT is kept here and replayed, in order, once it is allowed.
+    // CONNECT is kept and replayed, in order, once it is allowed. Reading stops
+    // while pending, so that is at most the rest of one read (64 KiB, 16 KiB with
+    // TLS). It is kept as protocol text, about the size it came in, and parsed
+    // again on replay: a peer cannot make one short op cost a struct and three
+    // strings (a read of PINGs would grow twentyfold).
     struct HeldOp {
-        enum class Kind { connect, pub, sub, unsub, ping, pong } kind = Kind::ping;
-        std::string a, b, c;          // connect: json; pub: subject, reply, data; sub: subject, queue, sid; unsub: sid
-        std::size_t header_size = 0;  // pub
-        std::optional<std::uint64_t> max_msgs;  // unsub
+        enum class Kind { connect, pub, sub, unsub, ping, pong };
     };
+    // a, b, c: connect: json; pub: subject, reply, data; sub: subject, queue, sid; unsub: sid.
     void hold(HeldOp::Kind kind, std::string_view a = {}, std::string_view b = {}, std::string_view c = {},
               std::size_t header_size = 0, std::optional<std::uint64_t> max_msgs = {});
     void replay_held_ops();
@@ -225,7 +229,7 @@ private:
     bool reauth_pending_ = false;  // a reload's answer is pending; the client goes on meanwhile
     bool read_paused_ = false;   // reading stopped for a pending answer
     std::uint64_t pending_handle_ = 0;
-    std::vector<HeldOp> held_;
+    std::string held_;  // ops held while auth is pending, as protocol text (see hold())
     std::int64_t max_subs_ = -1;  // the authenticator's and account's smaller limit; <0: the server's
     std::shared_ptr<Permissions> perms_;  // null: nothing restricted; owner thread
 

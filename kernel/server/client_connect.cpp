@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <limits>
 
 #include <nats_sdk/go_quote.hpp>
 
@@ -205,43 +206,49 @@ void Client::resume_auth(AuthResult result) {
 
 void Client::hold(HeldOp::Kind kind, std::string_view a, std::string_view b, std::string_view c,
                   std::size_t header_size, std::optional<std::uint64_t> max_msgs) {
-    HeldOp op;
-    op.kind = kind;
-    op.a.assign(a);
-    op.b.assign(b);
-    op.c.assign(c);
-    op.header_size = header_size;
-    op.max_msgs = max_msgs;
-    held_.push_back(std::move(op));
+    // The op as a client would write it; every part already passed the parser once.
+    auto sp = [this](std::string_view part) {
+        held_ += ' ';
+        held_ += part;
+    };
+    switch (kind) {
+        case HeldOp::Kind::connect: held_ += "CONNECT"; sp(a); break;
+        case HeldOp::Kind::pub:
+            held_ += header_size ? "HPUB" : "PUB";
+            sp(a);
+            if (!b.empty()) sp(b);
+            if (header_size) sp(std::to_string(header_size));
+            sp(std::to_string(c.size()));
+            held_ += "\r\n";
+            held_ += c;
+            break;
+        case HeldOp::Kind::sub:
+            held_ += "SUB";
+            sp(a);
+            if (!b.empty()) sp(b);
+            sp(c);
+            break;
+        case HeldOp::Kind::unsub:
+            held_ += "UNSUB";
+            sp(a);
+            if (max_msgs) sp(std::to_string(*max_msgs));
+            break;
+        case HeldOp::Kind::ping: held_ += "PING"; break;
+        case HeldOp::Kind::pong: held_ += "PONG"; break;
+    }
+    held_ += "\r\n";
 }
 
 void Client::replay_held_ops() {
-    std::vector<HeldOp> ops;
+    std::string ops;
     ops.swap(held_);
-    // Handlers hold again by themselves should an op re-enter the pending state.
-    for (auto& op : ops) {
-        bool ok = true;
-        switch (op.kind) {
-            case HeldOp::Kind::connect: ok = on_connect(op.a); break;
-            case HeldOp::Kind::pub: {
-                protocol::PubArgs args;
-                args.subject = op.a;
-                args.reply = op.b;
-                args.header_size = op.header_size;
-                args.total_size = op.c.size();
-                ok = on_pub(args, op.c);
-                break;
-            }
-            case HeldOp::Kind::sub: ok = on_sub(op.a, op.b, op.c); break;
-            case HeldOp::Kind::unsub: ok = on_unsub(op.a, op.max_msgs); break;
-            case HeldOp::Kind::ping: ok = on_ping(); break;
-            case HeldOp::Kind::pong: ok = on_pong(); break;
-        }
-        if (!ok || closed()) {
-            held_.clear();
-            return;
-        }
-    }
+    // A parser of its own (the connection's may hold a split op). Each line
+    // passed the control-line limit when it came in; payloads meet the limit the
+    // client has now, its account's included, as they would have in nats-server,
+    // which reads what follows CONNECT only once it is decided. Handlers hold
+    // again by themselves should an op re-enter the pending state.
+    protocol::Parser replay({std::numeric_limits<std::size_t>::max(), max_payload_});
+    if (!parse_outcome(replay.parse(ops.data(), ops.size(), *this), replay) || closed()) held_.clear();
 }
 
 bool Client::apply_auth(const AuthResult& result) {

@@ -224,14 +224,18 @@ bool Client::process_input(const char* data, std::size_t size) {
         batch_activity_ = false;
         last_activity_ns_.store(steady_ns(last_in_), std::memory_order_relaxed);
     }
+    return parse_outcome(err, parser_);
+}
+
+bool Client::parse_outcome(protocol::ParseError err, const protocol::Parser& parser) {
     if (err == protocol::ParseError::none) return true;
     if (err == protocol::ParseError::handler_stopped) return false;
     // nats-server's wording (see Parser::last_error_detail), client bytes quoted.
     if (err == protocol::ParseError::unknown_operation || err == protocol::ParseError::bad_payload_terminator) {
         NMK_ERROR("{}:{} - cid:{} - Client parser ERROR: proto='{}...'", remote_ip_, remote_port_, id_,
-                  parser_.last_error_detail());
+                  parser.last_error_detail());
     } else {
-        NMK_ERROR("{}:{} - cid:{} - {}", remote_ip_, remote_port_, id_, parser_.last_error_detail());
+        NMK_ERROR("{}:{} - cid:{} - {}", remote_ip_, remote_port_, id_, parser.last_error_detail());
     }
     // Some parse errors close without an -ERR, as in nats-server (empty text).
     CloseReason reason = CloseReason::protocol_error;

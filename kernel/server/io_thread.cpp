@@ -1,5 +1,6 @@
 #include "kernel/server/io_thread.hpp"
 
+#include "kernel/log/logging.hpp"
 #include "kernel/server/client.hpp"
 
 namespace nats::server {
@@ -41,6 +42,23 @@ void IoThread::stop() {
     // Break the client <-> subscription cycles of anything still registered.
     clients_.clear();
     dirty_.clear();
+}
+
+bool IoThread::reserve_handoff(std::size_t bytes, std::size_t limit) {
+    // Optimistic add: two publishers racing for the last room may both be
+    // refused, never both admitted past the limit.
+    const std::size_t before = handoff_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    if (before + bytes <= limit) {
+        if (handoff_full_.load(std::memory_order_relaxed) && handoff_full_.exchange(false, std::memory_order_relaxed))
+            NMK_INFO("I/O thread {} takes publishes from other threads again", index_);
+        return true;
+    }
+    handoff_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+    if (!handoff_full_.exchange(true, std::memory_order_relaxed))
+        NMK_WARN("I/O thread {} refuses {} bytes of publishes from other threads: {} bytes wait already, limit {}; "
+                 "refused until it catches up",
+                 index_, bytes, before, limit);
+    return false;
 }
 
 void IoThread::schedule_tick() {

@@ -85,6 +85,16 @@ public:
         IoThread& thread;
     };
 
+    // Messages other threads handed to this thread for routing (Server::publish
+    // from a plugin's own thread or a link) wait in its io_context. Their bytes
+    // are counted so a plugin that publishes faster than the thread routes gets
+    // refused instead of growing the queue without bound (Server::handoff_limit).
+    // Any thread: true when `bytes` fit under `limit` and are now counted.
+    bool reserve_handoff(std::size_t bytes, std::size_t limit);
+    // This thread, once the handed-off messages are routed.
+    void release_handoff(std::size_t bytes) { handoff_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
+    std::size_t handoff_bytes() const { return handoff_bytes_.load(std::memory_order_relaxed); }
+
 private:
     void schedule_tick();
 
@@ -102,6 +112,8 @@ private:
     std::uint64_t clock_token_ = 0;  // the batch clock_ns_ was read in
     std::int64_t clock_ns_ = 0;
     int routing_depth_ = 0;
+    std::atomic<std::size_t> handoff_bytes_{0};
+    std::atomic<bool> handoff_full_{false};  // refusing: logged once until a hand-off fits again
     asio::steady_timer tick_timer_;
     std::chrono::milliseconds tick_interval_{100};
 };

@@ -37,6 +37,7 @@ namespace nats::server {
 // What publish_reported() did; counts are known only when routed (on an I/O thread).
 struct PublishOutcome {
     bool routed = false;
+    bool refused = false;  // the hand-off queue was full: not published
     std::size_t receivers = 0;
     std::uint32_t pressured = 0, overflowed = 0;  // see delivery_report.hpp
 };
@@ -119,7 +120,9 @@ public:
     // copied and routed on an I/O thread (always the same one for a calling
     // thread, so order is kept), which then ends its batch.
     // Subscriptions whose origin is `skip_origin` do not get it.
-    void publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin = nullptr);
+    // False when refused: off the I/O threads, the chosen thread already has
+    // handoff_limit bytes of such messages waiting (logged once per episode).
+    bool publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin = nullptr);
     // As publish(), and when routed at once, how many took it and how full the
     // receiving clients are; no_overflow skips a client whose queue would
     // overflow instead of cutting it (see delivery_report.hpp).
@@ -127,8 +130,16 @@ public:
                                     bool no_overflow);
     // Several messages in order. Off the I/O threads they are copied into one
     // buffer and handed to one I/O thread together (one hand-off, not one each).
-    void publish_batch(const AccountPtr& account, std::span<const RoutedMessage> messages, const void* skip_origin,
+    // False when refused as publish() is (then none of them is published).
+    bool publish_batch(const AccountPtr& account, std::span<const RoutedMessage> messages, const void* skip_origin,
                        bool no_overflow);
+    // Most bytes of messages handed off to one I/O thread and not routed yet
+    // (each message counts its subject, reply, headers, payload and
+    // handoff_overhead). nats-server's internal send queues have no bound; ours
+    // do, so a plugin or link publishing faster than the server routes is told
+    // (NMK_ERROR) instead of taking the server's memory.
+    static constexpr std::size_t handoff_limit = std::size_t{64} << 20;
+    static constexpr std::size_t handoff_overhead = 64;
 
     // Authenticators, asked in registration order (see authenticator.hpp).
     void add_authenticator(AuthenticatorPtr authenticator);

@@ -73,14 +73,14 @@ std::size_t Server::route_here(IoThread& here, const AccountPtr& account, const 
     return deliver_count(*result, message, here, nullptr, skip_origin);
 }
 
-void Server::publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin) {
-    if (!account || threads_.empty()) return;
+bool Server::publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin) {
+    if (!account || threads_.empty()) return true;
     if (IoThread* here = inline_routing_thread()) {
         DeliveryReport::Scope no_report(nullptr);  // not an outer publish_reported()'s business
         route_here(*here, account, message, skip_origin);
-        return;
+        return true;
     }
-    publish_batch(account, {&message, 1}, skip_origin, false);
+    return publish_batch(account, {&message, 1}, skip_origin, false);
 }
 
 PublishOutcome Server::publish_reported(const AccountPtr& account, const RoutedMessage& message,
@@ -97,28 +97,31 @@ PublishOutcome Server::publish_reported(const AccountPtr& account, const RoutedM
         outcome.overflowed = report.overflowed;
         return outcome;
     }
-    publish_batch(account, {&message, 1}, skip_origin, no_overflow);
+    outcome.refused = !publish_batch(account, {&message, 1}, skip_origin, no_overflow);
     return outcome;
 }
 
-void Server::publish_batch(const AccountPtr& account, std::span<const RoutedMessage> messages,
+bool Server::publish_batch(const AccountPtr& account, std::span<const RoutedMessage> messages,
                            const void* skip_origin, bool no_overflow) {
-    if (!account || threads_.empty() || messages.empty()) return;
+    if (!account || threads_.empty() || messages.empty()) return true;
     if (IoThread* here = inline_routing_thread()) {
         DeliveryReport report;
         report.no_overflow = no_overflow;
         DeliveryReport::Scope scope(no_overflow ? &report : nullptr);
         for (const auto& m : messages) route_here(*here, account, m, skip_origin);
-        return;
+        return true;
     }
-    auto owned = std::make_shared<OwnedBatch>();
     std::size_t total = 0;
     for (const auto& m : messages) total += wire_size(m);
+    IoThread& target = handoff_thread(own_current_thread());
+    // Counted before the copy: a refused batch costs no allocation.
+    const std::size_t counted = total + messages.size() * handoff_overhead;
+    if (!target.reserve_handoff(counted, handoff_limit)) return false;
+    auto owned = std::make_shared<OwnedBatch>();
     owned->bytes.reserve(total);
     owned->messages.reserve(messages.size());
     for (const auto& m : messages) owned->add(m);
-    IoThread& target = handoff_thread(own_current_thread());
-    asio::post(target.context(), [&target, account, owned, skip_origin, no_overflow] {
+    asio::post(target.context(), [&target, account, owned, skip_origin, no_overflow, counted] {
         {
             DeliveryReport report;
             report.no_overflow = no_overflow;
@@ -129,8 +132,10 @@ void Server::publish_batch(const AccountPtr& account, std::span<const RoutedMess
                               skip_origin);
             });
         }
+        target.release_handoff(counted);
         target.end_batch();
     });
+    return true;
 }
 
 }  // namespace nats::server

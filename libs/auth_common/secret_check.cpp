@@ -1,6 +1,8 @@
 #include "libs/auth_common/secret_check.hpp"
 
+#include <atomic>
 #include <memory>
+#include <string>
 
 #include <nats_sdk/error.hpp>
 
@@ -12,6 +14,13 @@ nats_sdk::AuthResult check_secret(nats_sdk::Host& host, const nats_sdk::AuthRequ
                                   std::string given, nats_sdk::AuthResult on_match, nats_sdk::AuthResult on_mismatch) {
     if (!is_bcrypt(stored) || request.pending_handle() == 0) {
         return password_matches(stored, given) ? std::move(on_match) : denied(host, request, std::move(on_mismatch));
+    }
+    // Checks queued or running; a client that left still costs its check.
+    static std::atomic<int> waiting{0};
+    if (waiting.fetch_add(1, std::memory_order_relaxed) >= max_waiting_bcrypt_checks) {
+        waiting.fetch_sub(1, std::memory_order_relaxed);
+        on_mismatch.deny_reason = "too many password checks waiting (" + std::to_string(max_waiting_bcrypt_checks) + ")";
+        return denied(host, request, std::move(on_mismatch));
     }
     struct Work {
         std::string stored, given;
@@ -25,6 +34,7 @@ nats_sdk::AuthResult check_secret(nats_sdk::Host& host, const nats_sdk::AuthRequ
                                             std::string(request.client_ip()), request.client_port()});
     host.post_blocking([&host, work] {
         const bool ok = bcrypt_matches(work->stored, work->given);
+        waiting.fetch_sub(1, std::memory_order_relaxed);
         if (!ok) {
             host.debug("{}:{} refused: {}", work->client_ip, work->client_port, work->on_mismatch.deny_reason);
         }

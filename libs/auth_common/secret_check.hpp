@@ -16,7 +16,12 @@ namespace nats::auth_common {
 // else `on_mismatch` (a deny, logged with denied()); PENDING for a bcrypt hash,
 // with the answer completed later.
 // A request without a pending handle (built by hand) is answered synchronously.
+// At most max_waiting_bcrypt_checks wait for the pool at once (per plugin): past
+// that the client is refused at once ("too many password checks waiting"), so a
+// storm of CONNECTs cannot queue checks without end. Beyond that many a client
+// would wait longer than any sensible auth timeout anyway (2 workers, tens of ms each).
 // OWNERSHIP: `host` must outlive queued tasks (it does: the kernel drops them at stop).
+inline constexpr int max_waiting_bcrypt_checks = 256;
 nats_sdk::AuthResult check_secret(nats_sdk::Host& host, const nats_sdk::AuthRequest& request, std::string stored,
                                   std::string given, nats_sdk::AuthResult on_match, nats_sdk::AuthResult on_mismatch);
 

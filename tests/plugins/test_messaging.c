@@ -15,10 +15,16 @@
  *   has <subject>      -> "1" or "0"
  *   conns              -> watches connections: "connect <id> <account> <user> <name> <lang> <ip> <tls>"
  *                         and "disconnect <id> <account> <name> <lang> <ip> <tls> in=<msgs>/<bytes> out=<msgs>/<bytes> <reason>"
- *   bad                -> "ok" when every bad input is refused, else "fail <which>" */
+ *   bad                -> "ok" when every bad input is refused, else "fail <which>"
+ *   hose <ms>          -> a client driving a plugin to publish without end: from the
+ *                         blocking pool, 1 MiB messages to "hose.out" until one is refused
+ *                         (at most 256), then "accepted=<n> status=<refusal status>".
+ *                         Meanwhile this I/O thread sleeps <ms> (a deliberate misdeed:
+ *                         with one I/O thread nothing handed off is routed until then). */
 #include "test_plugin.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 #define MAX_WATCHES 16
 
@@ -137,6 +143,42 @@ static void run_batches(void* user) {
     }
     free(texts);
     free(messages);
+    free(job);
+}
+
+typedef struct hose_job {
+    messaging* self;
+    char* reply;
+} hose_job;
+
+static void run_hose(void* user) {
+    hose_job* job = (hose_job*)user;
+    const nmk_host_api* h = job->self->host;
+    const size_t size = (size_t)1 << 20;
+    char* body = (char*)malloc(size);
+    memset(body, 'h', size);
+    nmk_message out;
+    memset(&out, 0, sizeof out);
+    out.subject = test_str("hose.out");
+    out.payload.data = body;
+    out.payload.size = size;
+    int accepted = 0;
+    nmk_status status = NMK_OK;
+    while (accepted < 256 && (status = h->publish_ex(h->host, job->self->global, &out, 0, NULL)) == NMK_OK)
+        ++accepted;
+    free(body);
+    char text[64];
+    snprintf(text, sizeof text, "accepted=%d status=%d", accepted, (int)status);
+    nmk_message answer_message;
+    memset(&answer_message, 0, sizeof answer_message);
+    answer_message.subject = test_str(job->reply);
+    answer_message.payload = test_str(text);
+    /* The answer waits in the same queue: try again while it is full (10 s at most). */
+    for (int i = 0; i < 1000; ++i) {
+        if (h->publish_ex(h->host, job->self->global, &answer_message, 0, NULL) == NMK_OK) break;
+        usleep(10000);
+    }
+    free(job->reply);
     free(job);
 }
 
@@ -307,6 +349,12 @@ static void on_request(void* user, const nmk_message_ex* m) {
         nmk_status s = h->watch_connections(h->host, on_connection, self, &self->conns_watch);
         snprintf(text, sizeof text, "watching status=%d", (int)s);
         answer(self, m, text);
+    } else if (strcmp(what, "hose") == 0 && m->reply.size) {
+        hose_job* job = (hose_job*)calloc(1, sizeof(hose_job));
+        job->self = self;
+        job->reply = test_copy(m->reply);
+        h->post_blocking(h->host, run_hose, job);
+        usleep((useconds_t)atoi(payload) * 1000);
     } else if (strcmp(what, "bad") == 0) {
         const char* failed = bad_inputs(self);
         snprintf(text, sizeof text, failed ? "fail %s" : "ok", failed);

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "kernel/plugin_host/plugin_executors.hpp"
 #include "kernel/plugin_host/tests/host_fixture.hpp"
 
 namespace nats::plugins {
@@ -179,6 +180,32 @@ TEST_F(Executors, ReleaseDrainsBeforeTheGateShuts) {
     EXPECT_EQ(api->executor_create(api->host, NMK_EXECUTOR_SERIAL, 0), 0u);
     Step late{&log, 99};
     EXPECT_EQ(api->executor_post(api->host, serial, record, &late), NMK_NOT_FOUND);
+}
+
+// A busy executor holds at most max_queued_tasks waiting tasks: further posts are
+// refused with NMK_ERROR (the task is not taken) until it catches up.
+void noop(void*) {}
+
+TEST_F(Executors, QueueIsBoundedAndRecovers) {
+    for (auto kind : {NMK_EXECUTOR_SERIAL, NMK_EXECUTOR_BLOCKING}) {
+        const auto id = api->executor_create(api->host, kind, 1);
+        ASSERT_NE(id, 0u);
+        Gate first;
+        ASSERT_EQ(api->executor_post(api->host, id, hold, &first), NMK_OK);
+        ASSERT_TRUE(eventually([&] { return first.entered.load(); }));
+        for (std::size_t i = 0; i < PluginExecutors::max_queued_tasks; ++i)
+            ASSERT_EQ(api->executor_post(api->host, id, noop, nullptr), NMK_OK) << "kind " << kind << " task " << i;
+        Log log;
+        Step refused{&log, 1};
+        EXPECT_EQ(api->executor_post(api->host, id, record, &refused), NMK_ERROR) << "kind " << kind;
+        EXPECT_EQ(api->executor_post(api->host, id, record, &refused), NMK_ERROR) << "kind " << kind;
+        first.release = true;
+        Step later{&log, 2};
+        EXPECT_TRUE(eventually([&] { return api->executor_post(api->host, id, record, &later) == NMK_OK; }))
+            << "kind " << kind;
+        EXPECT_EQ(api->executor_destroy(api->host, id), NMK_OK);
+        EXPECT_EQ(log.order, std::vector<int>{2}) << "the refused tasks never ran";
+    }
 }
 
 }  // namespace

@@ -251,17 +251,17 @@ TEST(BlockingPool, RunsTasksOffTheCallingThreadUntilStopped) {
     std::atomic<bool> same_thread{false};
     const auto caller = std::this_thread::get_id();
     for (int i = 0; i < 10; ++i) {
-        EXPECT_TRUE(pool.submit([&] {
+        EXPECT_EQ(pool.submit([&] {
             if (std::this_thread::get_id() == caller) same_thread = true;
             ++done;
-        }));
+        }), Submitted::queued);
     }
     const auto deadline = std::chrono::steady_clock::now() + 2s;
     while (done < 10 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
     EXPECT_EQ(done, 10);
     EXPECT_FALSE(same_thread);
     pool.stop();
-    EXPECT_FALSE(pool.submit([&] { ++done; }));
+    EXPECT_EQ(pool.submit([&] { ++done; }), Submitted::closed);
     pool.stop();  // twice is fine
     EXPECT_EQ(done, 10);
 }
@@ -279,6 +279,39 @@ TEST(BlockingPool, TwoTasksCanBlockAtOnce) {
     while (inside < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
     EXPECT_EQ(inside, 2);
     release = true;
+}
+
+// A bounded pool takes at most max_queued waiting tasks; a refused task is not
+// kept, and room comes back as the workers catch up.
+TEST(BlockingPool, BoundedQueueRefusesWhenFullAndRecovers) {
+    BlockingPool pool(1, 3);
+    std::atomic<bool> entered{false}, release{false};
+    std::atomic<int> done{0};
+    ASSERT_EQ(pool.submit([&] {
+        entered = true;
+        while (!release) std::this_thread::sleep_for(1ms);
+    }), Submitted::queued);
+    const auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (!entered && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(entered);  // the worker is busy: what follows waits in the queue
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(pool.submit([&] { ++done; }), Submitted::queued);
+    EXPECT_EQ(pool.submit([&] { done += 100; }), Submitted::full);
+    release = true;
+    while (done < 3 && std::chrono::steady_clock::now() < deadline + 2s) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(pool.submit([&] { ++done; }), Submitted::queued);
+    pool.drain();
+    EXPECT_EQ(done, 4) << "the refused task never ran";
+}
+
+TEST(BlockingPool, UnboundedByDefault) {
+    BlockingPool pool(1);
+    std::atomic<bool> release{false};
+    std::atomic<int> done{0};
+    pool.submit([&] { while (!release) std::this_thread::sleep_for(1ms); });
+    for (int i = 0; i < 100000; ++i) ASSERT_EQ(pool.submit([&] { ++done; }), Submitted::queued);
+    release = true;
+    pool.drain();
+    EXPECT_EQ(done, 100000);
 }
 
 }  // namespace

@@ -275,7 +275,10 @@ typedef struct nmk_host_api {
     /* Logging through the kernel's logger, tagged with the plugin's name. */
     void (*log)(void* host, nmk_log_level level, nmk_str message);
 
-    /* Publishes into an account (empty account: "$G"). headers may be empty. */
+    /* Publishes into an account (empty account: "$G"). headers may be empty.
+     * Off the I/O threads messages wait for one; when 64 MiB already wait there the
+     * call is refused with NMK_ERROR (publish_ex, publish_batch and link_publish too):
+     * slow down and try again. */
     nmk_status (*publish)(void* host, const nmk_message* message);
 
     /* Subscribes as an internal client. The callback runs on a kernel thread and
@@ -404,7 +407,8 @@ typedef struct nmk_host_api {
     /* Executors: ordered queues the plugin owns. Returns 0 on failure (bad kind,
      * threads > 64, before start(), after stop()). threads: ignored for SERIAL, 0 or 1
      * means one worker for BLOCKING. executor_post runs callback(user) on the executor;
-     * NMK_NOT_FOUND for an unknown or destroyed executor. executor_destroy refuses new
+     * NMK_NOT_FOUND for an unknown or destroyed executor, NMK_ERROR (task not taken)
+     * while 65536 tasks already wait on it. executor_destroy refuses new
      * tasks, runs every task already queued (drained, not dropped; what a SERIAL queue
      * still holds may run on the destroying thread, in order), and returns when they have
      * run, except when called from one of the executor's own tasks (then the rest runs
