@@ -1,11 +1,15 @@
 // The `jetstream` plugin: serves `jetstream { ... }`, -js and -sd, declares the
 // "jetstream.store" kind the store backends fill, and connects JetStreamCore to the bus.
 //
-// THREADS. Messages for the API and for streams arrive on I/O threads; they are copied
-// into one inbound queue and handled, in arrival order, by a private single-thread
-// worker that owns JetStreamCore. After each batch the worker asks the stores to sync;
-// acks leave from the store's sync thread once the data is on disk (group commit).
-// Publishing back (responses, acks) goes through the kernel from whichever thread.
+// THREADS. JetStreamCore is guarded by one mutex (core_mutex_). A message published to a
+// stream is handled inline on the I/O thread that read it, as nats-server handles it on
+// the client's goroutine: the append is a write into the page cache; the fsync runs on
+// the store's syncer, and the ack leaves from there once the data is on disk (group
+// commit), or at once for a memory stream. API requests, which may take long (creating a
+// stream writes and syncs files), are copied into a bounded queue and handled in arrival
+// order by a private worker thread. Whatever the core publishes while a thread holds it
+// is sent after the mutex is released (CoreAccess), because a delivery can come back into
+// JetStream on the same thread.
 
 #include <atomic>
 #include <chrono>
@@ -30,14 +34,13 @@ constexpr nmk_plugin_flag jetstream_flags[] = {
     {"--store_dir,-sd", NMK_FLAG_STRING, "store_dir", "Set the storage directory"},
 };
 
-// Messages waiting for the worker, bounded so a flood cannot grow memory without limit.
+// API requests waiting for the worker, bounded so a flood cannot grow memory without limit.
 constexpr std::size_t max_inbound_bytes = 256u << 20;
 
+// An API request waiting for the worker.
 struct Inbound {
-    bool is_api = false;
     std::uint64_t client_id = 0;
     std::string account;
-    std::string stream;  // publishes: the stream whose subscription took it
     std::string subject;
     std::string reply;
     std::string headers;
@@ -53,6 +56,33 @@ std::int64_t unix_now_ns() {
 }  // namespace
 
 class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
+    struct OutMessage {
+        std::string account, subject, headers, payload;
+    };
+
+    // Holds the core for the work on this thread; publishes made meanwhile go out once it
+    // is released.
+    class CoreAccess {
+    public:
+        explicit CoreAccess(JetStreamPlugin& plugin) : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_) {
+            deferred_ = &out_;
+        }
+        ~CoreAccess() {
+            deferred_ = previous_;
+            lock_.unlock();
+            for (const auto& m : out_) plugin_.send_now(m.account, m.subject, m.headers, m.payload);
+        }
+        CoreAccess(const CoreAccess&) = delete;
+        CoreAccess& operator=(const CoreAccess&) = delete;
+
+    private:
+        JetStreamPlugin& plugin_;
+        std::unique_lock<std::mutex> lock_;
+        std::vector<OutMessage>* previous_;
+        std::vector<OutMessage> out_;
+    };
+    static inline thread_local std::vector<OutMessage>* deferred_ = nullptr;
+
 public:
     JetStreamPlugin(nats_sdk::Host& host, const nlohmann::json& config)
         : Plugin(host), settings_(read_settings(config)), messaging_(host) {
@@ -86,6 +116,7 @@ public:
         expiry_.reset();
         if (worker_) {
             worker_->post([this] {
+                CoreAccess access(*this);
                 if (core_) core_->close();
             });
             worker_->drain();
@@ -119,6 +150,7 @@ private:
         }
         std::promise<void> opened;
         worker_->post([&] {
+            CoreAccess access(*this);
             core_ = std::make_unique<JetStreamCore>(settings_, static_cast<Bus&>(*this), memory, file);
             core_->set_server_name(server_name);
             try {
@@ -142,6 +174,7 @@ private:
         }));
         expiry_.emplace(host().every(std::chrono::seconds(1), [this] {
             worker_->post([this] {
+                CoreAccess access(*this);
                 if (core_) core_->expire_all(unix_now_ns());
             });
         }));
@@ -170,6 +203,7 @@ private:
         auto answer = promise->get_future();
         try {
             worker_->post([this, promise, build] {
+                CoreAccess access(*this);
                 try {
                     if (!core_ || !core_->is_open()) throw std::runtime_error("JetStream is not running");
                     promise->set_value(build(*core_));
@@ -197,6 +231,7 @@ private:
         nats_sdk::Accounts accounts(host());
         const auto limits = event == nats_sdk::AccountEvent::removed ? std::nullopt : limits_for(accounts, account);
         worker_->post([this, account, limits] {
+            CoreAccess access(*this);
             if (!core_) return;
             if (limits) core_->enable_account(account, *limits);
             else core_->disable_account(account);
@@ -233,7 +268,7 @@ private:
         if (!list.empty()) return;
         const auto handle = messaging_.account(account);
         const auto on_request = [this, account](const nats_sdk::MessageEx& m) {
-            Inbound in{true, m.client_id(), account, {}, std::string(m.subject()), std::string(m.reply()),
+            Inbound in{m.client_id(), account, std::string(m.subject()), std::string(m.reply()),
                        std::string(m.headers()), std::string(m.payload())};
             enqueue(std::move(in));
         };
@@ -243,7 +278,7 @@ private:
             list.push_back(messaging_.subscribe(handle, domain_prefix + ".>", [this, account, domain_prefix](const nats_sdk::MessageEx& m) {
                 // $JS.<domain>.API.X is $JS.API.X for this server.
                 std::string subject = "$JS.API" + std::string(m.subject().substr(domain_prefix.size()));
-                enqueue(Inbound{true, m.client_id(), account, {}, std::move(subject), std::string(m.reply()),
+                enqueue(Inbound{m.client_id(), account, std::move(subject), std::string(m.reply()),
                                 std::string(m.headers()), std::string(m.payload())});
             }));
         }
@@ -256,9 +291,13 @@ private:
         {
             std::lock_guard lock(inbound_mutex_);
             if (inbound_bytes_ + bytes > max_inbound_bytes) {
-                overflowed(in);
+                // Dropped unanswered: the requester's own timeout tells it, as when the
+                // server is too busy to answer.
+                if (!overflow_logged_) host().warn("JetStream: API request queue full (256 MiB), requests dropped");
+                overflow_logged_ = true;
                 return;
             }
+            overflow_logged_ = false;
             inbound_bytes_ += bytes;
             inbound_.push_back(std::move(in));
             schedule = !drain_scheduled_;
@@ -273,15 +312,6 @@ private:
         }
     }
 
-    // The queue is full: a publish is refused as nats-server refuses one it cannot store.
-    void overflowed(const Inbound& in) {
-        if (in.reply.empty()) return;
-        const std::string body =
-            in.is_api ? std::string() : "{\"error\":{\"code\":503,\"err_code\":10023,\"description\":\"insufficient resources\"},\"stream\":\"" +
-                                            in.stream + "\",\"seq\":0}";
-        if (!body.empty()) publish(in.account, in.reply, {}, body);
-    }
-
     void drain() {
         for (;;) {
             std::deque<Inbound> batch;
@@ -294,11 +324,11 @@ private:
                 batch.swap(inbound_);
                 inbound_bytes_ = 0;
             }
+            CoreAccess access(*this);
             for (auto& in : batch) {
                 if (!core_) continue;
                 try {
-                    if (in.is_api) core_->handle_api(in.account, in.subject, in.reply, in.headers, in.payload, in.client_id);
-                    else core_->handle_publish(in.account, in.stream, in.subject, in.reply, in.headers, in.payload);
+                    core_->handle_api(in.account, in.subject, in.reply, in.headers, in.payload, in.client_id);
                 } catch (const std::exception& e) {
                     host().error("JetStream: '{}' on '{}' failed: {}", in.account, in.subject, e.what());
                 }
@@ -310,6 +340,15 @@ private:
     // ---- Bus ----
     void publish(const std::string& account, std::string_view subject, std::string_view headers,
                  std::string_view payload) override {
+        if (deferred_ != nullptr) {
+            deferred_->push_back({account, std::string(subject), std::string(headers), std::string(payload)});
+            return;
+        }
+        send_now(account, subject, headers, payload);
+    }
+
+    void send_now(const std::string& account, std::string_view subject, std::string_view headers,
+                  std::string_view payload) {
         try {
             messaging_.publish(account_handle(account), nats_sdk::OutMessage{subject, payload, {}, headers, account},
                                nats_sdk::publish_no_echo);
@@ -325,8 +364,15 @@ private:
         const auto handle = messaging_.account(account);
         for (const auto& subject : subjects) {
             list.push_back(messaging_.subscribe(handle, subject, [this, account, stream](const nats_sdk::MessageEx& m) {
-                enqueue(Inbound{false, m.client_id(), account, stream, std::string(m.subject()), std::string(m.reply()),
-                                std::string(m.headers()), std::string(m.payload())});
+                // Inline on the I/O thread: no copy, no hand-off (see THREADS above).
+                CoreAccess access(*this);
+                if (!core_) return;
+                try {
+                    core_->handle_publish(account, stream, m.subject(), m.reply(), m.headers(), m.payload());
+                    core_->flush();
+                } catch (const std::exception& e) {
+                    host().error("JetStream: publish to '{}' failed: {}", m.subject(), e.what());
+                }
             }));
         }
     }
@@ -352,12 +398,14 @@ private:
     ServerSettings settings_;
     nats_sdk::Messaging messaging_;
     std::string server_id_;  // set before any page can be asked for (on_all_started)
-    std::unique_ptr<JetStreamCore> core_;  // worker thread only
+    std::mutex core_mutex_;
+    std::unique_ptr<JetStreamCore> core_;  // under core_mutex_
 
     std::mutex inbound_mutex_;
     std::deque<Inbound> inbound_;
     std::size_t inbound_bytes_ = 0;
     bool drain_scheduled_ = false;
+    bool overflow_logged_ = false;
 
     std::mutex handles_mutex_;
     std::map<std::string, nats_sdk::AccountHandle> handles_;
