@@ -10,7 +10,7 @@ set -uo pipefail
 usage() {
     cat <<'EOF'
 usage: tools/bench/compare.sh --jetstream [options]   (or tools/bench/compare_jetstream.sh)
-  --quick            one round, smaller counts (about 4 minutes instead of about 12)
+  --quick            one round, smaller counts (about 3 minutes instead of about 15)
   --rounds N         rounds per server (default 3; --quick: 1)
   --only LIST        comma-separated scenarios: js-sync-file,js-async-file,js-sync-mem,js-async-mem,
                      js-streams-file,js-streams-mem,js-fill-mem,js-restart,fdatasync (default: all)
