@@ -148,7 +148,7 @@ monitor_port=""
 
 # shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
-    stop_server
+    stop_server 3
     rm -rf "$work_dir"
 }
 trap cleanup EXIT
@@ -180,7 +180,7 @@ start_server() {
             fi
             sleep 0.05
         done
-        stop_server
+        stop_server 3
     done
     echo "compare.sh: could not start $bin; last log:" >&2
     tail -5 "$log" >&2
@@ -216,7 +216,7 @@ run_one() { # scenario server round metrics args...
     rc=$?
     local server_died=0
     kill -0 "$server_pid" 2>/dev/null || server_died=1
-    stop_server
+    stop_server 3
     local ok
     ok=$(json_field "$out" ok)
     if [[ $rc -eq 5 ]]; then # the machine cannot run it (e.g. descriptor limit): not a failure

@@ -366,7 +366,6 @@ targets_met() { # targets ours_ratio lazy_ratio
     echo "${out:-}"
 }
 
-disk_line=""
 table=$(
     echo "| scenario | metric | ours (fsync before ack) | ours (lazy, sync 2m) | nats-server | ours/nats | lazy/nats | target | better |"
     echo "|---|---|---:|---:|---:|---:|---:|---|---|"
