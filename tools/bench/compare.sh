@@ -21,11 +21,21 @@ usage: tools/bench/compare.sh [options]
   --nats PATH      reference nats-server (default: /usr/bin/nats-server, /usr/sbin/nats-server, PATH)
   --bench PATH     nats-bench binary (default: <repo>/build/bin/nats-bench)
   --out FILE       also write the table to FILE
+  --jetstream      the JetStream scenarios instead (compare_jetstream.sh; --jetstream --help for its options)
   -h, --help       this text
 EOF
 }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=compare_common.sh
+source "$here/compare_common.sh"
+for arg in "$@"; do
+    if [[ "$arg" == --jetstream ]]; then
+        js_args=()
+        for a in "$@"; do [[ "$a" != --jetstream ]] && js_args+=("$a"); done
+        exec "$here/compare_jetstream.sh" "${js_args[@]}"
+    fi
+done
 root=$(cd "$here/../.." && pwd)
 ours_bin="$root/build/bin/nats-server"
 bench_bin="$root/build/bin/nats-bench"
@@ -55,8 +65,6 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-is_count() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
-
 # Message counts: each throughput run takes roughly 0.3-2 s against nats-server on
 # a 2-core machine; --quick divides them by 4.
 if [[ $quick -eq 1 ]]; then
@@ -71,11 +79,7 @@ is_count "$conns" || { echo "compare.sh: --conns must be a positive integer" >&2
 is_count "$connz_conns" || { echo "compare.sh: --connz-conns must be a positive integer" >&2; exit 2; }
 { is_count "$phase" && (( phase <= 120 )); } || { echo "compare.sh: --phase must be 1-120 seconds" >&2; exit 2; }
 
-if [[ -z "$nats_bin" ]]; then
-    for candidate in /usr/bin/nats-server /usr/sbin/nats-server "$(command -v nats-server 2>/dev/null)"; do
-        if [[ -n "$candidate" && -x "$candidate" ]]; then nats_bin="$candidate"; break; fi
-    done
-fi
+[[ -z "$nats_bin" ]] && nats_bin=$(find_reference_server)
 if [[ -z "$nats_bin" || ! -x "$nats_bin" ]]; then
     echo "compare.sh: reference nats-server not found (apt-get install nats-server, or pass --nats PATH)" >&2
     exit 2
@@ -142,28 +146,13 @@ server_pid=""
 server_port=""
 monitor_port=""
 
-stop_server() {
-    [[ -z "$server_pid" ]] && return 0
-    kill -TERM "$server_pid" 2>/dev/null
-    for _ in $(seq 1 60); do
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-    server_pid=""
-}
 # shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
-    stop_server
+    stop_server 3
     rm -rf "$work_dir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-random_port() { echo $((20000 + (RANDOM * 32768 + RANDOM) % 40000)); }
 
 # Starts $1 on a free port, and with a monitoring port if $3 is 1; sets server_pid,
 # server_port and monitor_port. Retries on a port race.
@@ -191,15 +180,11 @@ start_server() {
             fi
             sleep 0.05
         done
-        stop_server
+        stop_server 3
     done
     echo "compare.sh: could not start $bin; last log:" >&2
     tail -5 "$log" >&2
     return 1
-}
-
-json_field() { # json key -> raw value (number, true/false, or quoted string)
-    sed -nE "s/.*\"$2\":(\"([^\"\\\\]|\\\\.)*\"|[^,}]*).*/\\1/p" <<<"$1"
 }
 
 declare -A values   # "scenario|server|metric" -> space-separated values of good rounds
@@ -231,7 +216,7 @@ run_one() { # scenario server round metrics args...
     rc=$?
     local server_died=0
     kill -0 "$server_pid" 2>/dev/null || server_died=1
-    stop_server
+    stop_server 3
     local ok
     ok=$(json_field "$out" ok)
     if [[ $rc -eq 5 ]]; then # the machine cannot run it (e.g. descriptor limit): not a failure
@@ -276,7 +261,6 @@ run_one() { # scenario server round metrics args...
     echo "  $scenario/$server round $round:$summary" >&2
 }
 
-load_average() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null; }
 load_start=$(load_average)
 started=$SECONDS
 echo "compare.sh: $rounds round(s); servers: ${servers[*]}; reference: $nats_bin ($("$nats_bin" --version 2>/dev/null))" >&2
@@ -294,10 +278,6 @@ for round in $(seq 1 "$rounds"); do
     done < <(scenario_table)
 done
 
-median() { # space-separated numbers -> median, or empty
-    tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 fmt_value() { # number metric -> display
     [[ -z "$1" ]] && { echo "—"; return; }
     case "$2" in

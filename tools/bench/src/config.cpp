@@ -30,10 +30,29 @@ double parse_seconds(std::string_view flag, std::string_view text, double max) {
     return value;
 }
 
+constexpr bench::mode all_modes[] = {mode::pub,       mode::pubsub,     mode::fanout,     mode::queue,
+                                     mode::reqrep,    mode::idle,       mode::connz,      mode::js_sync,
+                                     mode::js_async,  mode::js_streams, mode::js_fill,    mode::js_restart,
+                                     mode::fdatasync};
+
 bench::mode parse_mode(std::string_view text) {
-    for (auto m : {mode::pub, mode::pubsub, mode::fanout, mode::queue, mode::reqrep, mode::idle, mode::connz})
+    for (auto m : all_modes)
         if (text == mode_name(m)) return m;
-    throw usage_error("--mode: unknown mode '" + std::string(text) + "' (pub|pubsub|fanout|queue|reqrep|idle|connz)");
+    throw usage_error("--mode: unknown mode '" + std::string(text) +
+                      "' (pub|pubsub|fanout|queue|reqrep|idle|connz|js-sync|js-async|js-streams|js-fill|js-restart|"
+                      "fdatasync)");
+}
+
+bench::storage parse_storage(std::string_view text) {
+    for (auto s : {storage::file, storage::memory})
+        if (text == storage_name(s)) return s;
+    throw usage_error("--storage: expected file or memory: '" + std::string(text) + "'");
+}
+
+// nats-server refuses stream names with these (they would break the API subjects or paths).
+void check_stream_name(const std::string& name) {
+    if (name.empty() || name.size() > 255 || name.find_first_of(" \t\r\n.*>/\\") != std::string::npos)
+        throw usage_error("--stream: a stream name without whitespace, '.', '*', '>', '/' or '\\': '" + name + "'");
 }
 
 constexpr std::uint32_t max_payload = 64u << 20;
@@ -49,6 +68,18 @@ void check_read_path(const std::string& path) {
                           path + "'");
 }
 
+// Defaults and checks of the JetStream modes and fdatasync.
+config finish_jetstream(config c, bool window_given) {
+    if (!window_given) c.window = c.mode == mode::js_fill ? 1024 : 256;
+    if (c.window == 0) throw usage_error("--window: must be at least 1");
+    if ((c.mode == mode::js_streams || c.mode == mode::js_fill) && c.pid == 0)
+        throw usage_error(std::string("--pid: ") + mode_name(c.mode) + " mode needs the server's pid");
+    if (c.mode == mode::js_restart && c.stream.empty())
+        throw usage_error("--stream: js-restart mode needs the name of the stream to wait for");
+    if (c.mode == mode::fdatasync && c.dir.empty()) throw usage_error("--dir: fdatasync mode needs a directory");
+    return c;
+}
+
 }  // namespace
 
 const char* mode_name(bench::mode m) {
@@ -60,15 +91,30 @@ const char* mode_name(bench::mode m) {
         case mode::reqrep: return "reqrep";
         case mode::idle: return "idle";
         case mode::connz: return "connz";
+        case mode::js_sync: return "js-sync";
+        case mode::js_async: return "js-async";
+        case mode::js_streams: return "js-streams";
+        case mode::js_fill: return "js-fill";
+        case mode::js_restart: return "js-restart";
+        case mode::fdatasync: return "fdatasync";
     }
     return "?";
 }
 
+const char* storage_name(bench::storage s) { return s == storage::memory ? "memory" : "file"; }
+
+bool is_jetstream(bench::mode m) {
+    return m == mode::js_sync || m == mode::js_async || m == mode::js_streams || m == mode::js_fill ||
+           m == mode::js_restart;
+}
+
 const char* usage_text() {
     return "usage: nats-bench --mode pub|pubsub|fanout|queue|reqrep|idle|connz [options]\n"
+           "       nats-bench --mode js-sync|js-async|js-streams|js-fill|js-restart [options]\n"
+           "       nats-bench --mode fdatasync --dir DIR [--msgs N] [--size B]\n"
            "  --server URL     server to measure (default nats://127.0.0.1:4222)\n"
            "  --msgs N         messages to publish, or requests to time (default depends on mode and size)\n"
-           "  --size B         payload bytes (default 16; queue mode needs >= 8 for sequence numbers)\n"
+           "  --size B         payload bytes (default 16, js-* and fdatasync 128; queue mode needs >= 8)\n"
            "  --pubs N         publisher connections (default 1)\n"
            "  --subs N         subscriber connections (pubsub 1, fanout 4, queue 4);\n"
            "                   idle mode: subscriptions per idle connection (default 0; connz: 1)\n"
@@ -76,9 +122,10 @@ const char* usage_text() {
            "  --pid PID        server process: idle mode reads its VmRSS (required there);\n"
            "                   other modes report its CPU time (server_cpu_s)\n"
            "  --timeout S      hard bound on the run in seconds (default 30; connz: 2 phases + 90)\n"
-           "  --window N       max messages in flight publisher->subscribers (default: ~16 MiB worth)\n"
+           "  --window N       max messages in flight publisher->subscribers (default: ~16 MiB worth);\n"
+           "                   js-async and js-fill: publishes awaiting their ack (default 256; js-fill 1024)\n"
            "  --iobuf B        libnats buffer size per connection (default 1048576)\n"
-           "  --warmup N       reqrep: untimed requests first (default 300)\n"
+           "  --warmup N       reqrep, js-sync, js-async: untimed requests or publishes first (default 500)\n"
            "  --settle MS      idle: wait before each RSS reading (default 300)\n"
            "  --subject S      subject to use (default bench.<mode>.<pid>)\n"
            "  --ack-subject S  pubsub: publish with reply subject S and count the messages arriving on S\n"
@@ -87,6 +134,12 @@ const char* usage_text() {
            "  --phase S        connz: seconds of request/reply without, then with monitor reads (default 10)\n"
            "  --read-path P    connz: monitor path to fetch in a loop; repeat for several, taken in turn\n"
            "                   (default /connz?limit=<conns> and /connz?subs=1)\n"
+           "  --storage S      js-*: file (default) or memory stream storage\n"
+           "  --streams N      js-streams: empty streams to create (default 200)\n"
+           "  --stream NAME    js-*: stream name (default bench-<mode>-<pid>; js-restart: required)\n"
+           "  --started-at T   js-restart: unix time in seconds when the server process was started\n"
+           "                   (default: when nats-bench started); --msgs is the count to wait for\n"
+           "  --dir DIR        fdatasync: directory on the disk to measure (required)\n"
            "  --json           print one JSON object instead of text\n";
 }
 
@@ -95,6 +148,12 @@ std::uint64_t default_msgs(bench::mode m, std::uint32_t size) {
         case mode::reqrep: return 20'000;
         case mode::idle: return 0;
         case mode::connz: return 0;  // connz runs for a time, not a count
+        case mode::js_sync: return 10'000;
+        case mode::js_async: return 200'000;
+        case mode::js_streams: return 0;
+        case mode::js_fill: return 1'000'000;
+        case mode::js_restart: return 1'000'000;
+        case mode::fdatasync: return 2'000;
         default: return size <= 256 ? 1'000'000 : 200'000;
     }
 }
@@ -128,6 +187,8 @@ config parse_args(const std::vector<std::string>& args) {
     bool mode_given = false;
     bool conns_given = false;
     bool timeout_given = false;
+    bool size_given = false;
+    bool window_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& flag = args[i];
         if (flag == "--json") {
@@ -148,6 +209,7 @@ config parse_args(const std::vector<std::string>& args) {
             if (c.msgs == 0) throw usage_error("--msgs: must be at least 1");
         } else if (flag == "--size") {
             c.size = static_cast<std::uint32_t>(parse_unsigned(flag, v, max_payload));
+            size_given = true;
         } else if (flag == "--pubs") {
             c.pubs = static_cast<std::uint32_t>(parse_unsigned(flag, v, 64));
             if (c.pubs == 0) throw usage_error("--pubs: must be at least 1");
@@ -166,6 +228,7 @@ config parse_args(const std::vector<std::string>& args) {
             timeout_given = true;
         } else if (flag == "--window") {
             c.window = parse_unsigned(flag, v, std::uint64_t{1} << 32);
+            window_given = true;
         } else if (flag == "--iobuf") {
             c.iobuf = static_cast<std::uint32_t>(parse_unsigned(flag, v, 64u << 20));
             if (c.iobuf < 4096) throw usage_error("--iobuf: must be at least 4096");
@@ -189,13 +252,28 @@ config parse_args(const std::vector<std::string>& args) {
         } else if (flag == "--read-path") {
             check_read_path(v);
             c.read_paths.push_back(v);
+        } else if (flag == "--storage") {
+            c.storage = parse_storage(v);
+        } else if (flag == "--streams") {
+            c.streams = static_cast<std::uint32_t>(parse_unsigned(flag, v, 100'000));
+            if (c.streams == 0) throw usage_error("--streams: must be at least 1");
+        } else if (flag == "--stream") {
+            check_stream_name(v);
+            c.stream = v;
+        } else if (flag == "--started-at") {
+            c.started_at = parse_seconds(flag, v, 1e11);
+        } else if (flag == "--dir") {
+            if (v.empty()) throw usage_error("--dir: empty path");
+            c.dir = v;
         } else {
             throw usage_error("unknown option '" + flag + "'");
         }
     }
     if (!mode_given) throw usage_error("--mode is required");
     if (!subs_given) c.subs = default_subs(c.mode);
+    if (!size_given && (is_jetstream(c.mode) || c.mode == mode::fdatasync)) c.size = 128;
     if (c.msgs == 0) c.msgs = default_msgs(c.mode, c.size);
+    if (is_jetstream(c.mode) || c.mode == mode::fdatasync) return finish_jetstream(c, window_given);
     if (c.window == 0) c.window = auto_window(c.size);
     const bool has_subscribers = c.mode == mode::pubsub || c.mode == mode::fanout || c.mode == mode::queue;
     if (has_subscribers && c.subs == 0) throw usage_error("--subs: this mode needs at least 1 subscriber");

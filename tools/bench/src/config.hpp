@@ -7,7 +7,23 @@
 
 namespace nats::bench {
 
-enum class mode { pub, pubsub, fanout, queue, reqrep, idle, connz };
+enum class mode {
+    pub,
+    pubsub,
+    fanout,
+    queue,
+    reqrep,
+    idle,
+    connz,
+    js_sync,     // JetStream: one publisher waiting for each ack
+    js_async,    // JetStream: async publishes, a window of acks outstanding
+    js_streams,  // JetStream: server RSS per empty stream
+    js_fill,     // JetStream: server RSS per stored message (the stream is kept)
+    js_restart,  // JetStream: time until a restarted server serves a stream's full count
+    fdatasync    // no server: the disk's write + fdatasync latency
+};
+
+enum class storage { file, memory };
 
 // Everything one run needs; filled from the command line by parse_args.
 struct config {
@@ -29,6 +45,11 @@ struct config {
     std::string monitor;           // connz: the server's monitoring URL, http://127.0.0.1:<port>
     double phase_s = 10;           // connz: length of each phase (without, then with monitor reads)
     std::vector<std::string> read_paths;  // connz: monitor paths fetched in turn during the second phase
+    bench::storage storage = storage::file;  // js-*: the stream's storage
+    std::uint32_t streams = 200;   // js-streams: empty streams to create
+    std::string stream;            // js-*: stream name (default derived from the mode and our pid)
+    double started_at = 0;         // js-restart: unix time (s) the server process was started; 0: our own start
+    std::string dir;               // fdatasync: directory for the scratch file
     bool json = false;
 };
 
@@ -38,6 +59,8 @@ struct usage_error : std::runtime_error {
 };
 
 const char* mode_name(bench::mode m);
+const char* storage_name(bench::storage s);
+bool is_jetstream(bench::mode m);
 const char* usage_text();
 
 // Parses argv (without argv[0]) and applies per-mode defaults. Throws usage_error.

@@ -18,6 +18,16 @@ run_result run_reqrep(const config& cfg, clock::time_point deadline);
 run_result run_idle(const config& cfg, clock::time_point deadline);
 // Idle connections plus request/reply, without then with monitor reads.
 run_result run_connz(const config& cfg, clock::time_point deadline);
+// JetStream: publish rates into a fresh stream (run_jetstream.cpp).
+run_result run_js_sync(const config& cfg, clock::time_point deadline);
+run_result run_js_async(const config& cfg, clock::time_point deadline);
+// JetStream: server memory per stream and per stored message (run_js_memory.cpp).
+run_result run_js_streams(const config& cfg, clock::time_point deadline);
+run_result run_js_fill(const config& cfg, clock::time_point deadline);
+// JetStream: time from a server's start until a stream serves its full count.
+run_result run_js_restart(const config& cfg, clock::time_point deadline);
+// The disk's write + fdatasync latency; no server involved.
+run_result run_fdatasync(const config& cfg, clock::time_point deadline);
 
 // The machine cannot run the scenario as asked (e.g. too few descriptors); main
 // reports it as skipped rather than failed.
@@ -30,6 +40,12 @@ inline run_result run(const config& cfg, clock::time_point deadline) {
         case mode::reqrep: return run_reqrep(cfg, deadline);
         case mode::idle: return run_idle(cfg, deadline);
         case mode::connz: return run_connz(cfg, deadline);
+        case mode::js_sync: return run_js_sync(cfg, deadline);
+        case mode::js_async: return run_js_async(cfg, deadline);
+        case mode::js_streams: return run_js_streams(cfg, deadline);
+        case mode::js_fill: return run_js_fill(cfg, deadline);
+        case mode::js_restart: return run_js_restart(cfg, deadline);
+        case mode::fdatasync: return run_fdatasync(cfg, deadline);
         default: return run_throughput(cfg, deadline);
     }
 }

@@ -118,5 +118,59 @@ TEST(BenchConfig, WindowCoversManyBuffersButStaysBounded) {
     EXPECT_LE(auto_window(1024) * (1024 + 48), 17u << 20);
 }
 
+TEST(BenchConfig, JetStreamDefaults) {
+    const config sync = parse({"--mode", "js-sync"});
+    EXPECT_EQ(sync.mode, mode::js_sync);
+    EXPECT_EQ(sync.size, 128u);  // the message size, not core's 16
+    EXPECT_EQ(sync.storage, storage::file);
+    EXPECT_EQ(sync.msgs, 10'000u);
+    EXPECT_EQ(sync.window, 256u);
+    EXPECT_TRUE(sync.stream.empty());
+    const config async = parse({"--mode", "js-async"});
+    EXPECT_EQ(async.window, 256u);
+    EXPECT_EQ(async.msgs, 200'000u);
+    EXPECT_EQ(parse({"--mode", "js-fill", "--pid", "1"}).window, 1024u);
+    EXPECT_EQ(parse({"--mode", "js-fill", "--pid", "1"}).msgs, 1'000'000u);
+    EXPECT_EQ(parse({"--mode", "js-streams", "--pid", "1"}).streams, 200u);
+    const config disk = parse({"--mode", "fdatasync", "--dir", "/tmp"});
+    EXPECT_EQ(disk.size, 128u);
+    EXPECT_EQ(disk.msgs, 2'000u);
+    EXPECT_EQ(disk.dir, "/tmp");
+    EXPECT_TRUE(is_jetstream(mode::js_restart));
+    EXPECT_FALSE(is_jetstream(mode::fdatasync));
+    EXPECT_FALSE(is_jetstream(mode::pubsub));
+}
+
+TEST(BenchConfig, JetStreamReadsItsOptions) {
+    const config c = parse({"--mode", "js-async", "--storage", "memory", "--window", "64", "--size", "16",
+                            "--stream", "ORDERS_1", "--msgs", "5", "--warmup", "0"});
+    EXPECT_EQ(c.storage, storage::memory);
+    EXPECT_EQ(c.window, 64u);
+    EXPECT_EQ(c.size, 16u);
+    EXPECT_EQ(c.stream, "ORDERS_1");
+    EXPECT_EQ(c.msgs, 5u);
+    EXPECT_EQ(c.warmup, 0u);
+    const config r = parse({"--mode", "js-restart", "--stream", "s", "--started-at", "1765000000.25"});
+    EXPECT_DOUBLE_EQ(r.started_at, 1765000000.25);
+    EXPECT_EQ(parse({"--mode", "js-streams", "--pid", "9", "--streams", "3"}).streams, 3u);
+    EXPECT_STREQ(storage_name(storage::memory), "memory");
+    EXPECT_STREQ(mode_name(mode::js_restart), "js-restart");
+}
+
+TEST(BenchConfig, JetStreamRejectsBadInput) {
+    EXPECT_THROW(parse({"--mode", "js-sync", "--storage", "disk"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-async", "--window", "0"}), usage_error);
+    for (const char* bad : {"", "a.b", "a*", "a>", "a b", "a/b", "a\\b"})
+        EXPECT_THROW(parse({"--mode", "js-sync", "--stream", bad}), usage_error) << "'" << bad << "'";
+    EXPECT_THROW(parse({"--mode", "js-streams"}), usage_error);  // RSS needs --pid
+    EXPECT_THROW(parse({"--mode", "js-fill"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-streams", "--pid", "1", "--streams", "0"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-restart"}), usage_error);  // which stream to wait for
+    EXPECT_THROW(parse({"--mode", "js-restart", "--stream", "s", "--started-at", "0"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-restart", "--stream", "s", "--started-at", "x"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "fdatasync"}), usage_error);  // which disk
+    EXPECT_THROW(parse({"--mode", "fdatasync", "--dir", ""}), usage_error);
+}
+
 }  // namespace
 }  // namespace nats::bench

@@ -136,5 +136,60 @@ check "compare still measures nats-server" grep -qE '^\| publish only, 16 B \| m
 "$here/../compare.sh" --only nosuch --bench "$bench" --nats "$server_bin" >/dev/null 2>&1
 check "compare rejects unknown scenarios" test $? -eq 2
 
+# JetStream modes, against the reference started with JetStream on a scratch store.
+js_dir=$(mktemp -d)
+kill "$server_pid" 2>/dev/null
+wait "$server_pid" 2>/dev/null
+server_pid=""
+for _ in 1 2 3 4 5; do
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    port_open "$port" && continue
+    "$server_bin" -a 127.0.0.1 -p "$port" -js -sd "$js_dir/store" >/dev/null 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do port_open "$port" && break; sleep 0.05; done
+    port_open "$port" && break
+    kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+done
+url="nats://127.0.0.1:$port"
+out=$(run --mode js-sync --msgs 200 --warmup 10 --pid "$server_pid")
+check "js-sync ok" has "$out" '"ok":true'
+check "js-sync stored warm-up and timed publishes" has "$out" '"published":200,"failures":0,'
+check "js-sync stream count checked" has "$out" '"stored":210'
+check "js-sync server CPU per message" has "$out" '"server_cpu_us_per_msg":'
+out=$(run --mode js-async --storage memory --msgs 3000 --window 16 --pid "$server_pid")
+check "js-async ok" has "$out" '"ok":true'
+check "js-async every ack" has "$out" '"published":3000,"failures":0,'
+out=$(run --mode js-streams --streams 5 --settle 10 --pid "$server_pid")
+check "js-streams ok" has "$out" '"ok":true'
+check "js-streams per-stream figure" grep -qE '"streams":5,.*"rss_per_stream_bytes":' <<<"$out"
+out=$(run --mode js-fill --msgs 2000 --stream smoke_fill --settle 10 --pid "$server_pid")
+check "js-fill ok" has "$out" '"ok":true'
+check "js-fill per-million figure" grep -qE '"stored":2000' <<<"$out"
+kill "$server_pid" 2>/dev/null
+wait "$server_pid" 2>/dev/null
+started=$EPOCHREALTIME
+"$server_bin" -a 127.0.0.1 -p "$port" -js -sd "$js_dir/store" >/dev/null 2>&1 &
+server_pid=$!
+out=$(run --mode js-restart --stream smoke_fill --msgs 2000 --started-at "$started" --pid "$server_pid")
+check "js-restart finds every message" grep -qE '"ok":true,.*"stored":2000,.*"restart_s":[0-9.]+' <<<"$out"
+out=$(timeout -k 2 20 "$bench" --server "$url" --json --timeout 2 --mode js-restart --stream smoke_fill --msgs 2001)
+check "js-restart short of the count exits 1" test $? -eq 1
+check "js-restart says what it found" has "$out" 'the stream holds 2000 messages'
+out=$(run --mode js-sync --stream smoke_fill --msgs 10)
+check "js-sync on an existing stream name fails setup" grep -qE '"ok":false,"error":"creating stream smoke_fill' <<<"$out"
+out=$(timeout -k 2 20 "$bench" --json --mode fdatasync --dir "$js_dir" --msgs 20)
+check "fdatasync ok" has "$out" '"ok":true'
+check "fdatasync three cases" grep -qE '"append_p50_us":.*"overwrite_p50_us":.*"preallocated_p50_us":' <<<"$out"
+check "fdatasync removes its file" test -z "$(find "$js_dir" -maxdepth 1 -name 'nats-bench-fdatasync-*')"
+out=$(timeout -k 2 20 "$bench" --json --mode fdatasync --dir /nonexistent/dir --msgs 2)
+check "fdatasync without a directory exits 3" test $? -eq 3
+table=$(timeout -k 5 120 "$here/../compare.sh" --jetstream --quick --only js-sync-mem,js-restart --restart-msgs 2000 \
+        --bench "$bench" --nats "$server_bin" --ours "$server_bin" --store-parent "$js_dir" 2>/dev/null)
+check "compare --jetstream prints a rate row with its target" \
+    grep -qE '^\| memory store, sync publish, 128 B \| msgs/s \| [0-9]+ \| n/a \| [0-9]+ \| [0-9.]+ \| — \| ours ≥ 1.5 [✓✗] \| higher \|$' <<<"$table"
+check "compare --jetstream times the restart" grep -qE '\| restart: seconds to full count \| [0-9.]+ \| n/a \| [0-9.]+ \|' <<<"$table"
+check "compare --jetstream removes its stores" test -z "$(find "$js_dir" -maxdepth 1 -name 'nmk-js-bench.*')"
+rm -rf "$js_dir"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
