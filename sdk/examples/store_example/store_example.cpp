@@ -201,7 +201,10 @@ public:
 
 class Plugin final : public nats_sdk::Plugin {
 public:
-    using nats_sdk::Plugin::Plugin;
+    // No settings: any key is a mistake worth refusing.
+    Plugin(nats_sdk::Host& host, const nlohmann::json& config) : nats_sdk::Plugin(host) {
+        nats_sdk::config::reject_unknown_keys(config, {});
+    }
     // JetStream declared the kind when it was created; the registration lives until destroy.
     void start() override { registration_ = register_stream_store_backend(host(), "example", std::make_shared<Backend>()); }
 
