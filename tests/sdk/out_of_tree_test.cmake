@@ -2,8 +2,8 @@
 #  - builds each example in EXAMPLES_DIR on its own with find_package(NatsSdk 1.0) and
 #    checks that lib<example>.so exports nmk_plugin_entry and nothing else;
 #  - checks that find_package(NatsSdk 2.0) is refused (other major);
-#  - builds the consumer project (a plugin plus the contract suites from the installed
-#    Testing component) and runs its tests.
+#  - builds the consumer project (an authenticator and a stream store plus the contract
+#    suites from the installed Testing component) and runs its tests.
 # Run with cmake -DBUILD_DIR=.. -DEXAMPLES_DIR=.. -DWORK_DIR=.. [-DCXX_COMPILER=..] [-DCXX_LAUNCHER=..] -P <this file>
 cmake_minimum_required(VERSION 3.25)
 
@@ -38,7 +38,9 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} --component NatsS
 foreach(file
     include/nats_sdk/abi.h include/nats_sdk/plugin.hpp include/nats_sdk/testing/fake_host.hpp
     include/nats_sdk/testing/authenticator_contract.hpp include/nats_sdk/testing/service_contract.hpp
-    share/nats_sdk/examples/auth_example/auth_example.cpp)
+    include/nats_sdk/kinds/stream_store_provider.hpp include/nats_sdk/kinds/stream_store_client.hpp
+    include/nats_sdk/testing/stream_store_contract.hpp
+    share/nats_sdk/examples/auth_example/auth_example.cpp share/nats_sdk/examples/store_example/store_example.cpp)
   if(NOT EXISTS ${prefix}/${file})
     message(FATAL_ERROR "not installed: ${file}")
   endif()
@@ -75,8 +77,8 @@ foreach(dir ${examples})
   endif()
   math(EXPR built "${built} + 1")
 endforeach()
-if(built LESS 2)
-  message(FATAL_ERROR "expected at least 2 examples in ${EXAMPLES_DIR}, built ${built}")
+if(built LESS 3)
+  message(FATAL_ERROR "expected at least 3 examples in ${EXAMPLES_DIR}, built ${built}")
 endif()
 
 # 3. Another major is refused.

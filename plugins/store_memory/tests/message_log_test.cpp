@@ -2,8 +2,10 @@
 // tombstones squeezed out, the many-subjects path of wildcard filters, failed appends that
 // change nothing). The semantics themselves are the contract suite's.
 
-#include <chrono>
+#include <malloc.h>
+
 #include <cstdint>
+#include <ctime>
 #include <iostream>
 #include <string>
 
@@ -18,16 +20,17 @@ using nats_sdk::store::LoadResult;
 using nats_sdk::store::MessageView;
 using nats_sdk::store::StoreError;
 
-std::uint64_t loaded_sequence(LoadResult result, std::uint64_t seen) { return result == LoadResult::found ? seen : 0; }
-
+// The sequence found, 0 when none.
 std::uint64_t next_sequence(const MessageLog& log, std::uint64_t start, std::string_view filter) {
     std::uint64_t seen = 0;
-    return loaded_sequence(log.load_next(start, filter, [&](const MessageView& m) { seen = m.sequence; }), seen);
+    const auto result = log.load_next(start, filter, [&](const MessageView& m) { seen = m.sequence; });
+    return result == LoadResult::found ? seen : 0;
 }
 
 std::uint64_t last_sequence(const MessageLog& log, std::string_view filter) {
     std::uint64_t seen = 0;
-    return loaded_sequence(log.load_last(filter, [&](const MessageView& m) { seen = m.sequence; }), seen);
+    const auto result = log.load_last(filter, [&](const MessageView& m) { seen = m.sequence; });
+    return result == LoadResult::found ? seen : 0;
 }
 
 TEST(MessageLog, AHugeGapCostsNoEntries) {
@@ -119,27 +122,35 @@ TEST(MessageLog, TruncateAboveTheLastIsRefused) {
     }
 }
 
-// Not a benchmark, a floor: appending and loading a million small messages stays well
-// under a second per phase on these machines (it takes about a tenth of that).
+// Not a benchmark, a floor: appending and loading a million 128-byte messages costs well
+// under two seconds of CPU per phase (about 0.6 s and 0.02 s on these machines). CPU time,
+// not wall time: the test machines are shared and often loaded.
 TEST(MessageLog, AMillionAppendsAndLoadsAreQuick) {
+    const std::size_t heap_before = ::mallinfo2().uordblks;
     MessageLog log;
     const std::string payload(128, 'x');
-    const auto start = std::chrono::steady_clock::now();
+    auto cpu_ms = [] { return static_cast<double>(std::clock()) * 1000.0 / CLOCKS_PER_SEC; };
+    const double start = cpu_ms();
     for (std::uint64_t seq = 1; seq <= 1'000'000; ++seq) {
         log.append(seq, static_cast<std::int64_t>(seq), "bench.subject", "", payload);
     }
-    const auto appended = std::chrono::steady_clock::now();
+    const double appended = cpu_ms();
+    // Heap per stored message: the 16-byte entry, the 24-byte record head and the 128 bytes,
+    // in malloc's chunks. By our count nats-server 2.9.10's memstore spends about 280: a
+    // 112-byte StoreMsg, its 128-byte buffer, a map slot and the subject string, before
+    // Go's GC headroom.
+    const double heap_per_message = static_cast<double>(::mallinfo2().uordblks - heap_before) / 1e6;
+    EXPECT_LT(heap_per_message, 200.0);
     std::uint64_t bytes = 0;
     for (std::uint64_t seq = 1; seq <= 1'000'000; ++seq) {
         log.load(seq, [&](const MessageView& m) { bytes += m.payload.size(); });
     }
-    const auto loaded = std::chrono::steady_clock::now();
+    const double loaded = cpu_ms();
     EXPECT_EQ(bytes, 128'000'000u);
-    EXPECT_LT(appended - start, std::chrono::seconds(2));
-    EXPECT_LT(loaded - appended, std::chrono::seconds(2));
-    std::cout << "1M appends " << std::chrono::duration_cast<std::chrono::milliseconds>(appended - start).count()
-              << " ms, 1M loads " << std::chrono::duration_cast<std::chrono::milliseconds>(loaded - appended).count()
-              << " ms\n";
+    EXPECT_LT(appended - start, 2000.0);
+    EXPECT_LT(loaded - appended, 2000.0);
+    std::cout << "1M appends " << static_cast<int>(appended - start) << " ms CPU, 1M loads "
+              << static_cast<int>(loaded - appended) << " ms CPU, " << heap_per_message << " heap bytes per message\n";
 }
 
 }  // namespace

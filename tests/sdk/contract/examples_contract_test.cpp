@@ -1,4 +1,4 @@
-// The SDK's contract suites, run against the two example plugins loaded from their
+// The SDK's contract suites, run against the example plugins loaded from their
 // shared libraries (paths given by the build).
 
 #include <gtest/gtest.h>
@@ -48,7 +48,14 @@ INSTANTIATE_TEST_SUITE_P(
             .config_json = R"({"subject": "greet.>", "report_interval_ms": 1000})",
             .invalid_configs = {R"({"subject": 5})", R"({"subject": "a..b"})", R"({"report_interval_ms": 0})",
                                 R"({"subjcet": "typo.>"})"},
-            .expected_subscriptions = {"greet.>"}}),
+            .expected_subscriptions = {"greet.>"}},
+        ServiceContractCase{
+            .name = "store_example",
+            .library_path = NATS_SDK_STORE_EXAMPLE,
+            .config_json = "{}",
+            .invalid_configs = {R"({"root": "/tmp"})"},
+            .expected_subscriptions = {},
+            .declared_kinds = {{"jetstream.store", NMK_KIND_VERSION(1, 0)}}}),
     nats_sdk::testing::case_name);
 
 }  // namespace

@@ -71,7 +71,8 @@ public:
 
     // Durable and atomic before it returns.
     virtual void write_meta(std::string_view meta) = 0;
-    // `sequence` must be above the last one. Written, not yet durable.
+    // `sequence` must be above the last one and `subject` not empty (else
+    // INVALID_ARGUMENT). Written, not yet durable.
     virtual void append(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject,
                         std::string_view headers, std::string_view payload) = 0;
     // Every append so far is durable when `done` runs (status OK), on any thread,
@@ -91,11 +92,12 @@ public:
     // false when no message is at `sequence`.
     virtual bool remove(std::uint64_t sequence) = 0;
     // nats-server 2.9 PurgeEx: matching `filter` (empty: all), below `below_sequence`
-    // (0: no bound), keeping the newest `keep` of them. Returns how many went.
+    // (0 or 1: no bound), keeping the newest `keep` of them (a bound with keep:
+    // INVALID_ARGUMENT; no filter: see the C header). Returns how many went.
     virtual std::uint64_t purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep) = 0;
-    // Removes everything below `sequence`; the stream starts there.
+    // Removes everything below `sequence` (past the end: the stream starts there).
     virtual std::uint64_t compact(std::uint64_t sequence) = 0;
-    // Removes everything above `sequence`.
+    // Removes everything above `sequence` (a stored message's); it becomes the last.
     virtual void truncate(std::uint64_t sequence) = 0;
 
     virtual StreamState state() const = 0;
@@ -113,7 +115,7 @@ public:
     virtual void list_streams(
         const std::function<void(std::string_view account, std::string_view stream, std::string_view meta)>& found) = 0;
     virtual std::unique_ptr<Stream> open_stream(std::string_view account, std::string_view stream) = 0;
-    // The stream must be closed (its Stream destroyed).
+    // The stream must be closed (its Stream destroyed). An unknown stream is no error.
     virtual void delete_stream(std::string_view account, std::string_view stream) = 0;
 };
 
@@ -121,7 +123,8 @@ public:
 class StoreBackend {
 public:
     virtual ~StoreBackend() = default;
-    // options: the JSON object described at open_store in the C header, as text.
+    // options: the JSON object described at open_store in the C header, as text (other
+    // text: StoreError with NMK_STORE_INVALID_ARGUMENT).
     virtual std::unique_ptr<Store> open_store(std::string_view root_dir, std::string_view options_json) = 0;
 };
 

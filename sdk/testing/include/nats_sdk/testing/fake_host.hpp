@@ -91,6 +91,7 @@ public:
     const nmk_host_api* api() const noexcept { return &api_; }
     // SDK 1.1 accounts, executors and versioned kinds (fake_sdk11.hpp).
     FakeSdk11& sdk11() noexcept { return sdk11_; }
+    const FakeSdk11& sdk11() const noexcept { return sdk11_; }
     static FakeSdk11& sdk11_of(void* host) noexcept { return self(host).sdk11_; }
     static bool declared_kind(void* host, std::string_view kind, std::uint32_t& version) {
         auto& h = self(host);

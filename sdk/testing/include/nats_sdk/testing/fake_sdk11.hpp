@@ -141,6 +141,18 @@ public:
         }
     }
 
+    // The names registered with register_extension_versioned into `kind`, in order.
+    std::vector<std::string> providers(std::string_view kind) const {
+        const std::lock_guard lock(mutex_);
+        std::vector<std::string> names;
+        if (const auto it = versioned_.find(std::string(kind)); it != versioned_.end()) {
+            for (const auto& p : it->second) {
+                names.push_back(p.name);
+            }
+        }
+        return names;
+    }
+
 private:
     nmk_status account_list(nmk_account_callback cb, void* user) {
         if (cb == nullptr) {

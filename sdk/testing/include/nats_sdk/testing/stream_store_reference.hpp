@@ -178,6 +178,16 @@ public:
 
     const std::map<std::uint64_t, store::StoredMessage>& messages() const noexcept { return messages_; }
 
+    // Sets the whole model at once, as a store read back from disk would (tests of the
+    // suite itself use it to build a persistent backend out of this model).
+    void restore(std::map<std::uint64_t, store::StoredMessage> messages, std::uint64_t last_sequence,
+                 std::int64_t last_time_ns, bool fresh) {
+        messages_ = std::move(messages);
+        last_ = last_sequence;
+        last_time_ = last_time_ns;
+        fresh_ = fresh;
+    }
+
 private:
     std::uint64_t purge_all() {
         const std::uint64_t n = messages_.size();
