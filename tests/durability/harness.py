@@ -91,9 +91,10 @@ class LazyMount:
         with open(os.path.join(self.mount_point, ".lazyfs"), "w") as control:
             control.write(command)
 
-    def power_cut(self):
-        """Drops every write not yet fsynced; returns lazyfs's account of what it dropped."""
-        self.control("cut")
+    def power_cut(self, command="cut"):
+        """Drops every write not yet fsynced ("torn SEED": writes some back first);
+        returns lazyfs's account of what it dropped."""
+        self.control(command)
         with open(os.path.join(self.mount_point, ".lazyfs")) as control:
             text = control.read()
         return text.split("last_cut=", 1)[1].strip() if "last_cut=" in text else text.strip()
@@ -169,6 +170,24 @@ class Server:
         if getattr(self, "log_file", None):
             self.log_file.close()
             self.log_file = None
+
+    def stop(self, timeout=15.0):
+        """SIGTERM: a clean shutdown (the store closes its files)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                raise Failure("the server did not stop within %.0f s of SIGTERM" % timeout)
+        self.kill()
+
+    def log_text(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
 
     def log_tail(self, lines=30):
         try:

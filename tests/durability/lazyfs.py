@@ -16,7 +16,9 @@ cut never undoes them; fsync of a directory has nothing left to do.
 Power cut: write "cut" to MOUNT_POINT/.lazyfs (a control file that directory listings
 do not show). Every page not yet synced is dropped and every file goes back to its synced
 size; the write returns only once that is done. Writing "sync" instead writes every
-file's pages back, as sync(2) or the kernel's periodic writeback would. Reading the control file gives counters:
+file's pages back, as sync(2) or the kernel's periodic writeback would. "torn SEED" is
+a harsher cut: first each dirty page is written back or not at random (seeded), as when
+the kernel was part way through writing pages back, then the rest is dropped. Reading the control file gives counters:
 dirty pages and bytes now, cuts so far, and what the last cut dropped.
 
 The mount uses direct_io and zero attribute and entry timeouts, so the kernel keeps no
@@ -31,6 +33,7 @@ until unmounted or sent SIGTERM/SIGINT.
 import ctypes
 import errno
 import os
+import random
 import stat
 import sys
 
@@ -127,13 +130,27 @@ class LazyFS(fuse.Operations):
         for key in list(self.overlays):
             self._flush(key)
 
-    def _cut(self):
+    def _write_back_some(self, rng):
+        """Before a torn cut: each dirty page independently reached the disk or not, as
+        with a kernel that was writing pages back in no particular order."""
+        kept = 0
+        for overlay in self.overlays.values():
+            for number in [n for n in overlay.pages if rng.random() < 0.5 and n * PAGE < overlay.size]:
+                page = overlay.pages.pop(number)
+                start = number * PAGE
+                data = bytes(page[: min(PAGE, overlay.size - start)])
+                os.pwrite(overlay.fd, data, start)
+                kept += len(data)
+        return kept
+
+    def _cut(self, rng=None):
+        kept = self._write_back_some(rng) if rng else 0
         files = len(self.overlays)
         dropped = sum(o.dirty_bytes() for o in self.overlays.values())
         for key in list(self.overlays):
             self._drop(key)
         self.cuts += 1
-        self.last_cut = "files=%d bytes=%d" % (files, dropped)
+        self.last_cut = "files=%d bytes=%d" % (files, dropped) + (" written_back=%d" % kept if rng else "")
         print("lazyfs: power cut %d: dropped %s" % (self.cuts, self.last_cut), file=sys.stderr, flush=True)
 
     def _status(self):
@@ -283,6 +300,8 @@ class LazyFS(fuse.Operations):
             command = data.decode(errors="replace").strip()
             if command == "cut":
                 self._cut()
+            elif command.startswith("torn "):
+                self._cut(random.Random(int(command.split()[1])))
             elif command == "sync":
                 self._sync_all()
             elif command:

@@ -116,6 +116,20 @@ def checks(mount):
     mount.power_cut()
     expect(read_file(m + "/late") == b"written back", "sync writes back every file")
 
+    # A torn cut keeps some whole dirty pages and drops the others.
+    fd = os.open(m + "/torn", os.O_RDWR | os.O_CREAT, 0o644)
+    os.pwrite(fd, b"o" * (16 * 4096), 0)
+    os.fsync(fd)
+    for page in range(16):
+        os.pwrite(fd, bytes([65 + page]) * 4096, page * 4096)
+    mount.control("torn 7")
+    data = os.pread(fd, 16 * 4096, 0)
+    pages = [data[i * 4096:(i + 1) * 4096] for i in range(16)]
+    expect(all(p in (b"o" * 4096, bytes([65 + i]) * 4096) for i, p in enumerate(pages)), "torn: whole pages only")
+    kept = sum(p != b"o" * 4096 for p in pages)
+    expect(0 < kept < 16, "torn: some pages written back, some dropped (%d of 16 kept)" % kept)
+    os.close(fd)
+
     # O_TRUNC drops unsynced data and the synced content at once.
     with open(m + "/late", "wb") as f:
         f.write(b"new")

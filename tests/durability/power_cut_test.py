@@ -14,6 +14,11 @@ unsynced write is dropped), restarts the server on the same store and checks:
     power_cut_test.py --server build/bin/nats-server               (must lose nothing)
     power_cut_test.py --server /usr/sbin/nats-server --expect-loss (reports its losses)
 
+--cut torn (NMK_POWER_CUT_MODE=torn) makes each cut harsher: a random half of the dirty
+pages reaches the disk first, as when the kernel was part way through writing back;
+--cut mixed alternates. --writeback-after-create writes every page back once the stream
+exists, so that a server that never fsyncs its stream definition still keeps it.
+
 Exit codes: 0 passed (with --expect-loss: losses were found and reported), 1 failed (with
 --expect-loss: nothing was lost, so the cut cannot have worked), 77 skipped (no FUSE or no fusepy). Cycles: --cycles, or NMK_POWER_CUT_CYCLES (default 3).
 """
@@ -173,11 +178,12 @@ class Run:
         except (ConnectionError, TimeoutError, OSError):
             pass
         client.close()
-        dropped = self.mount.power_cut()
+        torn = self.args.cut == "torn" or (self.args.cut == "mixed" and cycle % 2 == 0)
+        dropped = self.mount.power_cut("torn %d" % self.rng.randrange(1 << 30) if torn else "cut")
         self.durable.update(acked)
         self.totals["acked"] += len(acked)
-        log("cycle %d: %d acknowledged (%d in flight at the kill); power cut dropped %s"
-            % (cycle, len(acked), len(in_flight), dropped))
+        log("cycle %d: %d acknowledged (%d in flight at the kill); %s power cut dropped %s"
+            % (cycle, len(acked), len(in_flight), "torn" if torn else "clean", dropped))
 
     # --- the whole run ----------------------------------------------------------------
 
@@ -237,6 +243,10 @@ def parse_args():
     parser.add_argument("--writeback-after-create", action="store_true",
                         help="write every dirty page back after creating the stream (as the kernel would "
                              "within 30 s), so that a server that never syncs its stream definition keeps it")
+    parser.add_argument("--cut", choices=("clean", "torn", "mixed"),
+                        default=os.environ.get("NMK_POWER_CUT_MODE", "clean"),
+                        help="clean: drop every unsynced write; torn: first write back a random half of the "
+                             "dirty pages; mixed: alternate")
     parser.add_argument("--min-acks", type=int, default=200)
     parser.add_argument("--max-acks", type=int, default=1500)
     parser.add_argument("--publish-seconds", type=float, default=10.0, help="at most this long per cycle")
