@@ -91,6 +91,14 @@ class LazyMount:
         with open(os.path.join(self.mount_point, ".lazyfs"), "w") as control:
             control.write(command)
 
+    def dirty_bytes(self):
+        """Bytes written through the mount and not yet fsynced."""
+        with open(os.path.join(self.mount_point, ".lazyfs")) as control:
+            for field in control.read().split():
+                if field.startswith("dirty_bytes="):
+                    return int(field.split("=", 1)[1])
+        return 0
+
     def power_cut(self, command="cut"):
         """Drops every write not yet fsynced ("torn SEED": writes some back first);
         returns lazyfs's account of what it dropped."""
