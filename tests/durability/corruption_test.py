@@ -14,7 +14,9 @@ Damage, one kind per record:
   checksum  one byte of the stored checksum flipped
   time      one byte of the time field flipped
   subject   one byte of the subject flipped
-A flipped sequence or length field is not in the list: see README.md (findings).
+--damage SEQ:KIND (repeatable) damages other records or fields instead; two more kinds:
+  length    the low byte of the record length flipped (logged by offset, not sequence)
+  sequence  the low byte of the sequence flipped: see README.md, "Findings"
 
     corruption_test.py --server build/bin/nats-server
 
@@ -74,6 +76,10 @@ def damage_offset(kind, at, length, subject_size, headers_size):
         return at + 16 + 2
     if kind == "subject":
         return at + HEADER + 1
+    if kind == "sequence":
+        return at + 8  # the low byte: the damaged record claims a nearby sequence
+    if kind == "length":
+        return at + 1
     raise ValueError(kind)
 
 
@@ -155,15 +161,18 @@ def run(args, work):
         ack = json.loads(message.payload)
         if ack.get("seq") != COUNT + 1:
             problems.append("the next publish was acknowledged as %s, not seq %d" % (message.payload, COUNT + 1))
-        get = client.js("$JS.API.STREAM.MSG.GET." + STREAM, {"seq": COUNT + 1})
+        get = client.js("$JS.API.STREAM.MSG.GET." + STREAM, {"seq": ack.get("seq", COUNT + 1)})
         if base64.b64decode(get.get("message", {}).get("data", "")) != b"after the damage":
             problems.append("the message published after the damage: %s" % get)
         client.close()
     finally:
         server.stop()
     text = server.log_text()
-    for seq in DAMAGE:
-        if "sequence %d " % seq not in text:
+    for seq, (name, offset) in damaged.items():
+        # A record whose length is damaged cannot be trusted for its sequence either: the
+        # log then names the unreadable bytes by the record's offset.
+        at = offset - 1 if DAMAGE[seq] == "length" else None
+        if "sequence %d " % seq not in text and (at is None or "offset %d" % at not in text):
             problems.append("the server log does not name damaged seq %d" % seq)
     corrupt_lines = [line for line in text.splitlines() if "corrupt" in line]
     log("server log lines about corruption:\n  " + "\n  ".join(corrupt_lines[:10]))
@@ -174,7 +183,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", required=True)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--damage", action="append", default=[], metavar="SEQ:KIND",
+                        help="damage these instead (kinds: payload checksum time subject sequence length)")
     args = parser.parse_args()
+    if args.damage:
+        DAMAGE.clear()
+        for item in args.damage:
+            seq, kind = item.split(":")
+            DAMAGE[int(seq)] = kind
     work = tempfile.mkdtemp(prefix="nmk-corruption-")
     keep = args.keep
     try:
