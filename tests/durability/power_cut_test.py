@@ -53,7 +53,7 @@ class Run:
         self.published = set()  # every payload ever sent: anything else served is garbage
         self.stream_exists = False
         self.totals = {"cycles": 0, "acked": 0, "lost": 0, "wrong_payload": 0, "garbage": 0, "gaps": 0,
-                       "stream_lost": 0, "start_failures": 0}
+                       "stream_lost": 0, "start_failures": 0, "cuts_that_dropped_data": 0}
         self.problems = []
         self.server_runs = 0
 
@@ -191,6 +191,8 @@ class Run:
         client.close()
         torn = self.args.cut == "torn" or (self.args.cut == "mixed" and cycle % 2 == 0)
         dropped = self.mount.power_cut("torn %d" % self.rng.randrange(1 << 30) if torn else "cut")
+        if "bytes=0" not in dropped:
+            self.totals["cuts_that_dropped_data"] += 1
         self.durable.update(acked)
         self.totals["acked"] += len(acked)
         log("cycle %d: %d acknowledged (%d never answered); %s power cut dropped %s"
