@@ -64,8 +64,12 @@ class Run:
         server = harness.Server(self.args.server, self.store,
                                 os.path.join(self.work, "server-%d.log" % self.server_runs))
         server.start()
-        client = harness.Client(server.port)
-        client.js_ready()
+        try:
+            client = harness.Client(server.port)
+            client.js_ready()
+        except BaseException:
+            server.kill()
+            raise
         return server, client
 
     def problem(self, text):
@@ -207,7 +211,7 @@ class Run:
         for cycle in range(self.args.cycles + 1):
             try:
                 server, client = self.start_server()
-            except Failure as error:
+            except (Failure, OSError) as error:  # OSError: refused, reset, timed out
                 self.totals["start_failures"] += 1
                 self.problem("cycle %d: the server did not come back: %s" % (cycle, error))
                 return
