@@ -63,7 +63,7 @@ class LazyMount:
     def mount(self, timeout=15.0):
         if not os.path.exists("/dev/fuse"):
             raise Skip("/dev/fuse is missing")
-        probe = subprocess.run([self.python, "-c", "import sys; sys.path.insert(0, %r); import lazyfs" % HERE],
+        probe = subprocess.run([self.python, "-B", "-c", "import sys; sys.path.insert(0, %r); import lazyfs" % HERE],
                                capture_output=True, text=True, timeout=30)
         if probe.returncode != 0:
             raise Skip("fusepy is not importable by %s (Debian: apt-get install python3-fusepy): %s"
