@@ -121,6 +121,10 @@ void FileStream::delete_dead_front_blocks() {
     // A block's tombstones and bounds records only speak of messages in it or in
     // earlier blocks, so a front block with no live message can go as a whole. The
     // active block stays: its head carries the stream's bounds.
+    if (blocks_.size() < 2 || blocks_.front().live != 0) return;
+    // What makes the block dead (tombstones, a bounds record, the active block's head)
+    // must be durable before the block's removal can be.
+    sync_active_now();
     while (blocks_.size() > 1 && blocks_.front().live == 0) {
         if (blocks_.front().file) {
             const std::string path = blocks_.front().file->path();

@@ -111,6 +111,17 @@ void FileStream::recover() {
     index_.trim_front();
     if (messages_ == 0) first_ = last_ + 1;
     target_->set_active(blocks_.back().file->handle());
+    BlockFile& active = *blocks_.back().file;
+    if (active.end() == 0) {
+        // A block created just before a crash, its head never written: every block
+        // starts with the stream's bounds, so write them now.
+        std::string head;
+        encode_bounds(head, first_, last_, last_time_ns_);
+        if (const int result = active.append(head); result != 0) {
+            throw StoreError(status_for_errno(-result), describe_errno("cannot write block", active.path(), -result));
+        }
+        target_->wrote();
+    }
 }
 
 void FileStream::recover_block(Block& block, bool last_block) {

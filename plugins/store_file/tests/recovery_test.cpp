@@ -217,6 +217,40 @@ TEST_F(RecoveryTest, RandomFlipsNeverServeWrongData) {
     }
 }
 
+TEST_F(RecoveryTest, EmptyBlockFromACrashDuringARollIsUsed) {
+    // The crash came after the next block was created and before anything in it
+    // reached the disk: a zero-filled file.
+    const std::string next = block_path(dir_.path(), "ACC", "S", 2);
+    write_file(next, std::string(8192, '\0'));
+    reopen();
+    EXPECT_EQ(stream_->state().messages, message_count);
+    EXPECT_EQ(stream_->state().corrupt, 0u);
+    stream_->append(message_count + 1, 1, "a.b", "", payload_for(message_count + 1));
+    reopen();
+    EXPECT_EQ(stream_->state().messages, message_count + 1);
+    EXPECT_EQ(stream_->state().corrupt, 0u);
+    expect_served_messages_intact();
+}
+
+TEST_F(RecoveryTest, MissingMiddleBlockIsReported) {
+    const std::string big(3000, 'z');
+    {
+        auto store = open_store(dir_.path(), R"({"block_size":4096})");
+        auto stream = store->open_stream("ACC", "T");
+        for (std::uint64_t s = 1; s <= 3; ++s) stream->append(s, 1, "big", "", big);
+    }
+    ASSERT_TRUE(std::filesystem::exists(block_path(dir_.path(), "ACC", "T", 3)));
+    std::filesystem::remove(block_path(dir_.path(), "ACC", "T", 2));
+    auto store = open_store(dir_.path(), "{}", log_.sink());
+    auto stream = store->open_stream("ACC", "T");
+    EXPECT_EQ(stream->state().corrupt, 1u);
+    EXPECT_EQ(stream->state().messages, 2u);
+    EXPECT_TRUE(log_.contains("2.blk is missing"));
+    EXPECT_EQ(load(*stream, 1)->payload, big);
+    EXPECT_FALSE(load(*stream, 2));
+    EXPECT_EQ(load(*stream, 3)->payload, big);
+}
+
 TEST_F(RecoveryTest, LeftoverMetaTempFileIsIgnored) {
     reopen();
     stream_->write_meta("first");
