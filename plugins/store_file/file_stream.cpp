@@ -104,6 +104,7 @@ void FileStream::roll(std::uint64_t first, std::uint64_t last, std::int64_t last
     target_->set_active(file->handle());
     blocks_.push_back(Block{std::move(file), 0});
     target_->wrote();
+    if (blocks_.size() > 1) reader(id - 1);  // the block just filled joins the bounded set of open readers
 }
 
 std::pair<std::uint32_t, std::uint32_t> FileStream::write_records(std::string_view bytes) {

@@ -101,6 +101,9 @@ private:
     ReadResult read_record(std::uint64_t sequence, const Slot& slot, RecordView& record) const;
     sdk::LoadResult deliver(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found);
     std::optional<std::int64_t> read_time(const Slot& slot) const;
+    // The block holding `id`, its descriptor open; closes the least recently read full
+    // block's descriptor beyond open_reader_limit.
+    BlockFile* reader(std::uint32_t id) const;
     void refresh_subject(std::uint32_t id) const;
     void mark_corrupt(std::uint64_t sequence, Slot& slot, std::string_view why);
 
@@ -131,6 +134,7 @@ private:
     std::uint64_t corrupt_logged_ = 0;
     std::uint64_t torn_bytes_dropped_ = 0;
 
+    mutable std::deque<std::uint32_t> open_readers_;  // full blocks with a descriptor, oldest first
     std::string write_buffer_;
     mutable std::string read_buffer_;
 };

@@ -106,7 +106,9 @@ void FileStream::recover() {
         if (id == ids.back()) break;
     }
     for (std::size_t i = 0; i < blocks_.size(); ++i) {
-        if (blocks_[i].file) recover_block(blocks_[i], i + 1 == blocks_.size());
+        if (!blocks_[i].file) continue;
+        recover_block(blocks_[i], i + 1 == blocks_.size());
+        if (i + 1 < blocks_.size()) blocks_[i].file->close_descriptor();  // reopened when read
     }
     index_.trim_front();
     if (messages_ == 0) first_ = last_ + 1;

@@ -306,6 +306,24 @@ TEST_F(FileStreamTest, BlocksRollAndDeadFrontBlocksAreDeleted) {
     EXPECT_EQ(dynamic_cast<FileStream*>(stream_.get())->block_count(), 1u);
 }
 
+std::size_t open_descriptors() {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+    return count;
+}
+
+TEST_F(FileStreamTest, FullBlocksKeepFewDescriptorsOpen) {
+    const std::string payload(1500, 'd');
+    for (std::uint64_t s = 1; s <= 60; ++s) append(s, "a", payload);
+    stream_.reset();
+    const std::size_t before = open_descriptors();
+    reopen();
+    ASSERT_GT(dynamic_cast<FileStream*>(stream_.get())->block_count(), 20u);
+    for (std::uint64_t s = 1; s <= 60; ++s) ASSERT_EQ(load(*stream_, s)->payload, payload) << s;
+    for (std::uint64_t s = 60; s >= 1; --s) ASSERT_EQ(load(*stream_, s)->payload, payload) << s;
+    EXPECT_LE(open_descriptors(), before + 1 + 4);  // the active block and at most 4 readers
+}
+
 TEST_F(FileStreamTest, RecordLargerThanABlockGetsItsOwnBlock) {
     const std::string big(20000, 'b');
     append(1, "a", "small");
