@@ -44,6 +44,12 @@ FileStream::~FileStream() {
     if (!context_->failed()) {
         if (const int result = target_->sync_now(context_->io()); result != 0) {
             context_->fail(describe_errno("fdatasync failed while closing stream", dir_, -result));
+        } else {
+            try {
+                write_snapshot();  // the next open skips scanning what it covers
+            } catch (...) {
+                // Only a faster next open is lost.
+            }
         }
     }
     context_->release(key_);

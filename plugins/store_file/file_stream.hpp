@@ -109,7 +109,14 @@ private:
 
     // ---- recovery (stream_recovery.cpp) ----
     void recover();
-    void recover_block(Block& block, bool last_block);
+    void recover_block(Block& block, bool last_block, std::uint64_t start = 0);
+
+    // ---- index snapshot (index_snapshot.cpp) ----
+    // Written when the stream closes cleanly; on open it replaces scanning the blocks it
+    // covers. Returns the block index and offset where replaying must continue, or
+    // nullopt (then every block is scanned).
+    void write_snapshot() const;
+    std::optional<std::pair<std::size_t, std::uint64_t>> load_snapshot();
     void apply_record(const RecordView& record, std::uint32_t block, std::uint32_t offset);
 
     std::shared_ptr<StoreContext> context_;

@@ -75,6 +75,16 @@ public:
         while (!slots_.empty() && end() - 1 > sequence) slots_.pop_back();
     }
 
+    // Snapshot support: every slot in order, and a rebuild from them.
+    template <typename Visit>
+    void for_each(Visit visit) const {
+        for (const Slot& slot : slots_) visit(slot);
+    }
+    void restore(std::uint64_t base, std::deque<Slot> slots) {
+        base_ = base;
+        slots_ = std::move(slots);
+    }
+
 private:
     std::deque<Slot> slots_;
     std::uint64_t base_ = 1;

@@ -105,10 +105,15 @@ void FileStream::recover() {
         blocks_.push_back(std::move(block));
         if (id == ids.back()) break;
     }
-    for (std::size_t i = 0; i < blocks_.size(); ++i) {
+    // A snapshot from a clean close covers a prefix of the blocks; the rest is replayed.
+    const auto resume = load_snapshot();
+    for (std::size_t i = resume ? resume->first : 0; i < blocks_.size(); ++i) {
         if (!blocks_[i].file) continue;
-        recover_block(blocks_[i], i + 1 == blocks_.size());
-        if (i + 1 < blocks_.size()) blocks_[i].file->close_descriptor();  // reopened when read
+        const std::uint64_t start = resume && i == resume->first ? resume->second : 0;
+        recover_block(blocks_[i], i + 1 == blocks_.size(), start);
+    }
+    for (std::size_t i = 0; i + 1 < blocks_.size(); ++i) {
+        if (blocks_[i].file) blocks_[i].file->close_descriptor();  // reopened when read
     }
     index_.trim_front();
     if (messages_ == 0) first_ = last_ + 1;
@@ -126,14 +131,14 @@ void FileStream::recover() {
     }
 }
 
-void FileStream::recover_block(Block& block, bool last_block) {
+void FileStream::recover_block(Block& block, bool last_block, std::uint64_t start) {
     BlockFile& file = *block.file;
     std::string data;
     if (const int result = file.read_everything(data); result != 0) {
         throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read block", file.path(), -result));
     }
     const std::string_view bytes(data);
-    std::size_t at = 0;
+    std::size_t at = static_cast<std::size_t>(std::min<std::uint64_t>(start, data.size()));
     while (at + record_header_size <= bytes.size()) {
         const std::uint32_t length = peek_length(bytes.data() + at);
         // Zeros up to the end of the file: the preallocated space past the logical end.

@@ -49,11 +49,19 @@ protected:
         block_ = block_path(dir_.path(), "ACC", "S", 1);
         stream.reset();
         pristine_ = read_file(block_);
+        drop_snapshot();
+    }
+
+    // What a crash leaves: no index snapshot (only a clean close writes one), so the
+    // reopen scans and checks every block.
+    void drop_snapshot() {
+        std::filesystem::remove(stream_dir(dir_.path(), "ACC", "S") + "/msgs/index.snap");
     }
 
     std::unique_ptr<sdk::Stream> reopen() {
         stream_.reset();
         store_.reset();
+        drop_snapshot();
         store_ = open_store(dir_.path(), "{}", log_.sink());
         stream_ = store_->open_stream("ACC", "S");
         return nullptr;
