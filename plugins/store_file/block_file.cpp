@@ -86,12 +86,13 @@ int BlockFile::read(std::uint64_t offset, std::size_t size, char* out) {
     return read_all(io_, handle_->fd(), out, size, offset);
 }
 
-int BlockFile::read_everything(std::string& out) {
+int BlockFile::read_from(std::uint64_t from, std::string& out) {
     if (const int result = ensure_open(); result != 0) return result;
     struct stat st {};
     if (::fstat(handle_->fd(), &st) != 0) return -errno;
-    out.resize(static_cast<std::size_t>(st.st_size));
-    return out.empty() ? 0 : read_all(io_, handle_->fd(), out.data(), out.size(), 0);
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    out.resize(static_cast<std::size_t>(size > from ? size - from : 0));
+    return out.empty() ? 0 : read_all(io_, handle_->fd(), out.data(), out.size(), from);
 }
 
 int BlockFile::zero_range(std::uint64_t from, std::uint64_t to) {

@@ -53,8 +53,8 @@ public:
     // than a few open (a store with many streams and blocks stays under the fd limit).
     void close_descriptor() noexcept { handle_.reset(); }
     bool has_descriptor() const noexcept { return handle_ != nullptr; }
-    // The whole file (recovery).
-    int read_everything(std::string& out);
+    // The file from `from` to its end (recovery).
+    int read_from(std::uint64_t from, std::string& out);
     // Writes zeros over [from, to): drops a torn tail. Synced.
     int zero_range(std::uint64_t from, std::uint64_t to);
     int sync() { return io_.fdatasync(handle_->fd()); }

@@ -144,6 +144,7 @@ private:
     mutable std::deque<std::uint32_t> open_readers_;  // full blocks with a descriptor, oldest first
     std::string write_buffer_;
     mutable std::string read_buffer_;
+    std::string recovery_buffer_;  // a whole block while recovering
 };
 
 // Names must not escape the store's directory.

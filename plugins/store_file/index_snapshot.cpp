@@ -12,9 +12,14 @@
 //   "NMKSNAP1" | u64 payload length | u64 XXH3-64 of the payload | payload
 //   payload: u32 first block id, u32 block count, per block (u64 end, u64 live),
 //            u64 first, last, i64 last time, u64 messages, bytes, corrupt,
-//            u64 index base, u64 slot count, the slots (16 bytes each),
+//            u64 index base, u64 slot count, the slots (varint coded, below),
 //            u32 subject count, per subject (u32 id, u16 length, bytes,
 //            u64 messages, first, last, u8 stale flags)
+//
+// A slot is a varint tag: 0 empty, 1 corrupt, 2 a message at an explicit place (then
+// block, offset, subject id, length bits), 3 + subject id a message right after the
+// previous one in the same block (then length bits). Most messages are the last kind, so
+// a million slots take about 3 MB instead of 16: the snapshot is read at every open.
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,8 +27,6 @@
 #include <xxhash.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "file_stream.hpp"
 
@@ -38,6 +41,16 @@ template <typename T>
 void put(std::string& out, T value) {
     out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
+
+void put_varint(std::string& out, std::uint64_t value) {
+    while (value >= 0x80) {
+        out.push_back(static_cast<char>(value | 0x80));
+        value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+}
+
+enum SlotTag : std::uint64_t { tag_empty = 0, tag_corrupt = 1, tag_placed = 2, tag_next = 3 };
 
 // Reads fields in order; any read past the end makes ok() false.
 class Reader {
@@ -62,6 +75,17 @@ public:
         const std::string_view view = bytes_.substr(at_, size);
         at_ += size;
         return view;
+    }
+    std::uint64_t varint() {
+        std::uint64_t value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (at_ >= bytes_.size()) break;
+            const auto byte = static_cast<std::uint8_t>(bytes_[at_++]);
+            value |= std::uint64_t{byte & 0x7Fu} << shift;
+            if ((byte & 0x80) == 0) return value;
+        }
+        ok_ = false;
+        return 0;
     }
     bool ok() const noexcept { return ok_; }
     bool done() const noexcept { return at_ == bytes_.size(); }
@@ -88,8 +112,30 @@ void FileStream::write_snapshot() const {
                                       corrupt_, index_.base(), index_.end() - index_.base()}) {
         put<std::uint64_t>(payload, value);
     }
-    payload.reserve(payload.size() + (index_.end() - index_.base()) * sizeof(Slot) + subjects_.size() * 48);
-    index_.for_each([&](const Slot& slot) { put<Slot>(payload, slot); });
+    payload.reserve(payload.size() + (index_.end() - index_.base()) * 4 + subjects_.size() * 48);
+    std::uint32_t block = 0;
+    std::uint64_t next_offset = 0;
+    index_.for_each([&](const Slot& slot) {
+        if (slot.subject == Slot::empty) {
+            put_varint(payload, tag_empty);
+            return;
+        }
+        if (slot.is_corrupt()) {
+            put_varint(payload, tag_corrupt);
+            return;
+        }
+        if (slot.block == block && slot.offset == next_offset) {
+            put_varint(payload, tag_next + slot.subject);
+        } else {
+            put_varint(payload, tag_placed);
+            put_varint(payload, slot.block);
+            put_varint(payload, slot.offset);
+            put_varint(payload, slot.subject);
+        }
+        put_varint(payload, slot.length_bits);
+        block = slot.block;
+        next_offset = std::uint64_t{slot.offset} + slot.length();
+    });
     put<std::uint32_t>(payload, static_cast<std::uint32_t>(subjects_.size()));
     for (std::uint32_t id = 0; id < subjects_.id_limit(); ++id) {
         if (!subjects_.in_use(id)) continue;
@@ -122,9 +168,13 @@ std::optional<std::pair<std::size_t, std::uint64_t>> FileStream::load_snapshot()
     ::unlink((msgs_dir_ + "/" + std::string(snapshot_temp_name)).c_str());
     std::string bytes;
     {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) return std::nullopt;
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return std::nullopt;
+        FileHandle handle(fd);
+        struct stat st {};
+        if (::fstat(fd, &st) != 0) return std::nullopt;
+        bytes.resize(static_cast<std::size_t>(st.st_size));
+        if (read_all(context_->io(), fd, bytes.data(), bytes.size(), 0) != 0) return std::nullopt;
     }
     ::unlink(path.c_str());  // used once: a later crash must not find it describing an older state
 
@@ -163,9 +213,30 @@ std::optional<std::pair<std::size_t, std::uint64_t>> FileStream::load_snapshot()
     const auto corrupt = in.get<std::uint64_t>();
     const auto base = in.get<std::uint64_t>();
     const auto slot_count = in.get<std::uint64_t>();
-    if (!in.ok() || slot_count > payload.size() / sizeof(Slot)) return std::nullopt;
+    if (!in.ok() || slot_count > payload.size()) return std::nullopt;  // at least a byte each
     std::deque<Slot> slots;
-    for (std::uint64_t i = 0; i < slot_count; ++i) slots.push_back(in.get<Slot>());
+    Slot previous;
+    for (std::uint64_t i = 0; i < slot_count && in.ok(); ++i) {
+        Slot slot;
+        const std::uint64_t tag = in.varint();
+        if (tag == tag_corrupt) {
+            slot.subject = Slot::corrupt;
+        } else if (tag == tag_placed) {
+            slot.block = static_cast<std::uint32_t>(in.varint());
+            slot.offset = static_cast<std::uint32_t>(in.varint());
+            slot.subject = static_cast<std::uint32_t>(in.varint());
+        } else if (tag >= tag_next) {
+            slot.block = previous.block;
+            slot.offset = previous.offset + previous.length();
+            slot.subject = static_cast<std::uint32_t>(tag - tag_next);
+        }
+        if (tag >= tag_placed) {
+            slot.length_bits = static_cast<std::uint32_t>(in.varint());
+            if (!slot.live()) return std::nullopt;
+            previous = slot;
+        }
+        slots.push_back(slot);
+    }
     SubjectIndex subjects;
     const auto subject_count = in.get<std::uint32_t>();
     for (std::uint32_t i = 0; i < subject_count && in.ok(); ++i) {

@@ -46,7 +46,11 @@ public:
     void put(std::uint64_t sequence, const Slot& slot) {
         if (slots_.empty() && sequence >= base_) base_ = sequence;
         if (sequence < base_) return;
-        if (sequence >= end()) slots_.resize(sequence - base_ + 1);
+        if (sequence == end()) {
+            slots_.push_back(slot);  // the common case: the next sequence
+            return;
+        }
+        if (sequence > end()) slots_.resize(sequence - base_ + 1);
         slots_[sequence - base_] = slot;
     }
     Slot* find(std::uint64_t sequence) noexcept {

@@ -60,9 +60,14 @@ void ensure_directory(FileIo& io, const std::string& path) {
     }
 }
 
-// One past the last byte that is not zero in [from, data.size()), or `from`.
+// One past the last byte that is not zero in [from, data.size()), or `from`. Most of
+// a fresh block is zeros: compare 4 KiB at a time first.
 std::size_t nonzero_end(const std::string& data, std::size_t from) {
+    static const char zeros[4096] = {};
     std::size_t end = data.size();
+    while (end >= from + sizeof zeros && std::memcmp(data.data() + end - sizeof zeros, zeros, sizeof zeros) == 0) {
+        end -= sizeof zeros;
+    }
     while (end > from && data[end - 1] == 0) --end;
     return end;
 }
@@ -133,12 +138,13 @@ void FileStream::recover() {
 
 void FileStream::recover_block(Block& block, bool last_block, std::uint64_t start) {
     BlockFile& file = *block.file;
-    std::string data;
-    if (const int result = file.read_everything(data); result != 0) {
+    // Positions below are relative to `start` (a snapshot covers what lies before it).
+    std::string& data = recovery_buffer_;  // reused from block to block
+    if (const int result = file.read_from(start, data); result != 0) {
         throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read block", file.path(), -result));
     }
     const std::string_view bytes(data);
-    std::size_t at = static_cast<std::size_t>(std::min<std::uint64_t>(start, data.size()));
+    std::size_t at = 0;
     while (at + record_header_size <= bytes.size()) {
         const std::uint32_t length = peek_length(bytes.data() + at);
         // Zeros up to the end of the file: the preallocated space past the logical end.
@@ -146,7 +152,7 @@ void FileStream::recover_block(Block& block, bool last_block, std::uint64_t star
         RecordView record;
         const DecodeResult result = length == 0 ? DecodeResult::bad_length : decode_record(bytes.substr(at), record);
         if (result == DecodeResult::ok) {
-            apply_record(record, file.id(), static_cast<std::uint32_t>(at));
+            apply_record(record, file.id(), static_cast<std::uint32_t>(start + at));
             at += length;
             continue;
         }
@@ -172,7 +178,7 @@ void FileStream::recover_block(Block& block, bool last_block, std::uint64_t star
                 last_time_ns_ = record.time_ns;
             }
             note_corrupt(record.kind == RecordKind::message ? record.sequence : 0,
-                         "in " + file.path() + " at offset " + std::to_string(at) + " failed its checksum");
+                         "in " + file.path() + " at offset " + std::to_string(start + at) + " failed its checksum");
             at = claimed_next;
             continue;
         }
@@ -180,7 +186,7 @@ void FileStream::recover_block(Block& block, bool last_block, std::uint64_t star
         while (next < written_end && !valid_record_at(bytes.substr(0, written_end), next)) ++next;
         if (next >= written_end) break;
         note_corrupt(0, "in " + file.path() + ": " + std::to_string(next - at) + " unreadable bytes at offset " +
-                            std::to_string(at));
+                            std::to_string(start + at));
         at = next;
     }
     const std::size_t end = nonzero_end(data, at);
@@ -191,17 +197,17 @@ void FileStream::recover_block(Block& block, bool last_block, std::uint64_t star
             // shorter record cannot be followed by its remains.
             context_->log(NMK_LOG_WARN, "file store stream " + dir_ + ": dropped " + std::to_string(end - at) +
                                             " bytes of a torn write at the end of " + file.path() + " (offset " +
-                                            std::to_string(at) + ")");
-            if (const int result = file.zero_range(at, end); result != 0) {
+                                            std::to_string(start + at) + ")");
+            if (const int result = file.zero_range(start + at, start + end); result != 0) {
                 throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot repair block", file.path(), -result));
             }
             torn_bytes_dropped_ += end - at;
         } else {
             note_corrupt(0, "in " + file.path() + ": " + std::to_string(end - at) +
-                                " unreadable bytes at the end of a full block (offset " + std::to_string(at) + ")");
+                                " unreadable bytes at the end of a full block (offset " + std::to_string(start + at) + ")");
         }
     }
-    file.set_end(at);
+    file.set_end(start + at);
 }
 
 void FileStream::apply_record(const RecordView& record, std::uint32_t block, std::uint32_t offset) {
