@@ -147,7 +147,12 @@ void FileStream::delete_dead_front_blocks() {
 
 void FileStream::index_message(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject,
                                bool has_headers, std::uint32_t block, std::uint32_t offset, std::uint32_t length) {
-    if (messages_ == 0) first_ = sequence;
+    if (messages_ == 0) {
+        first_ = sequence;
+        first_time_sequence_ = 0;  // after a truncate the same sequence may hold another message
+        // Only corrupt markers left: forget them rather than fill a long gap up to here.
+        if (!index_.empty() && sequence - index_.base() > max_sequence_gap) index_.reset(sequence);
+    }
     Slot slot;
     slot.subject = subjects_.add(subject, sequence);
     slot.block = block;
@@ -197,6 +202,7 @@ void FileStream::apply_bounds(std::uint64_t first, std::uint64_t last, std::int6
     index_.drop_below(first);
     last_ = last;
     last_time_ns_ = last_time_ns;
+    first_time_sequence_ = 0;
     if (messages_ == 0) {
         index_.reset(last_ + 1);
         first_ = last_ + 1;

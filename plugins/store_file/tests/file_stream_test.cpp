@@ -257,6 +257,21 @@ TEST_F(FileStreamTest, TruncateDropsTheTail) {
     EXPECT_EQ(stream_->state().messages, 6u);
 }
 
+TEST_F(FileStreamTest, TruncateBelowFirstThenReuseTheSequence) {
+    append(5, "a");
+    append(6, "a");
+    EXPECT_EQ(stream_->state().first_time_ns, 5000);
+    stream_->truncate(4);
+    EXPECT_EQ(stream_->state().messages, 0u);
+    EXPECT_EQ(stream_->state().first_sequence, 5u);
+    stream_->append(5, 777, "b", "", "again");
+    EXPECT_EQ(stream_->state().first_time_ns, 777);
+    reopen();
+    EXPECT_EQ(stream_->state().first_time_ns, 777);
+    EXPECT_EQ(load(*stream_, 5)->payload, "again");
+    EXPECT_FALSE(load(*stream_, 6));
+}
+
 TEST_F(FileStreamTest, SubjectsStateFiltersAndRefreshesBounds) {
     append(1, "a.1");
     append(2, "a.2");
