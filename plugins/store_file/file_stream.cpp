@@ -147,6 +147,7 @@ void FileStream::delete_dead_front_blocks() {
 
 void FileStream::index_message(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject,
                                bool has_headers, std::uint32_t block, std::uint32_t offset, std::uint32_t length) {
+    fresh_ = false;
     if (messages_ == 0) {
         first_ = sequence;
         first_time_sequence_ = 0;  // after a truncate the same sequence may hold another message
@@ -203,6 +204,7 @@ void FileStream::apply_bounds(std::uint64_t first, std::uint64_t last, std::int6
     last_ = last;
     last_time_ns_ = last_time_ns;
     first_time_sequence_ = 0;
+    fresh_ = false;
     if (messages_ == 0) {
         index_.reset(last_ + 1);
         first_ = last_ + 1;
@@ -247,6 +249,7 @@ void FileStream::append(std::uint64_t sequence, std::int64_t time_ns, std::strin
         throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append: sequence " + std::to_string(sequence) +
                                                          " skips too many sequences after " + std::to_string(last_));
     }
+    if (subject.empty()) throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append: the subject is empty");
     if (subject.size() > max_subject_size) {
         throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append: subject longer than 65535 bytes");
     }
@@ -365,6 +368,7 @@ std::uint64_t FileStream::purge_all(std::uint64_t new_first) {
     first_ = new_first;
     last_ = new_first - 1;
     for (Block& block : blocks_) block.live = 0;
+    fresh_ = false;
     delete_dead_front_blocks();
     return purged;
 }

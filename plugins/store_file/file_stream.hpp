@@ -130,6 +130,7 @@ private:
 
     SequenceIndex index_;
     mutable SubjectIndex subjects_;  // stale bounds are refreshed by const readers
+    bool fresh_ = true;              // never held a message nor was purged: state() says 0 and 0
     std::uint64_t first_ = 1;        // lowest live sequence, or last_ + 1 when empty
     mutable std::uint64_t first_time_sequence_ = 0;  // first_time_ns_ is read lazily for this one
     mutable std::int64_t first_time_ns_ = 0;

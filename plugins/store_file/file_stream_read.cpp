@@ -147,8 +147,11 @@ sdk::StreamState FileStream::state() const {
     sdk::StreamState state{};
     state.messages = messages_;
     state.bytes = bytes_;
-    state.first_sequence = first_;
+    // As nats-server: 0 and 0 for a stream that never held a message; the last time stays
+    // when the messages go.
+    state.first_sequence = fresh_ ? 0 : first_;
     state.last_sequence = last_;
+    state.last_time_ns = last_time_ns_;
     state.subjects = subjects_.size();
     state.corrupt = corrupt_;
     if (messages_ > 0) {
@@ -158,7 +161,6 @@ sdk::StreamState FileStream::state() const {
             first_time_sequence_ = first_;
         }
         state.first_time_ns = first_time_ns_;
-        state.last_time_ns = last_time_ns_;
         state.deleted = last_ - first_ + 1 - messages_;
     }
     return state;

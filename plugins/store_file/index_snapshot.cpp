@@ -259,6 +259,7 @@ std::optional<std::pair<std::size_t, std::uint64_t>> FileStream::load_snapshot()
         blocks_[i].file->set_end(ends_and_lives[i].first);
         blocks_[i].live = ends_and_lives[i].second;
     }
+    fresh_ = false;  // blocks exist: something was written
     first_ = first;
     last_ = last;
     last_time_ns_ = last_time;

@@ -35,12 +35,18 @@ protected:
     std::unique_ptr<sdk::Stream> stream_;
 };
 
-TEST_F(FileStreamTest, EmptyStreamStartsAtOne) {
+TEST_F(FileStreamTest, FreshStreamIsAtZeroAndAPurgeMovesItToOne) {
     const auto state = stream_->state();
     EXPECT_EQ(state.messages, 0u);
-    EXPECT_EQ(state.first_sequence, 1u);
+    EXPECT_EQ(state.first_sequence, 0u);  // nats-server: 0 and 0 for a stream never written
     EXPECT_EQ(state.last_sequence, 0u);
     EXPECT_EQ(state.first_time_ns, 0);
+    reopen();
+    EXPECT_EQ(stream_->state().first_sequence, 0u);
+    EXPECT_EQ(stream_->purge("", 0, 0), 0u);
+    EXPECT_EQ(stream_->state().first_sequence, 1u);
+    reopen();
+    EXPECT_EQ(stream_->state().first_sequence, 1u);
     sdk::LoadResult result{};
     EXPECT_FALSE(load(*stream_, 1, &result));
     EXPECT_EQ(result, sdk::LoadResult::not_found);
@@ -80,6 +86,7 @@ TEST_F(FileStreamTest, RefusesASequenceNotAboveTheLast) {
         EXPECT_EQ(error.store_status(), NMK_STORE_INVALID_ARGUMENT);
     }
     EXPECT_THROW(append(3, "a"), sdk::StoreError);
+    EXPECT_THROW(append(6, ""), sdk::StoreError);  // an empty subject
     EXPECT_EQ(stream_->state().messages, 1u);
 }
 
@@ -160,6 +167,7 @@ TEST_F(FileStreamTest, RemovingEverythingKeepsTheNextSequence) {
         EXPECT_EQ(state.messages, 0u);
         EXPECT_EQ(state.first_sequence, 3u);
         EXPECT_EQ(state.last_sequence, 2u);
+        EXPECT_EQ(state.last_time_ns, 2000);  // kept, as nats-server keeps LastTime
         EXPECT_FALSE(stream_->subject_state("a"));
         reopen();
     }
