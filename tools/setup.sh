@@ -13,4 +13,5 @@ apt_install_missing setup --no-install-recommends \
   libasio-dev libboost-dev libboost-filesystem-dev libboost-system-dev \
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libsodium-dev \
   libcrypt-dev `# bcrypt password hashes (crypt_rn), for the auth plugins` \
+  libxxhash-dev `# XXH3 record checksums, for the file store (plugins/store_file)` \
   libnats-dev  `# the C client the nats CLI, nk and the benchmark link`

@@ -73,15 +73,26 @@ int BlockFile::append(std::string_view bytes) {
     return 0;
 }
 
+int BlockFile::ensure_open() {
+    if (handle_) return 0;
+    const int fd = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    handle_ = std::make_shared<FileHandle>(fd);
+    return 0;
+}
+
 int BlockFile::read(std::uint64_t offset, std::size_t size, char* out) {
+    if (const int result = ensure_open(); result != 0) return result;
     return read_all(io_, handle_->fd(), out, size, offset);
 }
 
-int BlockFile::read_everything(std::string& out) {
+int BlockFile::read_from(std::uint64_t from, std::string& out) {
+    if (const int result = ensure_open(); result != 0) return result;
     struct stat st {};
     if (::fstat(handle_->fd(), &st) != 0) return -errno;
-    out.resize(static_cast<std::size_t>(st.st_size));
-    return out.empty() ? 0 : read_all(io_, handle_->fd(), out.data(), out.size(), 0);
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    out.resize(static_cast<std::size_t>(size > from ? size - from : 0));
+    return out.empty() ? 0 : read_all(io_, handle_->fd(), out.data(), out.size(), from);
 }
 
 int BlockFile::zero_range(std::uint64_t from, std::uint64_t to) {

@@ -36,6 +36,7 @@ public:
     // file's size when reopened (recovery appends only while records fit).
     std::uint64_t capacity() const noexcept { return capacity_; }
     void set_end(std::uint64_t end) noexcept { end_ = end; }
+    // The open descriptor (the active block always has one).
     const std::shared_ptr<FileHandle>& handle() const noexcept { return handle_; }
 
     // Whether `size` more bytes fit in the reserved space.
@@ -45,15 +46,22 @@ public:
     // (-errno) the end does not move and the partial bytes are zeroed again, so
     // nothing half-written can be mistaken for a record later.
     int append(std::string_view bytes);
-    // Reads `size` bytes at `offset` (inside the logical end).
+    // Reads `size` bytes at `offset` (inside the logical end), reopening the file if
+    // its descriptor was closed.
     int read(std::uint64_t offset, std::size_t size, char* out);
-    // The whole file (recovery).
-    int read_everything(std::string& out);
+    // Full blocks are only read: the stream closes their descriptors when it has more
+    // than a few open (a store with many streams and blocks stays under the fd limit).
+    void close_descriptor() noexcept { handle_.reset(); }
+    bool has_descriptor() const noexcept { return handle_ != nullptr; }
+    // The file from `from` to its end (recovery).
+    int read_from(std::uint64_t from, std::string& out);
     // Writes zeros over [from, to): drops a torn tail. Synced.
     int zero_range(std::uint64_t from, std::uint64_t to);
     int sync() { return io_.fdatasync(handle_->fd()); }
 
 private:
+    int ensure_open();
+
     BlockFile(FileIo& io, std::string path, std::uint32_t id, std::shared_ptr<FileHandle> handle,
               std::uint64_t capacity, bool preallocated)
         : io_(io), path_(std::move(path)), id_(id), handle_(std::move(handle)), capacity_(capacity),

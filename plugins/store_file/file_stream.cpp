@@ -44,6 +44,12 @@ FileStream::~FileStream() {
     if (!context_->failed()) {
         if (const int result = target_->sync_now(context_->io()); result != 0) {
             context_->fail(describe_errno("fdatasync failed while closing stream", dir_, -result));
+        } else {
+            try {
+                write_snapshot();  // the next open skips scanning what it covers
+            } catch (...) {
+                // Only a faster next open is lost.
+            }
         }
     }
     context_->release(key_);
@@ -104,6 +110,7 @@ void FileStream::roll(std::uint64_t first, std::uint64_t last, std::int64_t last
     target_->set_active(file->handle());
     blocks_.push_back(Block{std::move(file), 0});
     target_->wrote();
+    if (blocks_.size() > 1) reader(id - 1);  // the block just filled joins the bounded set of open readers
 }
 
 std::pair<std::uint32_t, std::uint32_t> FileStream::write_records(std::string_view bytes) {
@@ -121,6 +128,10 @@ void FileStream::delete_dead_front_blocks() {
     // A block's tombstones and bounds records only speak of messages in it or in
     // earlier blocks, so a front block with no live message can go as a whole. The
     // active block stays: its head carries the stream's bounds.
+    if (blocks_.size() < 2 || blocks_.front().live != 0) return;
+    // What makes the block dead (tombstones, a bounds record, the active block's head)
+    // must be durable before the block's removal can be.
+    sync_active_now();
     while (blocks_.size() > 1 && blocks_.front().live == 0) {
         if (blocks_.front().file) {
             const std::string path = blocks_.front().file->path();
@@ -136,7 +147,13 @@ void FileStream::delete_dead_front_blocks() {
 
 void FileStream::index_message(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject,
                                bool has_headers, std::uint32_t block, std::uint32_t offset, std::uint32_t length) {
-    if (messages_ == 0) first_ = sequence;
+    fresh_ = false;
+    if (messages_ == 0) {
+        first_ = sequence;
+        first_time_sequence_ = 0;  // after a truncate the same sequence may hold another message
+        // Only corrupt markers left: forget them rather than fill a long gap up to here.
+        if (!index_.empty() && sequence - index_.base() > max_sequence_gap) index_.reset(sequence);
+    }
     Slot slot;
     slot.subject = subjects_.add(subject, sequence);
     slot.block = block;
@@ -186,6 +203,8 @@ void FileStream::apply_bounds(std::uint64_t first, std::uint64_t last, std::int6
     index_.drop_below(first);
     last_ = last;
     last_time_ns_ = last_time_ns;
+    first_time_sequence_ = 0;
+    fresh_ = false;
     if (messages_ == 0) {
         index_.reset(last_ + 1);
         first_ = last_ + 1;
@@ -230,6 +249,7 @@ void FileStream::append(std::uint64_t sequence, std::int64_t time_ns, std::strin
         throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append: sequence " + std::to_string(sequence) +
                                                          " skips too many sequences after " + std::to_string(last_));
     }
+    if (subject.empty()) throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append: the subject is empty");
     if (subject.size() > max_subject_size) {
         throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append: subject longer than 65535 bytes");
     }
@@ -348,6 +368,7 @@ std::uint64_t FileStream::purge_all(std::uint64_t new_first) {
     first_ = new_first;
     last_ = new_first - 1;
     for (Block& block : blocks_) block.live = 0;
+    fresh_ = false;
     delete_dead_front_blocks();
     return purged;
 }

@@ -101,12 +101,22 @@ private:
     ReadResult read_record(std::uint64_t sequence, const Slot& slot, RecordView& record) const;
     sdk::LoadResult deliver(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found);
     std::optional<std::int64_t> read_time(const Slot& slot) const;
+    // The block holding `id`, its descriptor open; closes the least recently read full
+    // block's descriptor beyond open_reader_limit.
+    BlockFile* reader(std::uint32_t id) const;
     void refresh_subject(std::uint32_t id) const;
     void mark_corrupt(std::uint64_t sequence, Slot& slot, std::string_view why);
 
     // ---- recovery (stream_recovery.cpp) ----
     void recover();
-    void recover_block(Block& block, bool last_block);
+    void recover_block(Block& block, bool last_block, std::uint64_t start = 0);
+
+    // ---- index snapshot (index_snapshot.cpp) ----
+    // Written when the stream closes cleanly; on open it replaces scanning the blocks it
+    // covers. Returns the block index and offset where replaying must continue, or
+    // nullopt (then every block is scanned).
+    void write_snapshot() const;
+    std::optional<std::pair<std::size_t, std::uint64_t>> load_snapshot();
     void apply_record(const RecordView& record, std::uint32_t block, std::uint32_t offset);
 
     std::shared_ptr<StoreContext> context_;
@@ -120,6 +130,7 @@ private:
 
     SequenceIndex index_;
     mutable SubjectIndex subjects_;  // stale bounds are refreshed by const readers
+    bool fresh_ = true;              // never held a message nor was purged: state() says 0 and 0
     std::uint64_t first_ = 1;        // lowest live sequence, or last_ + 1 when empty
     mutable std::uint64_t first_time_sequence_ = 0;  // first_time_ns_ is read lazily for this one
     mutable std::int64_t first_time_ns_ = 0;
@@ -131,8 +142,10 @@ private:
     std::uint64_t corrupt_logged_ = 0;
     std::uint64_t torn_bytes_dropped_ = 0;
 
+    mutable std::deque<std::uint32_t> open_readers_;  // full blocks with a descriptor, oldest first
     std::string write_buffer_;
     mutable std::string read_buffer_;
+    std::string recovery_buffer_;  // a whole block while recovering
 };
 
 // Names must not escape the store's directory.

@@ -12,13 +12,36 @@ namespace store_file {
 using sdk::LoadResult;
 using sdk::StoreError;
 
+namespace {
+
+// Descriptors of full blocks kept open per stream (the active block's is always open).
+constexpr std::size_t open_reader_limit = 4;
+
+}  // namespace
+
+BlockFile* FileStream::reader(std::uint32_t id) const {
+    const Block* block = block_for(id);
+    if (block == nullptr || !block->file) return nullptr;
+    BlockFile* file = block->file.get();
+    if (&blocks_.back() == block) return file;
+    const auto known = std::find(open_readers_.begin(), open_readers_.end(), id);
+    if (known != open_readers_.end()) open_readers_.erase(known);
+    open_readers_.push_back(id);
+    while (open_readers_.size() > open_reader_limit) {
+        const Block* oldest = block_for(open_readers_.front());
+        if (oldest != nullptr && oldest->file && oldest != &blocks_.back()) oldest->file->close_descriptor();
+        open_readers_.pop_front();
+    }
+    return file;
+}
+
 FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, const Slot& slot, RecordView& record) const {
-    const Block* block = block_for(slot.block);
-    if (block == nullptr || !block->file) return ReadResult::corrupt;
+    BlockFile* file = reader(slot.block);
+    if (file == nullptr) return ReadResult::corrupt;
     read_buffer_.resize(slot.length());
-    if (const int result = block->file->read(slot.offset, slot.length(), read_buffer_.data()); result != 0) {
+    if (const int result = file->read(slot.offset, slot.length(), read_buffer_.data()); result != 0) {
         if (result == -ENODATA) return ReadResult::corrupt;  // the file is shorter than the index says
-        throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", block->file->path(), -result));
+        throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", file->path(), -result));
     }
     if (decode_record(read_buffer_, record) != DecodeResult::ok || record.kind != RecordKind::message ||
         record.sequence != sequence || record.length != slot.length()) {
@@ -43,10 +66,10 @@ LoadResult FileStream::deliver(std::uint64_t sequence, const std::function<void(
 }
 
 std::optional<std::int64_t> FileStream::read_time(const Slot& slot) const {
-    const Block* block = block_for(slot.block);
-    if (block == nullptr || !block->file) return std::nullopt;
+    BlockFile* file = reader(slot.block);
+    if (file == nullptr) return std::nullopt;
     std::int64_t time_ns = 0;
-    if (block->file->read(slot.offset + 16, sizeof time_ns, reinterpret_cast<char*>(&time_ns)) != 0) {
+    if (file->read(slot.offset + 16, sizeof time_ns, reinterpret_cast<char*>(&time_ns)) != 0) {
         return std::nullopt;
     }
     return time_ns;
@@ -124,8 +147,11 @@ sdk::StreamState FileStream::state() const {
     sdk::StreamState state{};
     state.messages = messages_;
     state.bytes = bytes_;
-    state.first_sequence = first_;
+    // As nats-server: 0 and 0 for a stream that never held a message; the last time stays
+    // when the messages go.
+    state.first_sequence = fresh_ ? 0 : first_;
     state.last_sequence = last_;
+    state.last_time_ns = last_time_ns_;
     state.subjects = subjects_.size();
     state.corrupt = corrupt_;
     if (messages_ > 0) {
@@ -135,7 +161,6 @@ sdk::StreamState FileStream::state() const {
             first_time_sequence_ = first_;
         }
         state.first_time_ns = first_time_ns_;
-        state.last_time_ns = last_time_ns_;
         state.deleted = last_ - first_ + 1 - messages_;
     }
     return state;

@@ -46,7 +46,11 @@ public:
     void put(std::uint64_t sequence, const Slot& slot) {
         if (slots_.empty() && sequence >= base_) base_ = sequence;
         if (sequence < base_) return;
-        if (sequence >= end()) slots_.resize(sequence - base_ + 1);
+        if (sequence == end()) {
+            slots_.push_back(slot);  // the common case: the next sequence
+            return;
+        }
+        if (sequence > end()) slots_.resize(sequence - base_ + 1);
         slots_[sequence - base_] = slot;
     }
     Slot* find(std::uint64_t sequence) noexcept {
@@ -73,6 +77,16 @@ public:
     // Drops every slot above `sequence` (truncation).
     void drop_above(std::uint64_t sequence) {
         while (!slots_.empty() && end() - 1 > sequence) slots_.pop_back();
+    }
+
+    // Snapshot support: every slot in order, and a rebuild from them.
+    template <typename Visit>
+    void for_each(Visit visit) const {
+        for (const Slot& slot : slots_) visit(slot);
+    }
+    void restore(std::uint64_t base, std::deque<Slot> slots) {
+        base_ = base;
+        slots_ = std::move(slots);
     }
 
 private:

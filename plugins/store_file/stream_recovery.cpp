@@ -60,9 +60,14 @@ void ensure_directory(FileIo& io, const std::string& path) {
     }
 }
 
-// One past the last byte that is not zero in [from, data.size()), or `from`.
+// One past the last byte that is not zero in [from, data.size()), or `from`. Most of
+// a fresh block is zeros: compare 4 KiB at a time first.
 std::size_t nonzero_end(const std::string& data, std::size_t from) {
+    static const char zeros[4096] = {};
     std::size_t end = data.size();
+    while (end >= from + sizeof zeros && std::memcmp(data.data() + end - sizeof zeros, zeros, sizeof zeros) == 0) {
+        end -= sizeof zeros;
+    }
     while (end > from && data[end - 1] == 0) --end;
     return end;
 }
@@ -105,18 +110,37 @@ void FileStream::recover() {
         blocks_.push_back(std::move(block));
         if (id == ids.back()) break;
     }
-    for (std::size_t i = 0; i < blocks_.size(); ++i) {
-        if (blocks_[i].file) recover_block(blocks_[i], i + 1 == blocks_.size());
+    // A snapshot from a clean close covers a prefix of the blocks; the rest is replayed.
+    const auto resume = load_snapshot();
+    for (std::size_t i = resume ? resume->first : 0; i < blocks_.size(); ++i) {
+        if (!blocks_[i].file) continue;
+        const std::uint64_t start = resume && i == resume->first ? resume->second : 0;
+        recover_block(blocks_[i], i + 1 == blocks_.size(), start);
+    }
+    for (std::size_t i = 0; i + 1 < blocks_.size(); ++i) {
+        if (blocks_[i].file) blocks_[i].file->close_descriptor();  // reopened when read
     }
     index_.trim_front();
     if (messages_ == 0) first_ = last_ + 1;
     target_->set_active(blocks_.back().file->handle());
+    BlockFile& active = *blocks_.back().file;
+    if (active.end() == 0) {
+        // A block created just before a crash, its head never written: every block
+        // starts with the stream's bounds, so write them now.
+        std::string head;
+        encode_bounds(head, first_, last_, last_time_ns_);
+        if (const int result = active.append(head); result != 0) {
+            throw StoreError(status_for_errno(-result), describe_errno("cannot write block", active.path(), -result));
+        }
+        target_->wrote();
+    }
 }
 
-void FileStream::recover_block(Block& block, bool last_block) {
+void FileStream::recover_block(Block& block, bool last_block, std::uint64_t start) {
     BlockFile& file = *block.file;
-    std::string data;
-    if (const int result = file.read_everything(data); result != 0) {
+    // Positions below are relative to `start` (a snapshot covers what lies before it).
+    std::string& data = recovery_buffer_;  // reused from block to block
+    if (const int result = file.read_from(start, data); result != 0) {
         throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read block", file.path(), -result));
     }
     const std::string_view bytes(data);
@@ -128,7 +152,7 @@ void FileStream::recover_block(Block& block, bool last_block) {
         RecordView record;
         const DecodeResult result = length == 0 ? DecodeResult::bad_length : decode_record(bytes.substr(at), record);
         if (result == DecodeResult::ok) {
-            apply_record(record, file.id(), static_cast<std::uint32_t>(at));
+            apply_record(record, file.id(), static_cast<std::uint32_t>(start + at));
             at += length;
             continue;
         }
@@ -154,7 +178,7 @@ void FileStream::recover_block(Block& block, bool last_block) {
                 last_time_ns_ = record.time_ns;
             }
             note_corrupt(record.kind == RecordKind::message ? record.sequence : 0,
-                         "in " + file.path() + " at offset " + std::to_string(at) + " failed its checksum");
+                         "in " + file.path() + " at offset " + std::to_string(start + at) + " failed its checksum");
             at = claimed_next;
             continue;
         }
@@ -162,7 +186,7 @@ void FileStream::recover_block(Block& block, bool last_block) {
         while (next < written_end && !valid_record_at(bytes.substr(0, written_end), next)) ++next;
         if (next >= written_end) break;
         note_corrupt(0, "in " + file.path() + ": " + std::to_string(next - at) + " unreadable bytes at offset " +
-                            std::to_string(at));
+                            std::to_string(start + at));
         at = next;
     }
     const std::size_t end = nonzero_end(data, at);
@@ -173,17 +197,17 @@ void FileStream::recover_block(Block& block, bool last_block) {
             // shorter record cannot be followed by its remains.
             context_->log(NMK_LOG_WARN, "file store stream " + dir_ + ": dropped " + std::to_string(end - at) +
                                             " bytes of a torn write at the end of " + file.path() + " (offset " +
-                                            std::to_string(at) + ")");
-            if (const int result = file.zero_range(at, end); result != 0) {
+                                            std::to_string(start + at) + ")");
+            if (const int result = file.zero_range(start + at, start + end); result != 0) {
                 throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot repair block", file.path(), -result));
             }
             torn_bytes_dropped_ += end - at;
         } else {
             note_corrupt(0, "in " + file.path() + ": " + std::to_string(end - at) +
-                                " unreadable bytes at the end of a full block (offset " + std::to_string(at) + ")");
+                                " unreadable bytes at the end of a full block (offset " + std::to_string(start + at) + ")");
         }
     }
-    file.set_end(at);
+    file.set_end(start + at);
 }
 
 void FileStream::apply_record(const RecordView& record, std::uint32_t block, std::uint32_t offset) {

@@ -48,4 +48,18 @@ void SubjectIndex::clear() {
     free_ids_.clear();
 }
 
+void SubjectIndex::restore(std::uint32_t id, std::string_view subject, const SubjectInfo& counts) {
+    if (id >= infos_.size()) infos_.resize(id + 1);
+    const auto inserted = ids_.emplace(std::string(subject), id).first;
+    infos_[id] = counts;
+    infos_[id].subject = inserted->first;
+}
+
+void SubjectIndex::finish_restore() {
+    free_ids_.clear();
+    for (std::uint32_t id = 0; id < infos_.size(); ++id) {
+        if (infos_[id].messages == 0) free_ids_.push_back(id);
+    }
+}
+
 }  // namespace store_file

@@ -40,6 +40,10 @@ public:
     std::size_t id_limit() const noexcept { return infos_.size(); }
     bool in_use(std::uint32_t id) const noexcept { return id < infos_.size() && infos_[id].messages > 0; }
     void clear();
+    // Rebuilding from an index snapshot: puts `subject` back under its old id (ids not
+    // restored are free); call finish_restore() once all are in.
+    void restore(std::uint32_t id, std::string_view subject, const SubjectInfo& counts);
+    void finish_restore();
 
 private:
     struct Hash {

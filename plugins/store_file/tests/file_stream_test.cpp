@@ -35,12 +35,18 @@ protected:
     std::unique_ptr<sdk::Stream> stream_;
 };
 
-TEST_F(FileStreamTest, EmptyStreamStartsAtOne) {
+TEST_F(FileStreamTest, FreshStreamIsAtZeroAndAPurgeMovesItToOne) {
     const auto state = stream_->state();
     EXPECT_EQ(state.messages, 0u);
-    EXPECT_EQ(state.first_sequence, 1u);
+    EXPECT_EQ(state.first_sequence, 0u);  // nats-server: 0 and 0 for a stream never written
     EXPECT_EQ(state.last_sequence, 0u);
     EXPECT_EQ(state.first_time_ns, 0);
+    reopen();
+    EXPECT_EQ(stream_->state().first_sequence, 0u);
+    EXPECT_EQ(stream_->purge("", 0, 0), 0u);
+    EXPECT_EQ(stream_->state().first_sequence, 1u);
+    reopen();
+    EXPECT_EQ(stream_->state().first_sequence, 1u);
     sdk::LoadResult result{};
     EXPECT_FALSE(load(*stream_, 1, &result));
     EXPECT_EQ(result, sdk::LoadResult::not_found);
@@ -80,6 +86,7 @@ TEST_F(FileStreamTest, RefusesASequenceNotAboveTheLast) {
         EXPECT_EQ(error.store_status(), NMK_STORE_INVALID_ARGUMENT);
     }
     EXPECT_THROW(append(3, "a"), sdk::StoreError);
+    EXPECT_THROW(append(6, ""), sdk::StoreError);  // an empty subject
     EXPECT_EQ(stream_->state().messages, 1u);
 }
 
@@ -160,6 +167,7 @@ TEST_F(FileStreamTest, RemovingEverythingKeepsTheNextSequence) {
         EXPECT_EQ(state.messages, 0u);
         EXPECT_EQ(state.first_sequence, 3u);
         EXPECT_EQ(state.last_sequence, 2u);
+        EXPECT_EQ(state.last_time_ns, 2000);  // kept, as nats-server keeps LastTime
         EXPECT_FALSE(stream_->subject_state("a"));
         reopen();
     }
@@ -257,6 +265,21 @@ TEST_F(FileStreamTest, TruncateDropsTheTail) {
     EXPECT_EQ(stream_->state().messages, 6u);
 }
 
+TEST_F(FileStreamTest, TruncateBelowFirstThenReuseTheSequence) {
+    append(5, "a");
+    append(6, "a");
+    EXPECT_EQ(stream_->state().first_time_ns, 5000);
+    stream_->truncate(4);
+    EXPECT_EQ(stream_->state().messages, 0u);
+    EXPECT_EQ(stream_->state().first_sequence, 5u);
+    stream_->append(5, 777, "b", "", "again");
+    EXPECT_EQ(stream_->state().first_time_ns, 777);
+    reopen();
+    EXPECT_EQ(stream_->state().first_time_ns, 777);
+    EXPECT_EQ(load(*stream_, 5)->payload, "again");
+    EXPECT_FALSE(load(*stream_, 6));
+}
+
 TEST_F(FileStreamTest, SubjectsStateFiltersAndRefreshesBounds) {
     append(1, "a.1");
     append(2, "a.2");
@@ -304,6 +327,24 @@ TEST_F(FileStreamTest, BlocksRollAndDeadFrontBlocksAreDeleted) {
     EXPECT_EQ(load(*stream_, 40)->payload, payload);
     stream_->compact(41);
     EXPECT_EQ(dynamic_cast<FileStream*>(stream_.get())->block_count(), 1u);
+}
+
+std::size_t open_descriptors() {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+    return count;
+}
+
+TEST_F(FileStreamTest, FullBlocksKeepFewDescriptorsOpen) {
+    const std::string payload(1500, 'd');
+    for (std::uint64_t s = 1; s <= 60; ++s) append(s, "a", payload);
+    stream_.reset();
+    const std::size_t before = open_descriptors();
+    reopen();
+    ASSERT_GT(dynamic_cast<FileStream*>(stream_.get())->block_count(), 20u);
+    for (std::uint64_t s = 1; s <= 60; ++s) ASSERT_EQ(load(*stream_, s)->payload, payload) << s;
+    for (std::uint64_t s = 60; s >= 1; --s) ASSERT_EQ(load(*stream_, s)->payload, payload) << s;
+    EXPECT_LE(open_descriptors(), before + 1 + 4);  // the active block and at most 4 readers
 }
 
 TEST_F(FileStreamTest, RecordLargerThanABlockGetsItsOwnBlock) {

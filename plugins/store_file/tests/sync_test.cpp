@@ -38,7 +38,7 @@ TEST(SyncTest, OneFdatasyncCoversManyAppendsAndEveryDoneRunsOnce) {
     auto io = std::make_shared<FaultyIo>();
     auto store = open_store(dir.path(), R"({"sync":"batch"})", {}, io);
     auto stream = store->open_stream("A", "S");
-    io->sync_delay_ms = 100;  // the first sync is slow: the rest queue up behind it
+    io->sync_delay_ms = 300;  // the first sync is slow: the rest queue up behind it
     DoneCounter dones;
     stream->append(1, 1, "a", "", "x");
     stream->sync(dones.make(0));

@@ -48,6 +48,7 @@ public:
     std::atomic<int> fail_preallocate_errno{0};
     std::atomic<std::uint64_t> fdatasyncs{0};
     std::atomic<int> sync_delay_ms{0};          // each fdatasync takes at least this long
+    std::atomic<std::uint64_t> preads{0};
 
     long pwrite(int fd, const void* data, std::size_t size, std::uint64_t offset) override {
         if (const long short_by = write_short_by.load(); short_by > 0 && static_cast<long>(size) > short_by) {
@@ -60,6 +61,7 @@ public:
         return real_->pwrite(fd, data, size, offset);
     }
     long pread(int fd, void* data, std::size_t size, std::uint64_t offset) override {
+        ++preads;
         return real_->pread(fd, data, size, offset);
     }
     int fdatasync(int fd) override {
