@@ -167,10 +167,18 @@ void FileStream::recover_block(Block& block, bool last_block, std::uint64_t star
             result == DecodeResult::bad_checksum && !checksum_missing(bytes.substr(at, length)) &&
             (claimed_next >= written_end || valid_record_at(bytes, claimed_next));
         if (length_believed) {
-            // Its sequence (untrusted) is kept when it fits after the last one, so
-            // load() reports that sequence as corrupt.
+            // Its sequence (untrusted) is kept when it fits between the last one and the
+            // next good record's, so load() reports that sequence as corrupt; a damaged
+            // sequence field must never push the good records after it out of order.
+            std::uint64_t next_good = 0;
+            if (claimed_next < written_end) {
+                RecordView next_record;
+                if (decode_record(bytes.substr(claimed_next), next_record) == DecodeResult::ok &&
+                    next_record.kind == RecordKind::message)
+                    next_good = next_record.sequence;
+            }
             if (record.kind == RecordKind::message && record.sequence > last_ &&
-                record.sequence - last_ <= corrupt_sequence_window) {
+                record.sequence - last_ <= corrupt_sequence_window && (next_good == 0 || record.sequence < next_good)) {
                 Slot slot;
                 slot.subject = Slot::corrupt;
                 index_.put(record.sequence, slot);
