@@ -206,22 +206,25 @@ TEST(Assembly, FeaturesNotAskedForLoadNothing) {
 
 TEST(Assembly, InstalledFeaturePluginsLoadByThemselves) {
     ScratchDir dir;
-    touch_plugin(dir.path, "jetstream");
-    touch_plugin(dir.path, "monitoring");
-    touch_plugin(dir.path, "auth_users");
+    for (const char* name : {"jetstream", "store_memory", "store_file", "monitoring", "auth_users"})
+        touch_plugin(dir.path, name);
     auto o = options_from(
         "jetstream { max_mem: 1MB }\nhttp: 127.0.0.1:8222\n"
         "authorization { users: [{user: a, password: b}] }\naccounts { A: { users: [{user: c, password: d}] } }\n",
         dir.path);
     auto plan = plan_plugins(o, dir.path);
-    ASSERT_EQ(plan.requests.size(), 3u);  // auth_users asked for twice, loaded once
+    ASSERT_EQ(plan.requests.size(), 5u);  // auth_users asked for twice, loaded once
     EXPECT_EQ(plan.requests[0].name, "jetstream");
     EXPECT_EQ(plan.requests[0].asked_by, "jetstream");
     EXPECT_TRUE(plan.requests[0].required);
-    EXPECT_EQ(plan.requests[1].name, "monitoring");
-    EXPECT_EQ(plan.requests[2].name, "auth_users");
-    EXPECT_EQ(plan.requests[2].asked_by, "authorization");
-    EXPECT_TRUE(plan.requests[2].required);
+    // JetStream's store backends come with it.
+    EXPECT_EQ(plan.requests[1].name, "store_memory");
+    EXPECT_EQ(plan.requests[1].asked_by, "jetstream");
+    EXPECT_EQ(plan.requests[2].name, "store_file");
+    EXPECT_EQ(plan.requests[3].name, "monitoring");
+    EXPECT_EQ(plan.requests[4].name, "auth_users");
+    EXPECT_EQ(plan.requests[4].asked_by, "authorization");
+    EXPECT_TRUE(plan.requests[4].required);
 }
 
 // The auth plugins a config asks for, by name, with the key that asked.
