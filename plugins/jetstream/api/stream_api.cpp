@@ -87,17 +87,24 @@ void write_create_response(const ApiRequest& r, Stream& stream, bool did_create)
     r.send(w.take(), false);
 }
 
+// The request body as a StreamConfig, or nullopt after answering "invalid JSON".
+std::optional<StreamConfig> read_stream_config(const ApiRequest& r) {
+    auto body = parse_body(r);
+    if (!body) return std::nullopt;
+    try {
+        return stream_config_from_json(*body);
+    } catch (const std::exception&) {
+        r.send_error(ApiError::of(ErrorId::JSInvalidJSON));
+        return std::nullopt;
+    }
+}
+
 }  // namespace
 
 void handle_stream_create(const ApiRequest& r) {
-    auto body = parse_body(r);
-    if (!body) return;
-    StreamConfig requested;
-    try {
-        requested = stream_config_from_json(*body);
-    } catch (const std::exception&) {
-        return r.send_error(ApiError::of(ErrorId::JSInvalidJSON));
-    }
+    auto parsed = read_stream_config(r);
+    if (!parsed) return;
+    StreamConfig& requested = *parsed;
     if (r.last_token() != requested.name) return r.send_error(ApiError::of(ErrorId::JSStreamMismatch));
     if (requested.name.find_first_of("\\/") != std::string::npos)
         return r.send_error(ApiError::of(ErrorId::JSStreamNameContainsPathSeparators));
@@ -132,14 +139,9 @@ void handle_stream_create(const ApiRequest& r) {
 }
 
 void handle_stream_update(const ApiRequest& r) {
-    auto body = parse_body(r);
-    if (!body) return;
-    StreamConfig requested;
-    try {
-        requested = stream_config_from_json(*body);
-    } catch (const std::exception&) {
-        return r.send_error(ApiError::of(ErrorId::JSInvalidJSON));
-    }
+    auto parsed = read_stream_config(r);
+    if (!parsed) return;
+    StreamConfig& requested = *parsed;
     auto checked = check_stream_config(requested, check_context(r));
     if (auto* e = std::get_if<ApiError>(&checked)) return r.send_error(*e);
     StreamConfig& cfg = std::get<StreamConfig>(checked);
