@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/sanitizers.hpp"
+
 #include "plugins/store_memory/message_log.hpp"
 
 namespace nats::store_memory {
@@ -122,10 +124,11 @@ TEST(MessageLog, TruncateAboveTheLastIsRefused) {
     }
 }
 
-// Not a benchmark, a floor: appending and loading a million 128-byte messages costs well
-// under two seconds of CPU per phase (about 0.6 s and 0.02 s on these machines). CPU time,
-// not wall time: the test machines are shared and often loaded.
-TEST(MessageLog, AMillionAppendsAndLoadsAreQuick) {
+// A million 128-byte messages: every one loads back, and the heap per stored message stays
+// under 200 bytes (not checked under ASan, whose allocator pads every block). The CPU time
+// of each phase is printed, not asserted: speed is measured by benchmarks (about 0.6 s and
+// 0.02 s on these machines).
+TEST(MessageLog, AMillionMessagesFitInLittleHeap) {
     const std::size_t heap_before = ::mallinfo2().uordblks;
     MessageLog log;
     const std::string payload(128, 'x');
@@ -140,15 +143,13 @@ TEST(MessageLog, AMillionAppendsAndLoadsAreQuick) {
     // 112-byte StoreMsg, its 128-byte buffer, a map slot and the subject string, before
     // Go's GC headroom.
     const double heap_per_message = static_cast<double>(::mallinfo2().uordblks - heap_before) / 1e6;
-    EXPECT_LT(heap_per_message, 200.0);
+    if (!nats::test_support::sanitized_build) EXPECT_LT(heap_per_message, 200.0);
     std::uint64_t bytes = 0;
     for (std::uint64_t seq = 1; seq <= 1'000'000; ++seq) {
         log.load(seq, [&](const MessageView& m) { bytes += m.payload.size(); });
     }
     const double loaded = cpu_ms();
     EXPECT_EQ(bytes, 128'000'000u);
-    EXPECT_LT(appended - start, 2000.0);
-    EXPECT_LT(loaded - appended, 2000.0);
     std::cout << "1M appends " << static_cast<int>(appended - start) << " ms CPU, 1M loads "
               << static_cast<int>(loaded - appended) << " ms CPU, " << heap_per_message << " heap bytes per message\n";
 }
