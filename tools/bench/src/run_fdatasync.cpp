@@ -5,6 +5,7 @@
 //   preallocated fallocate()d space (ext4 marks it unwritten: the first write to
 //                each extent changes metadata too);
 //   overwrite    space already written once (only the data blocks go out).
+#include "nats_handles.hpp"
 #include "percentiles.hpp"
 #include "runners.hpp"
 
