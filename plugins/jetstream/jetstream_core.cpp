@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_router.hpp"
+#include "consumer/consumer_bridge.hpp"
 #include "stream/stream_check.hpp"
 
 namespace nmk::jetstream {
@@ -107,6 +109,7 @@ void JetStreamCore::disable_account(const std::string& name) {
     flush();
     for (auto& [stream_name, stream] : it->second->streams()) {
         bus_.stop_listening(name, stream_name);
+        for (const auto& [consumer, c] : stream->consumers()) bus_.detach_consumer(name, stream_name, consumer);
         // The data stays on disk; it comes back when the account is enabled again.
         found_on_disk_.emplace_back(name, stream_name, meta_json(*stream));
     }
@@ -189,6 +192,9 @@ void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
     auto it = account.streams().find(name);
     if (it == account.streams().end()) return;
     flush();
+    std::vector<std::string> consumers;
+    for (const auto& [consumer, c] : it->second->consumers()) consumers.push_back(consumer);
+    for (const auto& consumer : consumers) delete_consumer(account, *it->second, consumer, true);
     bus_.stop_listening(account.name(), name);
     const Storage storage = it->second->config().storage;
     account.streams().erase(it);
@@ -245,14 +251,27 @@ void JetStreamCore::flush() {
     unsynced_.clear();
     for (auto& [stream, acks] : batches) {
         // The acks go out only once the store says everything appended so far is
-        // durable: group commit, one sync per stream per batch.
+        // durable: group commit, one sync per stream per batch. Consumers see the
+        // messages from then on too (durable_marker).
         auto shared = std::make_shared<std::vector<PendingAck>>(std::move(acks));
         Bus* bus = &bus_;
         std::string account = stream->account();
+        std::string name = stream->name();
         std::string failure_prefix = stream->pub_ack_error(ApiError::with(ErrorId::JSStreamStoreFailed, "{}"));
-        stream->store().sync([bus, account, shared, failure_prefix](nmk_store_status status, std::string_view error) {
+        const std::uint64_t target = stream->store().state().last_sequence;
+        auto durable = stream->durable_marker();
+        const bool has_consumers = !stream->consumers().empty();
+        // Set once sync() returned: a completion after that came from the syncer thread
+        // and must ask for a delivery turn itself.
+        auto returned = std::make_shared<std::atomic<bool>>(false);
+        stream->store().sync([bus, account, name, shared, failure_prefix, durable, target, has_consumers,
+                              returned](nmk_store_status status, std::string_view error) {
             if (status == NMK_STORE_OK) {
+                std::uint64_t seen = durable->load();
+                while (seen < target && !durable->compare_exchange_weak(seen, target)) {
+                }
                 for (const auto& a : *shared) bus->publish(account, a.reply, a.headers, a.ack);
+                if (has_consumers && returned->load()) bus->kick(account, name);
                 return;
             }
             // Never acknowledge what may not be on disk: answer with the store's error.
@@ -269,6 +288,10 @@ void JetStreamCore::flush() {
             }
             bus->log(4, "JetStream store sync failed for account '" + account + "': " + std::string(error));
         });
+        returned->store(true);
+        if (has_consumers && durable->load() >= target) {
+            if (JsAccount* a = this->account(account)) deliver_consumers(*a, *stream, now_ns());
+        }
     }
 }
 

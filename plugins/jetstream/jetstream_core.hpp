@@ -4,9 +4,10 @@
 // (jetstream_plugin.cpp) feeds it from the bus through the worker; tests drive it
 // directly with a fake Bus.
 //
-// THREADS: every member function runs on the JetStream worker (one thread). The only
-// thing that leaves it is a store's sync completion, which publishes acks through
-// Bus::publish (thread-safe) and touches nothing else.
+// THREADS: every member function runs under the plugin's core mutex, one thread at a
+// time. The only thing that leaves it is a store's sync completion, which publishes acks
+// through Bus::publish, raises the stream's durable mark and asks for a delivery
+// turn through Bus::kick (all thread-safe), and touches nothing else.
 
 #include <cstdint>
 #include <functional>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nats_sdk/kinds/stream_store.hpp>
@@ -33,7 +35,29 @@ public:
     virtual void listen(const std::string& account, const std::string& stream, const std::vector<std::string>& subjects) = 0;
     virtual void stop_listening(const std::string& account, const std::string& stream) = 0;
     virtual void log(int level, const std::string& text) = 0;  // 2 info, 3 warn, 4 error
+
+    // ---- consumers ----
+    // A delivery routed to `deliver_subject`, shown to its receiver as `subject` (empty:
+    // the deliver subject itself). May be called from any thread.
+    virtual void deliver(const std::string& account, std::string_view deliver_subject, std::string_view subject,
+                         std::string_view reply, std::string_view headers, std::string_view payload) = 0;
+    virtual bool has_interest(const std::string& account, std::string_view subject) = 0;
+    // The consumer's acks ($JS.ACK.<stream>.<consumer>.>) and flow-control replies
+    // ($JS.FC.<stream>.<consumer>.*) start (or stop) feeding handle_ack and
+    // handle_flow_control; a push consumer's deliver subject is watched for interest
+    // (handle_interest).
+    virtual void attach_consumer(const std::string& account, const std::string& stream, const std::string& consumer,
+                                 const std::string& deliver_subject) = 0;
+    virtual void detach_consumer(const std::string& account, const std::string& stream, const std::string& consumer) = 0;
+    // Asks for deliver_stream(account, stream) on a later turn. May be called from any
+    // thread (a store's sync completion).
+    virtual void kick(const std::string& account, const std::string& stream) = 0;
+    // Asks for run_timers() at `unix_ns` or a little after.
+    virtual void wake_at(std::int64_t unix_ns) = 0;
 };
+
+class Consumer;
+struct ConsumerConfig;
 
 // The server-wide `jetstream` block.
 struct ServerSettings {
@@ -95,8 +119,33 @@ public:
     // Admission of `bytes` more of `storage` for `account` (server and account limits).
     std::optional<ApiError> check_storage(const JsAccount& account, Storage storage, std::uint64_t bytes) const;
 
+    // ---- consumers (jetstream_consumers.cpp) ----
+    // addConsumer: defaults, checks, limits, name; an existing one of that name is
+    // updated when the change is allowed.
+    std::variant<Consumer*, ApiError> add_consumer(JsAccount& account, Stream& stream, ConsumerConfig config,
+                                                   std::int64_t now_ns);
+    void delete_consumer(JsAccount& account, Stream& stream, const std::string& name, bool advisory);
+    void handle_ack(const std::string& account, const std::string& stream, const std::string& consumer,
+                    std::string_view subject, std::string_view reply, std::string_view payload);
+    void handle_flow_control(const std::string& account, const std::string& stream, const std::string& consumer,
+                             std::string_view subject);
+    // $JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>
+    void handle_pull(const std::string& account, std::string_view subject, std::string_view reply, std::string_view payload);
+    void handle_interest(const std::string& account, const std::string& stream, const std::string& consumer, bool active);
+    // Delivers what the stream's consumers can send now (new durable messages, more of a backlog).
+    void deliver_stream(const std::string& account, const std::string& stream);
+    // Redeliveries, heartbeats, pull expiry, inactive consumers; asks for the next wake.
+    void run_timers(std::int64_t now_ns);
+
 private:
     nats_sdk::store::Store& store_for(Storage storage);
+    // After anything happened to a consumer: deliver, persist, schedule.
+    void settle(JsAccount& account, Stream& stream, Consumer& consumer, std::int64_t now_ns);
+    void deliver_consumers(JsAccount& account, Stream& stream, std::int64_t now_ns);
+    void schedule(std::int64_t deadline_ns);
+    void persist(Stream& stream, Consumer& consumer, bool with_config);
+    class ConsumerBridge;
+    ConsumerBridge& bridge_for(const std::string& account);
     void write_meta(Stream& stream);
     void recover_account(JsAccount& account);
 
@@ -120,6 +169,8 @@ private:
     // Streams recovered from disk whose account is not (yet) enabled: (account, stream, meta).
     std::vector<std::tuple<std::string, std::string, std::string>> found_on_disk_;
     std::map<Stream*, std::vector<PendingAck>> unsynced_;  // acks waiting for the next flush()
+    std::map<std::string, std::unique_ptr<ConsumerBridge>> bridges_;  // per account: a consumer's way out
+    std::int64_t wake_requested_ns_ = 0;  // the earliest wake_at asked for and not yet run
 };
 
 }  // namespace nmk::jetstream

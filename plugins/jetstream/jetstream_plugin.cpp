@@ -17,6 +17,8 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
+#include <tuple>
 
 #include <nats_sdk/kinds/stream_store_client.hpp>
 #include <nats_sdk/plugin.hpp>
@@ -24,6 +26,7 @@
 #include "jetstream_core.hpp"
 #include "jetstream_settings.hpp"
 #include "monitoring/jsz.hpp"
+#include "wake_timer.hpp"
 
 namespace nmk::jetstream {
 
@@ -56,21 +59,39 @@ std::int64_t unix_now_ns() {
 }  // namespace
 
 class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
+    // A consumer's subscriptions (acks, flow control) and its deliver subject's watch.
+    struct ConsumerLinks {
+        std::vector<nats_sdk::Subscription> subscriptions;
+        std::optional<nats_sdk::Watch> watch;
+    };
+
     struct OutMessage {
         std::string account, subject, headers, payload;
+        std::string deliver_subject;  // routed here, shown as `subject` (empty: route by subject)
+        std::string reply;
+    };
+    // Subscriptions and watches to end once the core mutex is released: ending them
+    // waits for their callbacks, which may be waiting for that mutex.
+    struct Retired {
+        std::vector<nats_sdk::Subscription> subscriptions;
+        std::vector<std::optional<nats_sdk::Watch>> watches;
     };
 
     // Holds the core for the work on this thread; publishes made meanwhile go out once it
     // is released.
     class CoreAccess {
     public:
-        explicit CoreAccess(JetStreamPlugin& plugin) : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_) {
+        explicit CoreAccess(JetStreamPlugin& plugin)
+            : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_), previous_retired_(retired_) {
             deferred_ = &out_;
+            retired_ = &graveyard_;
         }
         ~CoreAccess() {
             deferred_ = previous_;
+            retired_ = previous_retired_;
             lock_.unlock();
-            for (const auto& m : out_) plugin_.send_now(m.account, m.subject, m.headers, m.payload);
+            graveyard_ = {};
+            for (const auto& m : out_) plugin_.send_out(m);
         }
         CoreAccess(const CoreAccess&) = delete;
         CoreAccess& operator=(const CoreAccess&) = delete;
@@ -79,9 +100,12 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         JetStreamPlugin& plugin_;
         std::unique_lock<std::mutex> lock_;
         std::vector<OutMessage>* previous_;
+        Retired* previous_retired_;
         std::vector<OutMessage> out_;
+        Retired graveyard_;
     };
     static inline thread_local std::vector<OutMessage>* deferred_ = nullptr;
+    static inline thread_local Retired* retired_ = nullptr;
 
 public:
     JetStreamPlugin(nats_sdk::Host& host, const nlohmann::json& config)
@@ -93,6 +117,13 @@ public:
 
     void start() override {
         worker_.emplace(nats_sdk::Executor::blocking(host(), 1));
+        delivery_.emplace(nats_sdk::Executor::blocking(host(), 1));
+        timers_.start([this] {
+            post_delivery([this] {
+                CoreAccess access(*this);
+                if (core_) core_->run_timers(unix_now_ns());
+            });
+        });
         register_pages();
         // The store backends register in their own start(); look them up once all are up.
         nats_sdk::on_all_started(host(), [this] { open(); });
@@ -112,8 +143,18 @@ public:
             api_subs_.clear();
         }
         subs.clear();
+        {
+            std::lock_guard lock(subs_mutex_);
+            for (auto& [key, links] : consumer_links_) {
+                for (auto& sub : links.subscriptions) subs.push_back(std::move(sub));
+            }
+            consumer_links_.clear();  // the watches end here, before the executors go
+        }
+        subs.clear();
         account_watch_.reset();
         expiry_.reset();
+        timers_.stop();
+        if (delivery_) delivery_->drain();
         if (worker_) {
             worker_->post([this] {
                 CoreAccess access(*this);
@@ -268,6 +309,7 @@ private:
         if (!list.empty()) return;
         const auto handle = messaging_.account(account);
         const auto on_request = [this, account](const nats_sdk::MessageEx& m) {
+            if (m.subject().substr(0, pull_prefix.size()) == pull_prefix) return pull(account, m.subject(), m);
             Inbound in{m.client_id(), account, std::string(m.subject()), std::string(m.reply()),
                        std::string(m.headers()), std::string(m.payload())};
             enqueue(std::move(in));
@@ -278,9 +320,23 @@ private:
             list.push_back(messaging_.subscribe(handle, domain_prefix + ".>", [this, account, domain_prefix](const nats_sdk::MessageEx& m) {
                 // $JS.<domain>.API.X is $JS.API.X for this server.
                 std::string subject = "$JS.API" + std::string(m.subject().substr(domain_prefix.size()));
+                if (subject.substr(0, pull_prefix.size()) == pull_prefix) return pull(account, subject, m);
                 enqueue(Inbound{m.client_id(), account, std::move(subject), std::string(m.reply()),
                                 std::string(m.headers()), std::string(m.payload())});
             }));
+        }
+    }
+
+    // A pull request goes straight to its consumer on this I/O thread, as nats-server's
+    // per-consumer subscription takes it: not through the API queue, not counted.
+    static constexpr std::string_view pull_prefix = "$JS.API.CONSUMER.MSG.NEXT.";
+    void pull(const std::string& account, std::string_view subject, const nats_sdk::MessageEx& m) {
+        CoreAccess access(*this);
+        if (!core_) return;
+        try {
+            core_->handle_pull(account, subject, m.reply(), m.payload());
+        } catch (const std::exception& e) {
+            host().error("JetStream: pull request on '{}' failed: {}", subject, e.what());
         }
     }
 
@@ -340,27 +396,127 @@ private:
     // ---- Bus ----
     void publish(const std::string& account, std::string_view subject, std::string_view headers,
                  std::string_view payload) override {
-        if (deferred_ != nullptr) {
-            deferred_->push_back({account, std::string(subject), std::string(headers), std::string(payload)});
-            return;
-        }
-        send_now(account, subject, headers, payload);
+        OutMessage m{account, std::string(subject), std::string(headers), std::string(payload), {}, {}};
+        if (deferred_ != nullptr) deferred_->push_back(std::move(m));
+        else send_out(m);
     }
 
-    void send_now(const std::string& account, std::string_view subject, std::string_view headers,
-                  std::string_view payload) {
+    void deliver(const std::string& account, std::string_view deliver_subject, std::string_view subject,
+                 std::string_view reply, std::string_view headers, std::string_view payload) override {
+        OutMessage m{account, std::string(subject), std::string(headers), std::string(payload), std::string(deliver_subject),
+                     std::string(reply)};
+        if (m.subject.empty()) m.subject.swap(m.deliver_subject);
+        if (deferred_ != nullptr) deferred_->push_back(std::move(m));
+        else send_out(m);
+    }
+
+    void send_out(const OutMessage& m) {
         try {
-            messaging_.publish(account_handle(account), nats_sdk::OutMessage{subject, payload, {}, headers, account},
-                               nats_sdk::publish_no_echo);
+            const auto handle = account_handle(m.account);
+            const nats_sdk::OutMessage out{m.subject, m.payload, m.reply, m.headers, m.account};
+            if (m.deliver_subject.empty()) messaging_.publish(handle, out, nats_sdk::publish_no_echo);
+#if NMK_SDK_VERSION_MINOR >= 2
+            else messaging_.publish_deliver(handle, m.deliver_subject, out, nats_sdk::publish_no_echo);
+#else
+            else messaging_.publish(handle, {m.deliver_subject, m.payload, m.reply, m.headers, m.account}, nats_sdk::publish_no_echo);
+#endif
         } catch (const std::exception& e) {
-            host().warn("JetStream: publish to '{}' failed: {}", subject, e.what());
+            host().warn("JetStream: publish to '{}' failed: {}", m.subject, e.what());
+        }
+    }
+
+    bool has_interest(const std::string& account, std::string_view subject) override {
+        try {
+            return messaging_.has_interest(account_handle(account), subject);
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+    void attach_consumer(const std::string& account, const std::string& stream, const std::string& consumer,
+                         const std::string& deliver_subject) override {
+        ConsumerLinks links;
+        const auto handle = account_handle(account);
+        links.subscriptions.push_back(messaging_.subscribe(
+            handle, "$JS.ACK." + stream + "." + consumer + ".*.*.*.*.*", [this, account, stream, consumer](const nats_sdk::MessageEx& m) {
+                // Inline on the I/O thread, like a publish.
+                CoreAccess access(*this);
+                if (core_) core_->handle_ack(account, stream, consumer, m.subject(), m.reply(), m.payload());
+            }));
+        links.subscriptions.push_back(messaging_.subscribe(
+            handle, "$JS.FC." + stream + "." + consumer + ".*", [this, account, stream, consumer](const nats_sdk::MessageEx& m) {
+                CoreAccess access(*this);
+                if (core_) core_->handle_flow_control(account, stream, consumer, m.subject());
+            }));
+        if (!deliver_subject.empty()) {
+            // The callback must not block: the change is handled on the delivery executor.
+            links.watch.emplace(messaging_.watch_interest(handle, deliver_subject, [this, account, stream, consumer](bool active) {
+                post_delivery([this, account, stream, consumer, active] {
+                    CoreAccess access(*this);
+                    if (core_) core_->handle_interest(account, stream, consumer, active);
+                });
+            }));
+        }
+        std::lock_guard lock(subs_mutex_);
+        auto& slot = consumer_links_[{account, stream, consumer}];
+        retire(slot);
+        slot = std::move(links);
+    }
+
+    void detach_consumer(const std::string& account, const std::string& stream, const std::string& consumer) override {
+        std::lock_guard lock(subs_mutex_);
+        auto it = consumer_links_.find({account, stream, consumer});
+        if (it == consumer_links_.end()) return;
+        retire(it->second);
+        consumer_links_.erase(it);
+    }
+
+    // Ends the links now, or once the core mutex is released when this thread holds it.
+    void retire(ConsumerLinks& links) {
+        if (retired_ == nullptr) {
+            links = {};
+            return;
+        }
+        for (auto& s : links.subscriptions) retired_->subscriptions.push_back(std::move(s));
+        links.subscriptions.clear();
+        if (links.watch) retired_->watches.push_back(std::move(links.watch));
+        links.watch.reset();
+    }
+
+    void kick(const std::string& account, const std::string& stream) override {
+        {
+            std::lock_guard lock(kicks_mutex_);
+            if (!kicks_.insert({account, stream}).second) return;  // one turn already asked for
+        }
+        post_delivery([this] {
+            std::set<std::pair<std::string, std::string>> due;
+            {
+                std::lock_guard lock(kicks_mutex_);
+                due.swap(kicks_);
+            }
+            CoreAccess access(*this);
+            if (!core_) return;
+            for (const auto& [account, stream] : due) core_->deliver_stream(account, stream);
+        });
+    }
+
+    void wake_at(std::int64_t unix_ns) override { timers_.wake_at(unix_ns); }
+
+    void post_delivery(std::function<void()> task) {
+        try {
+            if (delivery_) delivery_->post(std::move(task));
+        } catch (const nats_sdk::Error&) {
+            // Stopping: the executor is gone.
         }
     }
 
     void listen(const std::string& account, const std::string& stream, const std::vector<std::string>& subjects) override {
         std::lock_guard lock(subs_mutex_);
         auto& list = stream_subs_[{account, stream}];
+        ConsumerLinks old;
+        old.subscriptions = std::move(list);
         list.clear();
+        retire(old);
         const auto handle = messaging_.account(account);
         for (const auto& subject : subjects) {
             list.push_back(messaging_.subscribe(handle, subject, [this, account, stream](const nats_sdk::MessageEx& m) {
@@ -379,7 +535,12 @@ private:
 
     void stop_listening(const std::string& account, const std::string& stream) override {
         std::lock_guard lock(subs_mutex_);
-        stream_subs_.erase({account, stream});
+        auto it = stream_subs_.find({account, stream});
+        if (it == stream_subs_.end()) return;
+        ConsumerLinks links;
+        links.subscriptions = std::move(it->second);
+        stream_subs_.erase(it);
+        retire(links);
     }
 
     void log(int level, const std::string& text) override {
@@ -414,8 +575,15 @@ private:
     std::map<std::pair<std::string, std::string>, std::vector<nats_sdk::Subscription>> stream_subs_;
     std::map<std::string, std::vector<nats_sdk::Subscription>> api_subs_;
 
+    std::map<std::tuple<std::string, std::string, std::string>, ConsumerLinks> consumer_links_;  // under subs_mutex_
+
+    std::mutex kicks_mutex_;
+    std::set<std::pair<std::string, std::string>> kicks_;  // streams waiting for a delivery turn
+
     std::optional<nats_sdk::AccountWatch> account_watch_;
     std::optional<nats_sdk::Timer> expiry_;
+    WakeTimer timers_;
+    std::optional<nats_sdk::Executor> delivery_;  // consumer turns: kicks, timers, interest changes
     std::optional<nats_sdk::Executor> worker_;  // last: drains before the state its tasks use goes
 };
 

@@ -37,6 +37,16 @@ public:
             if ((f.kind == Frame::Kind::msg || f.kind == Frame::Kind::hmsg) && f.subject == reply) return f;
         }
     }
+    // A pull request (CONSUMER.MSG.NEXT): what comes back to the reply subject, a message
+    // shown under its stream subject or a status, is the next frame on the inbox.
+    Frame pull(std::string_view subject, std::string_view body = {}) {
+        const std::string reply = "_INBOX.js." + std::to_string(++counter_);
+        raw_.send(pub(subject, body, reply));
+        for (;;) {
+            Frame f = raw_.read_frame();
+            if ((f.kind == Frame::Kind::msg || f.kind == Frame::Kind::hmsg) && f.sid == "1") return f;
+        }
+    }
     std::string reply(std::string_view subject, std::string_view body = {}, std::string_view headers = {}) {
         return request(subject, body, headers).payload;
     }

@@ -58,4 +58,10 @@ std::uint64_t JsAccount::store_bytes() const {
     return total;
 }
 
+std::uint64_t JsAccount::consumer_count() const {
+    std::uint64_t n = 0;
+    for (const auto& [name, stream] : streams_) n += stream->consumers().size();
+    return n;
+}
+
 }  // namespace nmk::jetstream

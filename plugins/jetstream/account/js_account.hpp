@@ -50,6 +50,8 @@ public:
     // Bytes stored, per storage kind.
     std::uint64_t memory_bytes() const;
     std::uint64_t store_bytes() const;
+    // Consumers over all streams.
+    std::uint64_t consumer_count() const;
 
     std::uint64_t api_total = 0;
     std::uint64_t api_errors = 0;

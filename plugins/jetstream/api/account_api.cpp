@@ -14,7 +14,7 @@ void handle_account_info(const ApiRequest& r) {
     w.field("memory", a.memory_bytes())
         .field("storage", a.store_bytes())
         .field("streams", a.streams().size())
-        .field("consumers", 0)
+        .field("consumers", r.account.consumer_count())
         .key("limits")
         .begin_object()
         .field("max_memory", l.max_memory)

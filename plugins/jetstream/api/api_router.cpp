@@ -35,6 +35,14 @@ constexpr std::array routes{
     Route{"STREAM.MSG.GET.*", "stream_msg_get_response", handle_msg_get, true},
     Route{"DIRECT.GET.*", "", handle_direct_get, false},
     Route{"DIRECT.GET.*.>", "", handle_direct_get, false},
+    Route{"CONSUMER.CREATE.*", "consumer_create_response", handle_consumer_create, true},
+    Route{"CONSUMER.CREATE.*.>", "consumer_create_response", handle_consumer_create, true},
+    Route{"CONSUMER.DURABLE.CREATE.*.*", "consumer_create_response", handle_consumer_create, true},
+    Route{"CONSUMER.NAMES.*", "consumer_names_response", handle_consumer_names, true},
+    Route{"CONSUMER.LIST.*", "consumer_list_response", handle_consumer_list, true},
+    Route{"CONSUMER.INFO.*.*", "consumer_info_response", handle_consumer_info, true},
+    Route{"CONSUMER.DELETE.*.*", "consumer_delete_response", handle_consumer_delete, true},
+    Route{"CONSUMER.LEADER.STEPDOWN.*.*", "consumer_leader_stepdown_response", handle_consumer_stepdown, true},
 };
 
 }  // namespace

@@ -54,6 +54,12 @@ void handle_stream_purge(const ApiRequest& request);
 void handle_msg_get(const ApiRequest& request);
 void handle_msg_delete(const ApiRequest& request);
 void handle_direct_get(const ApiRequest& request);
+void handle_consumer_create(const ApiRequest& request);
+void handle_consumer_info(const ApiRequest& request);
+void handle_consumer_delete(const ApiRequest& request);
+void handle_consumer_names(const ApiRequest& request);
+void handle_consumer_list(const ApiRequest& request);
+void handle_consumer_stepdown(const ApiRequest& request);
 
 // nats-server's isEmptyRequest: no body, or one that decodes to an empty object.
 bool is_empty_request(std::string_view payload);

@@ -101,7 +101,7 @@ void handle_msg_delete(const ApiRequest& r) {
         return r.send_error(ApiError::with(ErrorId::JSStreamMsgDeleteFailed, "message delete not permitted"));
     bool removed = false;
     try {
-        removed = stream->store().remove(sequence);
+        removed = stream->remove_message(sequence);
     } catch (const std::exception& e) {
         return r.send_error(ApiError::with(ErrorId::JSStreamMsgDeleteFailed, e.what()));
     }

@@ -1,5 +1,6 @@
 #include "stream/stream.hpp"
 
+#include "consumer/consumer.hpp"
 #include "stream/subject_transform.hpp"
 
 #include <algorithm>
@@ -54,7 +55,11 @@ Stream::Stream(std::string account, StreamConfig config, std::int64_t created_ns
         pub_ack_prefix_ += "\"domain\":" + d.take() + ", ";
     }
     pub_ack_prefix_ += "\"seq\":";
+    // What a store holds when it is opened is durable (recovered from disk, or new).
+    durable_->store(store_->state().last_sequence);
 }
+
+Stream::~Stream() = default;
 
 std::string Stream::pub_ack(std::uint64_t sequence, bool duplicate) const {
     std::string out = pub_ack_prefix_ + std::to_string(sequence);
@@ -175,7 +180,7 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     }
     last_msg_id_ = msg_id;
     if (!msg_id.empty()) remember_msg_id(std::move(msg_id), sequence, now_ns);
-    if (config_.retention == Retention::interest && consumers_ == 0) {
+    if (config_.retention == Retention::interest && !has_interest(subject)) {
         // Nobody is interested: nats-server takes the sequence (SkipMsg) and keeps nothing.
         store_->remove(sequence);
         out.sequence = sequence;
@@ -188,6 +193,7 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     else if (rollup_all) purge({}, 0, 1);
     enforce_limits(subject);
 
+    for (auto& [name, consumer] : consumers_) consumer->on_stored(sequence, subject);
     fill_republish(subject, headers, payload, sequence, last_for_subject, out);
     out.stored = true;
     out.sequence = sequence;
@@ -229,24 +235,30 @@ void Stream::fill_republish(std::string_view subject, std::string_view headers, 
 
 void Stream::enforce_limits(std::string_view subject) {
     if (config_.max_msgs_per_subject > 0) {
-        if (auto s = store_->subject_state(subject); s && s->messages > static_cast<std::uint64_t>(config_.max_msgs_per_subject))
+        if (auto s = store_->subject_state(subject); s && s->messages > static_cast<std::uint64_t>(config_.max_msgs_per_subject)) {
             store_->purge(subject, 0, static_cast<std::uint64_t>(config_.max_msgs_per_subject));
+            removed_up_to(s->last_sequence);
+        }
     }
     if (config_.discard == Discard::new_messages) return;  // refused up front instead
     auto state = store_->state();
     if (config_.max_msgs > 0 && state.messages > static_cast<std::uint64_t>(config_.max_msgs)) {
         // Remove the oldest until within the limit (they are the first sequences).
         std::uint64_t excess = state.messages - static_cast<std::uint64_t>(config_.max_msgs);
+        std::uint64_t removed_to = 0;
         while (excess > 0 && store_->state().messages > 0) {
             const auto first = store_->state().first_sequence;
             if (store_->remove(first)) --excess;
             else store_->compact(first + 1);
+            removed_to = first;
         }
+        removed_up_to(removed_to);
         state = store_->state();
     }
     if (config_.max_bytes > 0) {
         while (state.bytes > static_cast<std::uint64_t>(config_.max_bytes) && state.messages > 0) {
             if (!store_->remove(state.first_sequence)) store_->compact(state.first_sequence + 1);
+            removed_up_to(state.first_sequence);
             state = store_->state();
         }
     }
@@ -267,11 +279,99 @@ void Stream::update(StreamConfig config) {
             if (st.messages > static_cast<std::uint64_t>(config_.max_msgs_per_subject)) over.emplace_back(s);
         });
         for (const auto& s : over) store_->purge(s, 0, static_cast<std::uint64_t>(config_.max_msgs_per_subject));
+        if (!over.empty()) removed_up_to(store_->state().last_sequence);
     }
 }
 
 std::uint64_t Stream::purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep) {
-    return store_->purge(filter, below_sequence, keep);
+    const std::uint64_t purged = store_->purge(filter, below_sequence, keep);
+    if (purged > 0 && !consumers_.empty()) {
+        // nats-server's mset.purge: consumers the purge concerns move past it.
+        const auto state = store_->state();
+        std::uint64_t first = state.first_sequence;
+        if (!filter.empty()) {
+            first = 0;
+            store_->load_next(state.first_sequence, filter, [&](const nats_sdk::store::MessageView& m) { first = m.sequence; });
+            if (first == 0) first = state.last_sequence + 1;
+        }
+        for (auto& [name, consumer] : consumers_) {
+            if (!filter.empty() && !consumer->filter_matches(filter)) {
+                consumer->on_removed(state.last_sequence);
+                continue;
+            }
+            if (keep == 0 && below_sequence <= 1) consumer->on_purged(first, state.last_sequence);
+            else consumer->on_removed(state.last_sequence);
+        }
+    }
+    return purged;
+}
+
+bool Stream::remove_message(std::uint64_t sequence) {
+    const bool removed = store_->remove(sequence);
+    if (removed) removed_up_to(sequence);
+    return removed;
+}
+
+Consumer* Stream::find_consumer(const std::string& name) {
+    auto it = consumers_.find(name);
+    return it == consumers_.end() ? nullptr : it->second.get();
+}
+
+void Stream::removed_up_to(std::uint64_t max_sequence) {
+    for (auto& [name, consumer] : consumers_) consumer->on_removed(max_sequence);
+}
+
+bool Stream::has_interest(std::string_view subject) const {
+    // nats-server's processJetStreamMsg: with no consumer, or only filtered ones that
+    // do not match, nobody is interested.
+    for (const auto& [name, consumer] : consumers_) {
+        if (consumer->filter_matches(subject)) return true;
+    }
+    return false;
+}
+
+void Stream::consumer_acked(const Consumer& by, std::uint64_t sequence) {
+    if (config_.retention == Retention::limits) return;
+    const auto state = store_->state();
+    if (sequence < state.first_sequence || sequence > state.last_sequence) return;
+    bool remove = true;
+    if (config_.retention == Retention::interest) {
+        // checkInterest: another consumer that still needs it keeps it.
+        std::string subject;
+        if (consumers_.size() > 1) {
+            store_->load(sequence, [&](const nats_sdk::store::MessageView& m) { subject.assign(m.subject); });
+        }
+        for (const auto& [name, consumer] : consumers_) {
+            if (consumer.get() != &by && consumer->needs_ack(sequence, subject)) {
+                remove = false;
+                break;
+            }
+        }
+    }
+    if (remove && store_->remove(sequence)) removed_up_to(sequence);
+}
+
+void Stream::consumer_removed(const Consumer& gone) {
+    if (config_.retention != Retention::interest) return;
+    const auto state = store_->state();
+    std::uint64_t seq = std::max(gone.ack_floor_stream(), state.first_sequence);
+    std::vector<std::uint64_t> drop;
+    for (; seq != 0 && seq <= state.last_sequence; ++seq) {
+        std::string subject;
+        if (store_->load(seq, [&](const nats_sdk::store::MessageView& m) { subject.assign(m.subject); }) !=
+            nats_sdk::store::LoadResult::found)
+            continue;
+        bool needed = false;
+        for (const auto& [name, consumer] : consumers_) {
+            if (consumer.get() != &gone && consumer->needs_ack(seq, subject)) {
+                needed = true;
+                break;
+            }
+        }
+        if (!needed) drop.push_back(seq);
+    }
+    for (auto s : drop) store_->remove(s);
+    if (!drop.empty()) removed_up_to(drop.back());
 }
 
 void Stream::rebuild_dedup(std::int64_t now_ns) {
@@ -306,7 +406,10 @@ std::int64_t Stream::expire(std::int64_t now_ns) {
     }
     if (config_.max_age_ns > 0) {
         const std::uint64_t keep_from = store_->sequence_for_time(now_ns - config_.max_age_ns);
-        if (keep_from > store_->state().first_sequence && store_->state().messages > 0) store_->compact(keep_from);
+        if (keep_from > store_->state().first_sequence && store_->state().messages > 0) {
+            store_->compact(keep_from);
+            removed_up_to(keep_from - 1);
+        }
         const auto state = store_->state();
         if (state.messages > 0) earliest(state.first_time_ns + config_.max_age_ns);
     }

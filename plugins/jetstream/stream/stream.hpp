@@ -3,12 +3,14 @@
 // (nats-server 2.9.10's processJetStreamMsg): the Nats-* header checks, dedup within
 // duplicate_window, the size and limit rules, the append, the roll-ups, the PubAck bytes.
 //
-// THREADS: a Stream is used from the JetStream worker only (one thread), never
-// concurrently; it holds no lock. Its store's sync completion may run on the store's
+// THREADS: a Stream is used under JetStream's core mutex only, never concurrently;
+// it holds no lock. Its store's sync completion may run on the store's
 // own thread, which is why acks leave through PublishOutcome and not from here.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +23,8 @@
 #include "stream/stream_config.hpp"
 
 namespace nmk::jetstream {
+
+class Consumer;
 
 // What a publish led to. `ack` is the reply's payload (empty: do not answer);
 // `needs_sync` says the ack may go only after the store's next sync completes.
@@ -46,6 +50,7 @@ class Stream {
 public:
     Stream(std::string account, StreamConfig config, std::int64_t created_ns, std::unique_ptr<nats_sdk::store::Stream> store,
            std::string domain);
+    ~Stream();
 
     const std::string& account() const noexcept { return account_; }
     const std::string& name() const noexcept { return config_.name; }
@@ -63,6 +68,21 @@ public:
 
     // PurgeEx; the roll-up and the API's STREAM.PURGE use it.
     std::uint64_t purge(std::string_view filter, std::uint64_t below_sequence, std::uint64_t keep);
+    // STREAM.MSG.DELETE: false when no message is there.
+    bool remove_message(std::uint64_t sequence);
+
+    // ---- consumers (consumer/) ----
+    std::map<std::string, std::unique_ptr<Consumer>>& consumers() noexcept { return consumers_; }
+    Consumer* find_consumer(const std::string& name);
+    // Consumers deliver only up to here: what the store has said is durable.
+    std::uint64_t durable_last() const noexcept { return durable_->load(std::memory_order_acquire); }
+    // Shared with sync completions, which may outlive the stream.
+    std::shared_ptr<std::atomic<std::uint64_t>> durable_marker() const { return durable_; }
+    // A consumer acked `sequence` (interest and workqueue retention remove it when
+    // no other consumer still needs it; nats-server's ackMsg).
+    void consumer_acked(const Consumer& by, std::uint64_t sequence);
+    // A consumer went away: on an interest stream, what only it held goes too.
+    void consumer_removed(const Consumer& gone);
 
     // After a restart: the Nats-Msg-Id of every message still inside duplicate_window
     // (nats-server's rebuildDedupe), so a publisher retrying after a crash is not stored twice.
@@ -82,6 +102,8 @@ private:
                                           bool& rollup_subject, bool& rollup_all, PublishOutcome& duplicate);
     std::optional<ApiError> check_discard_new(std::string_view subject, std::uint64_t size);
     void enforce_limits(std::string_view subject);
+    bool has_interest(std::string_view subject) const;
+    void removed_up_to(std::uint64_t max_sequence);  // tells the consumers
     void remember_msg_id(std::string msg_id, std::uint64_t sequence, std::int64_t time_ns);
     void fill_republish(std::string_view subject, std::string_view headers, std::string_view payload,
                         std::uint64_t sequence, std::uint64_t last_for_subject, PublishOutcome& out) const;
@@ -99,7 +121,8 @@ private:
     std::string domain_;
     std::string pub_ack_prefix_;  // {"stream":"X", "seq":  (with "domain" when set)
     std::string last_msg_id_;
-    int consumers_ = 0;  // consumers arrive with issue 14; interest retention keeps nothing without one
+    std::map<std::string, std::unique_ptr<Consumer>> consumers_;
+    std::shared_ptr<std::atomic<std::uint64_t>> durable_ = std::make_shared<std::atomic<std::uint64_t>>(0);
     std::unordered_map<std::string, DedupEntry> dedup_;
     std::deque<std::pair<std::string, std::int64_t>> dedup_order_;  // oldest first
 };

@@ -44,7 +44,7 @@ void write_stream_state(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamI
         }
         w.end_array();
     }
-    w.field("consumer_count", options.consumers).end_object();
+    w.field("consumer_count", stream.consumers().size()).end_object();
 }
 
 void write_stream_info_members(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {
