@@ -317,7 +317,7 @@ TEST(ResourceBounds, PluginPublishQueueRefusesAHoseWhileOthersCarryOn) {
     patient.timeout = 15s;
     RawClient hostile(server->port(), patient);
     hostile.connect();
-    hostile.send("SUB answer 1\r\n" + pub("msg.hose", "1500", "answer"));
+    hostile.send("SUB answer 1\r\n" + pub("msg.hose", "4000", "answer"));
     // 64 MiB of (1 MiB + "hose.out" + 64 bytes of bookkeeping) messages: 63.
     EXPECT_EQ(hostile.expect_msg().payload, "accepted=63 status=1");
     EXPECT_EQ(lines_containing(server->log_text(), "bytes of publishes from other threads:").size(), 1u)

@@ -3,6 +3,7 @@
 // survives a killed process, so this checks the store's own consistency at any instant:
 // in the middle of a write, a block roll, a snapshot; power cuts are another test.)
 
+#include <poll.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -52,13 +53,20 @@ TEST(CrashTest, KillNineNeverLosesAnAcknowledgedAppend) {
             run_child(dir.path(), next, pipe_fds[1]);
         }
         ::close(pipe_fds[1]);
+        // Kill only once the child has had an append acknowledged (a loaded machine can
+        // take a while to get there), then after a while longer: mid-write, probably.
+        std::uint64_t seq = 0;
+        std::uint64_t acked_this_round = 0;
+        pollfd first_ack{pipe_fds[0], POLLIN, 0};
+        if (::poll(&first_ack, 1, 20'000) == 1 && ::read(pipe_fds[0], &seq, sizeof seq) == static_cast<ssize_t>(sizeof seq)) {
+            acknowledged.insert(seq);
+            ++acked_this_round;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(150 + 70 * round));
         ::kill(child, SIGKILL);
         int status = 0;
         ASSERT_EQ(::waitpid(child, &status, 0), child);
         ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped by itself: " << status;
-        std::uint64_t seq = 0;
-        std::uint64_t acked_this_round = 0;
         while (::read(pipe_fds[0], &seq, sizeof seq) == static_cast<ssize_t>(sizeof seq)) {
             acknowledged.insert(seq);
             ++acked_this_round;
@@ -73,6 +81,7 @@ TEST(CrashTest, KillNineNeverLosesAnAcknowledgedAppend) {
         EXPECT_EQ(state.first_sequence, 1u);
         EXPECT_EQ(state.deleted, 0u) << "no gaps in the sequences";
         EXPECT_EQ(state.messages, state.last_sequence);
+        ASSERT_FALSE(acknowledged.empty());
         ASSERT_GE(state.last_sequence, *acknowledged.rbegin()) << "an acknowledged append is missing";
         for (std::uint64_t s = 1; s <= state.last_sequence; ++s) {
             const auto m = load(*stream, s);
