@@ -78,6 +78,29 @@ TEST_F(JetStreamMonitoring, JszAccountsStreamsConfig) {
     EXPECT_FALSE(get("/jsz?acc=NOPE").contains("account_details"));
 }
 
+TEST_F(JetStreamMonitoring, JszConsumersShowPendingAndAckPending) {
+    JsClient client(server_->port());
+    ASSERT_FALSE(client.reply_json("$JS.API.CONSUMER.DURABLE.CREATE.ORDERS.C",
+                                   R"({"stream_name":"ORDERS","config":{"durable_name":"C","ack_policy":"explicit"}})")
+                     .contains("error"));
+    client.reply("orders.2", "again");
+    const Frame first = client.pull("$JS.API.CONSUMER.MSG.NEXT.ORDERS.C");  // delivered, not acked
+    ASSERT_EQ(first.payload, "hello");
+    const json jsz = get("/jsz?consumers=1");
+    EXPECT_EQ(jsz["consumers"], 1);
+    const json& stream = jsz["account_details"][0]["stream_detail"][0];
+    ASSERT_EQ(stream["consumer_detail"].size(), 1u);
+    const json& c = stream["consumer_detail"][0];
+    EXPECT_EQ(c["name"], "C");
+    EXPECT_FALSE(c.contains("config"));  // only with config=1
+    EXPECT_EQ(c["num_pending"], 1);
+    EXPECT_EQ(c["num_ack_pending"], 1);
+    EXPECT_EQ(c["delivered"]["stream_seq"], 1);
+    EXPECT_EQ(get("/jsz?consumers=1&config=1")["account_details"][0]["stream_detail"][0]["consumer_detail"][0]["config"]
+                  ["durable_name"],
+              "C");
+}
+
 TEST_F(JetStreamMonitoring, VarzHasTheJetStreamSection) {
     const json varz = get("/varz");
     ASSERT_TRUE(varz.contains("jetstream"));
@@ -104,6 +127,13 @@ TEST_F(JetStreamMonitoring, MetricsCarryTheJetStreamSeries) {
     EXPECT_NE(reply.body.find("jetstream_server_total_streams{"), std::string::npos) << reply.body.substr(0, 2000);
     EXPECT_NE(reply.body.find("jetstream_server_jetstream_disabled{"), std::string::npos);
     EXPECT_NE(reply.body.find("jetstream_stream_total_messages{"), std::string::npos);
+    JsClient client(server_->port());
+    ASSERT_FALSE(client.reply_json("$JS.API.CONSUMER.DURABLE.CREATE.ORDERS.C",
+                                   R"({"stream_name":"ORDERS","config":{"durable_name":"C","ack_policy":"explicit"}})")
+                     .contains("error"));
+    const auto with_consumer = http_get(http_port_, "/metrics");
+    EXPECT_NE(with_consumer.body.find("jetstream_consumer_num_pending{"), std::string::npos);
+    EXPECT_NE(with_consumer.body.find("consumer_name=\"C\""), std::string::npos);
 }
 
 }  // namespace

@@ -830,11 +830,13 @@ std::uint64_t Consumer::num_pending() {
     return num_pending_;
 }
 
-void Consumer::write_info_members(nats_sdk::GoJsonWriter& w, std::int64_t now_ns) {
+void Consumer::write_info_members(nats_sdk::GoJsonWriter& w, std::int64_t now_ns, bool with_config) {
     if (waiting_) expire_waiting(now_ns, false);
     w.field("stream_name", stream_.name()).field("name", name_).field("created", go_time_text(created_ns_));
-    w.key("config");
-    write_consumer_config(w, config_);
+    if (with_config) {
+        w.key("config");
+        write_consumer_config(w, config_);
+    }
     w.key("delivered").begin_object().field("consumer_seq", dseq_ - 1).field("stream_seq", sseq_ - 1);
     if (last_delivered_ns_ != 0) w.field("last_active", go_time_text(last_delivered_ns_));
     w.end_object();

@@ -100,7 +100,7 @@ public:
     std::uint64_t ack_floor_stream() const noexcept { return asflr_; }
     std::uint64_t num_pending();
     // ConsumerInfo's members, written into an open object.
-    void write_info_members(nats_sdk::GoJsonWriter& w, std::int64_t now_ns);
+    void write_info_members(nats_sdk::GoJsonWriter& w, std::int64_t now_ns, bool with_config = true);
     bool active() const noexcept { return active_; }
 
 private:

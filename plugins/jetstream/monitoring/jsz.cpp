@@ -4,6 +4,7 @@
 
 #include <nats_sdk/go_json.hpp>
 
+#include "consumer/consumer.hpp"
 #include "jetstream_core.hpp"
 #include "stream/stream_json.hpp"
 
@@ -21,7 +22,7 @@ bool flag(const nats_sdk::GoQuery& q, const char* key) {
 }
 
 struct Totals {
-    std::uint64_t memory = 0, storage = 0, api_total = 0, api_errors = 0, streams = 0, messages = 0, bytes = 0;
+    std::uint64_t memory = 0, storage = 0, api_total = 0, api_errors = 0, streams = 0, consumers = 0, messages = 0, bytes = 0;
     int accounts = 0;
 };
 
@@ -33,6 +34,7 @@ Totals totals(JetStreamCore& core) {
         t.storage += a.store_bytes();
         t.api_total += a.api_total;
         t.api_errors += a.api_errors;
+        t.consumers += a.consumer_count();
         for (auto& [name, s] : a.streams()) {
             ++t.streams;
             const auto st = s->store().state();
@@ -87,6 +89,16 @@ void write_account(nats_sdk::GoJsonWriter& w, JsAccount& a, const std::string& s
             w.key("state");
             const StreamInfoOptions none;
             write_stream_state(w, *s, none);
+            if (o.consumers && !s->consumers().empty()) {
+                // Each consumer's ConsumerInfo, its config only with config=1 (accountDetail).
+                w.key("consumer_detail").begin_array();
+                for (auto& [consumer_name, consumer] : s->consumers()) {
+                    w.begin_object();
+                    consumer->write_info_members(w, now_ns(), o.config);
+                    w.end_object();
+                }
+                w.end_array();
+            }
             w.end_object();
         }
         w.end_array();
@@ -112,7 +124,7 @@ std::string jsz_json(JetStreamCore& core, const std::string& server_id, const Js
     w.begin_object().field("server_id", server_id).field("now", go_time_text(now_ns()));
     write_config(w, core);
     write_stats(w, t);
-    w.field("streams", t.streams).field("consumers", 0).field("messages", t.messages).field("bytes", t.bytes);
+    w.field("streams", t.streams).field("consumers", t.consumers).field("messages", t.messages).field("bytes", t.bytes);
     if (o.accounts || o.streams || o.consumers || !o.account.empty()) {
         bool any = false;
         core.for_each_account([&](JsAccount& a) {
