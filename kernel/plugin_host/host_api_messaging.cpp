@@ -1,4 +1,5 @@
-// The SDK 1.1 "messages, interest and clients" entries of nmk_host_api: C entry
+// The SDK 1.1 "messages, interest and clients" entries of nmk_host_api (and SDK
+// 1.2's deliver-subject publishes): C entry
 // points forwarding to the plugin's PluginMessaging; an exception becomes an
 // error status and never crosses the C boundary.
 #include "kernel/plugin_host/host_api_messaging.hpp"
@@ -35,6 +36,20 @@ nmk_status api_publish_batch(void* host, nmk_account_handle account, const nmk_m
                              std::uint32_t flags) {
     return guarded_messaging(host, "publish_batch",
                              [&](PluginMessaging& m) { return m.publish_batch(account, messages, count, flags); });
+}
+
+nmk_status api_publish_deliver(void* host, nmk_account_handle account, nmk_str deliver_subject,
+                               const nmk_message* message, std::uint32_t flags, nmk_publish_result* result) {
+    return guarded_messaging(host, "publish_deliver", [&](PluginMessaging& m) {
+        return m.publish_deliver(account, view(deliver_subject), message, flags, result);
+    });
+}
+
+nmk_status api_publish_deliver_batch(void* host, nmk_account_handle account, const nmk_str* deliver_subjects,
+                                     const nmk_message* messages, std::size_t count, std::uint32_t flags) {
+    return guarded_messaging(host, "publish_deliver_batch", [&](PluginMessaging& m) {
+        return m.publish_deliver_batch(account, deliver_subjects, messages, count, flags);
+    });
 }
 
 nmk_status api_subscribe_ex(void* host, nmk_account_handle account, nmk_str subject, nmk_str queue,
@@ -83,6 +98,8 @@ void add_messaging_api(nmk_host_api& api) {
     api.watch_client = api_watch_client;
     api.watch_connections = api_watch_connections;
     api.unwatch = api_unwatch;
+    api.publish_deliver = api_publish_deliver;
+    api.publish_deliver_batch = api_publish_deliver_batch;
 }
 
 }  // namespace nats::plugins

@@ -7,6 +7,32 @@
 
 namespace nats::plugins {
 
+// A deliver-subject message (RoutedMessage::rerouted) crosses a link as it
+// crosses nats-server's routes and leaf nodes: under its deliver subject, so the
+// other side routes it right, with the subject to show appended to the reply
+// after '@' (processMsgResults' "reply@deliver"). The receiving side undoes that
+// for JetStream ack replies. Without a reply the shown subject is lost, as there.
+namespace {
+
+constexpr std::string_view js_ack_prefix = "$JS.ACK.";
+
+// Decodes "<reply>@<shown subject>" when `reply` is a JetStream ack subject.
+server::RoutedMessage from_link(std::string_view subject, std::string_view reply, std::string_view headers,
+                                std::string_view payload) {
+    server::RoutedMessage m{subject, reply, headers, payload};
+    if (!reply.starts_with(js_ack_prefix)) return m;
+    const auto at = reply.rfind('@');
+    if (at == std::string_view::npos || at + 1 == reply.size()) return m;
+    const std::string_view shown = reply.substr(at + 1);
+    if (!nats_sdk::subject::is_valid_publish_subject(shown)) return m;  // it would break a MSG line
+    m.subject = shown;
+    m.reply = reply.substr(0, at);
+    m.route_subject = subject;
+    return m;
+}
+
+}  // namespace
+
 LinkAdapter::LinkAdapter(server::Server& server, std::uint64_t id, std::string name, std::string plugin,
                          const nmk_link_callbacks& callbacks, std::shared_ptr<CallGate> gate)
     : server_(server), id_(id), name_(std::move(name)), plugin_(std::move(plugin)), callbacks_(callbacks),
@@ -44,7 +70,17 @@ nmk_status LinkAdapter::add_remote_interest(const nmk_interest& interest, std::u
             if (!pass) return false;
             CallGate::Pass remote_pass(*remote_gate);
             if (!remote_pass) return false;
-            const nmk_message message{to_nmk(account_name), to_nmk(m.subject), to_nmk(m.reply), to_nmk(m.headers),
+            std::string_view subject = m.subject, reply = m.reply;
+            std::string carried_reply;
+            if (m.rerouted()) {
+                subject = m.route_subject;
+                if (!reply.empty()) {
+                    carried_reply.reserve(reply.size() + 1 + m.subject.size());
+                    carried_reply.append(reply).append(1, '@').append(m.subject);
+                    reply = carried_reply;
+                }
+            }
+            const nmk_message message{to_nmk(account_name), to_nmk(subject), to_nmk(reply), to_nmk(m.headers),
                                       to_nmk(m.payload)};
             try {
                 callbacks.on_message(callbacks.self, rid, &message);
@@ -84,7 +120,8 @@ nmk_status LinkAdapter::publish(const nmk_message& message) {
     const std::string_view subject = view(message.subject);
     if (!nats_sdk::subject::is_valid_publish_subject(subject)) return NMK_INVALID_ARGUMENT;
     auto account = server_.get_or_create_account(view(message.account));
-    return server_.publish(account, {subject, view(message.reply), view(message.headers), view(message.payload)}, this)
+    return server_.publish(account, from_link(subject, view(message.reply), view(message.headers), view(message.payload)),
+                           this)
                ? NMK_OK
                : NMK_ERROR;  // the hand-off queue is full (Server::handoff_limit)
 }

@@ -101,8 +101,27 @@ nmk_status PluginMessaging::publish_ex(nmk_account_handle account, const nmk_mes
     if (!acc || !message || (flags & ~known_publish_flags) || !valid_message(*message)) return NMK_INVALID_ARGUMENT;
     if (result && result->struct_size < offsetof(nmk_publish_result, routed) + sizeof(result->routed))
         return NMK_INVALID_ARGUMENT;
+    return publish_checked(*acc, routed(*message), flags, result);
+}
+
+nmk_status PluginMessaging::publish_deliver(nmk_account_handle account, std::string_view deliver_subject,
+                                            const nmk_message* message, std::uint32_t flags,
+                                            nmk_publish_result* result) {
+    const server::AccountPtr* acc = handles_.find(account);
+    if (!acc || !message || (flags & ~known_publish_flags) || !valid_message(*message) ||
+        !nats_sdk::subject::is_valid_publish_subject(deliver_subject))
+        return NMK_INVALID_ARGUMENT;
+    if (result && result->struct_size < offsetof(nmk_publish_result, routed) + sizeof(result->routed))
+        return NMK_INVALID_ARGUMENT;
+    server::RoutedMessage m = routed(*message);
+    m.route_subject = deliver_subject;
+    return publish_checked(*acc, m, flags, result);
+}
+
+nmk_status PluginMessaging::publish_checked(const server::AccountPtr& account, const server::RoutedMessage& message,
+                                            std::uint32_t flags, nmk_publish_result* result) {
     if (!accepting()) return NMK_ERROR;
-    const auto outcome = host_.server().publish_reported(*acc, routed(*message),
+    const auto outcome = host_.server().publish_reported(account, message,
                                                          (flags & NMK_PUBLISH_NO_ECHO) ? origin_ : nullptr,
                                                          (flags & NMK_PUBLISH_NO_OVERFLOW) != 0);
     if (outcome.refused) return NMK_ERROR;  // the hand-off queue is full (Server::handoff_limit)
@@ -126,12 +145,36 @@ nmk_status PluginMessaging::publish_batch(nmk_account_handle account, const nmk_
     if (!acc || (count && !messages) || (flags & ~known_publish_flags)) return NMK_INVALID_ARGUMENT;
     for (std::size_t i = 0; i < count; ++i)
         if (!valid_message(messages[i])) return NMK_INVALID_ARGUMENT;
-    if (!accepting()) return NMK_ERROR;
-    if (count == 0) return NMK_OK;
     std::vector<server::RoutedMessage> batch;
     batch.reserve(count);
     for (std::size_t i = 0; i < count; ++i) batch.push_back(routed(messages[i]));
-    const bool queued = host_.server().publish_batch(*acc, batch, (flags & NMK_PUBLISH_NO_ECHO) ? origin_ : nullptr,
+    return publish_batch_checked(*acc, batch, flags);
+}
+
+nmk_status PluginMessaging::publish_deliver_batch(nmk_account_handle account, const nmk_str* deliver_subjects,
+                                                  const nmk_message* messages, std::size_t count,
+                                                  std::uint32_t flags) {
+    const server::AccountPtr* acc = handles_.find(account);
+    if (!acc || (count && (!messages || !deliver_subjects)) || (flags & ~known_publish_flags))
+        return NMK_INVALID_ARGUMENT;
+    std::vector<server::RoutedMessage> batch;
+    batch.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string_view deliver_subject = view(deliver_subjects[i]);
+        if (!valid_message(messages[i]) || !nats_sdk::subject::is_valid_publish_subject(deliver_subject))
+            return NMK_INVALID_ARGUMENT;  // all or nothing
+        batch.push_back(routed(messages[i]));
+        batch.back().route_subject = deliver_subject;
+    }
+    return publish_batch_checked(*acc, batch, flags);
+}
+
+nmk_status PluginMessaging::publish_batch_checked(const server::AccountPtr& account,
+                                                  std::span<const server::RoutedMessage> messages,
+                                                  std::uint32_t flags) {
+    if (!accepting()) return NMK_ERROR;
+    if (messages.empty()) return NMK_OK;
+    const bool queued = host_.server().publish_batch(account, messages, (flags & NMK_PUBLISH_NO_ECHO) ? origin_ : nullptr,
                                                      (flags & NMK_PUBLISH_NO_OVERFLOW) != 0);
     return queued ? NMK_OK : NMK_ERROR;  // refused: the hand-off queue is full (Server::handoff_limit)
 }

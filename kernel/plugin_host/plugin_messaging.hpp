@@ -1,6 +1,7 @@
 #pragma once
 // The SDK 1.1 "messages, interest and clients" part of one plugin's host API:
-// account handles, publish with flags and a result, batch publish, subscribe
+// account handles, publish with flags and a result, batch publish (and SDK
+// 1.2's deliver-subject forms of both), subscribe
 // with the sender's client id, interest queries and watches, client and
 // connection watches. PluginContext owns one and forwards the table entries.
 //
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -35,6 +37,11 @@ public:
                           nmk_publish_result* result);
     nmk_status publish_batch(nmk_account_handle account, const nmk_message* messages, std::size_t count,
                              std::uint32_t flags);
+    // SDK 1.2: routed by deliver_subject, shown as message->subject (abi.h).
+    nmk_status publish_deliver(nmk_account_handle account, std::string_view deliver_subject,
+                               const nmk_message* message, std::uint32_t flags, nmk_publish_result* result);
+    nmk_status publish_deliver_batch(nmk_account_handle account, const nmk_str* deliver_subjects,
+                                     const nmk_message* messages, std::size_t count, std::uint32_t flags);
     nmk_status subscribe_ex(nmk_account_handle account, std::string_view subject, std::string_view queue,
                             nmk_message_ex_callback callback, void* user, std::uint64_t* subscription_id);
     // NMK_NOT_FOUND when the id is not one of subscribe_ex's.
@@ -56,6 +63,12 @@ private:
         std::shared_ptr<server::ServerSubscription> subscription;
     };
     bool accepting() const { return !released_.load(std::memory_order_acquire); }
+    // publish_ex and publish_deliver after their checks: routes `message`, fills `result`.
+    nmk_status publish_checked(const server::AccountPtr& account, const server::RoutedMessage& message,
+                               std::uint32_t flags, nmk_publish_result* result);
+    // publish_batch and publish_deliver_batch after their checks.
+    nmk_status publish_batch_checked(const server::AccountPtr& account,
+                                     std::span<const server::RoutedMessage> messages, std::uint32_t flags);
 
     PluginHost& host_;
     const std::string plugin_;

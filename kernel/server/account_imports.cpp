@@ -124,7 +124,9 @@ public:
         // What a service import brought into this account is not re-exported as a stream.
         if (!hop_frames.empty() && frame_of(&message) >= 0) return false;
         const accounts::StreamLink& link = route_->link;
-        if (link.use_published) return target_.deliver(message, from, publisher);
+        // A deliver-subject publish keeps showing its own subject whatever the
+        // import maps (nats-server swaps the mapped subject back for the MSG line).
+        if (link.use_published || message.rerouted()) return target_.deliver(message, from, publisher);
         if (!link.transform) {
             return target_.deliver(RoutedMessage{link.to, message.reply, message.headers, message.payload}, from,
                                    publisher);
@@ -154,7 +156,7 @@ public:
         AccountImports::Hop hop;
         hop.source = route_->importer;
         hop.target = route_->exporter;
-        hop.subject = accounts::service_subject(link, message.subject);
+        hop.subject = accounts::service_subject(link, message.route());
         hop.response_type = link.response_type;
         hop.threshold = link.response_threshold;
         hop.export_id = route_->export_id;
@@ -415,9 +417,15 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         }
     }
 
-    // A reply subject in the target that leads back to the one given here.
+    // A reply subject in the target that leads back to the one given here. A
+    // JetStream ack subject goes through as it is (nats-server's
+    // processServiceImport: a pull consumer answering across accounts), so
+    // every ack reaches the consumer, not only the first one.
     std::string reply;
-    if (!message.reply.empty()) {
+    const bool ack_reply = message.reply.starts_with("$JS.ACK.");
+    if (ack_reply) {
+        reply.assign(message.reply);
+    } else if (!message.reply.empty()) {
         std::lock_guard lock(responses_mutex_);
         auto table = reply_tables_.find(hop.target.get());
         if (table != reply_tables_.end() && table->second) {
@@ -436,7 +444,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
             has_responses_.store(true, std::memory_order_release);
         }
     }
-    if (!reply.empty()) arm_sweep();
+    if (!reply.empty() && !ack_reply) arm_sweep();
 
     std::string headers;
     std::string_view header_view = message.headers;
@@ -464,7 +472,13 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         header_view = headers;
     }
 
-    const RoutedMessage out{hop.subject, reply, header_view, message.payload};
+    // A deliver-subject publish goes on routed by the mapped subject and still
+    // shows its own (nats-server keeps pa.deliver through processServiceImport).
+    RoutedMessage out{hop.subject, reply, header_view, message.payload};
+    if (message.rerouted()) {
+        out.subject = message.subject;
+        out.route_subject = hop.subject;
+    }
     bool delivered = false;
     {
         FramePush frame(&out, &hop.export_id, parent);
@@ -487,7 +501,7 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
                 if (it != table->second->entries.end()) it->second.deadline = steady::now() + it->second.threshold;
             }
         }
-    } else if (!delivered && !reply.empty()) {
+    } else if (!delivered && !reply.empty() && !ack_reply) {
         // Nobody in the exporter took the request: nothing will answer it.
         std::shared_ptr<TrackedRequest> unanswered;
         {
@@ -508,7 +522,7 @@ bool AccountImports::deliver_response(const Account& account, const RoutedMessag
         std::lock_guard lock(responses_mutex_);
         auto table = reply_tables_.find(&account);
         if (table == reply_tables_.end() || !table->second) return false;
-        auto it = table->second->entries.find(std::string(message.subject));
+        auto it = table->second->entries.find(std::string(message.route()));
         if (it == table->second->entries.end()) return false;
         ResponseEntry& e = it->second;
         tracked = std::move(e.tracked);  // only the first response is measured

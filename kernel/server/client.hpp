@@ -184,7 +184,8 @@ private:
     void set_permissions(std::unique_ptr<Permissions> perms);
     void enable_delivery_filter();
     void drop_forbidden_subscriptions();
-    bool delivery_admits_locked(const RoutedMessage& message);
+    // `checked`: the subject subscribe deny entries are held against (see client_permissions.cpp).
+    bool delivery_admits_locked(const RoutedMessage& message, std::string_view checked);
     void deny_auth(std::string_view user, std::string_view authenticator, std::string_view reason);
     bool accept_connect();
     std::string tls_peer_subject();

@@ -52,9 +52,12 @@ void Client::enable_delivery_filter() {
 
 // Under out_.mutex: nats-server checks subscribe deny entries on delivery
 // (a wildcard subscription may reach them) and notes reply subjects the
-// client may answer.
-bool Client::delivery_admits_locked(const RoutedMessage& message) {
-    if (delivery_rules_->filter && delivery_rules_->filter->delivery_denied(message.subject)) return false;
+// client may answer. `checked` is the subject shown, except for a queue
+// subscriber of a deliver-subject publish, where it is the deliver subject:
+// nats-server's processMsgResults hands deliverMsg the shown subject for plain
+// subscriptions and the matched one for queue members.
+bool Client::delivery_admits_locked(const RoutedMessage& message, std::string_view checked) {
+    if (delivery_rules_->filter && delivery_rules_->filter->delivery_denied(checked)) return false;
     if (delivery_rules_->replies && !message.reply.empty())
         delivery_rules_->replies->grant(message.reply, steady::now());
     return true;

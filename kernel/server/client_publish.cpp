@@ -105,6 +105,9 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     return true;
 }
 
+// The MSG line shows message.subject, also when the message was routed here by
+// another subject (a deliver-subject publish); everything keyed on the
+// subscription (sid, max_msgs, slow consumer) is the matched subscription's.
 bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoThread& from, Client* publisher) {
     if (closed()) return false;
     const std::string_view subject = message.subject, reply = message.reply, headers = message.headers,
@@ -120,7 +123,9 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
         const std::uint64_t max_msgs = sub.max_msgs.load(std::memory_order_relaxed);
         const std::uint64_t delivered = sub.delivered.load(std::memory_order_relaxed);
         if (max_msgs != 0 && delivered >= max_msgs) return false;
-        if (delivery_rules_ && !delivery_admits_locked(message)) [[unlikely]] return false;
+        if (delivery_rules_ && !delivery_admits_locked(message, sub.queue.empty() ? subject : message.route()))
+            [[unlikely]]
+            return false;
         auto& out = out_.pending;
         const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
         overflow = queued > max_pending;

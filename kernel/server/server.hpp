@@ -119,7 +119,8 @@ public:
     // of this server's I/O threads the message is routed at once; elsewhere it is
     // copied and routed on an I/O thread (always the same one for a calling
     // thread, so order is kept), which then ends its batch.
-    // Subscriptions whose origin is `skip_origin` do not get it.
+    // Subscriptions whose origin is `skip_origin` do not get it. A message with a
+    // route_subject is matched by it and shown under its subject (subscription.hpp).
     // False when refused: off the I/O threads, the chosen thread already has
     // handoff_limit bytes of such messages waiting (logged once per episode).
     bool publish(const AccountPtr& account, const RoutedMessage& message, const void* skip_origin = nullptr);
@@ -134,8 +135,8 @@ public:
     bool publish_batch(const AccountPtr& account, std::span<const RoutedMessage> messages, const void* skip_origin,
                        bool no_overflow);
     // Most bytes of messages handed off to one I/O thread and not routed yet
-    // (each message counts its subject, reply, headers, payload and
-    // handoff_overhead). nats-server's internal send queues have no bound; ours
+    // (each message counts its subject, reply, headers, payload, route subject
+    // and handoff_overhead). nats-server's internal send queues have no bound; ours
     // do, so a plugin or link publishing faster than the server routes is told
     // (NMK_ERROR) instead of taking the server's memory.
     static constexpr std::size_t handoff_limit = std::size_t{64} << 20;

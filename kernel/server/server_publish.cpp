@@ -1,5 +1,6 @@
 // Publishing as the server itself (plugins, links): routed at once on one of
-// the server's I/O threads, copied and handed to one otherwise.
+// the server's I/O threads, copied and handed to one otherwise. A message is
+// matched by RoutedMessage::route() (its deliver subject when it has one).
 #include "kernel/server/delivery_report.hpp"
 #include "kernel/server/router.hpp"
 #include "kernel/server/server.hpp"
@@ -11,34 +12,43 @@ namespace {
 // beyond it the message is routed on a later turn of the loop instead.
 constexpr int max_inline_routing_depth = 4;
 
-// Messages copied into one buffer for routing on another thread.
+// Messages copied into one buffer for routing on another thread, each with
+// its route subject (empty for an ordinary publish).
 struct OwnedBatch {
     std::string bytes;
     struct Offsets {
-        std::size_t subject, reply, headers, payload;
+        std::size_t subject, reply, headers, payload, route;
     };
     std::vector<Offsets> messages;
 
     void add(const RoutedMessage& m) {
-        messages.push_back({m.subject.size(), m.reply.size(), m.headers.size(), m.payload.size()});
-        bytes.append(m.subject).append(m.reply).append(m.headers).append(m.payload);
+        messages.push_back({m.subject.size(), m.reply.size(), m.headers.size(), m.payload.size(),
+                            m.route_subject.size()});
+        bytes.append(m.subject).append(m.reply).append(m.headers).append(m.payload).append(m.route_subject);
     }
     template <typename Fn>
     void for_each(Fn&& fn) const {
-        std::string_view all = bytes;
+        const std::string_view all = bytes;
         std::size_t at = 0;
+        const auto take = [&](std::size_t n) {
+            const std::string_view part = all.substr(at, n);
+            at += n;
+            return part;
+        };
         for (const auto& o : messages) {
-            RoutedMessage m{all.substr(at, o.subject), all.substr(at + o.subject, o.reply),
-                            all.substr(at + o.subject + o.reply, o.headers),
-                            all.substr(at + o.subject + o.reply + o.headers, o.payload)};
-            at += o.subject + o.reply + o.headers + o.payload;
+            RoutedMessage m;
+            m.subject = take(o.subject);
+            m.reply = take(o.reply);
+            m.headers = take(o.headers);
+            m.payload = take(o.payload);
+            m.route_subject = take(o.route);
             fn(m);
         }
     }
 };
 
 std::size_t wire_size(const RoutedMessage& m) {
-    return m.subject.size() + m.reply.size() + m.headers.size() + m.payload.size();
+    return m.subject.size() + m.reply.size() + m.headers.size() + m.payload.size() + m.route_subject.size();
 }
 }  // namespace
 
@@ -66,10 +76,10 @@ std::size_t Server::route_here(IoThread& here, const AccountPtr& account, const 
     // post), whose end flushes whoever got data.
     IoThread::RoutingScope scope(here);
     if (here.routing_depth() == 1)
-        return deliver_count(*here.match_cache().match(account->sublist, message.subject), message, here, nullptr,
+        return deliver_count(*here.match_cache().match(account->sublist, message.route()), message, here, nullptr,
                              skip_origin);
     // An outer fan-out on this thread holds a match-cache result: do not evict it.
-    auto result = account->sublist.match(message.subject);
+    auto result = account->sublist.match(message.route());
     return deliver_count(*result, message, here, nullptr, skip_origin);
 }
 
@@ -128,7 +138,7 @@ bool Server::publish_batch(const AccountPtr& account, std::span<const RoutedMess
             DeliveryReport::Scope scope(no_overflow ? &report : nullptr);
             owned->for_each([&](const RoutedMessage& m) {
                 IoThread::RoutingScope routing(target);
-                deliver_count(*target.match_cache().match(account->sublist, m.subject), m, target, nullptr,
+                deliver_count(*target.match_cache().match(account->sublist, m.route()), m, target, nullptr,
                               skip_origin);
             });
         }

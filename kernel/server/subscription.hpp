@@ -15,10 +15,20 @@ class IoThread;
 
 // One message on its way through an account. Views valid during delivery only.
 struct RoutedMessage {
-    std::string_view subject;
+    std::string_view subject;  // what receivers are shown (the MSG line, a plugin's callback)
     std::string_view reply;    // empty when none
     std::string_view headers;  // the whole header block, empty when none
     std::string_view payload;
+    // When not empty, the subject subscriptions are matched against instead of
+    // `subject`: a JetStream delivery is routed by its consumer's deliver subject
+    // (or a pull request's reply) and shown under the stream message's own subject,
+    // as nats-server's pa.deliver does. Empty for every ordinary publish.
+    std::string_view route_subject = {};
+
+    // The subject this message is routed by.
+    std::string_view route() const { return route_subject.empty() ? subject : route_subject; }
+    // Routed by another subject than the one it shows (a deliver-subject publish).
+    bool rerouted() const { return !route_subject.empty(); }
 };
 
 struct ServerSubscription : routing::Subscription {

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define NMK_SDK_VERSION_MAJOR 1
-#define NMK_SDK_VERSION_MINOR 1
+#define NMK_SDK_VERSION_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define NMK_PLUGIN_ENTRY_SYMBOL "nmk_plugin_entry"
@@ -434,6 +434,36 @@ typedef struct nmk_host_api {
      * server accepts clients, on the thread that started the plugins (it may block briefly:
      * start-up waits). Registered later, it runs soon on an I/O thread. */
     nmk_status (*on_all_started)(void* host, nmk_task_callback callback, void* user);
+
+    /* ===================== SDK 1.2 (read only when struct_size covers them) ===================== */
+
+    /* ---- SDK 1.2: deliver subjects ---- */
+
+    /* publish_ex() for a message routed by one subject and shown under another, as
+     * JetStream delivers a stream message to a consumer's deliver subject (or to a pull
+     * request's reply subject): the account's subscriptions are matched against
+     * deliver_subject, and every receiver (a client's MSG/HMSG line, a plugin
+     * subscription's callback) gets message->subject. Everything else is as for a publish
+     * to deliver_subject: the receiving subscription's sid, one member per queue group,
+     * max_msgs auto-unsubscribe, slow consumers, NO_ECHO and NO_OVERFLOW, the result.
+     * As nats-server delivers it: a client's subscribe deny permissions are held against
+     * message->subject (for a queue group member, against deliver_subject); a service
+     * import on deliver_subject forwards it routed by the mapped subject and still shown
+     * as message->subject; a stream import leaves the shown subject unchanged; a link
+     * gets it under deliver_subject with the reply "<reply>@<message->subject>".
+     * Threading as publish_ex(): on an I/O thread delivered before the call returns,
+     * elsewhere queued, in call order with the caller's other publishes.
+     * NMK_INVALID_ARGUMENT for an unknown handle, unknown flags, a deliver_subject that is
+     * not a valid literal subject (empty, a wildcard, an empty token, whitespace), or a bad
+     * subject or reply. OWNERSHIP: nothing is kept after the call returns. */
+    nmk_status (*publish_deliver)(void* host, nmk_account_handle account, nmk_str deliver_subject,
+                                  const nmk_message* message, uint32_t flags, nmk_publish_result* result);
+    /* publish_batch() of deliver-subject messages: deliver_subjects[i] routes messages[i]
+     * (both arrays count long). From a thread that is not an I/O thread the whole batch is
+     * copied once and handed to one I/O thread; in order, and nothing is published when one
+     * message or deliver subject is invalid. OWNERSHIP: copied before the call returns. */
+    nmk_status (*publish_deliver_batch)(void* host, nmk_account_handle account, const nmk_str* deliver_subjects,
+                                        const nmk_message* messages, size_t count, uint32_t flags);
 } nmk_host_api;
 
 /* ---------------------------------------------------------- the plugin */

@@ -12,11 +12,19 @@
 //
 // Threads: as Host's subscribe(); publish() from an I/O thread (a callback, a
 // timer, a post) delivers before it returns and reports counts; elsewhere it queues.
+//
+// SDK 1.2 adds publish_deliver(): routed by one subject, shown under another, as
+// JetStream hands a stream message to a consumer's deliver subject:
+//
+//   if (host().has(&nmk_host_api::publish_deliver)) {
+//       messaging.publish_deliver(account, "_INBOX.abc", {"ORDERS.new", "body", ack_reply});
+//   }   // a client subscribed to _INBOX.abc reads "MSG ORDERS.new <sid> <ack_reply> 4"
 
 #include <concepts>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -29,6 +37,7 @@
 #include "nats_sdk/message.hpp"
 #include "nats_sdk/strings.hpp"
 #include "nats_sdk/subscription.hpp"
+#include "nats_sdk/version.hpp"
 
 namespace nats_sdk {
 
@@ -41,6 +50,12 @@ struct AccountHandle {
 // Publish flags, combined with |.
 inline constexpr std::uint32_t publish_no_echo = NMK_PUBLISH_NO_ECHO;
 inline constexpr std::uint32_t publish_no_overflow = NMK_PUBLISH_NO_OVERFLOW;
+
+// One message of publish_deliver_batch(): routed by deliver_subject, shown as message.subject.
+struct Delivery {
+    std::string_view deliver_subject;
+    OutMessage message;
+};
 
 struct PublishResult {
     bool routed = false;           // delivered during the call; the counts below are exact
@@ -135,6 +150,40 @@ public:
                              "publish_batch");
     }
 
+    // SDK 1.2: matched against the account's subscriptions by `deliver_subject` (a
+    // literal subject), while every receiver sees message.subject (abi.h's
+    // publish_deliver). Flags, result and threads as publish(). Throws
+    // Error(NMK_UNSUPPORTED) when the kernel is older than SDK 1.2.
+    PublishResult publish_deliver(AccountHandle account, std::string_view deliver_subject, const OutMessage& message,
+                                  std::uint32_t flags = 0) const {
+        require_sdk12(&nmk_host_api::publish_deliver, "publish_deliver");
+        const nmk_message raw = message.raw();
+        nmk_publish_result result{};
+        result.struct_size = sizeof result;
+        detail::check_status(
+            api_->publish_deliver(api_->host, account.value, to_nmk(deliver_subject), &raw, flags, &result),
+            "publish_deliver");
+        return {result.routed != 0, result.receivers, result.pressured, result.overflowed};
+    }
+
+    // SDK 1.2: publish_batch() of Delivery items, in order, one hand-off to an I/O
+    // thread when called from another thread; nothing is published when one is invalid.
+    void publish_deliver_batch(AccountHandle account, std::span<const Delivery> deliveries,
+                               std::uint32_t flags = 0) const {
+        require_sdk12(&nmk_host_api::publish_deliver_batch, "publish_deliver_batch");
+        std::vector<nmk_str> subjects;
+        std::vector<nmk_message> raw;
+        subjects.reserve(deliveries.size());
+        raw.reserve(deliveries.size());
+        for (const auto& d : deliveries) {
+            subjects.push_back(to_nmk(d.deliver_subject));
+            raw.push_back(d.message.raw());
+        }
+        detail::check_status(api_->publish_deliver_batch(api_->host, account.value, subjects.data(), raw.data(),
+                                                         raw.size(), flags),
+                             "publish_deliver_batch");
+    }
+
     // `callback(const MessageEx&)` runs on a kernel thread for each message.
     template <class Fn>
         requires std::invocable<Fn&, const MessageEx&>
@@ -175,6 +224,13 @@ public:
     }
 
 private:
+    template <class Member>
+    void require_sdk12(Member nmk_host_api::*member, const char* call) const {
+        if (!has_member(*api_, member)) {
+            throw Error(std::string("the kernel has no SDK 1.2 call ") + call, NMK_UNSUPPORTED);
+        }
+    }
+
     const nmk_host_api* api_;
 };
 

@@ -37,6 +37,11 @@ struct FakeDelivery {
     std::string_view headers;
     std::string_view payload;
     std::uint64_t client_id = 0;  // who published it; 0: the server or a plugin
+    // SDK 1.2 publish_deliver: subscriptions are matched against this subject when it is
+    // not empty, and the receivers still see `subject`.
+    std::string_view deliver_subject{};
+
+    std::string_view routed_by() const noexcept { return deliver_subject.empty() ? subject : deliver_subject; }
 };
 
 // What route() did.
@@ -182,7 +187,7 @@ public:
             const std::lock_guard lock(mutex_);
             std::set<std::string, std::less<>> groups_served;  // one member per queue group
             for (const auto& sub : subscriptions_) {
-                if (skip_plugin || !sub.active || !matches(sub.account, sub.subject, account, m.subject)) {
+                if (skip_plugin || !sub.active || !matches(sub.account, sub.subject, account, m.routed_by())) {
                     continue;
                 }
                 if (sub.queue.empty() || groups_served.insert(sub.queue).second) {
@@ -190,7 +195,7 @@ public:
                 }
             }
             for (const auto& s : client_subs_) {
-                if (!matches(s.account, s.subject, account, m.subject) ||
+                if (!matches(s.account, s.subject, account, m.routed_by()) ||
                     (!s.queue.empty() && groups_served.contains(s.queue))) {
                     continue;
                 }

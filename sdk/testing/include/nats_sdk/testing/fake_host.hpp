@@ -10,7 +10,8 @@
 //
 // The parts, one job each: fake_records.hpp (what is recorded), fake_bus.hpp
 // (subscriptions, routing, interest), fake_clients.hpp (fake clients and their
-// watches), fake_messaging.hpp (the SDK 1.1 messaging calls, messaging()) and
+// watches), fake_messaging.hpp (the SDK 1.1 messaging calls and SDK 1.2's
+// publish_deliver / publish_deliver_batch, messaging()) and
 // fake_sdk11.hpp (accounts, executors, versioned kinds, sdk11()). This file is the
 // SDK 1.0 table and the test's handle on all of it.
 
@@ -74,7 +75,7 @@ public:
         api_.register_extension = &FakeHost::register_extension_entry;
         api_.find_extension = &FakeHost::find_extension_entry;
         sdk11_.install<FakeHost>(api_);      // SDK 1.1: accounts, executors, versioned kinds
-        messaging_.install<FakeHost>(api_);  // SDK 1.1: messages, interest and clients
+        messaging_.install<FakeHost>(api_);  // SDK 1.1: messages, interest and clients; SDK 1.2: deliver subjects
         for (const char* topic : {"varz", "connz", "subsz", "accountz"}) {
             query_results_[topic] = "{}";
         }

@@ -1,7 +1,9 @@
 #pragma once
 // The FakeHost's SDK 1.1 messaging calls (account_handle, publish_ex, publish_batch,
 // subscribe_ex, has_interest, watch_interest, watch_client, watch_connections,
-// unwatch), checked and answered as kernel/plugin_host/plugin_messaging.cpp does.
+// unwatch) and SDK 1.2's publish_deliver and publish_deliver_batch, checked and
+// answered as kernel/plugin_host/plugin_messaging.cpp does. A deliver-subject publish
+// reaches the subscriptions its deliver subject matches, showing its own subject.
 //
 // Publishing: the test's thread counts as an I/O thread, so publish_ex() and
 // publish_batch() deliver before they return (to the plugin's own subscriptions too,
@@ -60,6 +62,20 @@ public:
                                std::uint32_t flags) noexcept {
             return guarded<Owner>(h, "publish_batch",
                                   [&](FakeMessaging& m) { return m.publish_batch(account, messages, count, flags); });
+        };
+        api.publish_deliver = [](void* h, nmk_account_handle account, nmk_str deliver_subject,
+                                 const nmk_message* message, std::uint32_t flags,
+                                 nmk_publish_result* result) noexcept {
+            return guarded<Owner>(h, "publish_deliver", [&](FakeMessaging& m) {
+                return m.publish_deliver(account, to_view(deliver_subject), message, flags, result);
+            });
+        };
+        api.publish_deliver_batch = [](void* h, nmk_account_handle account, const nmk_str* deliver_subjects,
+                                       const nmk_message* messages, std::size_t count,
+                                       std::uint32_t flags) noexcept {
+            return guarded<Owner>(h, "publish_deliver_batch", [&](FakeMessaging& m) {
+                return m.publish_deliver_batch(account, deliver_subjects, messages, count, flags);
+            });
         };
         api.subscribe_ex = [](void* h, nmk_account_handle account, nmk_str subject, nmk_str queue,
                               nmk_message_ex_callback callback, void* user, std::uint64_t* id) noexcept {
@@ -138,6 +154,7 @@ private:
 
     struct Owned {
         std::string subject, reply, headers, payload;
+        std::string deliver_subject{};  // publish_deliver: what it is routed by
     };
     struct Queued {
         std::string account;
@@ -185,7 +202,7 @@ private:
     FakeRoute route_all(const std::string& account, const std::vector<Owned>& messages, std::uint32_t flags) {
         FakeRoute total;
         for (const auto& m : messages) {
-            const FakeRoute r = route(FakeDelivery{account, m.subject, m.reply, m.headers, m.payload, 0},
+            const FakeRoute r = route(FakeDelivery{account, m.subject, m.reply, m.headers, m.payload, 0, m.deliver_subject},
                                       (flags & NMK_PUBLISH_NO_ECHO) != 0, (flags & NMK_PUBLISH_NO_OVERFLOW) != 0);
             total.plugin_calls += r.plugin_calls;
             total.receivers += r.receivers;
@@ -208,9 +225,11 @@ private:
         self.route_all(next.account, next.messages, next.flags);
     }
 
-    void record(const std::string& account, const nmk_message& m, const char* call, std::uint32_t flags) {
+    void record(const std::string& account, const nmk_message& m, const char* call, std::uint32_t flags,
+                std::string_view deliver_subject = {}) {
         bus_.record(PublishRecord{account, std::string(to_view(m.subject)), std::string(to_view(m.reply)),
-                                  std::string(to_view(m.headers)), std::string(to_view(m.payload)), 0, call, flags});
+                                  std::string(to_view(m.headers)), std::string(to_view(m.payload)), 0, call, flags,
+                                  std::string(deliver_subject)});
     }
     static Owned owned(const nmk_message& m) {
         return Owned{std::string(to_view(m.subject)), std::string(to_view(m.reply)), std::string(to_view(m.headers)),
@@ -219,6 +238,19 @@ private:
 
     nmk_status publish_ex(nmk_account_handle handle, const nmk_message* message, std::uint32_t flags,
                           nmk_publish_result* result) {
+        return publish_one(handle, {}, message, flags, result, "publish_ex");
+    }
+
+    nmk_status publish_deliver(nmk_account_handle handle, std::string_view deliver_subject, const nmk_message* message,
+                               std::uint32_t flags, nmk_publish_result* result) {
+        if (!nats_sdk::subject::is_valid_publish_subject(deliver_subject)) {
+            return NMK_INVALID_ARGUMENT;
+        }
+        return publish_one(handle, deliver_subject, message, flags, result, "publish_deliver");
+    }
+
+    nmk_status publish_one(nmk_account_handle handle, std::string_view deliver_subject, const nmk_message* message,
+                           std::uint32_t flags, nmk_publish_result* result, const char* call) {
         const auto account = account_of(handle);
         if (!account || message == nullptr || (flags & ~known_flags) != 0 || !valid(*message)) {
             return NMK_INVALID_ARGUMENT;
@@ -226,8 +258,10 @@ private:
         if (result != nullptr && result->struct_size < offsetof(nmk_publish_result, routed) + sizeof(result->routed)) {
             return NMK_INVALID_ARGUMENT;
         }
-        record(*account, *message, "publish_ex", flags);
-        const auto routed = publish(*account, {owned(*message)}, flags);
+        record(*account, *message, call, flags, deliver_subject);
+        Owned one = owned(*message);
+        one.deliver_subject.assign(deliver_subject);
+        const auto routed = publish(*account, {std::move(one)}, flags);
         if (result != nullptr) {
             // Only as far as the caller's struct reaches, as the kernel writes it.
             nmk_publish_result full{};
@@ -262,6 +296,32 @@ private:
         for (std::size_t i = 0; i < count; ++i) {
             record(*account, messages[i], "publish_batch", flags);
             batch.push_back(owned(messages[i]));
+        }
+        publish(*account, std::move(batch), flags);
+        return NMK_OK;
+    }
+
+    nmk_status publish_deliver_batch(nmk_account_handle handle, const nmk_str* deliver_subjects,
+                                     const nmk_message* messages, std::size_t count, std::uint32_t flags) {
+        const auto account = account_of(handle);
+        if (!account || (count != 0 && (messages == nullptr || deliver_subjects == nullptr)) ||
+            (flags & ~known_flags) != 0) {
+            return NMK_INVALID_ARGUMENT;
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!valid(messages[i]) || !nats_sdk::subject::is_valid_publish_subject(to_view(deliver_subjects[i]))) {
+                return NMK_INVALID_ARGUMENT;  // all or nothing
+            }
+        }
+        if (count == 0) {
+            return NMK_OK;
+        }
+        std::vector<Owned> batch;
+        batch.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            record(*account, messages[i], "publish_deliver_batch", flags, to_view(deliver_subjects[i]));
+            batch.push_back(owned(messages[i]));
+            batch.back().deliver_subject.assign(to_view(deliver_subjects[i]));
         }
         publish(*account, std::move(batch), flags);
         return NMK_OK;

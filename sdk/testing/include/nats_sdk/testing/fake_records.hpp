@@ -21,8 +21,10 @@ struct PublishRecord {
     std::string headers;
     std::string payload;
     std::uint64_t link_id = 0;  // non-zero: sent with link_publish()
-    std::string call = "publish";  // "publish", "publish_ex", "publish_batch" or "link_publish"
-    std::uint32_t flags = 0;       // publish_ex / publish_batch: the NMK_PUBLISH_* flags
+    // "publish", "publish_ex", "publish_batch", "publish_deliver", "publish_deliver_batch" or "link_publish"
+    std::string call = "publish";
+    std::uint32_t flags = 0;        // the SDK 1.1/1.2 calls: the NMK_PUBLISH_* flags
+    std::string deliver_subject{};  // publish_deliver(_batch): what it was routed by; `subject` is what receivers saw
 };
 
 // A plugin's subscription: made with subscribe() (callback) or subscribe_ex() (callback_ex).
