@@ -415,11 +415,7 @@ private:
             const auto handle = account_handle(m.account);
             const nats_sdk::OutMessage out{m.subject, m.payload, m.reply, m.headers, m.account};
             if (m.deliver_subject.empty()) messaging_.publish(handle, out, nats_sdk::publish_no_echo);
-#if NMK_SDK_VERSION_MINOR >= 2
             else messaging_.publish_deliver(handle, m.deliver_subject, out, nats_sdk::publish_no_echo);
-#else
-            else messaging_.publish(handle, {m.deliver_subject, m.payload, m.reply, m.headers, m.account}, nats_sdk::publish_no_echo);
-#endif
         } catch (const std::exception& e) {
             host().warn("JetStream: publish to '{}' failed: {}", m.subject, e.what());
         }
