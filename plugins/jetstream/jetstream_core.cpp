@@ -87,6 +87,8 @@ void JetStreamCore::open() {
 }
 
 void JetStreamCore::close() {
+    for (auto& [id, session] : sessions_) session->close(*this);
+    sessions_.clear();
     flush();
     for (auto& [name, account] : accounts_) account->streams().clear();
     accounts_.clear();
@@ -199,6 +201,25 @@ void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
     const Storage storage = it->second->config().storage;
     account.streams().erase(it);
     store_for(storage).delete_stream(account.name(), name);
+}
+
+std::uint64_t JetStreamCore::add_session(std::unique_ptr<ApiSession> session) {
+    const std::uint64_t id = ++next_session_id_;
+    sessions_.emplace(id, std::move(session));
+    return id;
+}
+
+ApiSession* JetStreamCore::session(std::uint64_t id) {
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void JetStreamCore::end_session(std::uint64_t id) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    auto session = std::move(it->second);
+    sessions_.erase(it);
+    session->close(*this);
 }
 
 std::uint64_t JetStreamCore::total_memory_bytes() const {
