@@ -51,6 +51,8 @@ public:
     std::uint64_t total = 0;
     std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point started = last_activity;
+    std::int64_t started_ns = unix_now_ns();  // wall clock, for the advisories
+    std::uint64_t client_id = 0;
 
     void close(JetStreamCore& core) override {
         if (subscription != 0) core.bus().unsubscribe(subscription);
@@ -64,6 +66,24 @@ public:
 
 RestoreSession* find_session(JetStreamCore& core, std::uint64_t id) {
     return dynamic_cast<RestoreSession*>(core.session(id));
+}
+
+// $JS.EVENT.ADVISORY.STREAM.RESTORE_CREATE|RESTORE_COMPLETE.<stream> (JSRestoreCreateAdvisory,
+// JSRestoreCompleteAdvisory), sent when the restore starts and when it gets its result.
+void send_advisory(JetStreamCore& core, const RestoreSession& s, bool complete) {
+    nats_sdk::GoJsonWriter w(false);
+    typed_event(w, complete ? "io.nats.jetstream.advisory.v1.restore_complete" : "io.nats.jetstream.advisory.v1.restore_create");
+    w.field("stream", s.config.name);
+    if (complete)
+        w.field("start", go_time_text(s.started_ns)).field("end", go_time_text(unix_now_ns())).field("bytes", s.total);
+    w.key("client");
+    write_client_info(w, core, s.account, s.client_id);
+    if (!core.settings().domain.empty()) w.field("domain", core.settings().domain);
+    w.end_object();
+    core.bus().publish(s.account,
+                       std::string(complete ? "$JS.EVENT.ADVISORY.STREAM.RESTORE_COMPLETE." : "$JS.EVENT.ADVISORY.STREAM.RESTORE_CREATE.") +
+                           s.config.name,
+                       {}, w.take());
 }
 
 std::string where(const RestoreSession& s) { return "'" + s.account + " > " + s.config.name + "'"; }
@@ -93,15 +113,15 @@ snapshot::Decoder decoder_for(std::FILE* file) {
     return snapshot::Decoder([file](char* into, std::size_t n) { return std::fread(into, 1, n, file); });
 }
 
-// Writes the staged messages into the new stream, keeping every sequence: the first
-// through compact(), gaps by appending at the stored sequences, and a last sequence
-// whose message is gone through a placeholder removed again (remove keeps last_sequence).
+// Writes the staged messages into the new stream at their own sequences (the store
+// takes a first append above 1, and gaps), and restores a last sequence whose message
+// is gone (or an emptied stream's) through a placeholder removed again: remove keeps
+// last_sequence and last_time_ns, and leaves first_sequence at last + 1 when empty.
 void fill(Stream& stream, std::FILE* file) {
     auto decoder = decoder_for(file);
     const snapshot::StreamRecord record = decoder.begin();
     auto& store = stream.store();
-    if (record.first_sequence > 1) store.compact(record.first_sequence);
-    std::uint64_t last = record.first_sequence == 0 ? 0 : record.first_sequence - 1;
+    std::uint64_t last = 0;
     nats_sdk::store::StoredMessage m;
     std::string consumer;
     while (decoder.next(m, consumer) != snapshot::Decoder::Item::end) {
@@ -121,6 +141,7 @@ void finalize(JetStreamCore& core, std::uint64_t id, std::string_view reply) {
     const std::string account_name = s->account;
     const StreamConfig cfg = s->config;
     try {
+        send_advisory(core, *s, true);
         if (std::fflush(s->file) != 0) throw snapshot::FormatError("could not stage the snapshot");
         // Read it all once before anything is created: a corrupt or truncated snapshot
         // is refused here.
@@ -261,6 +282,7 @@ void handle_stream_restore(const ApiRequest& r) {
     s.config = cfg;
     s.path = path;
     s.file = file;
+    s.client_id = r.client_id;
     const std::string deliver = "$JS.SNAPSHOT.RESTORE." + cfg.name + "." + next_event_id();
     const std::uint64_t id = r.core.add_session(std::move(session));
     s.subscription = r.core.bus().subscribe(
@@ -268,6 +290,7 @@ void handle_stream_restore(const ApiRequest& r) {
             on_chunk(core, id, reply, payload);
         });
     r.core.bus().log(2, "Starting restore for stream " + where(s));
+    send_advisory(r.core, s, false);
 
     auto w = r.begin_response();
     w.field("deliver_subject", deliver).end_object();

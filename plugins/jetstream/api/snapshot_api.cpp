@@ -62,12 +62,40 @@ public:
     std::uint64_t index = 0;
     std::uint64_t bytes_sent = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::int64_t started_ns = 0;  // wall clock, for the advisories
+    std::uint64_t client_id = 0;
 
     void close(JetStreamCore& core) override {
         if (ack_subscription != 0) core.bus().unsubscribe(ack_subscription);
         ack_subscription = 0;
     }
 };
+
+std::int64_t unix_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// $JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE|SNAPSHOT_COMPLETE.<stream> (JSSnapshotCreateAdvisory,
+// JSSnapshotCompleteAdvisory); `stream` is set for the first, null for the second.
+void send_advisory(JetStreamCore& core, const SnapshotSession& s, Stream* stream) {
+    nats_sdk::GoJsonWriter w(false);
+    typed_event(w, stream ? "io.nats.jetstream.advisory.v1.snapshot_create" : "io.nats.jetstream.advisory.v1.snapshot_complete");
+    w.field("stream", s.stream);
+    if (stream != nullptr) {
+        w.key("state");
+        write_stream_state(w, *stream, StreamInfoOptions{});
+    } else {
+        w.field("start", go_time_text(s.started_ns)).field("end", go_time_text(unix_now_ns()));
+    }
+    w.key("client");
+    write_client_info(w, core, s.account, s.client_id);
+    if (!core.settings().domain.empty()) w.field("domain", core.settings().domain);
+    w.end_object();
+    core.bus().publish(s.account,
+                       std::string(stream ? "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE." : "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_COMPLETE.") +
+                           s.stream,
+                       {}, w.take());
+}
 
 SnapshotSession* find_session(JetStreamCore& core, std::uint64_t id) {
     return dynamic_cast<SnapshotSession*>(core.session(id));
@@ -105,6 +133,7 @@ void finish(JetStreamCore& core, std::uint64_t id, bool complete) {
     if (s == nullptr) return;
     // The end-of-snapshot marker: an empty message without reply.
     core.bus().publish(s->account, s->deliver, {}, {});
+    send_advisory(core, *s, nullptr);
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - s->started).count();
     if (complete) {
@@ -207,6 +236,8 @@ void handle_stream_snapshot(const ApiRequest& r) {
     s.stream = stream->name();
     s.source = stream;
     s.created_ns = stream->created_ns();
+    s.started_ns = unix_now_ns();
+    s.client_id = r.client_id;
     s.deliver = request.deliver_subject;
     s.ack_prefix = "$JS.SNAPSHOT.ACK." + s.stream + "." + next_event_id();
     s.chunk_size = static_cast<std::size_t>(
@@ -225,6 +256,7 @@ void handle_stream_snapshot(const ApiRequest& r) {
     record.last_time_ns = state.last_time_ns;
     s.encoder.begin(s.pending, record);
 
+    send_advisory(r.core, s, stream);
     const std::uint64_t id = r.core.add_session(std::move(session));
     s.ack_subscription = r.core.bus().subscribe(
         s.account, s.ack_prefix + ".>",
