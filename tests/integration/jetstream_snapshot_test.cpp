@@ -8,6 +8,7 @@
 // files), so a snapshot is always restored into the same kind of server; the suite
 // passes against nats-server 2.9.10 too (NMK_SERVER_BIN=/usr/sbin/nats-server), except
 // the few tests marked as ours.
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -380,6 +381,35 @@ TEST_F(JetStreamSnapshot, RestoreGoesToTheStoreTheConfigAsksFor) {
     const json restored = json::parse(restore("ORDERS", request, s.bytes));
     EXPECT_EQ(restored["config"]["storage"], "memory");
     EXPECT_EQ(restored["state"]["messages"], 5);
+}
+
+TEST_F(JetStreamSnapshot, SnapshotAndRestoreSendTheirAdvisories) {
+    create("ORDERS", orders);
+    publish("orders.a", "x");
+    RawClient watcher(server_->port());
+    watcher.connect();
+    watcher.send("SUB $JS.EVENT.ADVISORY.STREAM.*.ORDERS 1\r\n");
+    watcher.flush();
+    const Snapshot s = take("ORDERS");
+    remove("ORDERS");
+    ASSERT_FALSE(json::parse(restore("ORDERS", restore_request(s), s.bytes)).contains("error"));
+    std::map<std::string, json> seen;  // subject -> advisory
+    for (int i = 0; i < 20 && seen.size() < 5; ++i) {
+        const Frame f = watcher.read_frame(5s);
+        if (f.kind == Frame::Kind::msg) seen[f.subject] = json::parse(f.payload);
+    }
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"SNAPSHOT_CREATE", "snapshot_create"}, {"SNAPSHOT_COMPLETE", "snapshot_complete"},
+        {"RESTORE_CREATE", "restore_create"}, {"RESTORE_COMPLETE", "restore_complete"}};
+    for (const auto& [subject, type] : expected) {
+        const auto it = seen.find("$JS.EVENT.ADVISORY.STREAM." + subject + ".ORDERS");
+        ASSERT_NE(it, seen.end()) << subject;
+        EXPECT_EQ(it->second.at("type"), "io.nats.jetstream.advisory.v1." + type);
+        EXPECT_EQ(it->second.at("stream"), "ORDERS");
+        EXPECT_EQ(it->second.at("client").at("acc"), "$G");
+    }
+    EXPECT_EQ(seen["$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE.ORDERS"]["state"]["messages"], 1);
+    EXPECT_EQ(seen["$JS.EVENT.ADVISORY.STREAM.RESTORE_COMPLETE.ORDERS"]["bytes"], s.bytes.size());
 }
 
 TEST(JetStreamSnapshotLimits, RestoreRespectsTheAccountsStreamLimit) {
