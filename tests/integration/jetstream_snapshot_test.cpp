@@ -28,6 +28,19 @@ std::string error_reply(std::string_view type, int code, int err_code, std::stri
            std::string(extra) + "}";
 }
 
+// nats-server 2.9.10's own restore rebuilds the state from its block files and gets a
+// few details wrong (an emptied stream's first_ts and a deleted last message's last_ts
+// become 1970, a never-used stream's first_seq becomes 1). Against it, states are
+// compared without those; ours must match exactly.
+json comparable(json state) {
+    if (reference_server()) {
+        state.erase("first_ts");
+        state.erase("last_ts");
+        if (state.value("messages", 0) == 0) state.erase("first_seq");
+    }
+    return state;
+}
+
 struct Snapshot {
     json response;
     std::string bytes;
@@ -48,8 +61,8 @@ protected:
     }
     json info(std::string_view name) { return client_->reply_json("$JS.API.STREAM.INFO." + std::string(name)); }
     void publish(std::string_view subject, std::string_view payload, std::string_view headers = {}) {
-        const json ack = json::parse(client_->reply(subject, payload, headers));
-        ASSERT_FALSE(ack.contains("error")) << ack.dump();
+        const std::string ack = client_->reply(subject, payload, headers);
+        ASSERT_EQ(ack.find("\"error\""), std::string::npos) << subject << ": " << ack;
     }
 
     // Takes a snapshot as the nats CLI does: a subscription on the deliver subject, the
@@ -64,7 +77,8 @@ protected:
         raw.send(pub("$JS.API.STREAM.SNAPSHOT." + std::string(stream), request.dump(), reply));
         Snapshot out;
         const std::regex ack_subject("\\$JS\\.SNAPSHOT\\.ACK\\." + std::string(stream) + "\\.[A-Za-z0-9]+\\.([0-9]+)\\.([0-9]+)");
-        for (int frames = 0; frames < 100'000; ++frames) {
+        bool ended = false;
+        for (int frames = 0; frames < 100'000 && !(ended && !out.response.is_null()); ++frames) {
             const Frame f = raw.read_frame(5s);
             if (f.kind != Frame::Kind::msg && f.kind != Frame::Kind::hmsg) continue;
             if (f.subject == reply) {
@@ -73,8 +87,13 @@ protected:
                 continue;
             }
             if (f.subject != deliver) continue;
-            if (f.payload.empty() && f.reply.empty()) break;  // the end marker
-            EXPECT_FALSE(out.response.is_null()) << "a chunk came before the answer";
+            // nats-server sends the answer and the chunks through different queues, so
+            // a chunk (even the end) may come first there; ours answers first.
+            if (!reference_server()) EXPECT_FALSE(out.response.is_null()) << "a chunk came before the answer";
+            if (f.payload.empty() && f.reply.empty()) {
+                ended = true;  // the end marker
+                continue;
+            }
             std::smatch m;
             EXPECT_TRUE(std::regex_match(f.reply, m, ack_subject)) << f.reply;
             if (m.size() == 3) {
@@ -167,8 +186,8 @@ TEST_F(JetStreamSnapshot, RestoreBringsBackEveryMessageSequenceAndTime) {
     EXPECT_EQ(restored.at("type"), "io.nats.jetstream.api.v1.stream_create_response");
     EXPECT_EQ(restored.at("config"), before.at("config"));
     EXPECT_EQ(restored.at("created"), before.at("created"));
-    EXPECT_EQ(restored.at("state"), before.at("state"));
-    EXPECT_EQ(info("ORDERS").at("state"), before.at("state"));
+    EXPECT_EQ(comparable(restored.at("state")), comparable(before.at("state")));
+    EXPECT_EQ(comparable(info("ORDERS").at("state")), comparable(before.at("state")));
     EXPECT_EQ(messages("ORDERS", 30), stored);
     // It takes publishes again, after the last sequence.
     EXPECT_EQ(client_->reply("orders.9", "next"), "{\"stream\":\"ORDERS\", \"seq\":31}");
@@ -184,7 +203,7 @@ TEST_F(JetStreamSnapshot, AnEmptyAndAPurgedStreamComeBackAsTheyWere) {
         const Snapshot s = take(name);
         remove(name);
         const json restored = json::parse(restore(name, restore_request(s), s.bytes));
-        EXPECT_EQ(restored.at("state"), before.at("state")) << name;
+        EXPECT_EQ(comparable(restored.at("state")), comparable(before.at("state"))) << name;
     }
     EXPECT_EQ(client_->reply("purged", "again"), "{\"stream\":\"PURGED\", \"seq\":6}");
 }
@@ -200,7 +219,7 @@ TEST_F(JetStreamSnapshot, RestoredFileStreamSurvivesARestart) {
     client_.reset();
     server_.reset();
     start();
-    EXPECT_EQ(info("ORDERS").at("state"), before.at("state"));
+    EXPECT_EQ(comparable(info("ORDERS").at("state")), comparable(before.at("state")));
     EXPECT_EQ(messages("ORDERS", 10), stored);
 }
 
@@ -341,7 +360,7 @@ TEST_F(JetStreamSnapshot, ASnapshotOfAStreamBeingPublishedToIsConsistent) {
     const json restored = json::parse(restore("ORDERS", restore_request(s), s.bytes));
     ASSERT_FALSE(restored.contains("error")) << restored.dump();
     // Exactly the stream as it was when the snapshot was answered.
-    EXPECT_EQ(restored.at("state"), at_start);
+    EXPECT_EQ(comparable(restored.at("state")), comparable(at_start));
 }
 
 TEST_F(JetStreamSnapshot, AClientThatNeverAcksStillGetsTheWholeSnapshot) {
@@ -353,7 +372,7 @@ TEST_F(JetStreamSnapshot, AClientThatNeverAcksStillGetsTheWholeSnapshot) {
     ASSERT_FALSE(s.response.contains("error"));
     remove("BIG");
     const json restored = json::parse(restore("BIG", restore_request(s), s.bytes, 512 * 1024));
-    EXPECT_EQ(restored.at("state"), before.at("state"));
+    EXPECT_EQ(comparable(restored.at("state")), comparable(before.at("state")));
 }
 
 TEST_F(JetStreamSnapshot, ChunkSizeIsClampedToOneKiBToOneMiB) {
@@ -393,17 +412,24 @@ TEST_F(JetStreamSnapshot, SnapshotAndRestoreSendTheirAdvisories) {
     const Snapshot s = take("ORDERS");
     remove("ORDERS");
     ASSERT_FALSE(json::parse(restore("ORDERS", restore_request(s), s.bytes)).contains("error"));
-    std::map<std::string, json> seen;  // subject -> advisory
-    for (int i = 0; i < 20 && seen.size() < 5; ++i) {
+    std::map<std::string, json> seen;  // subject -> advisory (DELETED, SNAPSHOT_*, CREATED, RESTORE_*)
+    for (int i = 0; i < 20 && seen.size() < 6; ++i) {
         const Frame f = watcher.read_frame(5s);
         if (f.kind == Frame::Kind::msg) seen[f.subject] = json::parse(f.payload);
     }
     const std::vector<std::pair<std::string, std::string>> expected = {
         {"SNAPSHOT_CREATE", "snapshot_create"}, {"SNAPSHOT_COMPLETE", "snapshot_complete"},
         {"RESTORE_CREATE", "restore_create"}, {"RESTORE_COMPLETE", "restore_complete"}};
+    // Restoring creates the stream, with its CREATED advisory (addStream sends it).
+    ASSERT_TRUE(seen.count("$JS.EVENT.ADVISORY.STREAM.CREATED.ORDERS"));
+    EXPECT_EQ(seen["$JS.EVENT.ADVISORY.STREAM.CREATED.ORDERS"]["action"], "create");
     for (const auto& [subject, type] : expected) {
         const auto it = seen.find("$JS.EVENT.ADVISORY.STREAM." + subject + ".ORDERS");
-        ASSERT_NE(it, seen.end()) << subject;
+        ASSERT_NE(it, seen.end()) << subject << " " << [&] {
+            std::string keys;
+            for (const auto& [k, v] : seen) keys += k + " ";
+            return keys;
+        }();
         EXPECT_EQ(it->second.at("type"), "io.nats.jetstream.advisory.v1." + type);
         EXPECT_EQ(it->second.at("stream"), "ORDERS");
         EXPECT_EQ(it->second.at("client").at("acc"), "$G");

@@ -176,6 +176,7 @@ void finalize(JetStreamCore& core, std::uint64_t id, std::string_view reply) {
         write_stream_info_members(w, stream, StreamInfoOptions{});
         w.end_object();
         core.bus().publish(account_name, reply, {}, w.take());
+        send_stream_action(core, account_name, cfg.name, StreamAction::create);  // as addStream does
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - s->started).count();
         core.bus().log(2, "Completed restore of " + std::to_string(s->total) + " bytes for stream " + where(*s) + " in " +
