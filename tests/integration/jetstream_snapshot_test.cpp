@@ -8,7 +8,9 @@
 // files), so a snapshot is always restored into the same kind of server; the suite
 // passes against nats-server 2.9.10 too (NMK_SERVER_BIN=/usr/sbin/nats-server), except
 // the few tests marked as ours.
+#include <functional>
 #include <map>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -45,6 +47,7 @@ struct Snapshot {
     json response;
     std::string bytes;
     std::vector<std::string> chunks;
+    std::chrono::steady_clock::duration took{};  // from the request to the end marker
 };
 
 class JetStreamSnapshot : public ::testing::Test {
@@ -68,12 +71,14 @@ protected:
     // Takes a snapshot as the nats CLI does: a subscription on the deliver subject, the
     // request, every chunk acked (unless `ack` is false) until the end marker. Checks each
     // chunk's ack subject ($JS.SNAPSHOT.ACK.<stream>.<id>.<bytes>.<index>).
-    Snapshot take(std::string_view stream, json request = json::object(), bool ack = true) {
+    Snapshot take(std::string_view stream, json request = json::object(), bool ack = true,
+                  const std::function<void()>& after_first_chunk = {}) {
         const std::string deliver = "_snap.d" + std::to_string(++counter_);
         RawClient& raw = client_->raw();
         raw.send("SUB " + deliver + " 9" + std::to_string(counter_) + "\r\n");
         request["deliver_subject"] = deliver;
         const std::string reply = "_INBOX.js.snap" + std::to_string(counter_);
+        const auto started = std::chrono::steady_clock::now();
         raw.send(pub("$JS.API.STREAM.SNAPSHOT." + std::string(stream), request.dump(), reply));
         Snapshot out;
         const std::regex ack_subject("\\$JS\\.SNAPSHOT\\.ACK\\." + std::string(stream) + "\\.[A-Za-z0-9]+\\.([0-9]+)\\.([0-9]+)");
@@ -92,6 +97,7 @@ protected:
             if (!reference_server()) EXPECT_FALSE(out.response.is_null()) << "a chunk came before the answer";
             if (f.payload.empty() && f.reply.empty()) {
                 ended = true;  // the end marker
+                out.took = std::chrono::steady_clock::now() - started;
                 continue;
             }
             std::smatch m;
@@ -103,6 +109,7 @@ protected:
             out.chunks.push_back(f.payload);
             out.bytes += f.payload;
             if (ack) raw.send(pub(f.reply, ""));
+            if (out.chunks.size() == 1 && after_first_chunk) after_first_chunk();
         }
         raw.send("UNSUB 9" + std::to_string(counter_) + "\r\n");
         return out;
@@ -365,14 +372,48 @@ TEST_F(JetStreamSnapshot, ASnapshotOfAStreamBeingPublishedToIsConsistent) {
 
 TEST_F(JetStreamSnapshot, AClientThatNeverAcksStillGetsTheWholeSnapshot) {
     create("BIG", R"({"name":"BIG","subjects":["big"]})");
-    const std::string payload(100 * 1024, 'b');
-    for (int i = 0; i < 100; ++i) publish("big", payload);  // 10 MB: beyond the 8 MiB window
+    // Random bytes: nats-server compresses its snapshot, and this must stay 8.6 MB, about
+    // 200 KiB beyond the 8 MiB window.
+    std::mt19937 random(7);
+    for (int i = 0; i < 84; ++i) {
+        std::string payload(100 * 1024, '\0');
+        for (char& c : payload) c = static_cast<char>(random());
+        publish("big", payload);
+    }
     const json before = info("BIG");
-    const Snapshot s = take("BIG", json::object(), false);
+    const Snapshot s = take("BIG", json{{"chunk_size", 1024}}, false);
     ASSERT_FALSE(s.response.contains("error"));
+    // The window: once more than 8 MiB are unacked, each further chunk waits 10 ms for an
+    // ack that never comes. A lower bound only, so a slow machine cannot fail it.
+    std::size_t sent = 0;
+    std::size_t waited = 0;
+    for (const auto& c : s.chunks) {
+        if (sent > 8u * 1024 * 1024) ++waited;
+        sent += c.size();
+    }
+    ASSERT_GT(waited, 100u);
+    EXPECT_GE(s.took, waited * 9ms) << waited << " chunks should each have waited 10 ms";
     remove("BIG");
     const json restored = json::parse(restore("BIG", restore_request(s), s.bytes, 512 * 1024));
     EXPECT_EQ(comparable(restored.at("state")), comparable(before.at("state")));
+}
+
+TEST_F(JetStreamSnapshot, AStreamDeletedDuringItsSnapshotEndsItWithoutTheEndRecord) {
+    if (reference_server()) GTEST_SKIP() << "nats-server goes on reading the block files it has open";
+    create("BIG", R"({"name":"BIG","subjects":["big"]})");
+    const std::string payload(100 * 1024, 'd');
+    for (int i = 0; i < 100; ++i) publish("big", payload);
+    const Snapshot s = take("BIG", json::object(), false, [&] {
+        // A second connection: this one is busy reading the chunks.
+        JsClient other(server_->port());
+        const json r = other.reply_json("$JS.API.STREAM.DELETE.BIG");
+        ASSERT_EQ(r.value("success", false), true) << r.dump();
+    });
+    ASSERT_FALSE(s.response.contains("error"));
+    EXPECT_LT(s.bytes.size(), 100u * payload.size());
+    const json restored = json::parse(restore("BIG", restore_request(s), s.bytes, 512 * 1024));
+    EXPECT_EQ(restored["error"]["err_code"], 10062) << restored.dump();
+    EXPECT_EQ(info("BIG")["error"]["err_code"], 10059);
 }
 
 TEST_F(JetStreamSnapshot, ChunkSizeIsClampedToOneKiBToOneMiB) {
