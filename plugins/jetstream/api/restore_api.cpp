@@ -201,7 +201,8 @@ void on_chunk(JetStreamCore& core, std::uint64_t id, std::string_view reply, std
     }
     if (chunk.empty()) return finalize(core, id, reply);
     s->total += chunk.size();
-    // js.wouldExceedLimits(FileStorage, total): the server's file reservation.
+    // processChunk's js.wouldExceedLimits(FileStorage, total), done right: 2.9.10 compares
+    // used > max + total, which never fires; here the chunks must fit what is left.
     const std::int64_t max_store = core.server_max_store();
     if (max_store >= 0 && core.total_store_bytes() + s->total > static_cast<std::uint64_t>(max_store)) {
         core.bus().log(3, "JetStream resource limits exceeded for server (restore of stream " + where(*s) + ")");

@@ -109,6 +109,9 @@ bool fill(JetStreamCore& core, SnapshotSession& s) {
     JsAccount* account = core.account(s.account);
     Stream* stream = account ? account->find(s.stream) : nullptr;
     if (stream == nullptr || stream != s.source || stream->created_ns() != s.created_ns) return false;
+    // The store checks every record it reads and skips a corrupt one (jsck asks for no
+    // more): it becomes a gap in the snapshot, and is reported here.
+    const std::uint64_t corrupt_before = stream->store().state().corrupt;
     while (s.pending.size() < s.chunk_size && !s.encoded_all) {
         bool found = false;
         if (s.next_sequence <= s.end_sequence) {
@@ -124,6 +127,10 @@ bool fill(JetStreamCore& core, SnapshotSession& s) {
             s.encoder.end(s.pending);
             s.encoded_all = true;
         }
+    }
+    if (const std::uint64_t corrupt = stream->store().state().corrupt - corrupt_before; corrupt > 0) {
+        core.bus().log(3, "Snapshot of stream " + where(s) + " skipped " + std::to_string(corrupt) +
+                              " corrupt record(s): they are not in the snapshot");
     }
     return true;
 }
