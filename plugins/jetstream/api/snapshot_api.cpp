@@ -40,6 +40,10 @@ constexpr std::int64_t min_chunk_size = 1024;
 constexpr std::int64_t max_chunk_size = 1024 * 1024;
 constexpr std::int64_t window_bytes = 8 * 1024 * 1024;  // defaultSnapshotWindowSize
 constexpr auto ack_wait = std::chrono::milliseconds(10);
+// streamSnapshot waits up to 2 s for a subscriber on the deliver subject before the first
+// chunk (a client may subscribe just after asking); we look every 20 ms.
+constexpr auto interest_wait = std::chrono::seconds(2);
+constexpr auto interest_poll = std::chrono::milliseconds(20);
 
 class SnapshotSession final : public ApiSession {
 public:
@@ -155,6 +159,11 @@ void finish(JetStreamCore& core, std::uint64_t id, bool complete) {
 void pump(JetStreamCore& core, std::uint64_t id, std::uint64_t generation) {
     SnapshotSession* s = find_session(core, id);
     if (s == nullptr || s->generation != generation) return;
+    if (s->index == 0 && std::chrono::steady_clock::now() - s->started < interest_wait &&
+        !core.bus().has_interest(s->account, s->deliver)) {
+        core.bus().post(interest_poll, [id, generation](JetStreamCore& c) { pump(c, id, generation); });
+        return;
+    }
     s->waiting = false;
     bool ok = false;
     try {
