@@ -76,6 +76,8 @@ void JetStreamCore::open() {
     if (memory_backend_) memory_store_ = memory_backend_->open_store({}, options);
     if (file_backend_) {
         std::filesystem::create_directories(settings_.store_dir);
+        std::error_code ignored;  // restores a stop cut short left their staged chunks (as nats-server clears them)
+        std::filesystem::remove_all(std::filesystem::path(settings_.store_dir) / ".snap-staging", ignored);
         file_store_ = file_backend_->open_store(settings_.store_dir, options);
         file_store_->list_streams([&](std::string_view account, std::string_view stream, std::string_view meta) {
             found_on_disk_.emplace_back(std::string(account), std::string(stream), std::string(meta));

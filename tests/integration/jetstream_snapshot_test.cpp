@@ -8,6 +8,7 @@
 // files), so a snapshot is always restored into the same kind of server; the suite
 // passes against nats-server 2.9.10 too (NMK_SERVER_BIN=/usr/sbin/nats-server), except
 // the few tests marked as ours.
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <random>
@@ -547,6 +548,22 @@ TEST_F(JetStreamSnapshot, RestoreRespectsTheAccountsStorageLimit) {
     EXPECT_EQ(r, json::parse(error_reply("stream_create_response", 400, 10002, "resource limits exceeded for account")))
         << r.dump();
     EXPECT_EQ(info("BIG")["error"]["err_code"], 10059);
+}
+
+TEST_F(JetStreamSnapshot, ARestoreCutShortLeavesNoStagedFileBehind) {
+    const auto staging = store_.path() / "jetstream" / ".snap-staging";
+    const json r = json::parse(client_->reply("$JS.API.STREAM.RESTORE.ORDERS", R"({"config":{"name":"ORDERS","subjects":["o"]}})"));
+    EXPECT_EQ(client_->request(r.at("deliver_subject").get<std::string>(), std::string(5000, 's')).payload, "");
+    if (!reference_server()) {
+        // Staged on disk, not in memory.
+        ASSERT_TRUE(std::filesystem::exists(staging));
+        std::uintmax_t staged = 0;
+        for (const auto& f : std::filesystem::directory_iterator(staging)) staged += f.file_size();
+        EXPECT_EQ(staged, 5000u);
+    }
+    start();  // the server stops with the restore unfinished
+    EXPECT_TRUE(!std::filesystem::exists(staging) || std::filesystem::is_empty(staging));
+    EXPECT_EQ(info("ORDERS")["error"]["err_code"], 10059);
 }
 
 TEST(JetStreamSnapshotLimits, RestoreRespectsTheAccountsStreamLimit) {

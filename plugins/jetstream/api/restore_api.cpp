@@ -209,7 +209,9 @@ void on_chunk(JetStreamCore& core, std::uint64_t id, std::string_view reply, std
         answer_error(core, s->account, reply, ApiError::of(ErrorId::JSInsufficientResources));
         return core.end_session(id);
     }
-    if (std::fwrite(chunk.data(), 1, chunk.size(), s->file) != chunk.size()) {
+    // Written through to the file before the ack (as nats-server's tfile.Write), so a
+    // full disk is reported on the chunk that met it.
+    if (std::fwrite(chunk.data(), 1, chunk.size(), s->file) != chunk.size() || std::fflush(s->file) != 0) {
         answer_error(core, s->account, reply, ApiError::with(ErrorId::JSStreamRestore, "storage failure during restore"));
         return core.end_session(id);
     }
