@@ -254,6 +254,23 @@ TEST_F(JetStreamSnapshot, ChunksWaitForASubscriberThatComesJustAfterTheRequest) 
     EXPECT_EQ(bytes.size(), reference.bytes.size());
 }
 
+TEST_F(JetStreamSnapshot, ASealedStreamComesBackSealed) {
+    create("ORDERS", orders);
+    for (int i = 0; i < 3; ++i) publish("orders.a", "m" + std::to_string(i));
+    json config = info("ORDERS")["config"];
+    config["sealed"] = true;
+    ASSERT_FALSE(client_->reply_json("$JS.API.STREAM.UPDATE.ORDERS", config.dump()).contains("error"));
+    const json before = info("ORDERS");
+    const Snapshot s = take("ORDERS");
+    remove("ORDERS");
+    const json restored = json::parse(restore("ORDERS", restore_request(s), s.bytes));
+    ASSERT_FALSE(restored.contains("error")) << restored.dump();
+    EXPECT_EQ(restored.at("config"), before.at("config"));
+    EXPECT_EQ(restored["config"]["sealed"], true);
+    EXPECT_EQ(restored["state"]["messages"], 3);
+    EXPECT_EQ(json::parse(client_->reply("orders.a", "more"))["error"]["err_code"], 10109);  // still sealed
+}
+
 TEST_F(JetStreamSnapshot, SnapshotErrors) {
     create("ORDERS", orders);
     const auto snapshot = [&](std::string_view name, std::string_view body) {
