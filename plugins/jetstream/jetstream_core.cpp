@@ -76,6 +76,8 @@ void JetStreamCore::open() {
     if (memory_backend_) memory_store_ = memory_backend_->open_store({}, options);
     if (file_backend_) {
         std::filesystem::create_directories(settings_.store_dir);
+        std::error_code ignored;  // restores a stop cut short left their staged chunks (as nats-server clears them)
+        std::filesystem::remove_all(std::filesystem::path(settings_.store_dir) / ".snap-staging", ignored);
         file_store_ = file_backend_->open_store(settings_.store_dir, options);
         file_store_->list_streams([&](std::string_view account, std::string_view stream, std::string_view meta) {
             found_on_disk_.emplace_back(std::string(account), std::string(stream), std::string(meta));
@@ -87,6 +89,8 @@ void JetStreamCore::open() {
 }
 
 void JetStreamCore::close() {
+    for (auto& [id, session] : sessions_) session->close(*this);
+    sessions_.clear();
     flush();
     for (auto& [name, account] : accounts_) account->streams().clear();
     accounts_.clear();
@@ -199,6 +203,25 @@ void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
     const Storage storage = it->second->config().storage;
     account.streams().erase(it);
     store_for(storage).delete_stream(account.name(), name);
+}
+
+std::uint64_t JetStreamCore::add_session(std::unique_ptr<ApiSession> session) {
+    const std::uint64_t id = ++next_session_id_;
+    sessions_.emplace(id, std::move(session));
+    return id;
+}
+
+ApiSession* JetStreamCore::session(std::uint64_t id) {
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void JetStreamCore::end_session(std::uint64_t id) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    auto session = std::move(it->second);
+    sessions_.erase(it);
+    session->close(*this);
 }
 
 std::uint64_t JetStreamCore::total_memory_bytes() const {

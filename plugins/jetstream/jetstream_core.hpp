@@ -9,6 +9,7 @@
 // through Bus::publish, raises the stream's durable mark and asks for a delivery
 // turn through Bus::kick (all thread-safe), and touches nothing else.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,9 +22,12 @@
 #include <nats_sdk/kinds/stream_store.hpp>
 
 #include "account/js_account.hpp"
+#include "api/api_session.hpp"
 #include "stream/stream.hpp"
 
 namespace nmk::jetstream {
+
+class JetStreamCore;
 
 // What the core needs from the server. publish() may be called from any thread.
 class Bus {
@@ -31,6 +35,17 @@ public:
     virtual ~Bus() = default;
     virtual void publish(const std::string& account, std::string_view subject, std::string_view headers,
                          std::string_view payload) = 0;
+    // The same with a reply subject (snapshot chunks carry their ack subject).
+    virtual void publish_with_reply(const std::string& account, std::string_view subject, std::string_view reply,
+                                    std::string_view payload) = 0;
+    // For API sessions (api/api_session.hpp): each message on `subject` is handed to
+    // `handler` on the worker, with the core held. unsubscribe() stops new ones.
+    using SessionMessage =
+        std::function<void(JetStreamCore&, std::string_view subject, std::string_view reply, std::string_view payload)>;
+    virtual std::uint64_t subscribe(const std::string& account, const std::string& subject, SessionMessage handler) = 0;
+    virtual void unsubscribe(std::uint64_t id) = 0;
+    // Runs `task` on the worker, with the core held, once `delay` has passed (0: soon).
+    virtual void post(std::chrono::milliseconds delay, std::function<void(JetStreamCore&)> task) = 0;
     // The stream's subjects start (or stop) feeding handle_publish.
     virtual void listen(const std::string& account, const std::string& stream, const std::vector<std::string>& subjects) = 0;
     virtual void stop_listening(const std::string& account, const std::string& stream) = 0;
@@ -116,6 +131,11 @@ public:
     void update_stream(JsAccount& account, Stream& stream, StreamConfig config);
     void delete_stream(JsAccount& account, const std::string& name);
 
+    // API sessions (snapshots, restores) by id; end_session closes and forgets one.
+    std::uint64_t add_session(std::unique_ptr<ApiSession> session);
+    ApiSession* session(std::uint64_t id);
+    void end_session(std::uint64_t id);
+
     // Admission of `bytes` more of `storage` for `account` (server and account limits).
     std::optional<ApiError> check_storage(const JsAccount& account, Storage storage, std::uint64_t bytes) const;
 
@@ -171,6 +191,8 @@ private:
     std::map<Stream*, std::vector<PendingAck>> unsynced_;  // acks waiting for the next flush()
     std::map<std::string, std::unique_ptr<ConsumerBridge>> bridges_;  // per account: a consumer's way out
     std::int64_t wake_requested_ns_ = 0;  // the earliest wake_at asked for and not yet run
+    std::map<std::uint64_t, std::unique_ptr<ApiSession>> sessions_;
+    std::uint64_t next_session_id_ = 0;
 };
 
 }  // namespace nmk::jetstream

@@ -141,6 +141,8 @@ public:
                 for (auto& s : list) subs.push_back(std::move(s));
             }
             api_subs_.clear();
+            for (auto& [id, s] : session_subs_) subs.push_back(std::move(s));
+            session_subs_.clear();
         }
         subs.clear();
         {
@@ -151,6 +153,10 @@ public:
             consumer_links_.clear();  // the watches end here, before the executors go
         }
         subs.clear();
+        {
+            std::lock_guard lock(session_timers_mutex_);
+            session_timers_.clear();
+        }
         account_watch_.reset();
         expiry_.reset();
         timers_.stop();
@@ -401,6 +407,13 @@ private:
         else send_out(m);
     }
 
+    void publish_with_reply(const std::string& account, std::string_view subject, std::string_view reply,
+                            std::string_view payload) override {
+        OutMessage m{account, std::string(subject), {}, std::string(payload), {}, std::string(reply)};
+        if (deferred_ != nullptr) deferred_->push_back(std::move(m));
+        else send_out(m);
+    }
+
     void deliver(const std::string& account, std::string_view deliver_subject, std::string_view subject,
                  std::string_view reply, std::string_view headers, std::string_view payload) override {
         OutMessage m{account, std::string(subject), std::string(headers), std::string(payload), std::string(deliver_subject),
@@ -539,6 +552,67 @@ private:
         retire(links);
     }
 
+    // ---- API sessions (snapshot acks, restore chunks, their timers) ----
+    std::uint64_t subscribe(const std::string& account, const std::string& subject, SessionMessage handler) override {
+        auto shared = std::make_shared<SessionMessage>(std::move(handler));
+        auto sub = messaging_.subscribe(messaging_.account(account), subject, [this, shared](const nats_sdk::MessageEx& m) {
+            // Bounded like the API queue: beyond it a chunk is dropped and its sender's
+            // request times out.
+            const std::size_t bytes = m.subject().size() + m.reply().size() + m.payload().size() + 64;
+            if (session_bytes_.fetch_add(bytes) + bytes > max_inbound_bytes) {
+                session_bytes_ -= bytes;
+                return;
+            }
+            run_on_worker([this, shared, bytes, subject = std::string(m.subject()), reply = std::string(m.reply()),
+                           payload = std::string(m.payload())](JetStreamCore& core) {
+                session_bytes_ -= bytes;
+                (*shared)(core, subject, reply, payload);
+            });
+        });
+        std::lock_guard lock(subs_mutex_);
+        const std::uint64_t id = ++next_session_sub_;
+        session_subs_.emplace(id, std::move(sub));
+        return id;
+    }
+
+    void unsubscribe(std::uint64_t id) override {
+        std::optional<nats_sdk::Subscription> gone;
+        std::lock_guard lock(subs_mutex_);
+        auto it = session_subs_.find(id);
+        if (it == session_subs_.end()) return;
+        gone.emplace(std::move(it->second));
+        session_subs_.erase(it);
+    }
+
+    void post(std::chrono::milliseconds delay, std::function<void(JetStreamCore&)> task) override {
+        if (delay.count() <= 0) return run_on_worker(std::move(task));
+        std::lock_guard lock(session_timers_mutex_);
+        // A timer is dropped here once it fired, never inside its own callback.
+        std::erase_if(session_timers_, [](const auto& t) { return t.second->load(); });
+        auto fired = std::make_shared<std::atomic<bool>>(false);
+        session_timers_.emplace_back(host().after(delay, [this, task = std::move(task), fired] {
+                                 run_on_worker(task);
+                                 fired->store(true);
+                             }),
+                             fired);
+    }
+
+    void run_on_worker(std::function<void(JetStreamCore&)> task) {
+        try {
+            worker_->post([this, task = std::move(task)] {
+                CoreAccess access(*this);
+                if (!core_) return;
+                try {
+                    task(*core_);
+                } catch (const std::exception& e) {
+                    host().error("JetStream: session task failed: {}", e.what());
+                }
+            });
+        } catch (const nats_sdk::Error&) {
+            // Stopping: the worker is gone, and so are the sessions.
+        }
+    }
+
     void log(int level, const std::string& text) override {
         if (level >= 4) host().error("{}", text);
         else if (level == 3) host().warn("{}", text);
@@ -570,6 +644,12 @@ private:
     std::mutex subs_mutex_;
     std::map<std::pair<std::string, std::string>, std::vector<nats_sdk::Subscription>> stream_subs_;
     std::map<std::string, std::vector<nats_sdk::Subscription>> api_subs_;
+    std::map<std::uint64_t, nats_sdk::Subscription> session_subs_;
+    std::uint64_t next_session_sub_ = 0;
+    std::atomic<std::size_t> session_bytes_{0};
+
+    std::mutex session_timers_mutex_;
+    std::vector<std::pair<nats_sdk::Timer, std::shared_ptr<std::atomic<bool>>>> session_timers_;
 
     std::map<std::tuple<std::string, std::string, std::string>, ConsumerLinks> consumer_links_;  // under subs_mutex_
 

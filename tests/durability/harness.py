@@ -91,6 +91,11 @@ class LazyMount:
         with open(os.path.join(self.mount_point, ".lazyfs"), "w") as control:
             control.write(command)
 
+    def control_status(self):
+        """The control file's counters, one line."""
+        with open(os.path.join(self.mount_point, ".lazyfs")) as control:
+            return control.read().strip()
+
     def dirty_bytes(self):
         """Bytes written through the mount and not yet fsynced."""
         with open(os.path.join(self.mount_point, ".lazyfs")) as control:

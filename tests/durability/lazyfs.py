@@ -21,6 +21,12 @@ a harsher cut: first each dirty page is written back or not at random (seeded), 
 the kernel was part way through writing pages back, then the rest is dropped. Reading the control file gives counters:
 dirty pages and bytes now, cuts so far, and what the last cut dropped.
 
+Full disk: "space N" leaves N bytes for files to grow into; a write or fallocate that
+would grow files by more fails with ENOSPC and changes nothing, as on a full disk (unlink
+and shrinking truncate give the space back). "space unlimited" (the default) frees it.
+statfs keeps reporting the backing filesystem, so a program's own free-space estimate
+does not stop it first: the test is of what happens when a write meets ENOSPC.
+
 The mount uses direct_io and zero attribute and entry timeouts, so the kernel keeps no
 page cache of its own and every read and write reaches this process. Operations run one
 at a time (single-threaded FUSE loop): no locks are needed. mmap of a file is refused by
@@ -79,6 +85,8 @@ class LazyFS(fuse.Operations):
         self.append_fhs = set()
         self.cuts = 0
         self.last_cut = "none"
+        self.space = None  # bytes files may still grow by; None: no limit
+        self.refused = 0  # writes and fallocates refused with ENOSPC
 
     # --- helpers ---------------------------------------------------------------
 
@@ -155,8 +163,27 @@ class LazyFS(fuse.Operations):
 
     def _status(self):
         pages = sum(len(o.pages) for o in self.overlays.values())
-        return ("dirty_files=%d dirty_bytes=%d cuts=%d last_cut=%s\n" %
-                (len(self.overlays), pages * PAGE, self.cuts, self.last_cut)).encode()
+        space = "unlimited" if self.space is None else str(self.space)
+        return ("dirty_files=%d dirty_bytes=%d cuts=%d last_cut=%s space=%s enospc=%d\n" %
+                (len(self.overlays), pages * PAGE, self.cuts, self.last_cut, space, self.refused)).encode()
+
+    def _grow(self, old_size, new_size):
+        """Takes new_size - old_size bytes of the space left, or fails with ENOSPC."""
+        growth = new_size - old_size
+        if growth <= 0 or self.space is None:
+            return
+        if growth > self.space:
+            self.refused += 1
+            raise fuse.FuseOSError(errno.ENOSPC)
+        self.space -= growth
+
+    def _give_back(self, size):
+        if self.space is not None and size > 0:
+            self.space += size
+
+    def _size_of(self, fh):
+        overlay = self.overlays.get(self.keys[fh])
+        return overlay.size if overlay is not None else self._backing_size(fh)
 
     def _stat_dict(self, st, key=None):
         attrs = {name: getattr(st, name) for name in (
@@ -216,7 +243,11 @@ class LazyFS(fuse.Operations):
 
     def unlink(self, path):
         real = self._real(path)
-        key = self._key_of(os.lstat(real))
+        st = os.lstat(real)
+        key = self._key_of(st)
+        overlay = self.overlays.get(key)
+        if st.st_nlink == 1:
+            self._give_back(overlay.size if overlay is not None else st.st_size)
         os.unlink(real)
         if not self.open_count.get(key):
             self._drop(key)
@@ -304,6 +335,10 @@ class LazyFS(fuse.Operations):
                 self._cut(random.Random(int(command.split()[1])))
             elif command == "sync":
                 self._sync_all()
+            elif command == "space unlimited":
+                self.space = None
+            elif command.startswith("space ") and command.split()[1].isdigit():
+                self.space = int(command.split()[1])
             elif command:
                 raise fuse.FuseOSError(errno.EINVAL)
             return len(data)
@@ -311,6 +346,7 @@ class LazyFS(fuse.Operations):
         if fh in self.append_fhs:
             offset = overlay.size
         end = offset + len(data)
+        self._grow(overlay.size, end)
         at = offset
         while at < end:
             number = at // PAGE
@@ -331,6 +367,7 @@ class LazyFS(fuse.Operations):
         return 0
 
     def _truncate_fh(self, fd, length):
+        self._give_back(self._size_of(fd) - length)
         os.ftruncate(fd, length)
         overlay = self.overlays.get(self.keys[fd])
         if overlay is None:
@@ -359,6 +396,7 @@ class LazyFS(fuse.Operations):
     def fallocate(self, path, mode, offset, length, fh):
         if mode != 0:
             raise fuse.FuseOSError(errno.EOPNOTSUPP)
+        self._grow(self._size_of(fh), offset + length)
         os.posix_fallocate(fh, offset, length)
         overlay = self.overlays.get(self.keys[fh])
         if overlay is not None:

@@ -137,6 +137,31 @@ def checks(mount):
     mount.power_cut()
     expect(read_file(m + "/late") == b"", "O_TRUNC is durable, the new data was not synced")
 
+    # Full disk: growth beyond "space N" fails with ENOSPC and writes nothing.
+    mount.control("space 10000")
+    fd = os.open(m + "/full", os.O_RDWR | os.O_CREAT, 0o644)
+    os.pwrite(fd, b"f" * 8000, 0)
+    try:
+        os.pwrite(fd, b"g" * 4000, 8000)
+        expect(False, "a write beyond the space left is refused")
+    except OSError as e:
+        expect(e.errno == 28, "ENOSPC, not %r" % e)
+    expect(os.fstat(fd).st_size == 8000, "the refused write changed nothing")
+    os.pwrite(fd, b"h" * 100, 0)  # rewriting what is there needs no space
+    try:
+        fallocate(fd, 20000)
+        expect(False, "a fallocate beyond the space left is refused")
+    except OSError as e:
+        expect(e.errno == 28, "fallocate: ENOSPC, not %r" % e)
+    os.close(fd)
+    os.unlink(m + "/full")  # gives its 8000 bytes back
+    fd = os.open(m + "/after", os.O_RDWR | os.O_CREAT, 0o644)
+    os.pwrite(fd, b"i" * 9000, 0)
+    expect("enospc=2" in mount.control_status(), "the refusals are counted: " + mount.control_status())
+    mount.control("space unlimited")
+    os.pwrite(fd, b"j" * 100000, 9000)
+    os.close(fd)
+
 
 def main():
     work = tempfile.mkdtemp(prefix="nmk-lazyfs-")

@@ -16,11 +16,19 @@ std::int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+}  // namespace
+
 void typed_event(nats_sdk::GoJsonWriter& w, std::string_view type) {
     w.begin_object().field("type", type).field("id", next_event_id()).field("timestamp", go_time_text(now_ns()));
 }
 
-}  // namespace
+void write_client_info(nats_sdk::GoJsonWriter& w, JetStreamCore& core, const std::string& account, std::uint64_t client_id) {
+    w.begin_object();
+    if (client_id != 0) w.field("id", client_id);
+    w.field("acc", account);
+    if (!core.settings().server_name.empty()) w.field("server", core.settings().server_name);
+    w.field("kind", "Client").field("client_type", "nats").end_object();
+}
 
 std::string next_event_id() {
     static constexpr std::string_view digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -50,11 +58,8 @@ void send_api_audit(JetStreamCore& core, const std::string& account, std::uint64
                     std::string_view request, std::string_view response) {
     nats_sdk::GoJsonWriter w(false);
     typed_event(w, "io.nats.jetstream.advisory.v1.api_audit");
-    w.field("server", core.settings().server_name).key("client").begin_object();
-    if (client_id != 0) w.field("id", client_id);
-    w.field("acc", account);
-    if (!core.settings().server_name.empty()) w.field("server", core.settings().server_name);
-    w.field("kind", "Client").field("client_type", "nats").end_object();
+    w.field("server", core.settings().server_name).key("client");
+    write_client_info(w, core, account, client_id);
     w.field("subject", subject);
     if (!request.empty()) w.field("request", request);
     w.field("response", response);

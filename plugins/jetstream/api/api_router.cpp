@@ -33,6 +33,8 @@ constexpr std::array routes{
     Route{"STREAM.PURGE.*", "stream_purge_response", handle_stream_purge, true},
     Route{"STREAM.MSG.DELETE.*", "stream_msg_delete_response", handle_msg_delete, true},
     Route{"STREAM.MSG.GET.*", "stream_msg_get_response", handle_msg_get, true},
+    Route{"STREAM.SNAPSHOT.*", "stream_snapshot_response", handle_stream_snapshot, true},
+    Route{"STREAM.RESTORE.*", "stream_restore_response", handle_stream_restore, true},
     Route{"DIRECT.GET.*", "", handle_direct_get, false},
     Route{"DIRECT.GET.*.>", "", handle_direct_get, false},
     Route{"CONSUMER.CREATE.*", "consumer_create_response", handle_consumer_create, true},

@@ -10,11 +10,13 @@
 #include <nats_sdk/go_json.hpp>
 
 #include "api/api_error.hpp"
+#include "stream/stream_check.hpp"
 
 namespace nmk::jetstream {
 
 class JetStreamCore;
 class JsAccount;
+class Stream;
 
 struct ApiRequest {
     JetStreamCore& core;
@@ -60,6 +62,13 @@ void handle_consumer_delete(const ApiRequest& request);
 void handle_consumer_names(const ApiRequest& request);
 void handle_consumer_list(const ApiRequest& request);
 void handle_consumer_stepdown(const ApiRequest& request);
+void handle_stream_snapshot(const ApiRequest& request);  // snapshot_api.cpp
+void handle_stream_restore(const ApiRequest& request);   // restore_api.cpp
+
+// Checks a new stream must pass (stream_api.cpp), shared by CREATE and RESTORE.
+StreamCheckContext check_context(const ApiRequest& r);
+bool subjects_overlap(JsAccount& account, const StreamConfig& cfg, const Stream* self);
+std::optional<ApiError> check_new_stream_limits(const JsAccount& account, const StreamConfig& cfg);
 
 // nats-server's isEmptyRequest: no body, or one that decodes to an empty object.
 bool is_empty_request(std::string_view payload);

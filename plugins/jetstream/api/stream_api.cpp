@@ -40,6 +40,8 @@ std::optional<ordered_json> parse_body(const ApiRequest& r, void (*more)(nats_sd
 void paged_zero(nats_sdk::GoJsonWriter& w) { w.field("total", 0).field("offset", 0).field("limit", 0); }
 void purged_zero(nats_sdk::GoJsonWriter& w) { w.field("purged", 0); }
 
+}  // namespace
+
 StreamCheckContext check_context(const ApiRequest& r) {
     StreamCheckContext ctx;
     JsAccount* account = &r.account;
@@ -65,9 +67,9 @@ bool subjects_overlap(JsAccount& account, const StreamConfig& cfg, const Stream*
 }
 
 // Account limits a new stream must fit (jsNonClusteredStreamLimitsCheck, checkAllLimits).
-std::optional<ApiError> check_new_stream_limits(const ApiRequest& r, const StreamConfig& cfg) {
-    const auto& limits = r.account.limits();
-    if (limits.max_streams > 0 && static_cast<std::int64_t>(r.account.streams().size()) >= limits.max_streams)
+std::optional<ApiError> check_new_stream_limits(const JsAccount& account, const StreamConfig& cfg) {
+    const auto& limits = account.limits();
+    if (limits.max_streams > 0 && static_cast<std::int64_t>(account.streams().size()) >= limits.max_streams)
         return ApiError::of(ErrorId::JSMaximumStreamsLimit);
     const bool memory = cfg.storage == Storage::memory;
     const std::int64_t per_stream = memory ? limits.memory_max_stream_bytes : limits.store_max_stream_bytes;
@@ -78,6 +80,8 @@ std::optional<ApiError> check_new_stream_limits(const ApiRequest& r, const Strea
                                                               : "insufficient storage resources available");
     return std::nullopt;
 }
+
+namespace {
 
 void write_create_response(const ApiRequest& r, Stream& stream, bool did_create) {
     auto w = r.begin_response();
@@ -122,7 +126,7 @@ void handle_stream_create(const ApiRequest& r) {
         if (existing->config() == cfg) return write_create_response(r, *existing, true);  // 2.9.10 says did_create here too
         return r.send_error(ApiError::of(ErrorId::JSStreamNameExist));
     }
-    if (auto e = check_new_stream_limits(r, cfg)) return r.send_error(*e);
+    if (auto e = check_new_stream_limits(r.account, cfg)) return r.send_error(*e);
     if (subjects_overlap(r.account, cfg, nullptr)) return r.send_error(ApiError::of(ErrorId::JSStreamSubjectOverlap));
     if (cfg.mirror || !cfg.sources.empty()) {
         // Mirrors and sources need consumers (issue 14); refuse rather than pretend.
