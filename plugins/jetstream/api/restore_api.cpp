@@ -133,6 +133,8 @@ void fill(Stream& stream, std::FILE* file) {
         store.remove(record.last_sequence);
     }
     sync_and_wait(stream);
+    // Consumers may deliver all of it now: it is on disk.
+    stream.durable_marker()->store(store.state().last_sequence);
 }
 
 void finalize(JetStreamCore& core, std::uint64_t id, std::string_view reply) {
