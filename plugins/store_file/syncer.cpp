@@ -11,16 +11,42 @@ void SyncTarget::set_active(std::shared_ptr<FileHandle> handle) {
     active_ = std::move(handle);
 }
 
+void SyncTarget::wrote(const std::shared_ptr<SideFile>& file) {
+    file->written.fetch_add(1, std::memory_order_release);
+    {
+        std::lock_guard lock(mutex_);
+        if (std::find(side_.begin(), side_.end(), file) == side_.end()) side_.push_back(file);
+    }
+    wrote();  // after the file is listed: whoever reads this count finds the file listed
+}
+
 int SyncTarget::sync_now(FileIo& io) {
     const std::uint64_t written = written_.load(std::memory_order_acquire);
     if (written == durable_.load()) return 0;
     std::shared_ptr<FileHandle> handle;
+    std::vector<std::shared_ptr<SideFile>> side;
     {
+        // A copy, not a take: the stream's own sync_now (rolling, closing, "always") may run
+        // beside the syncer's, and neither may count as durable what only the other synced.
         std::lock_guard lock(mutex_);
         handle = active_;
+        side = side_;
     }
     if (handle) {
         if (const int result = io.fdatasync(handle->fd()); result != 0) return result;
+    }
+    for (const auto& file : side) {
+        const std::uint64_t file_written = file->written.load(std::memory_order_acquire);
+        const int result = file->directory ? io.fsync(file->handle->fd()) : io.fdatasync(file->handle->fd());
+        if (result != 0) return result;  // the store fails: nothing more is claimed durable
+        std::uint64_t durable = file->durable.load();
+        while (durable < file_written && !file->durable.compare_exchange_weak(durable, file_written)) {
+        }
+    }
+    if (!side.empty()) {
+        // Files written again meanwhile stay listed for the next sync.
+        std::lock_guard lock(mutex_);
+        std::erase_if(side_, [](const std::shared_ptr<SideFile>& file) { return file->settled(); });
     }
     std::uint64_t durable = durable_.load();
     while (durable < written && !durable_.compare_exchange_weak(durable, written)) {
