@@ -133,10 +133,15 @@ void ConsumerRecords::load() {
     if (error) {
         throw StoreError(NMK_STORE_IO_ERROR, describe_errno("file store: cannot list", obs_dir_, error.value()));
     }
-    // What is reported from here on may have been read from a crashed process's page
-    // cache: make the directory entries durable before anything builds on them.
-    for (const std::string& dir : {obs_dir_, stream_dir_}) {
-        if (const int result = sync_directory(context_.io(), dir); result != 0) fail_sync(-result, dir);
+    if (!records_.empty()) {
+        // What is reported from here on may come from a crashed process's page cache, never
+        // synced: it must be durable before a write may overwrite the other slot. One syncfs
+        // makes every slot and directory read here durable with one cache flush (per file,
+        // 100 records cost 200 flushes: 0.4 s on this VM).
+        const auto obs = open_directory(obs_dir_);
+        if (const int result = context_.io().sync_filesystem(obs->handle->fd()); result != 0) {
+            fail_sync(-result, obs_dir_);
+        }
     }
     loaded_ = true;
 }
@@ -172,16 +177,7 @@ std::optional<ConsumerRecords::Record> ConsumerRecords::read_record(const std::s
                                        ": one copy is damaged (a write torn by a crash?); using the other, generation " +
                                        std::to_string(copies[chosen]->generation));
     }
-    // The copy reported must be durable before the other slot may be overwritten.
-    const std::string path = slot_path(name, chosen);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail_sync(errno, path);
-    const FileHandle handle(fd);
-    if (const int result = context_.io().fdatasync(fd); result != 0) fail_sync(-result, path);
-    if (const int result = sync_directory(context_.io(), record_dir(name)); result != 0) {
-        fail_sync(-result, record_dir(name));
-    }
-    Record record;
+    Record record;  // made durable by load() before any write builds on it
     record.meta = std::move(copies[chosen]->meta);
     record.state = std::move(copies[chosen]->state);
     record.generation = copies[chosen]->generation;

@@ -19,12 +19,13 @@
 // has covered it, and only the write after that moves to the other slot. So after a crash
 // the durable copy is whole, and the pending one is either whole (a newer generation: used)
 // or torn (fails its checksum: ignored). Cost of a put_state: one pwrite of the record;
-// per sync, one fdatasync per record written since the last one.
+// per sync, one fdatasync per record written since the last one, or one syncfs for the
+// whole stream from 4 such files on (syncer.hpp).
 //
 // READING happens on first use (JetStream lists the records once it opened the stream):
-// each record directory's valid slot with the higher generation wins, and is fsynced with
-// its directory before anything new is written (it might have been read from the page
-// cache of a crashed process, never synced). A record with no valid slot is logged and left
+// each record directory's valid slot with the higher generation wins; one syncfs then makes
+// what was read durable before anything new is written (it might come from the page cache
+// of a crashed process, never synced). A record with no valid slot is logged and left
 // out (left on disk for an operator), unless its slots are empty or missing: that is a
 // creation no sync ever covered, removed quietly.
 //

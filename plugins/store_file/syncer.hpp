@@ -33,6 +33,12 @@ namespace store_file {
 
 class StoreContext;
 
+// From this many side files written since the last sync on, a stream's sync is one syncfs
+// instead of an fdatasync per file: a stream with many consumers acknowledging pays one
+// cache flush per round, not one per consumer. (syncfs also writes whatever else on that
+// filesystem is dirty; with fewer files, per-file syncs are cheaper.)
+inline constexpr std::size_t syncfs_side_files = 4;
+
 // A file of a stream other than its active block that holds writes the stream's next sync
 // must make durable: a consumer record's state slot (written without fsync), or a
 // directory whose entries changed (fsynced). `written` counts the stream's writes to it,

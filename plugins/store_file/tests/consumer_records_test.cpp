@@ -234,6 +234,8 @@ TEST_F(ConsumerRecordsTest, AFailedSyncFailsTheStore) {
     auto store = open();
     auto s = store->open_stream("ACC", "S");
     s->consumer_put("C", "meta", "state");
+    ASSERT_EQ(sync_and_wait(*s), NMK_STORE_OK);
+    ASSERT_TRUE(s->consumer_put_state("C", "state"));  // one file to sync: an fdatasync
     io->fail_sync_errno = EIO;
     EXPECT_EQ(sync_and_wait(*s), NMK_STORE_IO_ERROR);
     io->fail_sync_errno = 0;
@@ -244,6 +246,71 @@ TEST_F(ConsumerRecordsTest, AFailedSyncFailsTheStore) {
         EXPECT_EQ(e.store_status(), NMK_STORE_CLOSED);
     }
     EXPECT_EQ(listed(*s).at("C").second, "state") << "reads go on";
+}
+
+// Real system calls, with syncfs counted and failing on command.
+class SyncfsIo final : public FileIo {
+public:
+    std::atomic<int> syncfs_calls{0};
+    std::atomic<int> fdatasync_calls{0};
+    std::atomic<int> fail_syncfs_errno{0};
+    long pwrite(int fd, const void* data, std::size_t size, std::uint64_t offset) override {
+        return real_->pwrite(fd, data, size, offset);
+    }
+    long pread(int fd, void* data, std::size_t size, std::uint64_t offset) override {
+        return real_->pread(fd, data, size, offset);
+    }
+    int fdatasync(int fd) override {
+        ++fdatasync_calls;
+        return real_->fdatasync(fd);
+    }
+    int fsync(int fd) override { return real_->fsync(fd); }
+    int preallocate(int fd, std::uint64_t size) override { return real_->preallocate(fd, size); }
+    int ftruncate(int fd, std::uint64_t size) override { return real_->ftruncate(fd, size); }
+    int sync_filesystem(int fd) override {
+        ++syncfs_calls;
+        if (const int e = fail_syncfs_errno.load()) return -e;
+        return real_->sync_filesystem(fd);
+    }
+
+private:
+    std::shared_ptr<FileIo> real_ = system_file_io();
+};
+
+TEST_F(ConsumerRecordsTest, ManyRecordsAreSyncedWithOneSyncfs) {
+    auto counting = std::make_shared<SyncfsIo>();
+    {
+        auto store = open_store(dir.path(), "{}", log.sink(), counting);
+        auto s = store->open_stream("ACC", "S");
+        s->append(1, 1, "a.b", "", "a message in the active block");
+        for (int i = 0; i < 10; ++i) s->consumer_put("C" + std::to_string(i), "meta", "state");
+        ASSERT_EQ(sync_and_wait(*s), NMK_STORE_OK);
+        for (int i = 0; i < 10; ++i) ASSERT_TRUE(s->consumer_put_state("C" + std::to_string(i), "state 2"));
+        s->append(2, 2, "a.b", "", "another");
+        const int syncfs_before = counting->syncfs_calls.load();
+        const int fdatasync_before = counting->fdatasync_calls.load();
+        ASSERT_EQ(sync_and_wait(*s), NMK_STORE_OK);
+        EXPECT_EQ(counting->syncfs_calls.load(), syncfs_before + 1) << "10 records, one syncfs";
+        EXPECT_EQ(counting->fdatasync_calls.load(), fdatasync_before) << "the block is covered by the syncfs too";
+
+        ASSERT_TRUE(s->consumer_put_state("C0", "state 3"));
+        ASSERT_EQ(sync_and_wait(*s), NMK_STORE_OK);
+        EXPECT_EQ(counting->syncfs_calls.load(), syncfs_before + 1) << "one record: its own fdatasync";
+        EXPECT_GT(counting->fdatasync_calls.load(), fdatasync_before);
+
+        for (int i = 0; i < 10; ++i) ASSERT_TRUE(s->consumer_put_state("C" + std::to_string(i), "state 4"));
+        counting->fail_syncfs_errno = EIO;
+        EXPECT_EQ(sync_and_wait(*s), NMK_STORE_IO_ERROR) << "a failed syncfs is a failed sync";
+        counting->fail_syncfs_errno = 0;
+        EXPECT_THROW(s->consumer_put_state("C0", "state 5"), sdk::StoreError) << "the store failed";
+    }
+    const int before_reopen = counting->syncfs_calls.load();
+    auto store = open_store(dir.path(), "{}", log.sink(), counting);
+    auto s = store->open_stream("ACC", "S");
+    const auto records = listed(*s);
+    EXPECT_EQ(records.size(), 10u);
+    EXPECT_EQ(records.at("C0").second, "state 4") << "written before the failed sync; the page cache still has it";
+    EXPECT_EQ(counting->syncfs_calls.load(), before_reopen + 1) << "loading 10 records: one syncfs, not 20 fsyncs";
 }
 
 // Real system calls, but the next write of `size` bytes or more stops after half of them
