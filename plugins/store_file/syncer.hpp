@@ -3,15 +3,16 @@
 // (none in "always" mode, where appends sync themselves).
 //
 // Group commit: a stream's sync(done) queues (stream, done) and returns. The thread
-// takes everything queued, fdatasyncs each stream's active block once, then runs every
-// done of that round with the result. An append made before a sync() call was written
+// takes everything queued, fdatasyncs each stream's active block once (and its side files:
+// consumer records and directories written since the last sync, or one syncfs for all of
+// them), then runs every done of that round with the result. An append made before a sync() call was written
 // before that request was queued, so the round that takes the request covers it; the
 // requests arriving during an fdatasync wait for the next round and share it. Each done
 // runs exactly once, also when the store shuts down (the queue is drained first).
 //
-// Lazy: every `interval` the thread fdatasyncs the active block of every open stream.
-// In both modes a stream fdatasyncs its block itself when it rolls to the next one, so
-// only active blocks can hold unsynced data.
+// Lazy: every `interval` the thread fdatasyncs the active block (and side files) of every
+// open stream. In both modes a stream fdatasyncs its block itself when it rolls to the next
+// one, so only active blocks and side files can hold unsynced data.
 //
 // Threads: request()/watch() from any stream thread; dones run on the syncer thread.
 
