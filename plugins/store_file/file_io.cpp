@@ -50,6 +50,13 @@ std::shared_ptr<FileIo> system_file_io() {
     return io;
 }
 
+int FileIo::sync_filesystem(int fd) {
+    for (;;) {
+        if (::syncfs(fd) == 0) return 0;
+        if (errno != EINTR) return -errno;
+    }
+}
+
 int write_all(FileIo& io, int fd, const void* data, std::size_t size, std::uint64_t offset) {
     const auto* bytes = static_cast<const char*>(data);
     while (size > 0) {

@@ -30,6 +30,11 @@ public:
     // run out of space nor change the size (fdatasync then writes no metadata).
     virtual int preallocate(int fd, std::uint64_t size) = 0;
     virtual int ftruncate(int fd, std::uint64_t size) = 0;
+    // syncfs(fd): everything written to the filesystem holding `fd` becomes durable, with one
+    // journal commit and one cache flush, where N fdatasyncs cost N flushes (on this VM 4 to
+    // 9 ms against 370 ms for 100 small files). Not pure, so fault-injecting FileIos written
+    // before it keep compiling; they override it to fail it.
+    virtual int sync_filesystem(int fd);
 };
 
 // The real system calls (EINTR retried).

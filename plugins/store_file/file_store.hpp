@@ -28,6 +28,8 @@ public:
 
     std::unique_ptr<nats_sdk::store::Store> open_store(std::string_view root_dir,
                                                        std::string_view options_json) override;
+    // Consumer records under <stream>/obs/ (consumer_records.hpp): jetstream.store 1.1.
+    bool supports_consumer_records() const noexcept override { return true; }
 
 private:
     LogSink log_;

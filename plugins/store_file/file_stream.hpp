@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "block_file.hpp"
+#include "consumer_records.hpp"
 #include "nats_sdk/kinds/stream_store.hpp"
 #include "record_format.hpp"
 #include "sequence_index.hpp"
@@ -56,6 +57,13 @@ public:
     void subjects_state(std::string_view filter,
                         const std::function<void(std::string_view, const sdk::SubjectState&)>& found) const override;
     std::uint64_t sequence_for_time(std::int64_t time_ns) const override;
+
+    // Consumer records (1.1): consumer_records.cpp, loaded on first use.
+    void consumer_put(std::string_view name, std::string_view meta, std::string_view state) override;
+    bool consumer_put_state(std::string_view name, std::string_view state) override;
+    void consumer_list(const std::function<void(const sdk::ConsumerRecordView&)>& found) override;
+    bool consumer_delete(std::string_view name) override;
+    ConsumerRecords& consumers();
 
     // For tests and the README's numbers: block files in use, bytes dropped from a torn
     // tail by the last recovery.
@@ -146,6 +154,7 @@ private:
     std::string write_buffer_;
     mutable std::string read_buffer_;
     std::string recovery_buffer_;  // a whole block while recovering
+    std::unique_ptr<ConsumerRecords> consumers_;  // last: gone before the context reference it holds
 };
 
 // Names must not escape the store's directory.

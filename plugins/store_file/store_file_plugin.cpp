@@ -1,4 +1,4 @@
-// The file stream store plugin: registers the backend "file" of kind jetstream.store 1.0
+// The file stream store plugin: registers the backend "file" of kind jetstream.store 1.1
 // (nats_sdk/kinds/stream_store.h) for JetStream's `storage: file` streams, its warnings
 // (torn tails, corrupt records, failed syncs) going to the server's log.
 //

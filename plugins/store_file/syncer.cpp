@@ -11,16 +11,53 @@ void SyncTarget::set_active(std::shared_ptr<FileHandle> handle) {
     active_ = std::move(handle);
 }
 
+void SyncTarget::wrote(const std::shared_ptr<SideFile>& file) {
+    file->written.fetch_add(1, std::memory_order_release);
+    {
+        std::lock_guard lock(mutex_);
+        if (std::find(side_.begin(), side_.end(), file) == side_.end()) side_.push_back(file);
+    }
+    wrote();  // after the file is listed: whoever reads this count finds the file listed
+}
+
 int SyncTarget::sync_now(FileIo& io) {
     const std::uint64_t written = written_.load(std::memory_order_acquire);
     if (written == durable_.load()) return 0;
     std::shared_ptr<FileHandle> handle;
+    std::vector<std::shared_ptr<SideFile>> side;
     {
+        // A copy, not a take: the stream's own sync_now (rolling, closing, "always") may run
+        // beside the syncer's, and neither may count as durable what only the other synced.
         std::lock_guard lock(mutex_);
         handle = active_;
+        side = side_;
     }
-    if (handle) {
-        if (const int result = io.fdatasync(handle->fd()); result != 0) return result;
+    // What each side file holds now is what this sync covers (a later write waits for the next).
+    std::vector<std::uint64_t> side_written;
+    side_written.reserve(side.size());
+    for (const auto& file : side) side_written.push_back(file->written.load(std::memory_order_acquire));
+    if (side.size() >= syncfs_side_files) {
+        // One syncfs covers the block and every side file (one filesystem: the stream's
+        // directory) with one cache flush instead of one per file.
+        if (const int result = io.sync_filesystem(side.front()->handle->fd()); result != 0) return result;
+    } else {
+        if (handle) {
+            if (const int result = io.fdatasync(handle->fd()); result != 0) return result;
+        }
+        for (const auto& file : side) {
+            const int result = file->directory ? io.fsync(file->handle->fd()) : io.fdatasync(file->handle->fd());
+            if (result != 0) return result;  // the store fails: nothing more is claimed durable
+        }
+    }
+    for (std::size_t i = 0; i < side.size(); ++i) {
+        std::uint64_t durable = side[i]->durable.load();
+        while (durable < side_written[i] && !side[i]->durable.compare_exchange_weak(durable, side_written[i])) {
+        }
+    }
+    if (!side.empty()) {
+        // Files written again meanwhile stay listed for the next sync.
+        std::lock_guard lock(mutex_);
+        std::erase_if(side_, [](const std::shared_ptr<SideFile>& file) { return file->settled(); });
     }
     std::uint64_t durable = durable_.load();
     while (durable < written && !durable_.compare_exchange_weak(durable, written)) {

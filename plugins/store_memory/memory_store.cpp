@@ -64,6 +64,40 @@ public:
         return data_->log.sequence_for_time(time_ns);
     }
 
+    // Consumer records: a map beside the log. The SDK checked the names; the strings are
+    // built before the map changes, so an out-of-memory put leaves the old record whole.
+    void consumer_put(std::string_view name, std::string_view meta, std::string_view state) override {
+        ConsumerRecord record{std::string(meta), std::string(state)};
+        const auto it = data_->consumers.find(name);
+        if (it != data_->consumers.end()) {
+            it->second = std::move(record);
+        } else {
+            data_->consumers.emplace(std::string(name), std::move(record));
+        }
+    }
+    bool consumer_put_state(std::string_view name, std::string_view state) override {
+        const auto it = data_->consumers.find(name);
+        if (it == data_->consumers.end()) {
+            return false;
+        }
+        std::string copy(state);
+        it->second.state.swap(copy);
+        return true;
+    }
+    void consumer_list(const std::function<void(const nats_sdk::store::ConsumerRecordView&)>& found) override {
+        for (const auto& [name, record] : data_->consumers) {
+            found({name, record.meta, record.state});
+        }
+    }
+    bool consumer_delete(std::string_view name) override {
+        const auto it = data_->consumers.find(name);
+        if (it == data_->consumers.end()) {
+            return false;
+        }
+        data_->consumers.erase(it);
+        return true;
+    }
+
 private:
     std::shared_ptr<StreamData> data_;
     std::shared_ptr<std::mutex> store_mutex_;

@@ -1,7 +1,7 @@
 #pragma once
 // The memory stream store: StoreBackend -> MemoryStore -> a handle on one MessageLog.
 //
-// A store keeps its streams (log and metadata) until delete_stream or until the store is
+// A store keeps its streams (log, metadata, consumer records) until delete_stream or until the store is
 // closed; closing a stream handle keeps them, so JetStream can reopen it. Nothing is
 // written anywhere: root_dir is ignored, sync completes at once, a new store is empty.
 //
@@ -24,11 +24,19 @@
 
 namespace nats::store_memory {
 
+// A consumer record (jetstream.store 1.1): JetStream's config JSON and encoded state.
+struct ConsumerRecord {
+    std::string meta;
+    std::string state;
+};
+
 // One stream's data, shared by the store's table and the open handle.
 struct StreamData {
     MessageLog log;
     std::mutex meta_mutex;
     std::string meta;
+    // Touched only through the open handle (serialized by the caller), like the log.
+    std::map<std::string, ConsumerRecord, std::less<>> consumers;
     bool open = false;  // guarded by the store's mutex
 };
 
@@ -54,6 +62,8 @@ public:
     // options_json must be a JSON object (its keys are ignored: there is nothing to sync).
     std::unique_ptr<nats_sdk::store::Store> open_store(std::string_view root_dir,
                                                        std::string_view options_json) override;
+    // Consumer records too: the plugin registers jetstream.store 1.1.
+    bool supports_consumer_records() const noexcept override { return true; }
 };
 
 }  // namespace nats::store_memory

@@ -1,5 +1,6 @@
 // The memory stream store plugin: registers the backend "memory" of kind jetstream.store
-// 1.0 (nats_sdk/kinds/stream_store.h) for JetStream's `storage: memory` streams.
+// 1.1 (nats_sdk/kinds/stream_store.h: messages and consumer records) for JetStream's
+// `storage: memory` streams.
 //
 // The kind belongs to JetStream, which declares it when it is created (before any plugin
 // starts) and lists this plugin in its `requires`, so this plugin starts first and is

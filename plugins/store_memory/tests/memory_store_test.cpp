@@ -72,7 +72,7 @@ TEST(MemoryStorePlugin, RegistersTheMemoryBackendOnceJetStreamDeclaredTheKind) {
     const void* table = api->find_extension_versioned(api->host, nats_sdk::to_nmk("jetstream.store"),
                                                       NMK_KIND_VERSION(1, 0), nats_sdk::to_nmk("memory"), &version);
     ASSERT_NE(table, nullptr);
-    EXPECT_EQ(version, NMK_KIND_VERSION(1, 0));
+    EXPECT_EQ(version, NMK_KIND_VERSION(1, 1)) << "with consumer records";
     auto backend = nats_sdk::store::wrap_stream_store_table(static_cast<const nmk_stream_store_table*>(table));
     auto store = backend->open_store("", "{}");
     auto stream = store->open_stream("ACC", "S");
@@ -80,6 +80,11 @@ TEST(MemoryStorePlugin, RegistersTheMemoryBackendOnceJetStreamDeclaredTheKind) {
     std::string payload;
     stream->load(1, [&](const nats_sdk::store::MessageView& m) { payload = m.payload; });
     EXPECT_EQ(payload, "through the plugin");
+    ASSERT_TRUE(backend->supports_consumer_records());
+    stream->consumer_put("C", "{}", "state");
+    int records = 0;
+    stream->consumer_list([&](const nats_sdk::store::ConsumerRecordView& r) { records += r.state == "state"; });
+    EXPECT_EQ(records, 1);
 }
 
 TEST(MemoryStorePlugin, StartFailsWhenTheKindIsNotDeclared) {

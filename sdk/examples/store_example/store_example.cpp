@@ -1,5 +1,5 @@
-// A minimal third-party stream store: the backend "example" of kind jetstream.store 1.0,
-// every stream an ordered map in memory. The smallest honest starting point for a backend:
+// A minimal third-party stream store: the backend "example" of kind jetstream.store 1.1,
+// every stream an ordered map in memory, its consumer records another. The smallest honest starting point for a backend:
 // replace the map with your storage and keep passing the SDK's StreamStoreContract.
 //
 //   plugins { load: ["store_example"] }
@@ -31,6 +31,7 @@ struct StreamData {
     std::int64_t last_time = 0;
     bool fresh = true;  // never held a message nor was purged: reports first 0
     std::string meta;   // guarded by the store's mutex
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> consumers;  // name -> meta, state
 };
 
 class MapStream final : public Stream {
@@ -153,6 +154,26 @@ public:
         return d_->last + 1;
     }
 
+    // Consumer records (1.1). The SDK refused bad names already; a put needs no sync here.
+    void consumer_put(std::string_view name, std::string_view meta, std::string_view state) override {
+        d_->consumers[std::string(name)] = {std::string(meta), std::string(state)};
+    }
+    bool consumer_put_state(std::string_view name, std::string_view state) override {
+        const auto it = d_->consumers.find(name);
+        if (it == d_->consumers.end()) return false;
+        it->second.second = state;
+        return true;
+    }
+    void consumer_list(const std::function<void(const ConsumerRecordView&)>& found) override {
+        for (const auto& [name, record] : d_->consumers) found({name, record.first, record.second});
+    }
+    bool consumer_delete(std::string_view name) override {
+        const auto it = d_->consumers.find(name);
+        if (it == d_->consumers.end()) return false;
+        d_->consumers.erase(it);
+        return true;
+    }
+
 private:
     static LoadResult give(const StoredMessage& m, const std::function<void(const MessageView&)>& found) {
         found(MessageView{m.sequence, m.time_ns, m.subject, m.headers, m.payload});
@@ -197,6 +218,9 @@ public:
         }
         return std::make_unique<MapStore>();
     }
+    // Its streams keep consumer records: registered as jetstream.store 1.1 (without this,
+    // 1.0, and JetStream keeps no consumers here).
+    bool supports_consumer_records() const noexcept override { return true; }
 };
 
 class Plugin final : public nats_sdk::Plugin {

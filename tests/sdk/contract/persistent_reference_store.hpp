@@ -8,6 +8,7 @@
 //   meta <hex>
 //   state <last sequence> <last time> <fresh 0|1>
 //   msg <sequence> <time> <hex subject> <hex headers> <hex payload> <checksum>
+//   consumer <hex name> <hex meta> <hex state>       (consumer records, jetstream.store 1.1)
 // A msg line whose checksum does not match is counted corrupt and never served.
 
 #include <cstdint>
@@ -116,6 +117,24 @@ public:
     }
     std::uint64_t sequence_for_time(std::int64_t time) const override { return model_.sequence_for_time(time); }
 
+    void consumer_put(std::string_view name, std::string_view meta, std::string_view state) override {
+        consumers_[std::string(name)] = {std::string(meta), std::string(state)};
+    }
+    bool consumer_put_state(std::string_view name, std::string_view state) override {
+        const auto it = consumers_.find(std::string(name));
+        if (it == consumers_.end()) {
+            return false;
+        }
+        it->second.second = state;
+        return true;
+    }
+    void consumer_list(const std::function<void(const store::ConsumerRecordView&)>& found) override {
+        for (const auto& [name, record] : consumers_) {
+            found({name, record.first, record.second});
+        }
+    }
+    bool consumer_delete(std::string_view name) override { return consumers_.erase(std::string(name)) == 1; }
+
 private:
     static store::LoadResult give(const store::StoredMessage* m,
                                   const std::function<void(const store::MessageView&)>& found) {
@@ -156,6 +175,10 @@ private:
                 m.headers = unhex(headers);
                 m.payload = unhex(payload);
                 messages.emplace(m.sequence, std::move(m));
+            } else if (kind == "consumer") {
+                std::string name, meta, state;
+                fields >> name >> meta >> state;
+                consumers_[unhex(name)] = {unhex(meta), unhex(state)};
             }
         }
         model_.restore(std::move(messages), last, last_time, fresh != 0);
@@ -171,12 +194,16 @@ private:
                                      hex(m.subject) + " " + hex(m.headers) + " " + hex(m.payload);
             out << line << " " << checksum(line) << "\n";
         }
+        for (const auto& [name, record] : consumers_) {
+            out << "consumer " << hex(name) << " " << hex(record.first) << " " << hex(record.second) << "\n";
+        }
     }
 
     fs::path file_;
     std::string meta_;
     nats_sdk::testing::ReferenceStream model_{nats_sdk::testing::file_store_bytes};
     std::set<std::uint64_t> corrupt_;
+    std::map<std::string, std::pair<std::string, std::string>> consumers_;  // name -> meta, state
 };
 
 class FileStore final : public store::Store {
@@ -216,6 +243,7 @@ public:
         }
         return std::make_unique<FileStore>(fs::path(root));
     }
+    bool supports_consumer_records() const noexcept override { return true; }
 };
 
 // The contract's corrupt hook for this backend: one hex digit of the record's payload changed.

@@ -5,9 +5,13 @@
 
 #include <cstddef>
 #include <cstring>
+#include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -27,6 +31,7 @@ struct CBackend {
     bool store_open = false;
     int calls_after_close = 0;
     bool inside_load = false;  // the caller's callback never throws through us
+    std::map<std::string, std::pair<std::string, std::string>> records;  // consumer records (1.1)
 };
 
 nmk_store_status c_open_store(void* backend, nmk_str, nmk_str options, void** store, nmk_error_buffer error) {
@@ -137,8 +142,38 @@ nmk_store_status c_subjects_state(void*, nmk_str, nmk_subject_state_callback fou
 }
 std::uint64_t c_sequence_for_time(void*, std::int64_t) { return 2; }
 
+nmk_store_status c_consumer_put(void* handle, nmk_str name, nmk_str meta, nmk_str state, nmk_error_buffer error) {
+    if (to_view(name) == "FULL") {
+        nats_sdk::write_error(error, "disk full");
+        return NMK_STORE_NO_SPACE;
+    }
+    static_cast<CBackend*>(handle)->records[std::string(to_view(name))] = {std::string(to_view(meta)),
+                                                                          std::string(to_view(state))};
+    return NMK_STORE_OK;
+}
+nmk_store_status c_consumer_put_state(void* handle, nmk_str name, nmk_str state, nmk_error_buffer) {
+    auto& records = static_cast<CBackend*>(handle)->records;
+    const auto it = records.find(std::string(to_view(name)));
+    if (it == records.end()) {
+        return NMK_STORE_NOT_FOUND;
+    }
+    it->second.second = std::string(to_view(state));
+    return NMK_STORE_OK;
+}
+nmk_store_status c_consumer_list(void* handle, nmk_consumer_record_callback found, void* user, nmk_error_buffer) {
+    for (const auto& [name, record] : static_cast<CBackend*>(handle)->records) {
+        found(user, to_nmk(name), to_nmk(record.first), to_nmk(record.second));
+    }
+    return NMK_STORE_OK;
+}
+nmk_store_status c_consumer_delete(void* handle, nmk_str name, nmk_error_buffer) {
+    return static_cast<CBackend*>(handle)->records.erase(std::string(to_view(name))) == 1 ? NMK_STORE_OK
+                                                                                          : NMK_STORE_NOT_FOUND;
+}
+
+// A 1.0 backend's table: as one built against the 1.0 header, it ends at sequence_for_time.
 nmk_stream_store_table c_table(CBackend* backend) {
-    return nmk_stream_store_table{sizeof(nmk_stream_store_table),
+    return nmk_stream_store_table{static_cast<std::uint32_t>(table_size_1_0),
                                   backend,
                                   c_open_store,
                                   c_close_store,
@@ -159,7 +194,22 @@ nmk_stream_store_table c_table(CBackend* backend) {
                                   c_state,
                                   c_subject_state,
                                   c_subjects_state,
-                                  c_sequence_for_time};
+                                  c_sequence_for_time,
+                                  nullptr,  // 1.1's members: past a 1.0 table's struct_size
+                                  nullptr,
+                                  nullptr,
+                                  nullptr};
+}
+
+// A 1.1 backend's table: the same with consumer records.
+nmk_stream_store_table c_table_1_1(CBackend* backend) {
+    nmk_stream_store_table t = c_table(backend);
+    t.struct_size = sizeof(nmk_stream_store_table);
+    t.consumer_put = c_consumer_put;
+    t.consumer_put_state = c_consumer_put_state;
+    t.consumer_list = c_consumer_list;
+    t.consumer_delete = c_consumer_delete;
+    return t;
 }
 
 class StreamStoreClient : public ::testing::Test {
@@ -169,8 +219,8 @@ protected:
     std::shared_ptr<StoreBackend> backend = wrap_stream_store_table(&table);
 };
 
-// Pins the 1.0 layout on LP64: members only ever get added after sequence_for_time.
-TEST(StreamStoreTableLayout, IsFrozenForOnePointZero) {
+// Pins the layout on LP64: 1.0 up to sequence_for_time, 1.1's members after it.
+TEST(StreamStoreTableLayout, IsFrozenForOnePointZeroAndOnePointOne) {
     static_assert(offsetof(nmk_stream_store_table, backend) == 8);
     static_assert(offsetof(nmk_stream_store_table, open_store) == 16);
     static_assert(offsetof(nmk_stream_store_table, close_stream) == 56);
@@ -180,7 +230,72 @@ TEST(StreamStoreTableLayout, IsFrozenForOnePointZero) {
     static_assert(sizeof(nmk_stream_state) == 72);
     static_assert(sizeof(nmk_store_message) == 64);
     static_assert(NMK_STORE_CLOSED == 6);
-    EXPECT_EQ(sizeof(nmk_stream_store_table), table_size_1_0);
+    static_assert(offsetof(nmk_stream_store_table, consumer_put) == 176);
+    static_assert(offsetof(nmk_stream_store_table, consumer_put_state) == 184);
+    static_assert(offsetof(nmk_stream_store_table, consumer_list) == 192);
+    static_assert(offsetof(nmk_stream_store_table, consumer_delete) == 200);
+    static_assert(table_size_1_1 == 208);
+    static_assert(NMK_STORE_UNSUPPORTED == 7);
+    static_assert(NMK_STREAM_STORE_MINOR == 1);
+    EXPECT_EQ(sizeof(nmk_stream_store_table), table_size_1_1);
+}
+
+TEST_F(StreamStoreClient, AOnePointZeroTableHasNoConsumerRecords) {
+    EXPECT_FALSE(backend->supports_consumer_records());
+    auto store = backend->open_store("/x", "{}");
+    auto s = store->open_stream("ACC", "S");
+    for (const auto& call : std::vector<std::function<void()>>{
+             [&] { s->consumer_put("C", "{}", "state"); }, [&] { s->consumer_put_state("C", "state"); },
+             [&] { s->consumer_list([](const ConsumerRecordView&) {}); }, [&] { s->consumer_delete("C"); }}) {
+        try {
+            call();
+            FAIL() << "a 1.0 table answered a consumer record call";
+        } catch (const StoreError& e) {
+            EXPECT_EQ(e.store_status(), NMK_STORE_UNSUPPORTED);
+            EXPECT_NE(std::string(e.what()).find("1.0"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(s->state().messages, 1u) << "everything of 1.0 still works";
+}
+
+TEST(StreamStoreClientOnePointOne, ConsumerRecordsGoThroughTheTable) {
+    CBackend c;
+    const nmk_stream_store_table table = c_table_1_1(&c);
+    auto backend = wrap_stream_store_table(&table);
+    EXPECT_TRUE(backend->supports_consumer_records());
+    auto store = backend->open_store("/x", "{}");
+    auto s = store->open_stream("ACC", "S");
+    s->consumer_put("C", "{}", std::string("s\0", 2));
+    EXPECT_TRUE(s->consumer_put_state("C", "s2"));
+    EXPECT_FALSE(s->consumer_put_state("D", "s2")) << "NOT_FOUND is an answer";
+    s->consumer_put("E", "meta e", "");
+    std::vector<std::string> rows;
+    s->consumer_list([&](const ConsumerRecordView& r) {
+        rows.push_back(std::string(r.name) + "|" + std::string(r.meta) + "|" + std::string(r.state));
+    });
+    EXPECT_EQ(rows, (std::vector<std::string>{"C|{}|s2", "E|meta e|"}));
+    EXPECT_TRUE(s->consumer_delete("C"));
+    EXPECT_FALSE(s->consumer_delete("C"));
+    try {
+        s->consumer_put("FULL", "{}", "");
+        FAIL();
+    } catch (const StoreError& e) {
+        EXPECT_EQ(e.store_status(), NMK_STORE_NO_SPACE);
+        EXPECT_STREQ(e.what(), "consumer_put: disk full");
+    }
+    EXPECT_THROW(s->consumer_list([](const ConsumerRecordView&) { throw std::runtime_error("stop"); }),
+                 std::runtime_error)
+        << "the caller's exception waits until the backend returned";
+}
+
+TEST(StreamStoreClientOnePointOne, RefusesAOnePointOneSizedTableWithoutItsFunctions) {
+    CBackend c;
+    nmk_stream_store_table table = c_table_1_1(&c);
+    table.consumer_list = nullptr;
+    EXPECT_THROW(wrap_stream_store_table(&table), StoreError);
+    nmk_stream_store_table old = c_table(&c);
+    old.consumer_list = nullptr;  // past its struct_size: never read
+    EXPECT_NO_THROW(wrap_stream_store_table(&old));
 }
 
 TEST_F(StreamStoreClient, RefusesTablesThatAreTooSmallOrIncomplete) {

@@ -83,6 +83,26 @@ struct ScriptedStream final : Stream {
         act();
         return 11;
     }
+    // Consumer records (1.1): "C" exists; every call is logged as "<op> <name>".
+    void consumer_put(std::string_view name, std::string_view meta, std::string_view state) override {
+        act();
+        calls.push_back("put " + std::string(name) + " " + std::string(meta) + " " + std::string(state));
+    }
+    bool consumer_put_state(std::string_view name, std::string_view state) override {
+        act();
+        calls.push_back("put_state " + std::string(name) + " " + std::string(state));
+        return name == "C";
+    }
+    void consumer_list(const std::function<void(const ConsumerRecordView&)>& found) override {
+        act();
+        found({"C", "meta", std::string_view("st\0ate", 6)});
+    }
+    bool consumer_delete(std::string_view name) override {
+        act();
+        calls.push_back("delete " + std::string(name));
+        return name == "C";
+    }
+    std::vector<std::string> calls;
 };
 
 struct ScriptedStore final : Store {
@@ -105,8 +125,11 @@ struct ScriptedStore final : Store {
 };
 
 struct ScriptedBackend final : StoreBackend {
+    explicit ScriptedBackend(bool records = true) : records(records) {}
     std::function<std::unique_ptr<Store>()> make_store;
+    bool records;
     std::unique_ptr<Store> open_store(std::string_view, std::string_view) override { return make_store(); }
+    bool supports_consumer_records() const noexcept override { return records; }
 };
 
 class StreamStoreProvider : public ::testing::Test {
@@ -117,6 +140,7 @@ protected:
             store->destroyed = &stores_destroyed;
             store->make_stream = [this] {
                 auto stream = std::make_unique<ScriptedStream>();
+                scripted = stream.get();
                 stream->destroyed = &streams_destroyed;
                 stream->act = [this] { act(); };
                 stream->on_sync = [this](const Stream::SyncDone& done) { on_sync(done); };
@@ -144,11 +168,14 @@ protected:
     int streams_destroyed = 0;
     void* store = nullptr;
     void* stream = nullptr;
+    ScriptedStream* scripted = nullptr;
     char error[64] = {};
 };
 
 TEST_F(StreamStoreProvider, TheTableIsComplete) {
     EXPECT_EQ(t.struct_size, sizeof(nmk_stream_store_table));
+    EXPECT_EQ(t.struct_size, table_size_1_1) << "a backend with consumer records gets a 1.1 table";
+    EXPECT_EQ(registration.version(), (nats_sdk::KindVersion{1, 1}));
     EXPECT_EQ(t.backend, backend.get());
     const auto* first = reinterpret_cast<const unsigned char*>(&t.open_store);
     const auto* end = reinterpret_cast<const unsigned char*>(&t) + sizeof t;
@@ -157,6 +184,63 @@ TEST_F(StreamStoreProvider, TheTableIsComplete) {
         std::memcpy(&fn, p, sizeof fn);
         EXPECT_NE(fn, nullptr) << "member at offset " << (p - reinterpret_cast<const unsigned char*>(&t));
     }
+}
+
+TEST(StreamStoreProviderOneZero, ABackendWithoutConsumerRecordsGetsAOnePointZeroTable) {
+    StoreBackendRegistration registration{std::make_shared<ScriptedBackend>(false)};
+    const nmk_stream_store_table& t = *registration.table();
+    EXPECT_EQ(t.struct_size, table_size_1_0);
+    EXPECT_NE(t.sequence_for_time, nullptr);
+    EXPECT_EQ(t.consumer_put, nullptr) << "nothing past the 1.0 members";
+    EXPECT_EQ(t.consumer_delete, nullptr);
+    EXPECT_EQ(registration.version(), (nats_sdk::KindVersion{1, 0}));
+}
+
+TEST_F(StreamStoreProvider, ConsumerRecordsPassThroughWithTheirNamesChecked) {
+    ASSERT_NE(scripted, nullptr);
+    EXPECT_EQ(t.consumer_put(stream, to_nmk("C"), to_nmk("{}"), to_nmk("s1"), buffer()), NMK_STORE_OK);
+    EXPECT_EQ(t.consumer_put_state(stream, to_nmk("C"), to_nmk("s2"), buffer()), NMK_STORE_OK);
+    EXPECT_EQ(t.consumer_put_state(stream, to_nmk("D"), to_nmk("s2"), buffer()), NMK_STORE_NOT_FOUND);
+    EXPECT_EQ(t.consumer_delete(stream, to_nmk("C"), buffer()), NMK_STORE_OK);
+    EXPECT_EQ(t.consumer_delete(stream, to_nmk("D"), buffer()), NMK_STORE_NOT_FOUND);
+    const std::vector<std::string> expected = {"put C {} s1", "put_state C s2", "put_state D s2", "delete C",
+                                               "delete D"};
+    EXPECT_EQ(scripted->calls, expected);
+
+    for (const char* bad : {"", ".", "..", ".x", "a/b"}) {
+        EXPECT_EQ(t.consumer_put(stream, to_nmk(bad), to_nmk("{}"), to_nmk("s"), buffer()),
+                  NMK_STORE_INVALID_ARGUMENT)
+            << bad;
+        EXPECT_NE(std::string(error), "") << "the refusal says why";
+        EXPECT_EQ(t.consumer_put_state(stream, to_nmk(bad), to_nmk("s"), buffer()), NMK_STORE_INVALID_ARGUMENT);
+        EXPECT_EQ(t.consumer_delete(stream, to_nmk(bad), buffer()), NMK_STORE_INVALID_ARGUMENT);
+    }
+    EXPECT_EQ(t.consumer_put(stream, nmk_str{"a\0b", 3}, to_nmk("{}"), to_nmk("s"), buffer()),
+              NMK_STORE_INVALID_ARGUMENT);
+    EXPECT_EQ(scripted->calls.size(), expected.size()) << "a bad name never reaches the backend";
+
+    struct Listed {
+        std::vector<std::string> rows;
+    } listed;
+    EXPECT_EQ(t.consumer_list(
+                  stream,
+                  [](void* user, nmk_str name, nmk_str meta, nmk_str state) {
+                      static_cast<Listed*>(user)->rows.push_back(std::string(name.data, name.size) + "|" +
+                                                                 std::string(meta.data, meta.size) + "|" +
+                                                                 std::string(state.data, state.size));
+                  },
+                  &listed, buffer()),
+              NMK_STORE_OK);
+    ASSERT_EQ(listed.rows.size(), 1u);
+    EXPECT_EQ(listed.rows[0], std::string("C|meta|st\0ate", 13)) << "binary state bytes pass whole";
+
+    act = [] { throw StoreError(NMK_STORE_NO_SPACE, "disk full"); };
+    EXPECT_EQ(t.consumer_put(stream, to_nmk("C"), to_nmk("{}"), to_nmk("s"), buffer()), NMK_STORE_NO_SPACE);
+    EXPECT_STREQ(error, "disk full");
+    act = [] { throw std::runtime_error("state file gone"); };
+    EXPECT_EQ(t.consumer_put_state(stream, to_nmk("C"), to_nmk("s"), buffer()), NMK_STORE_IO_ERROR);
+    EXPECT_EQ(t.consumer_list(stream, [](void*, nmk_str, nmk_str, nmk_str) {}, nullptr, buffer()),
+              NMK_STORE_IO_ERROR);
 }
 
 TEST_F(StreamStoreProvider, ExceptionsBecomeStatusesWithTheirMessage) {
@@ -289,7 +373,7 @@ TEST_F(StreamStoreProvider, OpenFailuresLeaveNoHandle) {
     EXPECT_EQ(t.open_store(t.backend, to_nmk("/x"), to_nmk("{}"), nullptr, buffer()), NMK_STORE_INVALID_ARGUMENT);
 }
 
-TEST(StreamStoreRegistration, RegistersUnderTheKindAtVersionOneZero) {
+TEST(StreamStoreRegistration, RegistersUnderTheKindAtTheVersionItImplements) {
     nats_sdk::testing::FakeHost fake;
     nats_sdk::Host host{fake.api(), "provider_test"};
     auto backend = std::make_shared<ScriptedBackend>();
@@ -300,9 +384,13 @@ TEST(StreamStoreRegistration, RegistersUnderTheKindAtVersionOneZero) {
     const auto* found =
         nats_sdk::find_extension<nmk_stream_store_table>(host, kind_name, {1, 0}, "scripted", &provider);
     EXPECT_EQ(found, registration.table());
-    EXPECT_EQ(provider, (nats_sdk::KindVersion{1, 0}));
+    EXPECT_EQ(provider, (nats_sdk::KindVersion{1, 1})) << "with consumer records";
     StoreBackendRegistration moved = std::move(registration);
     EXPECT_EQ(moved.table(), found) << "the table does not move with its registration";
+
+    auto old = register_stream_store_backend(host, "old", std::make_shared<ScriptedBackend>(false));
+    EXPECT_NE(nats_sdk::find_extension<nmk_stream_store_table>(host, kind_name, {1, 1}, "old", &provider), nullptr);
+    EXPECT_EQ(provider, (nats_sdk::KindVersion{1, 0})) << "without consumer records";
 }
 
 TEST(StreamStoreRegistration, AnotherMajorIsRefused) {

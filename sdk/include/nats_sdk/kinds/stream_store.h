@@ -1,5 +1,5 @@
 /*
- * The stream store: the extension kind "jetstream.store", version 1.0.
+ * The stream store: the extension kind "jetstream.store", version 1.1.
  *
  * JetStream (the plugin that declares this kind) keeps each stream's messages in a
  * store backend; memory, file and RocksDB backends, and third-party ones, register a
@@ -10,7 +10,10 @@
  *
  * The same ABI rules as abi.h: plain C, {pointer, size} strings, the table starts with
  * its struct_size and only grows at the end (a new minor of this kind). A backend
- * written for 1.0 registers NMK_KIND_VERSION(1, 0).
+ * written for 1.0 registers NMK_KIND_VERSION(1, 0) with a table that ends at
+ * sequence_for_time; one with consumer records (1.1) registers NMK_KIND_VERSION(1, 1) and
+ * a table that ends at consumer_delete. A user reads a member only when struct_size
+ * covers it: a 1.0 backend keeps loading, it just has no consumer records.
  *
  * Objects. A backend (`backend`, the provider's own instance) opens stores; a store is
  * one root directory (JetStream's `store_dir`/jetstream) with its options; a store
@@ -41,7 +44,7 @@ extern "C" {
 
 #define NMK_STREAM_STORE_KIND "jetstream.store"
 #define NMK_STREAM_STORE_MAJOR 1
-#define NMK_STREAM_STORE_MINOR 0
+#define NMK_STREAM_STORE_MINOR 1
 
 typedef enum nmk_store_status {
     NMK_STORE_OK = 0,
@@ -50,7 +53,10 @@ typedef enum nmk_store_status {
     NMK_STORE_NO_SPACE = 3,       /* the disk or quota is full: nothing was half-written */
     NMK_STORE_IO_ERROR = 4,       /* a read, write or sync failed: see error */
     NMK_STORE_INVALID_ARGUMENT = 5, /* e.g. a sequence not above the last one */
-    NMK_STORE_CLOSED = 6          /* the store stopped accepting writes (after a failed sync) */
+    NMK_STORE_CLOSED = 6,         /* the store stopped accepting writes (after a failed sync) */
+    NMK_STORE_UNSUPPORTED = 7     /* (1.1) the backend lacks that part of the contract; a
+                                   * backend never returns it, the C++ client reports it for a
+                                   * 1.0 table's consumer records */
 } nmk_store_status;
 
 /* A stored message. OWNERSHIP: views valid during the callback only. */
@@ -97,6 +103,9 @@ typedef void (*nmk_stream_found_callback)(void* user, nmk_str account, nmk_str s
 /* `sync`'s completion: status NMK_STORE_OK means every append made before the sync
  * call is durable. error is empty on OK. */
 typedef void (*nmk_store_done_callback)(void* user, nmk_store_status status, nmk_str error);
+
+/* One consumer record found by consumer_list. OWNERSHIP: views valid during the callback only. */
+typedef void (*nmk_consumer_record_callback)(void* user, nmk_str name, nmk_str meta, nmk_str state);
 
 typedef struct nmk_stream_store_table {
     uint32_t struct_size;
@@ -181,6 +190,34 @@ typedef struct nmk_stream_store_table {
                                        nmk_error_buffer error);
     /* The first sequence whose time is at or after time_ns (last_sequence + 1 when none). */
     uint64_t (*sequence_for_time)(void* handle, int64_t time_ns);
+
+    /* ---- 1.1: consumer records (read only when struct_size covers them) ----
+     * JetStream keeps each consumer of a stream as a named record of two opaque byte
+     * strings: `meta` (its config JSON, rarely changed) and `state` (delivered and ack
+     * floor sequences, pending and redelivered messages, in JetStream's own encoding,
+     * changed often). The backend only stores them.
+     *
+     * Names: not empty, not starting with '.', no '/' and no NUL byte (as the file backend
+     * refuses stream names): anything else is NMK_STORE_INVALID_ARGUMENT.
+     * Durability: like appends, a put or delete is written, not yet durable; the stream's
+     * next completed `sync` makes it durable (the same group commit; "always": before it
+     * returns). A crash leaves each record as it was at some put no older than the last
+     * completed sync: the old record or the new one, never a torn one or meta of one put
+     * with state of another. delete_stream deletes the stream's records; purge, compact and
+     * truncate do not touch them. */
+
+    /* Creates the record `name` or replaces both of its strings. */
+    nmk_store_status (*consumer_put)(void* handle, nmk_str name, nmk_str meta, nmk_str state, nmk_error_buffer error);
+    /* Replaces only the state of an existing record (the frequent, cheap path):
+     * NMK_STORE_NOT_FOUND, nothing stored, when there is no record `name`. */
+    nmk_store_status (*consumer_put_state)(void* handle, nmk_str name, nmk_str state, nmk_error_buffer error);
+    /* Calls found() once for every record, in no set order. A record the backend finds
+     * damaged (both copies of a file backend's state failing their checksum) is logged and
+     * left out, never reported as a record. */
+    nmk_store_status (*consumer_list)(void* handle, nmk_consumer_record_callback found, void* user,
+                                      nmk_error_buffer error);
+    /* Removes the record: OK, or NOT_FOUND when there is none. */
+    nmk_store_status (*consumer_delete)(void* handle, nmk_str name, nmk_error_buffer error);
 } nmk_stream_store_table;
 
 #ifdef __cplusplus

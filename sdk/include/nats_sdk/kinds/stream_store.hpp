@@ -10,6 +10,7 @@
 // So a backend's unit tests, the contract suite (nats_sdk/testing/stream_store_contract.hpp)
 // and JetStream all use one vocabulary. Thread and ownership rules are the C header's.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -64,6 +65,30 @@ using SubjectState = nmk_subject_state;
 // Outcome of a load: the message (owned), nothing there, or a corrupt record.
 enum class LoadResult { found, not_found, corrupt };
 
+// The table sizes of each minor: a 1.0 table ends at sequence_for_time, a 1.1 table at
+// consumer_delete. A table's struct_size says which members a user may read.
+inline constexpr std::size_t table_size_1_0 =
+    offsetof(nmk_stream_store_table, sequence_for_time) + sizeof(nmk_stream_store_table::sequence_for_time);
+inline constexpr std::size_t table_size_1_1 =
+    offsetof(nmk_stream_store_table, consumer_delete) + sizeof(nmk_stream_store_table::consumer_delete);
+
+// A consumer record (1.1) as listed: views valid only during the callback that receives it.
+struct ConsumerRecordView {
+    std::string_view name;
+    std::string_view meta;   // the consumer's config JSON, as JetStream wrote it
+    std::string_view state;  // JetStream's encoded delivery state, as it wrote it
+};
+
+// Why `name` cannot name a consumer record (empty when it can): the rules of the C header,
+// which are the file backend's for stream names (it becomes a directory name there).
+inline std::string_view consumer_name_problem(std::string_view name) noexcept {
+    if (name.empty()) return "a consumer record name must not be empty";
+    if (name.front() == '.') return "a consumer record name must not start with '.'";
+    if (name.find('/') != std::string_view::npos) return "a consumer record name must not contain '/'";
+    if (name.find('\0') != std::string_view::npos) return "a consumer record name must not contain a NUL byte";
+    return {};
+}
+
 // One stream. Calls are never concurrent (the caller serializes them); all may block.
 class Stream {
 public:
@@ -105,6 +130,20 @@ public:
     virtual void subjects_state(std::string_view filter,
                                 const std::function<void(std::string_view subject, const SubjectState&)>& found) const = 0;
     virtual std::uint64_t sequence_for_time(std::int64_t time_ns) const = 0;
+
+    // ---- consumer records (1.1; see the C header for names and durability) ----
+    // A backend that keeps them overrides all four and says so in
+    // StoreBackend::supports_consumer_records(); the defaults throw StoreError with
+    // NMK_STORE_UNSUPPORTED, which is what a user gets from a 1.0 backend.
+
+    // Creates or replaces the record (both strings at once). Written, durable after sync.
+    virtual void consumer_put(std::string_view name, std::string_view meta, std::string_view state);
+    // Replaces the state of an existing record; false (nothing stored) when there is none.
+    virtual bool consumer_put_state(std::string_view name, std::string_view state);
+    // `found` once per record, in no set order.
+    virtual void consumer_list(const std::function<void(const ConsumerRecordView&)>& found);
+    // false when there was no such record.
+    virtual bool consumer_delete(std::string_view name);
 };
 
 // One root directory's streams. Calls are never concurrent with each other.
@@ -126,6 +165,25 @@ public:
     // options: the JSON object described at open_store in the C header, as text (other
     // text: StoreError with NMK_STORE_INVALID_ARGUMENT).
     virtual std::unique_ptr<Store> open_store(std::string_view root_dir, std::string_view options_json) = 0;
+    // true when its streams keep consumer records (jetstream.store 1.1): the provider then
+    // registers a 1.1 table, else a 1.0 one; the client answers for the table it found.
+    virtual bool supports_consumer_records() const noexcept { return false; }
 };
+
+namespace records_detail {
+[[noreturn]] inline void no_consumer_records() {
+    throw StoreError(NMK_STORE_UNSUPPORTED,
+                     "this stream store keeps no consumer records (it implements jetstream.store 1.0)");
+}
+}  // namespace records_detail
+
+inline void Stream::consumer_put(std::string_view, std::string_view, std::string_view) {
+    records_detail::no_consumer_records();
+}
+inline bool Stream::consumer_put_state(std::string_view, std::string_view) { records_detail::no_consumer_records(); }
+inline void Stream::consumer_list(const std::function<void(const ConsumerRecordView&)>&) {
+    records_detail::no_consumer_records();
+}
+inline bool Stream::consumer_delete(std::string_view) { records_detail::no_consumer_records(); }
 
 }  // namespace nats_sdk::store

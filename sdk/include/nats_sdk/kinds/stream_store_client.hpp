@@ -8,6 +8,10 @@
 //   auto stream = store->open_stream("ACC", "ORDERS");
 //   stream->append(1, now_ns, "orders.new", "", payload);
 //
+// Consumer records (1.1): backend->supports_consumer_records() says whether the table has
+// them; on a 1.0 table the consumer_* calls throw StoreError with NMK_STORE_UNSUPPORTED
+// without reaching the backend. JetStream then keeps its consumers another way.
+//
 // A failed call throws StoreError with the backend's status and its one-line message.
 // NOT_FOUND is an answer, not an error: load* return LoadResult::not_found, remove
 // returns false, subject_state nullopt, delete_stream of an unknown stream returns.
@@ -36,11 +40,6 @@
 
 namespace nats_sdk::store {
 
-// The size of a 1.0 table: every member up to sequence_for_time. A provider's table must be
-// at least this big (a later minor only adds members after it).
-inline constexpr std::size_t table_size_1_0 =
-    offsetof(nmk_stream_store_table, sequence_for_time) + sizeof(nmk_stream_store_table::sequence_for_time);
-
 namespace client_detail {
 
 inline constexpr std::size_t error_capacity = 512;
@@ -68,6 +67,7 @@ public:
             case NMK_STORE_IO_ERROR: return "I/O error";
             case NMK_STORE_INVALID_ARGUMENT: return "invalid argument";
             case NMK_STORE_CLOSED: return "store closed";
+            case NMK_STORE_UNSUPPORTED: return "not supported by this store";
         }
         return "unknown status";
     }
@@ -129,6 +129,12 @@ struct StoreHandle {
     StoreHandle& operator=(const StoreHandle&) = delete;
     ~StoreHandle() { table->close_store(store); }
 };
+
+// Whether the table has the 1.1 members (struct_size covers them); table_problem has
+// already refused a 1.1-sized table with one of them missing.
+inline bool has_consumer_records(const nmk_stream_store_table& t) noexcept {
+    return t.struct_size >= table_size_1_1;
+}
 
 class TableStream final : public Stream {
 public:
@@ -233,8 +239,57 @@ public:
         return t().sequence_for_time(handle_, time_ns);
     }
 
+    void consumer_put(std::string_view name, std::string_view meta, std::string_view state) override {
+        check_records();
+        Call call;
+        call.check(t().consumer_put(handle_, to_nmk(name), to_nmk(meta), to_nmk(state), call.buffer()),
+                   "consumer_put");
+    }
+    bool consumer_put_state(std::string_view name, std::string_view state) override {
+        check_records();
+        Call call;
+        const auto status = t().consumer_put_state(handle_, to_nmk(name), to_nmk(state), call.buffer());
+        call.check(status, "consumer_put_state", true);
+        return status == NMK_STORE_OK;
+    }
+    void consumer_list(const std::function<void(const ConsumerRecordView&)>& found) override {
+        using Fn = std::function<void(const ConsumerRecordView&)>;
+        check_records();
+        Call call;
+        Receiver<Fn> r{found, {}};
+        const auto status = t().consumer_list(
+            handle_,
+            [](void* user, nmk_str name, nmk_str meta, nmk_str state) noexcept {
+                auto* rr = static_cast<Receiver<Fn>*>(user);
+                if (rr->failure) {
+                    return;
+                }
+                try {
+                    rr->fn(ConsumerRecordView{to_view(name), to_view(meta), to_view(state)});
+                } catch (...) {
+                    rr->failure = std::current_exception();
+                }
+            },
+            &r, call.buffer());
+        r.rethrow();
+        call.check(status, "consumer_list");
+    }
+    bool consumer_delete(std::string_view name) override {
+        check_records();
+        Call call;
+        const auto status = t().consumer_delete(handle_, to_nmk(name), call.buffer());
+        call.check(status, "consumer_delete", true);
+        return status == NMK_STORE_OK;
+    }
+
 private:
     const nmk_stream_store_table& t() const noexcept { return *store_->table; }
+    // A 1.0 table: the base class's answer (NMK_STORE_UNSUPPORTED), without a call.
+    void check_records() const {
+        if (!has_consumer_records(t())) {
+            records_detail::no_consumer_records();
+        }
+    }
 
     // The completion may run on any thread, maybe inside sync(); an exception from the
     // caller's function has nowhere to go and is dropped.
@@ -312,13 +367,15 @@ public:
         }
         return std::make_unique<TableStore>(std::make_shared<StoreHandle>(table_, store, keep_alive_));
     }
+    bool supports_consumer_records() const noexcept override { return has_consumer_records(*table_); }
 
 private:
     const nmk_stream_store_table* table_;
     std::shared_ptr<const void> keep_alive_;
 };
 
-// Why `table` cannot be used as a 1.0 table; empty when it can.
+// Why `table` cannot be used (as a 1.0 table, or as a 1.1 one when its size says 1.1);
+// empty when it can.
 inline std::string table_problem(const nmk_stream_store_table* table) {
     if (table == nullptr) {
         return "no table";
@@ -332,14 +389,23 @@ inline std::string table_problem(const nmk_stream_store_table* table) {
                           t.close_stream && t.write_meta && t.append && t.sync && t.load && t.load_next &&
                           t.load_last && t.remove && t.purge && t.compact && t.truncate && t.state &&
                           t.subject_state && t.subjects_state && t.sequence_for_time;
-    return complete ? std::string() : "the table lacks a function of jetstream.store 1.0";
+    if (!complete) {
+        return "the table lacks a function of jetstream.store 1.0";
+    }
+    const bool records_complete =
+        t.consumer_put && t.consumer_put_state && t.consumer_list && t.consumer_delete;
+    if (has_consumer_records(t) && !records_complete) {
+        return "the table has the size of jetstream.store 1.1 but lacks a consumer record function";
+    }
+    return std::string();
 }
 
 }  // namespace client_detail
 
 // The table as a StoreBackend. OWNERSHIP: `table` must outlive every store opened from the
 // result; `keep_alive` is held until the last of them is closed. Throws StoreError
-// (NMK_STORE_INVALID_ARGUMENT) for a table too small for 1.0 or with a function missing.
+// (NMK_STORE_INVALID_ARGUMENT) for a table too small for 1.0 or with a function missing
+// (of 1.0, or of 1.1 when its struct_size covers 1.1).
 inline std::shared_ptr<StoreBackend> wrap_stream_store_table(const nmk_stream_store_table* table,
                                                              std::shared_ptr<const void> keep_alive = {}) {
     if (const std::string problem = client_detail::table_problem(table); !problem.empty()) {

@@ -341,6 +341,48 @@ inline std::uint64_t sequence_for_time(void* handle, std::int64_t time_ns) noexc
     }
 }
 
+// ---- 1.1: consumer records ----
+
+// Refuses a bad record name before the backend sees it, so every backend agrees.
+inline void check_consumer_name(nmk_str name) {
+    if (const std::string_view problem = consumer_name_problem(to_view(name)); !problem.empty()) {
+        throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(problem));
+    }
+}
+
+inline nmk_store_status consumer_put(void* handle, nmk_str name, nmk_str meta, nmk_str state,
+                                     nmk_error_buffer error) noexcept {
+    return guarded(error, [&] {
+        check_consumer_name(name);
+        stream_of(handle).consumer_put(to_view(name), to_view(meta), to_view(state));
+    });
+}
+
+inline nmk_store_status consumer_put_state(void* handle, nmk_str name, nmk_str state,
+                                           nmk_error_buffer error) noexcept {
+    return guarded(error, [&] {
+        check_consumer_name(name);
+        return stream_of(handle).consumer_put_state(to_view(name), to_view(state)) ? NMK_STORE_OK
+                                                                                   : NMK_STORE_NOT_FOUND;
+    });
+}
+
+inline nmk_store_status consumer_list(void* handle, nmk_consumer_record_callback found, void* user,
+                                      nmk_error_buffer error) noexcept {
+    return guarded(error, [&] {
+        stream_of(handle).consumer_list([&](const ConsumerRecordView& r) {
+            found(user, to_nmk(r.name), to_nmk(r.meta), to_nmk(r.state));
+        });
+    });
+}
+
+inline nmk_store_status consumer_delete(void* handle, nmk_str name, nmk_error_buffer error) noexcept {
+    return guarded(error, [&] {
+        check_consumer_name(name);
+        return stream_of(handle).consumer_delete(to_view(name)) ? NMK_STORE_OK : NMK_STORE_NOT_FOUND;
+    });
+}
+
 }  // namespace provider_detail
 
 // The C table of one backend, and the backend it calls. Move-only; the table's address
@@ -358,7 +400,9 @@ public:
         }
         namespace p = provider_detail;
         auto& t = *table_;
-        t.struct_size = sizeof(nmk_stream_store_table);
+        // A backend without consumer records gets a 1.0 table: users never read past it.
+        const bool records = backend_->supports_consumer_records();
+        t.struct_size = static_cast<std::uint32_t>(records ? table_size_1_1 : table_size_1_0);
         t.backend = backend_.get();
         t.open_store = p::open_store;
         t.close_store = p::close_store;
@@ -380,6 +424,12 @@ public:
         t.subject_state = p::subject_state;
         t.subjects_state = p::subjects_state;
         t.sequence_for_time = p::sequence_for_time;
+        if (records) {
+            t.consumer_put = p::consumer_put;
+            t.consumer_put_state = p::consumer_put_state;
+            t.consumer_list = p::consumer_list;
+            t.consumer_delete = p::consumer_delete;
+        }
     }
     StoreBackendRegistration(StoreBackendRegistration&&) noexcept = default;
     StoreBackendRegistration& operator=(StoreBackendRegistration&&) noexcept = default;
@@ -387,6 +437,11 @@ public:
     // OWNERSHIP: valid while this registration lives (null when default-constructed).
     const nmk_stream_store_table* table() const noexcept { return table_.get(); }
     const std::shared_ptr<StoreBackend>& backend() const noexcept { return backend_; }
+    // The kind version the table implements: 1.1 with consumer records, else 1.0.
+    KindVersion version() const noexcept {
+        const bool records = table_ && table_->struct_size >= table_size_1_1;
+        return KindVersion{NMK_STREAM_STORE_MAJOR, static_cast<std::uint16_t>(records ? 1 : 0)};
+    }
     explicit operator bool() const noexcept { return table_ != nullptr; }
 
 private:
@@ -395,14 +450,13 @@ private:
 };
 
 // Registers `backend` as the stream store `name` ("memory", "file", ...) of kind
-// jetstream.store 1.0. The kind must be declared already (JetStream declares it when it
+// jetstream.store 1.1, or 1.0 when it keeps no consumer records. The kind must be declared already (JetStream declares it when it
 // is created, before any plugin starts): call this from start(). Throws nats_sdk::Error
 // (NMK_NOT_FOUND when the kind is not declared, NMK_UNSUPPORTED for another major).
 inline StoreBackendRegistration register_stream_store_backend(const Host& host, std::string_view name,
                                                               std::shared_ptr<StoreBackend> backend) {
     StoreBackendRegistration registration(std::move(backend));
-    register_extension(host, kind_name, KindVersion{NMK_STREAM_STORE_MAJOR, NMK_STREAM_STORE_MINOR}, name,
-                       *registration.table());
+    register_extension(host, kind_name, registration.version(), name, *registration.table());
     return registration;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // StreamStoreContract: the GoogleTest suite every stream store backend (kind
-// "jetstream.store" 1.0, nats_sdk/kinds/stream_store.h) passes. Include this header in
+// "jetstream.store" 1.1, nats_sdk/kinds/stream_store.h) passes. Include this header in
 // exactly one source file of a test program and instantiate it:
 //
 //   using nats_sdk::testing::StreamStoreContract;  // the macro needs the bare name
@@ -17,8 +17,9 @@
 // Each test gets a fresh backend from the factory and a fresh root directory. The
 // expectations are nats-server 2.9.10's memstore answers (ReferenceStream), byte counts
 // excepted: those come from the case's message_bytes. Part 1 (one stream's messages) is
-// stream_store_contract_messages.hpp; this file has the rest: sync, metadata and the
-// list of streams, deletion, separate streams, threads, reopening, corruption, bad
+// stream_store_contract_messages.hpp, part 3 (consumer records, skipped for a backend
+// without them) stream_store_contract_consumers.hpp; this file has the rest: sync, metadata
+// and the list of streams, deletion, separate streams, threads, reopening, corruption, bad
 // options, and a long run of random operations checked against the model.
 
 #include <atomic>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "nats_sdk/testing/case_name.hpp"
+#include "nats_sdk/testing/stream_store_contract_consumers.hpp"
 #include "nats_sdk/testing/stream_store_contract_fixture.hpp"
 #include "nats_sdk/testing/stream_store_contract_messages.hpp"
 
