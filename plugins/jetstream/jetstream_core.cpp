@@ -91,6 +91,14 @@ void JetStreamCore::open() {
 void JetStreamCore::close() {
     for (auto& [id, session] : sessions_) session->close(*this);
     sessions_.clear();
+    // What the consumers did since their last write goes to the store before it closes.
+    for (auto& [name, account] : accounts_) {
+        for (auto& [stream_name, stream] : account->streams()) {
+            for (auto& [consumer_name, consumer] : stream->consumers()) {
+                if (consumer->take_dirty()) persist(*stream, *consumer, false);
+            }
+        }
+    }
     flush();
     for (auto& [name, account] : accounts_) account->streams().clear();
     accounts_.clear();
@@ -142,6 +150,7 @@ void JetStreamCore::recover_account(JsAccount& account) {
             s.rebuild_dedup(now_ns());
             account.streams()[stream_name] = std::move(stream);
             bus_.listen(acc, stream_name, s.config().subjects);
+            recover_consumers(account, s);
             const auto state = s.store().state();
             bus_.log(2, "  Restored " + std::to_string(state.messages) + " messages for stream '" + acc + " > " +
                             stream_name + "'");

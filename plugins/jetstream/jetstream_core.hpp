@@ -164,6 +164,9 @@ private:
     void deliver_consumers(JsAccount& account, Stream& stream, std::int64_t now_ns);
     void schedule(std::int64_t deadline_ns);
     void persist(Stream& stream, Consumer& consumer, bool with_config);
+    // The stream's consumers as its store kept them (after a restart).
+    void recover_consumers(JsAccount& account, Stream& stream);
+    bool keeps_consumers(const Stream& stream) const;
     class ConsumerBridge;
     ConsumerBridge& bridge_for(const std::string& account);
     void write_meta(Stream& stream);
@@ -191,6 +194,7 @@ private:
     std::map<Stream*, std::vector<PendingAck>> unsynced_;  // acks waiting for the next flush()
     std::map<std::string, std::unique_ptr<ConsumerBridge>> bridges_;  // per account: a consumer's way out
     std::int64_t wake_requested_ns_ = 0;  // the earliest wake_at asked for and not yet run
+    std::int64_t persist_due_ns_ = 0;     // when dirty consumer states are written next (0: none waiting)
     std::map<std::uint64_t, std::unique_ptr<ApiSession>> sessions_;
     std::uint64_t next_session_id_ = 0;
 };

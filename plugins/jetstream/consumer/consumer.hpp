@@ -62,6 +62,7 @@ public:
     ConsumerState state() const;
     // True once since the last call when the state changed (for persistence).
     bool take_dirty() noexcept;
+    bool dirty() const noexcept { return dirty_; }
 
     // An allowed update (check_consumer_update said yes).
     void update(ConsumerConfig config);

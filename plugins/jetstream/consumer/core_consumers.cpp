@@ -11,6 +11,8 @@
 #include "consumer/consumer_bridge.hpp"
 #include "stream/stream_json.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace nmk::jetstream {
 
 namespace {
@@ -18,6 +20,9 @@ namespace {
 constexpr int delivery_budget = 256;              // messages per consumer per turn, then the next turn
 constexpr std::int64_t default_inactive_ns = 5'000'000'000;  // JsDeleteWaitTimeDefault
 constexpr std::size_t max_name = 255;             // JSMaxNameLen
+// Consumer states are written at most this often (a kill -9 keeps what was written; what
+// a crash loses since is redelivered: at least once).
+constexpr std::int64_t persist_delay_ns = 50'000'000;
 
 std::int64_t unix_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -48,6 +53,15 @@ void consumer_action(JetStreamCore& core, const std::string& account, const std:
                                                                : "$JS.EVENT.ADVISORY.CONSUMER.DELETED.") +
                                 stream + "." + name;
     core.bus().publish(account, subject, {}, w.take());
+}
+
+// What a store keeps for a consumer besides its state: its config and creation time.
+std::string consumer_meta_json(const Consumer& c) {
+    nats_sdk::GoJsonWriter w(false);
+    w.begin_object().key("config");
+    write_consumer_config(w, c.config());
+    w.field("name", c.name()).field("created_ns", c.created_ns()).end_object();
+    return w.take();
 }
 
 }  // namespace
@@ -143,7 +157,14 @@ void JetStreamCore::delete_consumer(JsAccount& account, Stream& stream, const st
     if (advisory) consumer_action(*this, account.name(), stream.name(), name, "delete");
     gone->release_waiting();
     stream.consumer_removed(*gone);
-    // The store forgets it (consumer records arrive with the store contract 1.1).
+    if (keeps_consumers(stream)) {
+        try {
+            stream.store().consumer_delete(name);
+        } catch (const nats_sdk::store::StoreError& e) {
+            bus_.log(3, "JetStream: consumer '" + account.name() + " > " + stream.name() + " > " + name +
+                            "' not removed from the store: " + e.what());
+        }
+    }
 }
 
 void JetStreamCore::handle_ack(const std::string& account_name, const std::string& stream_name, const std::string& name,
@@ -210,7 +231,10 @@ void JetStreamCore::deliver_consumers(JsAccount& account, Stream& stream, std::i
 
 void JetStreamCore::settle(JsAccount& account, Stream& stream, Consumer& consumer, std::int64_t now_ns) {
     if (consumer.deliver(now_ns, delivery_budget)) bus_.kick(account.name(), stream.name());
-    if (consumer.take_dirty()) persist(stream, consumer, false);
+    if (consumer.dirty() && persist_due_ns_ == 0) {
+        persist_due_ns_ = now_ns + persist_delay_ns;
+        schedule(persist_due_ns_);
+    }
     schedule(consumer.next_deadline());
 }
 
@@ -223,6 +247,8 @@ void JetStreamCore::schedule(std::int64_t deadline_ns) {
 
 void JetStreamCore::run_timers(std::int64_t now_ns) {
     wake_requested_ns_ = 0;
+    const bool persist_now = persist_due_ns_ != 0 && persist_due_ns_ <= now_ns;
+    if (persist_now) persist_due_ns_ = 0;
     std::vector<std::tuple<JsAccount*, Stream*, std::string>> inactive;
     for (auto& [account_name, account] : accounts_) {
         for (auto& [stream_name, stream] : account->streams()) {
@@ -233,19 +259,72 @@ void JetStreamCore::run_timers(std::int64_t now_ns) {
                     inactive.emplace_back(account.get(), stream.get(), name);
                     continue;
                 }
+                if (persist_now && consumer->take_dirty()) persist(*stream, *consumer, false);
                 settle(*account, *stream, *consumer, now_ns);
             }
         }
     }
     for (auto& [account, stream, name] : inactive) delete_consumer(*account, *stream, name, true);
+    if (persist_due_ns_ != 0) schedule(persist_due_ns_);
+}
+
+bool JetStreamCore::keeps_consumers(const Stream& stream) const {
+    const auto& backend = stream.config().storage == Storage::memory ? memory_backend_ : file_backend_;
+    return backend && backend->supports_consumer_records();
 }
 
 void JetStreamCore::persist(Stream& stream, Consumer& consumer, bool with_config) {
-    // Consumer records need the store contract's 1.1 part; until a backend has it the
-    // consumer lives in memory only.
-    (void)stream;
-    (void)consumer;
-    (void)with_config;
+    if (!keeps_consumers(stream)) return;  // a 1.0 backend: consumers live in memory only
+    try {
+        const std::string state = encode_consumer_state(consumer.state());
+        if (with_config || !stream.store().consumer_put_state(consumer.name(), state))
+            stream.store().consumer_put(consumer.name(), consumer_meta_json(consumer), state);
+    } catch (const nats_sdk::store::StoreError& e) {
+        bus_.log(3, "JetStream: consumer '" + stream.account() + " > " + stream.name() + " > " + consumer.name() +
+                        "' state not saved: " + e.what());
+    }
+}
+
+void JetStreamCore::recover_consumers(JsAccount& account, Stream& stream) {
+    if (!keeps_consumers(stream)) return;
+    struct Found {
+        std::string name, meta, state;
+    };
+    std::vector<Found> found;
+    try {
+        stream.store().consumer_list([&](const nats_sdk::store::ConsumerRecordView& r) {
+            found.push_back({std::string(r.name), std::string(r.meta), std::string(r.state)});
+        });
+    } catch (const nats_sdk::store::StoreError& e) {
+        bus_.log(4, "  Error listing consumers of stream '" + account.name() + " > " + stream.name() + "': " + e.what());
+        return;
+    }
+    const std::int64_t now = unix_now_ns();
+    for (auto& f : found) {
+        try {
+            const auto doc = nlohmann::ordered_json::parse(f.meta);
+            ConsumerConfig config = consumer_config_from_json(doc.at("config"));
+            const std::int64_t created = doc.value("created_ns", std::int64_t{0});
+            auto consumer = std::make_unique<Consumer>(bridge_for(account.name()), stream, f.name, std::move(config), created);
+            if (auto state = decode_consumer_state(f.state)) {
+                consumer->restore(*state);
+            } else {
+                bus_.log(3, "  Consumer '" + account.name() + " > " + stream.name() + " > " + f.name +
+                                "' has no readable state: it starts over from its deliver policy");
+                consumer->select_start();
+            }
+            if (consumer->is_push()) consumer->on_interest(bus_.has_interest(account.name(), consumer->config().deliver_subject), now);
+            Consumer& c = *consumer;
+            stream.consumers()[f.name] = std::move(consumer);
+            bus_.attach_consumer(account.name(), stream.name(), f.name, c.config().deliver_subject);
+            schedule(c.next_deadline());
+        } catch (const std::exception& e) {
+            bus_.log(4, "  Error recreating consumer '" + account.name() + " > " + stream.name() + " > " + f.name + "': " + e.what());
+        }
+    }
+    if (!found.empty())
+        bus_.log(2, "  Restored " + std::to_string(stream.consumers().size()) + " consumers for stream '" + account.name() +
+                        " > " + stream.name() + "'");
 }
 
 }  // namespace nmk::jetstream
