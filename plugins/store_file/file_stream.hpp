@@ -75,6 +75,12 @@ public:
     // For tests and the README's numbers: block files in use, bytes dropped from a torn
     // tail by the last recovery.
     std::size_t block_count() const noexcept { return blocks_.size(); }
+    // Blocks whose cache (where each message is) is loaded now.
+    std::size_t cached_block_count() const noexcept {
+        std::size_t n = 0;
+        for (const Block& block : blocks_) n += block.cache ? 1 : 0;
+        return n;
+    }
     std::uint64_t torn_bytes_dropped() const noexcept { return torn_bytes_dropped_; }
 
 private:
