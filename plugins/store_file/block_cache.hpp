@@ -1,12 +1,12 @@
 #pragma once
 // What a stream keeps about the messages of one block while the block is in use: for
-// each of its sequences, the subject id, offset and length of the message record, and,
-// for a full block loaded to be read, the block's bytes (so that reading through it costs
-// no system call per message). Built from the block file on demand and dropped again
-// (least recently used first, see FileStream::cache_for), as nats-server's msgBlock cache
-// is: a stream's resident memory is then per block, not per message.
+// each of its sequences, the subject id, offset and length of the message record (12
+// bytes). Built from the block file on demand and dropped again (least recently used
+// first, see FileStream::load_cache), as nats-server's msgBlock cache is: a stream's
+// resident memory is then per block, not per message. The record bytes themselves are
+// read through the stream's ReadWindow (read_window.hpp).
 //
-// Everything lives in PageArrays, so a dropped cache returns its memory at once.
+// The slots live in a PageArray, so a dropped cache returns its memory at once.
 // Not thread-safe: the owning stream serializes calls.
 
 #include <cstdint>
@@ -49,14 +49,6 @@ public:
         if (CachedSlot* slot = find(sequence)) *slot = CachedSlot{};
     }
 
-    // The block's bytes from offset 0 when it was loaded for reading (empty otherwise).
-    PageArray<char>& bytes() noexcept { return bytes_; }
-    // The record at `slot` from the loaded bytes, or an empty view when not loaded.
-    std::string_view record_bytes(const CachedSlot& slot) const noexcept {
-        if (std::uint64_t{slot.offset} + slot.length() > bytes_.size()) return {};
-        return {bytes_.data() + slot.offset, slot.length()};
-    }
-
     std::uint64_t last_used = 0;  // the stream's use counter when last used (LRU)
 
 private:
@@ -70,17 +62,25 @@ private:
 
     std::uint64_t base_ = 0;
     PageArray<CachedSlot> slots_;
-    PageArray<char> bytes_;
 };
 
 // Calls visit(record, offset) for every record in `bytes` that checks out, in order,
-// stepping over damaged ones (to the next record that checks out) and stopping at the
-// zero-filled end. Used to load a cache; recovery has its own, stricter walk (torn
-// tails, counting the damage).
+// stepping over damaged ones (to the next record that checks out). `bytes` is a chunk of a
+// block: unless it is the last one, a record (or a possible record, while stepping over
+// damage) that does not fit in it stops the walk. Returns where the next chunk must start
+// (0: nothing fitted; read a bigger chunk). Used to load a cache; recovery has its own,
+// stricter walk (torn tails, counting the damage).
 template <typename Visit>
-void for_each_good_record(std::string_view bytes, Visit visit) {
+std::size_t walk_good_records(std::string_view bytes, bool last_chunk, Visit visit) {
+    const auto needs_more = [&](std::size_t at) {
+        if (last_chunk) return false;
+        if (at + record_overhead > bytes.size()) return true;
+        const std::uint32_t length = peek_length(bytes.data() + at);
+        return plausible_length(length) && length > bytes.size() - at;
+    };
     std::size_t at = 0;
     while (at + record_header_size <= bytes.size()) {
+        if (needs_more(at)) return at;
         const std::uint32_t length = peek_length(bytes.data() + at);
         RecordView record;
         if (length != 0 && decode_record(bytes.substr(at), record) == DecodeResult::ok) {
@@ -89,9 +89,10 @@ void for_each_good_record(std::string_view bytes, Visit visit) {
             continue;
         }
         std::size_t next = at + 1;
-        while (next < bytes.size() && !valid_record_at(bytes, next)) ++next;
+        while (next < bytes.size() && !needs_more(next) && !valid_record_at(bytes, next)) ++next;
         at = next;
     }
+    return last_chunk ? bytes.size() : at;
 }
 
 }  // namespace store_file

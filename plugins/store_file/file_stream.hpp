@@ -28,6 +28,7 @@
 #include "nats_sdk/kinds/stream_store.hpp"
 #include "record_format.hpp"
 #include "live_bits.hpp"
+#include "read_window.hpp"
 #include "store_context.hpp"
 #include "subject_index.hpp"
 #include "syncer.hpp"
@@ -132,7 +133,7 @@ private:
     std::optional<std::pair<std::size_t, CachedSlot>> locate(std::uint64_t sequence) const;
     void load_cache(std::size_t i);
     // Fills `cache` from block i's file; returns the live sequences it lacks.
-    std::vector<std::uint64_t> build_cache(std::size_t i, BlockCache& cache, bool keep_bytes) const;
+    std::vector<std::uint64_t> build_cache(std::size_t i, BlockCache& cache) const;
     // A live message whose record is gone: counted as corrupt. Subject and byte counts
     // are then recomputed from the blocks (recount), since its own fields are unknown.
     void lose_message(std::uint64_t sequence, std::size_t block);
@@ -199,6 +200,9 @@ private:
     mutable std::deque<std::uint32_t> open_readers_;  // full blocks with a descriptor, oldest first
     std::string write_buffer_;
     mutable std::string read_buffer_;
+    mutable ReadWindow window_;
+    mutable std::uint32_t last_read_block_ = 0;  // where the last record read ended: the next read
+    mutable std::uint64_t last_read_end_ = 0;    // starting there fills the window (read-ahead)
     std::string recovery_buffer_;  // a whole block while recovering
     std::unique_ptr<ConsumerRecords> consumers_;  // last: gone before the context reference it holds
 };

@@ -38,12 +38,24 @@ BlockFile* FileStream::reader(std::uint32_t id) const {
 
 FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, std::size_t i, const CachedSlot& slot,
                                                RecordView& record) const {
-    // A full block being read is in memory (checked again all the same); the active
-    // block is read record by record.
-    std::string_view bytes = blocks_[i].cache ? blocks_[i].cache->record_bytes(slot) : std::string_view{};
+    // In the window, or read ahead into it when this read continues the last one (reading
+    // in order), or read alone (random access).
+    BlockFile* file = blocks_[i].file ? reader(blocks_[i].file->id()) : nullptr;
+    if (file == nullptr) return ReadResult::corrupt;
+    std::string_view bytes = window_.find(file->id(), slot.offset, slot.length());
+    const bool in_order = file->id() == last_read_block_ && slot.offset == last_read_end_;
+    last_read_block_ = file->id();
+    last_read_end_ = std::uint64_t{slot.offset} + slot.length();
+    if (bytes.empty() && in_order && slot.length() <= ReadWindow::default_size && slot.offset < file->end()) {
+        const auto length = static_cast<std::size_t>(
+            std::max<std::uint64_t>(slot.length(), std::min<std::uint64_t>(ReadWindow::default_size,
+                                                                          file->end() - slot.offset)));
+        if (const int result = window_.fill(*file, slot.offset, length); result != 0 && result != -ENODATA) {
+            throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", file->path(), -result));
+        }
+        bytes = window_.find(file->id(), slot.offset, slot.length());
+    }
     if (bytes.empty()) {
-        BlockFile* file = reader(blocks_[i].file ? blocks_[i].file->id() : 0);
-        if (file == nullptr) return ReadResult::corrupt;
         read_buffer_.resize(slot.length());
         if (const int result = file->read(slot.offset, slot.length(), read_buffer_.data()); result != 0) {
             if (result == -ENODATA) return ReadResult::corrupt;  // the file is shorter than the index says
@@ -78,12 +90,12 @@ std::optional<std::int64_t> FileStream::read_time(std::uint64_t sequence) const 
     if (!where) return std::nullopt;
     const auto& [i, slot] = *where;
     std::int64_t time_ns = 0;
-    if (const std::string_view bytes = blocks_[i].cache->record_bytes(slot); !bytes.empty()) {
+    BlockFile* file = blocks_[i].file ? reader(blocks_[i].file->id()) : nullptr;
+    if (file == nullptr) return std::nullopt;
+    if (const std::string_view bytes = window_.find(file->id(), slot.offset, slot.length()); !bytes.empty()) {
         std::memcpy(&time_ns, bytes.data() + 16, sizeof time_ns);
         return time_ns;
     }
-    BlockFile* file = reader(blocks_[i].file ? blocks_[i].file->id() : 0);
-    if (file == nullptr) return std::nullopt;
     if (file->read(slot.offset + 16, sizeof time_ns, reinterpret_cast<char*>(&time_ns)) != 0) {
         return std::nullopt;
     }

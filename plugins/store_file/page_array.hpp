@@ -4,8 +4,9 @@
 // once. Memory from malloc would stay in the heap (glibc raises its mmap threshold after
 // the first large free), and the resident size would not shrink when caches are dropped.
 //
-// New elements are zero bytes (what a fresh mapping holds): T's all-zero value must mean
-// "nothing". Not thread-safe.
+// Elements never used before are zero bytes (what a fresh mapping holds): T's all-zero
+// value must mean "nothing" where that matters. Shrinking keeps the pages (a read buffer
+// is refilled in place). Not thread-safe.
 
 #include <sys/mman.h>
 
@@ -43,11 +44,9 @@ public:
     T& operator[](std::size_t i) noexcept { return data_[i]; }
     const T& operator[](std::size_t i) const noexcept { return data_[i]; }
 
-    // Grows (new elements zero) or shrinks (dropped elements zeroed again, so a later
-    // growth sees zeros). Throws std::bad_alloc when the system refuses memory.
+    // Grows or shrinks; throws std::bad_alloc when the system refuses memory.
     void resize(std::size_t size) {
         if (size > capacity_) reserve(std::max(size, capacity_ + capacity_ / 2));
-        if (size < size_) std::memset(static_cast<void*>(data_ + size), 0, (size_ - size) * sizeof(T));
         size_ = size;
     }
     void push_back(const T& value) {
