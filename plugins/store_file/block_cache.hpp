@@ -49,6 +49,9 @@ public:
         if (CachedSlot* slot = find(sequence)) *slot = CachedSlot{};
     }
 
+    // The memory its slots take.
+    std::size_t memory() const noexcept { return slots_.size() * sizeof(CachedSlot); }
+
     std::uint64_t last_used = 0;  // the stream's use counter when last used (LRU)
 
 private:

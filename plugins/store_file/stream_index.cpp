@@ -14,9 +14,6 @@ namespace {
 
 // Corrupt records logged per open stream; the rest are only counted.
 constexpr std::uint64_t corrupt_log_limit = 20;
-// Caches of full blocks kept per stream (12 bytes a message: about 600 KB for an 8 MiB
-// block of small messages); the active block's cache is always kept.
-constexpr std::size_t cached_full_block_limit = 2;
 
 }  // namespace
 
@@ -90,19 +87,19 @@ void FileStream::load_cache(std::size_t i) {
     cache->last_used = ++cache_clock_;
     blocks_[i].cache = std::move(cache);
     if (!keep_caches_) {
-        // Drop the least recently used caches of full blocks beyond the limit.
+        // Drop the least recently used caches of full blocks beyond the budget.
         while (true) {
             std::size_t cached = 0;
             std::size_t oldest = blocks_.size();
             for (std::size_t j = 0; j + 1 < blocks_.size(); ++j) {
                 if (!blocks_[j].cache) continue;
-                ++cached;
+                cached += blocks_[j].cache->memory();
                 if (j != i && (oldest == blocks_.size() ||
                                blocks_[j].cache->last_used < blocks_[oldest].cache->last_used)) {
                     oldest = j;
                 }
             }
-            if (cached <= cached_full_block_limit || oldest == blocks_.size()) break;
+            if (cached <= context_->options().cache_bytes || oldest == blocks_.size()) break;
             blocks_[oldest].cache.reset();
         }
     }

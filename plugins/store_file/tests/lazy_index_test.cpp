@@ -14,7 +14,8 @@
 namespace store_file::testing {
 namespace {
 
-constexpr const char* small_blocks = R"({"block_size":4096})";
+// Only the cache just loaded is kept besides the active block's.
+constexpr const char* small_blocks = R"({"block_size":4096,"cache_bytes":0})";
 constexpr std::uint64_t message_count = 240;  // about 12 a block: 20 blocks
 
 std::string payload_of(std::uint64_t s) { return "payload-" + std::to_string(1000000 + s) + std::string(280, 'p'); }
@@ -71,7 +72,7 @@ TEST_F(LazyIndexTest, ReadingEveryBlockKeepsFewCachesAndReloadsDroppedOnes) {
             ASSERT_TRUE(m) << s;
             EXPECT_EQ(m->payload, payload_of(s));
             EXPECT_EQ(m->subject, subject_of(s));
-            EXPECT_LE(file_stream().cached_block_count(), 3u);  // the active block and 2 full ones
+            EXPECT_LE(file_stream().cached_block_count(), 2u);  // the active block's and the one in use
         }
     }
     // Backwards and by subject, each step in a block whose cache was dropped before.
@@ -85,8 +86,25 @@ TEST_F(LazyIndexTest, ReadingEveryBlockKeepsFewCachesAndReloadsDroppedOnes) {
     }
     EXPECT_EQ(seen, message_count / 5);
     EXPECT_EQ(load_last(*stream_, "lazy.1")->sequence, 236u);
-    EXPECT_LE(file_stream().cached_block_count(), 3u);
+    EXPECT_LE(file_stream().cached_block_count(), 2u);
     EXPECT_EQ(stream_->state().corrupt, 0u);
+}
+
+TEST(LazyIndexOptions, CacheBytesIsAByteCount) {
+    TempDir dir;
+    EXPECT_NO_THROW(open_store(dir.path(), R"({"cache_bytes":1048576})"));
+    EXPECT_THROW(open_store(dir.path(), R"({"cache_bytes":-1})"), sdk::StoreError);
+    EXPECT_THROW(open_store(dir.path(), R"({"cache_bytes":"4MB"})"), sdk::StoreError);
+}
+
+TEST(LazyIndexOptions, ABudgetKeepsSeveralFullBlocksCached) {
+    TempDir dir;
+    auto store = open_store(dir.path(), R"({"block_size":4096})");  // the default budget: all of them
+    auto stream = store->open_stream("A", "S");
+    for (std::uint64_t s = 1; s <= message_count; ++s) stream->append(s, 1, subject_of(s), "", payload_of(s));
+    for (std::uint64_t s = 1; s <= message_count; ++s) ASSERT_TRUE(load(*stream, s));
+    auto& file_stream = dynamic_cast<FileStream&>(*stream);
+    EXPECT_EQ(file_stream.cached_block_count(), file_stream.block_count());
 }
 
 TEST_F(LazyIndexTest, RemovalsInDroppedBlocksKeepEveryCountRight) {
@@ -121,7 +139,7 @@ TEST_F(LazyIndexTest, RemovalsInDroppedBlocksKeepEveryCountRight) {
 TEST_F(LazyIndexTest, DamageInABlockWhoseCacheWasDroppedIsFoundWhenItIsLoadedAgain) {
     ASSERT_EQ(load(*stream_, 20)->payload, payload_of(20));  // loads block 2's cache
     for (std::uint64_t s = 100; s <= 200; s += 12) load(*stream_, s);  // and drops it
-    ASSERT_LE(file_stream().cached_block_count(), 3u);
+    ASSERT_LE(file_stream().cached_block_count(), 2u);
     const auto before = stream_->state();
     const auto subject_before = stream_->subject_state(subject_of(21));
     damage_payload(msgs_dir(), 21);
