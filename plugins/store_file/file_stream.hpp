@@ -147,6 +147,8 @@ private:
     // Reads and verifies the record of `sequence` (in block i, at `slot`); the views point
     // into the block's cache or read_buffer_.
     ReadResult read_record(std::uint64_t sequence, std::size_t i, const CachedSlot& slot, RecordView& record) const;
+    static ReadResult decode_checked(std::uint64_t sequence, const CachedSlot& slot, std::string_view bytes,
+                                     RecordView& record);
     sdk::LoadResult deliver(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found);
     std::optional<std::int64_t> read_time(std::uint64_t sequence) const;
     // The block holding `id`, its descriptor open; closes the least recently read full

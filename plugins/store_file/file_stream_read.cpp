@@ -24,7 +24,7 @@ BlockFile* FileStream::reader(std::uint32_t id) const {
     const Block* block = block_for(id);
     if (block == nullptr || !block->file) return nullptr;
     BlockFile* file = block->file.get();
-    if (&blocks_.back() == block) return file;
+    if (&blocks_.back() == block || (!open_readers_.empty() && open_readers_.back() == id)) return file;
     const auto known = std::find(open_readers_.begin(), open_readers_.end(), id);
     if (known != open_readers_.end()) open_readers_.erase(known);
     open_readers_.push_back(id);
@@ -40,20 +40,22 @@ FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, std::size
                                                RecordView& record) const {
     // In the window, or read ahead into it when this read continues the last one (reading
     // in order), or read alone (random access).
-    BlockFile* file = blocks_[i].file ? reader(blocks_[i].file->id()) : nullptr;
-    if (file == nullptr) return ReadResult::corrupt;
-    std::string_view bytes = window_.find(file->id(), slot.offset, slot.length());
-    const bool in_order = file->id() == last_read_block_ && slot.offset == last_read_end_;
-    last_read_block_ = file->id();
+    if (!blocks_[i].file) return ReadResult::corrupt;
+    const std::uint32_t id = blocks_[i].file->id();
+    std::string_view bytes = window_.find(id, slot.offset, slot.length());
+    const bool in_order = id == last_read_block_ && slot.offset == last_read_end_;
+    last_read_block_ = id;
     last_read_end_ = std::uint64_t{slot.offset} + slot.length();
-    if (bytes.empty() && in_order && slot.length() <= ReadWindow::default_size && slot.offset < file->end()) {
+    if (!bytes.empty()) return decode_checked(sequence, slot, bytes, record);
+    BlockFile* file = reader(id);
+    if (in_order && slot.length() <= ReadWindow::default_size && slot.offset < file->end()) {
         const auto length = static_cast<std::size_t>(
             std::max<std::uint64_t>(slot.length(), std::min<std::uint64_t>(ReadWindow::default_size,
                                                                           file->end() - slot.offset)));
         if (const int result = window_.fill(*file, slot.offset, length); result != 0 && result != -ENODATA) {
             throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", file->path(), -result));
         }
-        bytes = window_.find(file->id(), slot.offset, slot.length());
+        bytes = window_.find(id, slot.offset, slot.length());
     }
     if (bytes.empty()) {
         read_buffer_.resize(slot.length());
@@ -63,6 +65,11 @@ FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, std::size
         }
         bytes = read_buffer_;
     }
+    return decode_checked(sequence, slot, bytes, record);
+}
+
+FileStream::ReadResult FileStream::decode_checked(std::uint64_t sequence, const CachedSlot& slot,
+                                                  std::string_view bytes, RecordView& record) {
     if (decode_record(bytes, record) != DecodeResult::ok || record.kind != RecordKind::message ||
         record.sequence != sequence || record.length != slot.length()) {
         return ReadResult::corrupt;
