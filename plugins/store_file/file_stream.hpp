@@ -89,10 +89,11 @@ private:
         std::unique_ptr<BlockFile> file;  // null for an id missing on disk
         std::uint64_t live = 0;           // messages in it still in the index
         // The sequences its live messages may have: [first, last], empty when last < first.
-        // Ranges of successive blocks ascend and never overlap (bounds records clip them).
-        std::uint64_t first = 1;
-        std::uint64_t last = 0;
-        std::int64_t first_time_ns = 0;  // of the first message written to it
+        // Ranges of successive blocks ascend and never overlap (bounds records clip them);
+        // a block recovery has not reached yet lies above everything.
+        std::uint64_t first = ~std::uint64_t{0};
+        std::uint64_t last = ~std::uint64_t{0} - 1;
+        std::int64_t first_time_ns = 0;  // the earliest of the messages ever written to it
         bool has_time = false;
         mutable std::unique_ptr<BlockCache> cache;  // null while not in use
     };

@@ -179,6 +179,7 @@ void FileStream::recount() {
 
 void FileStream::clip_block_ranges(std::uint64_t first, std::uint64_t last) {
     for (Block& block : blocks_) {
+        if (block.first == ~std::uint64_t{0}) continue;  // not reached by recovery yet: nothing in it is known
         block.last = std::min(block.last, last);
         block.first = std::min(block.first, last + 1);
         block.first = std::max(block.first, first);
@@ -209,7 +210,9 @@ void FileStream::index_message(std::uint64_t sequence, std::int64_t time_ns, std
     bytes_ += slot.accounted();
     ++b.live;
     b.last = sequence;
-    if (!b.has_time) {
+    // The block's earliest time (a sequence re-used after a truncation may be older than
+    // what the block held before).
+    if (!b.has_time || time_ns < b.first_time_ns) {
         b.first_time_ns = time_ns;
         b.has_time = true;
     }
