@@ -45,6 +45,8 @@ public:
         if (sequence - base_ >= slots_.size()) slots_.resize(sequence - base_ + 1);
         slots_[sequence - base_] = slot;
     }
+    // Room for `count` sequences from the first put on, without remapping while filling.
+    void reserve(std::size_t count) { slots_.reserve_at_least(count); }
     void forget(std::uint64_t sequence) noexcept {
         if (CachedSlot* slot = find(sequence)) *slot = CachedSlot{};
     }

@@ -112,6 +112,7 @@ void FileStream::roll(std::uint64_t first, std::uint64_t last, std::int64_t last
     block.first = last + 1;
     block.last = last;
     block.cache = std::make_unique<BlockCache>();
+    block.cache->reserve(capacity / record_overhead);  // address space only
     blocks_.push_back(std::move(block));
     target_->wrote();
     if (blocks_.size() > 1) reader(id - 1);  // the block just filled joins the bounded set of open readers

@@ -49,6 +49,11 @@ public:
         if (size > capacity_) reserve(std::max(size, capacity_ + capacity_ / 2));
         size_ = size;
     }
+    // Reserves address space for `count` elements (pages become resident when written), so
+    // that growing up to it needs no remapping.
+    void reserve_at_least(std::size_t count) {
+        if (count > capacity_) reserve(count);
+    }
     void push_back(const T& value) {
         resize(size_ + 1);
         data_[size_ - 1] = value;

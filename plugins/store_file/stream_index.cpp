@@ -41,6 +41,7 @@ std::vector<std::uint64_t> FileStream::build_cache(std::size_t i, BlockCache& ca
         // A window at a time; a record bigger than the window gets a bigger read.
         BlockFile& file = *reader(block.file->id());  // joins the bounded set of open descriptors
         const std::uint64_t end = file.end();
+        cache.reserve(static_cast<std::size_t>(end / record_overhead));  // address space only
         std::uint64_t position = 0;
         std::uint64_t want = ReadWindow::default_size;
         while (position < end) {

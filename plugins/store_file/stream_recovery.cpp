@@ -110,6 +110,8 @@ void FileStream::recover() {
             blocks_[i].first = last_ + 1;
             blocks_[i].last = last_;
             blocks_[i].cache = std::make_unique<BlockCache>();
+            // At most one message per record_overhead bytes: address space only.
+            if (blocks_[i].file) blocks_[i].cache->reserve(blocks_[i].file->capacity() / record_overhead);
         }
         if (!blocks_[i].file) continue;
         recover_block(blocks_[i], i + 1 == blocks_.size(), resumed ? resume->second : 0);
