@@ -19,10 +19,8 @@ namespace {
 // Tombstones of a filtered purge are written in batches of about this size.
 constexpr std::size_t tombstone_batch_bytes = 64 * 1024;
 // An append may skip at most this many sequences while messages are stored (each
-// skipped sequence costs an index slot); an empty stream may jump anywhere.
+// skipped sequence costs a bit and a cache slot); an empty stream may jump anywhere.
 constexpr std::uint64_t max_sequence_gap = std::uint64_t{1} << 26;
-// Corrupt records logged per open stream; the rest are only counted.
-constexpr std::uint64_t corrupt_log_limit = 20;
 
 }  // namespace
 
@@ -108,7 +106,14 @@ void FileStream::roll(std::uint64_t first, std::uint64_t last, std::int64_t last
         throw_write_error(-result, "cannot write a block file of");
     }
     target_->set_active(file->handle());
-    blocks_.push_back(Block{std::move(file), 0});
+    if (!blocks_.empty()) blocks_.back().cache.reset();  // full now: loaded again when read
+    Block block;
+    block.file = std::move(file);
+    block.first = last + 1;
+    block.last = last;
+    block.cache = std::make_unique<BlockCache>();
+    block.cache->reserve(capacity / record_overhead);  // address space only
+    blocks_.push_back(std::move(block));
     target_->wrote();
     if (blocks_.size() > 1) reader(id - 1);  // the block just filled joins the bounded set of open readers
 }
@@ -141,99 +146,6 @@ void FileStream::delete_dead_front_blocks() {
         blocks_.pop_front();
         ++first_block_id_;
     }
-}
-
-// ---- bookkeeping ----
-
-void FileStream::index_message(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject,
-                               bool has_headers, std::uint32_t block, std::uint32_t offset, std::uint32_t length) {
-    fresh_ = false;
-    if (messages_ == 0) {
-        first_ = sequence;
-        first_time_sequence_ = 0;  // after a truncate the same sequence may hold another message
-        // Only corrupt markers left: forget them rather than fill a long gap up to here.
-        if (!index_.empty() && sequence - index_.base() > max_sequence_gap) index_.reset(sequence);
-    }
-    Slot slot;
-    slot.subject = subjects_.add(subject, sequence);
-    slot.block = block;
-    slot.offset = offset;
-    slot.length_bits = length | (has_headers ? Slot::has_headers_bit : 0);
-    index_.put(sequence, slot);
-    ++messages_;
-    bytes_ += slot.accounted();
-    if (Block* b = block_for(block)) ++b->live;
-    last_ = sequence;
-    last_time_ns_ = time_ns;
-}
-
-bool FileStream::unindex(std::uint64_t sequence) {
-    Slot* slot = index_.find(sequence);
-    if (slot == nullptr || slot->subject == Slot::empty) return false;
-    const bool live = slot->live();
-    if (live) {
-        subjects_.remove(slot->subject, sequence);
-        --messages_;
-        bytes_ -= slot->accounted();
-        if (Block* b = block_for(slot->block)) --b->live;
-    }
-    *slot = Slot{};
-    if (live && sequence == first_) advance_first(sequence + 1);
-    return live;
-}
-
-void FileStream::advance_first(std::uint64_t from) {
-    if (messages_ > 0) {
-        for (std::uint64_t q = std::max(from, index_.base()); q < index_.end(); ++q) {
-            if (index_.find(q)->live()) {
-                first_ = q;
-                return;
-            }
-        }
-    }
-    first_ = last_ + 1;
-}
-
-void FileStream::apply_bounds(std::uint64_t first, std::uint64_t last, std::int64_t last_time_ns) {
-    if (!index_.empty() && index_.end() - 1 > last) {
-        for (std::uint64_t q = index_.end() - 1; q > last && q >= index_.base(); --q) unindex(q);
-        index_.drop_above(last);
-    }
-    for (std::uint64_t q = index_.base(); q < first && q < index_.end(); ++q) unindex(q);
-    index_.drop_below(first);
-    last_ = last;
-    last_time_ns_ = last_time_ns;
-    first_time_sequence_ = 0;
-    fresh_ = false;
-    if (messages_ == 0) {
-        index_.reset(last_ + 1);
-        first_ = last_ + 1;
-    } else {
-        advance_first(index_.base());
-    }
-}
-
-void FileStream::mark_corrupt(std::uint64_t sequence, Slot& slot, std::string_view why) {
-    if (slot.live()) {
-        subjects_.remove(slot.subject, sequence);
-        --messages_;
-        bytes_ -= slot.accounted();
-        if (Block* b = block_for(slot.block)) --b->live;
-    }
-    slot.subject = Slot::corrupt;
-    if (sequence == first_) advance_first(sequence + 1);
-    note_corrupt(sequence, why);
-}
-
-void FileStream::note_corrupt(std::uint64_t sequence, std::string_view why) {
-    ++corrupt_;
-    if (corrupt_logged_ >= corrupt_log_limit) return;
-    std::string line = "file store stream " + dir_ + ": ";
-    if (sequence != 0) line += "record of sequence " + std::to_string(sequence) + " ";
-    line += why;
-    line += "; it is counted as corrupt and never served";
-    if (++corrupt_logged_ == corrupt_log_limit) line += " (further corrupt records are counted, not logged)";
-    context_->log(NMK_LOG_ERROR, line);
 }
 
 // ---- the contract's writes ----
@@ -279,14 +191,13 @@ void FileStream::sync(SyncDone done) {
 
 bool FileStream::remove(std::uint64_t sequence) {
     check_writable();
-    const Slot* slot = index_.find(sequence);
-    if (slot == nullptr || slot->subject == Slot::empty) return false;
+    if (!live_.test(sequence) && corrupt_markers_.count(sequence) == 0) return false;
     write_buffer_.clear();
     encode_record(write_buffer_, RecordKind::tombstone, sequence, 0, {}, {}, {});
     write_records(write_buffer_);
     if (context_->options().sync == SyncMode::always) sync_active_now();
     unindex(sequence);
-    index_.trim_front();
+    live_.trim();
     delete_dead_front_blocks();
     return true;
 }
@@ -340,16 +251,17 @@ std::uint64_t FileStream::purge(std::string_view filter, std::uint64_t below_seq
         for (const std::uint64_t q : pending) purged += unindex(q) ? 1 : 0;
         pending.clear();
     };
-    for (std::uint64_t q = from; q <= to && q >= from && purged + pending.size() < most; ++q) {
-        const Slot* slot = index_.find(q);
-        if (slot == nullptr || !slot->live() || !match.matches(slot->subject)) continue;
+    for (std::uint64_t q = live_.next(from, to); q != LiveBits::none && purged + pending.size() < most;
+         q = q < to ? live_.next(q + 1, to) : LiveBits::none) {
+        const auto id = subject_of(q);
+        if (!id || !match.matches(*id)) continue;
         encode_record(batch, RecordKind::tombstone, q, 0, {}, {}, {});
         pending.push_back(q);
         if (batch.size() >= tombstone_batch_bytes) flush();
     }
     flush();
     if (context_->options().sync == SyncMode::always) sync_active_now();
-    index_.trim_front();
+    live_.trim();
     delete_dead_front_blocks();
     return purged;
 }
@@ -362,12 +274,18 @@ std::uint64_t FileStream::purge_all(std::uint64_t new_first) {
     roll(new_first, new_first - 1, last_time_ns_, 0);
     sync_active_now();
     subjects_.clear();
-    index_.reset(new_first);
+    live_.reset(new_first);
+    corrupt_markers_.clear();
     messages_ = 0;
     bytes_ = 0;
     first_ = new_first;
     last_ = new_first - 1;
-    for (Block& block : blocks_) block.live = 0;
+    for (Block& block : blocks_) {
+        block.live = 0;
+        block.first = new_first;
+        block.last = new_first - 1;
+        if (&block != &blocks_.back()) block.cache.reset();
+    }
     fresh_ = false;
     delete_dead_front_blocks();
     return purged;
@@ -378,10 +296,7 @@ std::uint64_t FileStream::compact(std::uint64_t sequence) {
     // nats-server's fileStore.Compact: 0 or beyond the last sequence purges everything
     // and the stream then starts at `sequence`.
     if (sequence == 0 || sequence > last_) return purge_all(sequence);
-    std::uint64_t below = 0;
-    for (std::uint64_t q = index_.base(); q < sequence && q < index_.end(); ++q) {
-        below += index_.find(q)->live() ? 1 : 0;
-    }
+    const std::uint64_t below = live_.count(0, sequence);
     if (below == messages_) return purge_all(last_ + 1);
     write_buffer_.clear();
     encode_bounds(write_buffer_, sequence, last_, last_time_ns_);
@@ -397,21 +312,13 @@ void FileStream::truncate(std::uint64_t sequence) {
     check_writable();
     if (sequence >= last_) return;
     std::int64_t time_ns = 0;
-    for (std::uint64_t q = std::min(sequence, index_.end() - 1); q >= index_.base() && q >= first_; --q) {
-        const Slot* slot = index_.find(q);
-        if (slot != nullptr && slot->live()) {
-            time_ns = read_time(*slot).value_or(0);
-            break;
-        }
-        if (q == 0) break;
-    }
+    if (const std::uint64_t q = live_.prev(sequence, first_); q != LiveBits::none) time_ns = read_time(q).value_or(0);
     const std::uint64_t first = first_ > sequence ? sequence + 1 : first_;
     write_buffer_.clear();
     encode_bounds(write_buffer_, first, sequence, time_ns);
     write_records(write_buffer_);
     sync_active_now();
     apply_bounds(first, sequence, time_ns);
-    index_.trim_front();
 }
 
 }  // namespace store_file

@@ -3,6 +3,7 @@
 // in the index (counted and logged once, never served) and the read moves on.
 
 #include <algorithm>
+#include <cstring>
 
 #include "file_stream.hpp"
 #include "subject_filter.hpp"
@@ -23,7 +24,7 @@ BlockFile* FileStream::reader(std::uint32_t id) const {
     const Block* block = block_for(id);
     if (block == nullptr || !block->file) return nullptr;
     BlockFile* file = block->file.get();
-    if (&blocks_.back() == block) return file;
+    if (&blocks_.back() == block || (!open_readers_.empty() && open_readers_.back() == id)) return file;
     const auto known = std::find(open_readers_.begin(), open_readers_.end(), id);
     if (known != open_readers_.end()) open_readers_.erase(known);
     open_readers_.push_back(id);
@@ -35,15 +36,41 @@ BlockFile* FileStream::reader(std::uint32_t id) const {
     return file;
 }
 
-FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, const Slot& slot, RecordView& record) const {
-    BlockFile* file = reader(slot.block);
-    if (file == nullptr) return ReadResult::corrupt;
-    read_buffer_.resize(slot.length());
-    if (const int result = file->read(slot.offset, slot.length(), read_buffer_.data()); result != 0) {
-        if (result == -ENODATA) return ReadResult::corrupt;  // the file is shorter than the index says
-        throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", file->path(), -result));
+FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, std::size_t i, const CachedSlot& slot,
+                                               RecordView& record) const {
+    // In the window, or read ahead into it when this read continues the last one (reading
+    // in order), or read alone (random access).
+    if (!blocks_[i].file) return ReadResult::corrupt;
+    const std::uint32_t id = blocks_[i].file->id();
+    std::string_view bytes = window_.find(id, slot.offset, slot.length());
+    const bool in_order = id == last_read_block_ && slot.offset == last_read_end_;
+    last_read_block_ = id;
+    last_read_end_ = std::uint64_t{slot.offset} + slot.length();
+    if (!bytes.empty()) return decode_checked(sequence, slot, bytes, record);
+    BlockFile* file = reader(id);
+    if (in_order && slot.length() <= ReadWindow::default_size && slot.offset < file->end()) {
+        const auto length = static_cast<std::size_t>(
+            std::max<std::uint64_t>(slot.length(), std::min<std::uint64_t>(ReadWindow::default_size,
+                                                                          file->end() - slot.offset)));
+        if (const int result = window_.fill(*file, slot.offset, length); result != 0 && result != -ENODATA) {
+            throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", file->path(), -result));
+        }
+        bytes = window_.find(id, slot.offset, slot.length());
     }
-    if (decode_record(read_buffer_, record) != DecodeResult::ok || record.kind != RecordKind::message ||
+    if (bytes.empty()) {
+        read_buffer_.resize(slot.length());
+        if (const int result = file->read(slot.offset, slot.length(), read_buffer_.data()); result != 0) {
+            if (result == -ENODATA) return ReadResult::corrupt;  // the file is shorter than the index says
+            throw StoreError(NMK_STORE_IO_ERROR, describe_errno("cannot read", file->path(), -result));
+        }
+        bytes = read_buffer_;
+    }
+    return decode_checked(sequence, slot, bytes, record);
+}
+
+FileStream::ReadResult FileStream::decode_checked(std::uint64_t sequence, const CachedSlot& slot,
+                                                  std::string_view bytes, RecordView& record) {
+    if (decode_record(bytes, record) != DecodeResult::ok || record.kind != RecordKind::message ||
         record.sequence != sequence || record.length != slot.length()) {
         return ReadResult::corrupt;
     }
@@ -51,13 +78,13 @@ FileStream::ReadResult FileStream::read_record(std::uint64_t sequence, const Slo
 }
 
 LoadResult FileStream::deliver(std::uint64_t sequence, const std::function<void(const sdk::MessageView&)>& found) {
-    Slot* slot = index_.find(sequence);
-    if (slot == nullptr || slot->subject == Slot::empty) return LoadResult::not_found;
-    if (slot->is_corrupt()) return LoadResult::corrupt;
+    if (corrupt_markers_.count(sequence) > 0) return LoadResult::corrupt;
+    const auto where = locate(sequence);
+    if (!where) return corrupt_markers_.count(sequence) > 0 ? LoadResult::corrupt : LoadResult::not_found;
     RecordView record;
-    if (read_record(sequence, *slot, record) != ReadResult::ok) {
-        mark_corrupt(sequence, *slot, "failed its checksum when read");
-        index_.trim_front();
+    if (read_record(sequence, where->first, where->second, record) != ReadResult::ok) {
+        mark_corrupt(sequence, where->first, where->second, "failed its checksum when read");
+        live_.trim();
         return LoadResult::corrupt;
     }
     const sdk::MessageView view{sequence, record.time_ns, record.subject, record.headers, record.payload};
@@ -65,10 +92,17 @@ LoadResult FileStream::deliver(std::uint64_t sequence, const std::function<void(
     return LoadResult::found;
 }
 
-std::optional<std::int64_t> FileStream::read_time(const Slot& slot) const {
-    BlockFile* file = reader(slot.block);
-    if (file == nullptr) return std::nullopt;
+std::optional<std::int64_t> FileStream::read_time(std::uint64_t sequence) const {
+    const auto where = locate(sequence);
+    if (!where) return std::nullopt;
+    const auto& [i, slot] = *where;
     std::int64_t time_ns = 0;
+    BlockFile* file = blocks_[i].file ? reader(blocks_[i].file->id()) : nullptr;
+    if (file == nullptr) return std::nullopt;
+    if (const std::string_view bytes = window_.find(file->id(), slot.offset, slot.length()); !bytes.empty()) {
+        std::memcpy(&time_ns, bytes.data() + 16, sizeof time_ns);
+        return time_ns;
+    }
     if (file->read(slot.offset + 16, sizeof time_ns, reinterpret_cast<char*>(&time_ns)) != 0) {
         return std::nullopt;
     }
@@ -77,10 +111,11 @@ std::optional<std::int64_t> FileStream::read_time(const Slot& slot) const {
 
 void FileStream::refresh_subject(std::uint32_t id) const {
     SubjectInfo& info = subjects_.info(id);
+    // Scans the live sequences between the old bounds (loading the blocks on the way).
     if (info.first_stale) {
-        for (std::uint64_t q = std::max(info.first, index_.base()); q <= info.last; ++q) {
-            const Slot* slot = index_.find(q);
-            if (slot != nullptr && slot->subject == id) {
+        for (std::uint64_t q = live_.next(info.first, info.last); q != LiveBits::none;
+             q = q < info.last ? live_.next(q + 1, info.last) : LiveBits::none) {
+            if (subject_of(q) == id) {
                 info.first = q;
                 break;
             }
@@ -88,13 +123,12 @@ void FileStream::refresh_subject(std::uint32_t id) const {
         info.first_stale = false;
     }
     if (info.last_stale) {
-        for (std::uint64_t q = std::min(info.last, index_.end() - 1); q >= info.first && q >= index_.base(); --q) {
-            const Slot* slot = index_.find(q);
-            if (slot != nullptr && slot->subject == id) {
+        for (std::uint64_t q = live_.prev(info.last, info.first); q != LiveBits::none;
+             q = q > info.first ? live_.prev(q - 1, info.first) : LiveBits::none) {
+            if (subject_of(q) == id) {
                 info.last = q;
                 break;
             }
-            if (q == 0) break;
         }
         info.last_stale = false;
     }
@@ -115,9 +149,11 @@ LoadResult FileStream::load_next(std::uint64_t start, std::string_view filter,
         from = std::max(from, subjects_.info(*id).first);
         to = subjects_.info(*id).last;
     }
-    for (std::uint64_t q = from; q <= to && q >= from; ++q) {
-        const Slot* slot = index_.find(q);
-        if (slot == nullptr || !slot->live() || !match.matches(slot->subject)) continue;
+    for (std::uint64_t q = live_.next(from, to); q != LiveBits::none; q = q < to ? live_.next(q + 1, to) : LiveBits::none) {
+        if (!match.all()) {
+            const auto id = subject_of(q);
+            if (!id || !match.matches(*id)) continue;
+        }
         if (deliver(q, found) == LoadResult::found) return LoadResult::found;
         if (messages_ == 0) break;  // the last message just turned out corrupt
     }
@@ -134,9 +170,12 @@ LoadResult FileStream::load_last(std::string_view filter, const std::function<vo
         from = subjects_.info(*id).first;
         to = subjects_.info(*id).last;
     }
-    for (std::uint64_t q = to; q >= from && q > 0; --q) {
-        const Slot* slot = index_.find(q);
-        if (slot == nullptr || !slot->live() || !match.matches(slot->subject)) continue;
+    for (std::uint64_t q = live_.prev(to, from); q != LiveBits::none;
+         q = q > from ? live_.prev(q - 1, from) : LiveBits::none) {
+        if (!match.all()) {
+            const auto id = subject_of(q);
+            if (!id || !match.matches(*id)) continue;
+        }
         if (deliver(q, found) == LoadResult::found) return LoadResult::found;
         if (messages_ == 0) break;
     }
@@ -156,8 +195,7 @@ sdk::StreamState FileStream::state() const {
     state.corrupt = corrupt_;
     if (messages_ > 0) {
         if (first_time_sequence_ != first_) {
-            const Slot* slot = index_.find(first_);
-            first_time_ns_ = slot != nullptr ? read_time(*slot).value_or(0) : 0;
+            first_time_ns_ = read_time(first_).value_or(0);
             first_time_sequence_ = first_;
         }
         state.first_time_ns = first_time_ns_;
@@ -186,21 +224,26 @@ void FileStream::subjects_state(std::string_view filter,
 }
 
 std::uint64_t FileStream::sequence_for_time(std::int64_t time_ns) const {
-    // Times grow with sequences (JetStream stamps them), so a binary search over the
-    // live slots finds the first one at or after time_ns; O(log n) header reads.
+    // Times grow with sequences (JetStream stamps them). The last block whose first
+    // message is older than time_ns holds the answer or ends just before it: only that
+    // block is searched (binary search over its live messages, O(log n) header reads).
     if (messages_ == 0) return last_ + 1;
-    std::uint64_t low = first_;
-    std::uint64_t high = last_ + 1;
-    std::uint64_t best = last_ + 1;
+    std::size_t candidate = blocks_.size();
+    for (std::size_t i = 0; i < blocks_.size(); ++i) {
+        if (blocks_[i].has_time && blocks_[i].first_time_ns < time_ns && blocks_[i].live > 0) candidate = i;
+    }
+    if (candidate == blocks_.size()) return first_;
+    std::uint64_t low = std::max(first_, blocks_[candidate].first);
+    std::uint64_t high = std::min(last_, blocks_[candidate].last) + 1;
+    std::uint64_t best = 0;
     while (low < high) {
         const std::uint64_t middle = low + (high - low) / 2;
-        std::uint64_t live = middle;
         std::optional<std::int64_t> time;
-        for (; live < high; ++live) {
-            const Slot* slot = index_.find(live);
-            if (slot != nullptr && slot->live() && (time = read_time(*slot))) break;
+        std::uint64_t live = live_.next(middle, high - 1);
+        for (; live != LiveBits::none; live = live + 1 < high ? live_.next(live + 1, high - 1) : LiveBits::none) {
+            if ((time = read_time(live))) break;
         }
-        if (live == high) {
+        if (live == LiveBits::none) {
             high = middle;  // nothing readable in [middle, high)
         } else if (*time >= time_ns) {
             best = live;
@@ -209,7 +252,9 @@ std::uint64_t FileStream::sequence_for_time(std::int64_t time_ns) const {
             low = live + 1;
         }
     }
-    return best;
+    if (best != 0) return best;
+    const std::uint64_t after = live_.next(blocks_[candidate].last + 1, last_);
+    return after != LiveBits::none ? after : last_ + 1;
 }
 
 }  // namespace store_file

@@ -94,4 +94,14 @@ bool checksum_missing(std::string_view record_bytes) noexcept {
     return true;
 }
 
+bool valid_record_at(std::string_view data, std::size_t at) noexcept {
+    if (at + record_overhead > data.size()) return false;
+    const char* p = data.data() + at;
+    const std::uint32_t length = peek_length(p);
+    const auto kind = static_cast<std::uint8_t>(p[26]);
+    if (!plausible_length(length) || length > data.size() - at || kind < 1 || kind > 3 || p[27] != 0) return false;
+    RecordView record;
+    return decode_record(data.substr(at), record) == DecodeResult::ok;
+}
+
 }  // namespace store_file

@@ -85,6 +85,10 @@ enum class DecodeResult { ok, bad_length, bad_checksum };
 // `record` still holds the (untrusted) header fields and length.
 DecodeResult decode_record(std::string_view bytes, RecordView& record) noexcept;
 
+// Whether a record that checks out starts at `at` of `data` (used to step over a
+// damaged one).
+bool valid_record_at(std::string_view data, std::size_t at) noexcept;
+
 // Whether the record's 8 checksum bytes are all zero: the end of a record that was
 // never completely written (the file is zero-filled ahead of the logical end).
 bool checksum_missing(std::string_view record_bytes) noexcept;

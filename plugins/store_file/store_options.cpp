@@ -44,6 +44,12 @@ StoreOptions parse_store_options(std::string_view options_json) {
         }
         options.block_size = size->get<std::uint64_t>();
     }
+    if (const auto cache = json.find("cache_bytes"); cache != json.end()) {
+        if (!cache->is_number_unsigned()) {
+            throw StoreError(NMK_STORE_INVALID_ARGUMENT, "file store option cache_bytes: want a byte count");
+        }
+        options.cache_bytes = cache->get<std::uint64_t>();
+    }
     return options;
 }
 

@@ -72,17 +72,6 @@ std::size_t nonzero_end(const std::string& data, std::size_t from) {
     return end;
 }
 
-// Whether a record that checks out starts at `at` (used to step over a damaged one).
-bool valid_record_at(std::string_view data, std::size_t at) {
-    if (at + record_overhead > data.size()) return false;
-    const char* p = data.data() + at;
-    const std::uint32_t length = peek_length(p);
-    const auto kind = static_cast<std::uint8_t>(p[26]);
-    if (!plausible_length(length) || length > data.size() - at || kind < 1 || kind > 3 || p[27] != 0) return false;
-    RecordView record;
-    return decode_record(data.substr(at), record) == DecodeResult::ok;
-}
-
 }  // namespace
 
 void FileStream::recover() {
@@ -112,15 +101,28 @@ void FileStream::recover() {
     }
     // A snapshot from a clean close covers a prefix of the blocks; the rest is replayed.
     const auto resume = load_snapshot();
+    // Replaying builds the cache of every block it reads (a tombstone or bounds record
+    // needs the subject and size of messages in earlier blocks); they are dropped after.
+    keep_caches_ = true;
     for (std::size_t i = resume ? resume->first : 0; i < blocks_.size(); ++i) {
+        const bool resumed = resume && i == resume->first;  // its range and cache come from the snapshot
+        if (!resumed) {
+            blocks_[i].first = last_ + 1;
+            blocks_[i].last = last_;
+            blocks_[i].cache = std::make_unique<BlockCache>();
+            // At most one message per record_overhead bytes: address space only.
+            if (blocks_[i].file) blocks_[i].cache->reserve(blocks_[i].file->capacity() / record_overhead);
+        }
         if (!blocks_[i].file) continue;
-        const std::uint64_t start = resume && i == resume->first ? resume->second : 0;
-        recover_block(blocks_[i], i + 1 == blocks_.size(), start);
+        recover_block(blocks_[i], i + 1 == blocks_.size(), resumed ? resume->second : 0);
     }
+    keep_caches_ = false;
+    drop_inactive_caches();
+    std::string().swap(recovery_buffer_);  // a whole block: not worth keeping
     for (std::size_t i = 0; i + 1 < blocks_.size(); ++i) {
         if (blocks_[i].file) blocks_[i].file->close_descriptor();  // reopened when read
     }
-    index_.trim_front();
+    live_.trim();
     if (messages_ == 0) first_ = last_ + 1;
     target_->set_active(blocks_.back().file->handle());
     BlockFile& active = *blocks_.back().file;
@@ -179,9 +181,7 @@ void FileStream::recover_block(Block& block, bool last_block, std::uint64_t star
             }
             if (record.kind == RecordKind::message && record.sequence > last_ &&
                 record.sequence - last_ <= corrupt_sequence_window && (next_good == 0 || record.sequence < next_good)) {
-                Slot slot;
-                slot.subject = Slot::corrupt;
-                index_.put(record.sequence, slot);
+                corrupt_markers_.insert(record.sequence);
                 last_ = record.sequence;
                 last_time_ns_ = record.time_ns;
             }

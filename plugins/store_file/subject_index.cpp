@@ -36,6 +36,20 @@ void SubjectIndex::remove(std::uint32_t id, std::uint64_t sequence) {
     if (sequence == info.last) info.last_stale = true;
 }
 
+void SubjectIndex::set_count(std::uint32_t id, std::uint64_t messages) {
+    SubjectInfo& info = infos_[id];
+    if (info.messages == 0) return;
+    if (messages == 0) {
+        ids_.erase(ids_.find(info.subject));
+        info = SubjectInfo{};
+        free_ids_.push_back(id);
+        return;
+    }
+    info.messages = messages;
+    info.first_stale = true;
+    info.last_stale = true;
+}
+
 std::optional<std::uint32_t> SubjectIndex::find(std::string_view subject) const {
     const auto found = ids_.find(subject);
     if (found == ids_.end()) return std::nullopt;

@@ -32,6 +32,9 @@ public:
     // Un-counts the message at `sequence`; forgets the subject at zero messages.
     void remove(std::uint32_t id, std::uint64_t sequence);
 
+    // Sets the subject's count after a recount (both bounds become stale); forgets it at 0.
+    void set_count(std::uint32_t id, std::uint64_t messages);
+
     std::optional<std::uint32_t> find(std::string_view subject) const;
     SubjectInfo& info(std::uint32_t id) noexcept { return infos_[id]; }
     const SubjectInfo& info(std::uint32_t id) const noexcept { return infos_[id]; }

@@ -1,6 +1,6 @@
 // The SDK's stream store contract suite against the file store: in process behind the C
-// table its plugin registers (batch and always sync), and from the plugin file on a
-// FakeHost. Corruption is a flipped payload byte in the record's block file.
+// table its plugin registers (batch and always sync, and with one full block's cache at a
+// time), and from the plugin file on a FakeHost. Corruption is a flipped payload byte in the record's block file.
 
 #include <filesystem>
 #include <fstream>
@@ -61,6 +61,14 @@ INSTANTIATE_TEST_SUITE_P(
         StreamStoreContractCase{.name = "in_process_always",
                                 .factory = in_process,
                                 .options_json = R"({"sync": "always", "block_size": 4096})",
+                                .persistent = true,
+                                .message_bytes = nats_sdk::testing::file_store_bytes,
+                                .corrupt = flip_a_payload_byte},
+        // Every move to another block drops the last one's cache: each read, removal and
+        // scan there loads a block again (the lazy index's reload paths).
+        StreamStoreContractCase{.name = "in_process_one_cached_block",
+                                .factory = in_process,
+                                .options_json = R"({"block_size": 4096, "cache_bytes": 0})",
                                 .persistent = true,
                                 .message_bytes = nats_sdk::testing::file_store_bytes,
                                 .corrupt = flip_a_payload_byte},
