@@ -147,7 +147,7 @@ void JetStreamCore::recover_account(JsAccount& account) {
             auto store = file_store_->open_stream(acc, stream_name);
             auto stream = std::make_unique<Stream>(acc, std::move(config), created, std::move(store), settings_.domain);
             Stream& s = *stream;
-            s.rebuild_dedup(now_ns());
+            s.defer_dedup_rebuild();
             account.streams()[stream_name] = std::move(stream);
             bus_.listen(acc, stream_name, s.config().subjects);
             recover_consumers(account, s);

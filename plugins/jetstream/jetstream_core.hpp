@@ -156,6 +156,9 @@ public:
     void deliver_stream(const std::string& account, const std::string& stream);
     // Redeliveries, heartbeats, pull expiry, inactive consumers; asks for the next wake.
     void run_timers(std::int64_t now_ns);
+    // Whether consumers may deliver from the current thread (the plugin's I/O threads);
+    // elsewhere a delivery turn is asked for (Bus::kick) instead.
+    void set_inline_delivery(bool allowed) noexcept { inline_delivery_ = allowed; }
 
 private:
     nats_sdk::store::Store& store_for(Storage storage);
@@ -194,7 +197,8 @@ private:
     std::map<Stream*, std::vector<PendingAck>> unsynced_;  // acks waiting for the next flush()
     std::map<std::string, std::unique_ptr<ConsumerBridge>> bridges_;  // per account: a consumer's way out
     std::int64_t wake_requested_ns_ = 0;  // the earliest wake_at asked for and not yet run
-    std::int64_t persist_due_ns_ = 0;     // when dirty consumer states are written next (0: none waiting)
+    std::int64_t persist_due_ns_ = 0;
+    bool inline_delivery_ = false;     // when dirty consumer states are written next (0: none waiting)
     std::map<std::uint64_t, std::unique_ptr<ApiSession>> sessions_;
     std::uint64_t next_session_id_ = 0;
 };

@@ -81,17 +81,33 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
     // is released.
     class CoreAccess {
     public:
-        explicit CoreAccess(JetStreamPlugin& plugin)
-            : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_), previous_retired_(retired_) {
+        // `io`: this thread is one of the server's I/O threads (a subscription callback or a
+        // posted task). Only there may the core deliver to consumers: what it publishes is
+        // routed before the next holder of the core can publish, which keeps each consumer's
+        // messages in order. Elsewhere (the API worker) deliveries are left to a posted turn.
+        explicit CoreAccess(JetStreamPlugin& plugin, bool io = false)
+            : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_), previous_retired_(retired_), io_(io) {
             deferred_ = &out_;
             retired_ = &graveyard_;
+            if (plugin_.core_) plugin_.core_->set_inline_delivery(io_);
         }
         ~CoreAccess() {
             deferred_ = previous_;
             retired_ = previous_retired_;
+            if (plugin_.core_) plugin_.core_->set_inline_delivery(false);
+            if (!io_) {
+                // No delivery among them (see above): order across threads does not matter.
+                lock_.unlock();
+                graveyard_ = {};
+                for (const auto& m : out_) plugin_.send_out(m);
+                return;
+            }
+            // Queued while the core is still held, so the outbox keeps the order in which the
+            // core produced them; one I/O thread at a time routes it (inline, so in order).
+            if (!out_.empty()) plugin_.queue_out(std::move(out_));
             lock_.unlock();
             graveyard_ = {};
-            for (const auto& m : out_) plugin_.send_out(m);
+            plugin_.drain_outbox();
         }
         CoreAccess(const CoreAccess&) = delete;
         CoreAccess& operator=(const CoreAccess&) = delete;
@@ -101,6 +117,7 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         std::unique_lock<std::mutex> lock_;
         std::vector<OutMessage>* previous_;
         Retired* previous_retired_;
+        bool io_;
         std::vector<OutMessage> out_;
         Retired graveyard_;
     };
@@ -117,10 +134,9 @@ public:
 
     void start() override {
         worker_.emplace(nats_sdk::Executor::blocking(host(), 1));
-        delivery_.emplace(nats_sdk::Executor::blocking(host(), 1));
         timers_.start([this] {
             post_delivery([this] {
-                CoreAccess access(*this);
+                CoreAccess access(*this, true);
                 if (core_) core_->run_timers(unix_now_ns());
             });
         });
@@ -159,8 +175,8 @@ public:
         }
         account_watch_.reset();
         expiry_.reset();
+        stopping_ = true;
         timers_.stop();
-        if (delivery_) delivery_->drain();
         if (worker_) {
             worker_->post([this] {
                 CoreAccess access(*this);
@@ -337,7 +353,7 @@ private:
     // per-consumer subscription takes it: not through the API queue, not counted.
     static constexpr std::string_view pull_prefix = "$JS.API.CONSUMER.MSG.NEXT.";
     void pull(const std::string& account, std::string_view subject, const nats_sdk::MessageEx& m) {
-        CoreAccess access(*this);
+        CoreAccess access(*this, true);
         if (!core_) return;
         try {
             core_->handle_pull(account, subject, m.reply(), m.payload());
@@ -423,6 +439,29 @@ private:
         else send_out(m);
     }
 
+    void queue_out(std::vector<OutMessage>&& batch) {
+        std::lock_guard lock(outbox_mutex_);
+        if (outbox_.empty()) outbox_ = std::move(batch);
+        else outbox_.insert(outbox_.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    }
+
+    // One thread at a time sends what the outbox holds, in order; a thread that finds
+    // another sending leaves its messages to it (the sender loops until the box is empty).
+    void drain_outbox() {
+        for (;;) {
+            std::vector<OutMessage> batch;
+            {
+                std::lock_guard lock(outbox_mutex_);
+                if (outbox_.empty() || outbox_sending_) return;
+                outbox_sending_ = true;
+                batch.swap(outbox_);
+            }
+            for (const auto& m : batch) send_out(m);
+            std::lock_guard lock(outbox_mutex_);
+            outbox_sending_ = false;
+        }
+    }
+
     void send_out(const OutMessage& m) {
         try {
             const auto handle = account_handle(m.account);
@@ -449,19 +488,19 @@ private:
         links.subscriptions.push_back(messaging_.subscribe(
             handle, "$JS.ACK." + stream + "." + consumer + ".*.*.*.*.*", [this, account, stream, consumer](const nats_sdk::MessageEx& m) {
                 // Inline on the I/O thread, like a publish.
-                CoreAccess access(*this);
+                CoreAccess access(*this, true);
                 if (core_) core_->handle_ack(account, stream, consumer, m.subject(), m.reply(), m.payload());
             }));
         links.subscriptions.push_back(messaging_.subscribe(
             handle, "$JS.FC." + stream + "." + consumer + ".*", [this, account, stream, consumer](const nats_sdk::MessageEx& m) {
-                CoreAccess access(*this);
+                CoreAccess access(*this, true);
                 if (core_) core_->handle_flow_control(account, stream, consumer, m.subject());
             }));
         if (!deliver_subject.empty()) {
-            // The callback must not block: the change is handled on the delivery executor.
+            // The callback must not block: the change is handled in a posted turn.
             links.watch.emplace(messaging_.watch_interest(handle, deliver_subject, [this, account, stream, consumer](bool active) {
                 post_delivery([this, account, stream, consumer, active] {
-                    CoreAccess access(*this);
+                    CoreAccess access(*this, true);
                     if (core_) core_->handle_interest(account, stream, consumer, active);
                 });
             }));
@@ -503,7 +542,7 @@ private:
                 std::lock_guard lock(kicks_mutex_);
                 due.swap(kicks_);
             }
-            CoreAccess access(*this);
+            CoreAccess access(*this, true);
             if (!core_) return;
             for (const auto& [account, stream] : due) core_->deliver_stream(account, stream);
         });
@@ -511,11 +550,13 @@ private:
 
     void wake_at(std::int64_t unix_ns) override { timers_.wake_at(unix_ns); }
 
+    // Consumer turns run as posted tasks on an I/O thread (see CoreAccess).
     void post_delivery(std::function<void()> task) {
+        if (stopping_.load()) return;
         try {
-            if (delivery_) delivery_->post(std::move(task));
+            host().post(std::move(task));
         } catch (const nats_sdk::Error&) {
-            // Stopping: the executor is gone.
+            // Stopping.
         }
     }
 
@@ -530,7 +571,7 @@ private:
         for (const auto& subject : subjects) {
             list.push_back(messaging_.subscribe(handle, subject, [this, account, stream](const nats_sdk::MessageEx& m) {
                 // Inline on the I/O thread: no copy, no hand-off (see THREADS above).
-                CoreAccess access(*this);
+                CoreAccess access(*this, true);
                 if (!core_) return;
                 try {
                     core_->handle_publish(account, stream, m.subject(), m.reply(), m.headers(), m.payload());
@@ -638,6 +679,10 @@ private:
     bool drain_scheduled_ = false;
     bool overflow_logged_ = false;
 
+    std::mutex outbox_mutex_;
+    std::vector<OutMessage> outbox_;  // what the core published, in its order, not yet sent
+    bool outbox_sending_ = false;
+
     std::mutex handles_mutex_;
     std::map<std::string, nats_sdk::AccountHandle> handles_;
 
@@ -659,7 +704,7 @@ private:
     std::optional<nats_sdk::AccountWatch> account_watch_;
     std::optional<nats_sdk::Timer> expiry_;
     WakeTimer timers_;
-    std::optional<nats_sdk::Executor> delivery_;  // consumer turns: kicks, timers, interest changes
+    std::atomic<bool> stopping_{false};  // no more consumer turns are posted
     std::optional<nats_sdk::Executor> worker_;  // last: drains before the state its tasks use goes
 };
 

@@ -230,7 +230,8 @@ void JetStreamCore::deliver_consumers(JsAccount& account, Stream& stream, std::i
 }
 
 void JetStreamCore::settle(JsAccount& account, Stream& stream, Consumer& consumer, std::int64_t now_ns) {
-    if (consumer.deliver(now_ns, delivery_budget)) bus_.kick(account.name(), stream.name());
+    if (!inline_delivery_) bus_.kick(account.name(), stream.name());
+    else if (consumer.deliver(now_ns, delivery_budget)) bus_.kick(account.name(), stream.name());
     if (consumer.dirty() && persist_due_ns_ == 0) {
         persist_due_ns_ = now_ns + persist_delay_ns;
         schedule(persist_due_ns_);

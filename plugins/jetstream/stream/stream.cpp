@@ -4,6 +4,7 @@
 #include "stream/subject_transform.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -86,6 +87,15 @@ std::uint64_t Stream::message_size(std::string_view subject, std::string_view he
 
 std::optional<ApiError> Stream::check_headers(std::string_view subject, std::string_view headers, std::string& msg_id,
                                               bool& rollup_subject, bool& rollup_all, PublishOutcome& duplicate) {
+    // After a restart the dedup table is rebuilt on the first publish that needs it, as
+    // nats-server's checkMsgId does (rebuildDedupe), not while starting.
+    if (dedup_rebuild_pending_ && (nats_sdk::header_value(headers, hn::msg_id) ||
+                                   nats_sdk::header_value(headers, hn::expected_last_msg_id))) {
+        dedup_rebuild_pending_ = false;
+        rebuild_dedup(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
+    }
     using nats_sdk::header_value;
     if (auto expected = header_value(headers, hn::expected_stream); expected && !expected->empty() && *expected != config_.name)
         return ApiError::of(ErrorId::JSStreamNotMatch);

@@ -87,6 +87,8 @@ public:
     // After a restart: the Nats-Msg-Id of every message still inside duplicate_window
     // (nats-server's rebuildDedupe), so a publisher retrying after a crash is not stored twice.
     void rebuild_dedup(std::int64_t now_ns);
+    // The same, deferred to the first publish with a Nats-Msg-Id (or expected last id).
+    void defer_dedup_rebuild() noexcept { dedup_rebuild_pending_ = true; }
 
     // Drops messages older than max_age and dedup entries older than the window;
     // returns when to look again (0: nothing to expire).
@@ -122,6 +124,7 @@ private:
     std::string pub_ack_prefix_;  // {"stream":"X", "seq":  (with "domain" when set)
     std::string last_msg_id_;
     std::map<std::string, std::unique_ptr<Consumer>> consumers_;
+    bool dedup_rebuild_pending_ = false;
     std::shared_ptr<std::atomic<std::uint64_t>> durable_ = std::make_shared<std::atomic<std::uint64_t>>(0);
     std::unordered_map<std::string, DedupEntry> dedup_;
     std::deque<std::pair<std::string, std::int64_t>> dedup_order_;  // oldest first
