@@ -410,7 +410,7 @@ table=$(
              "$(d preallocated_p50_us) µs, overwriting written space $(d overwrite_p50_us) µs."
     fi
     echo "Median of $rounds round(s) per server; each run on a fresh server with JetStream on a fresh store" \
-         "directory, 127.0.0.1, servers rotating who goes first. Target: issue 13's bound on the ratio to nats-server."
+         "directory, 127.0.0.1, servers rotating who goes first. Target: issue 13's (publish, streams, restart) or issue 14's (consumers) bound on the ratio to nats-server."
     echo "ours/nats > 1 is better for 'higher' rows, < 1 for 'lower' rows. ⚠N: N round(s) failed and were left out."
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average (1/5/15 min) at start: $load_start, at end: $(load_average)."
     [[ $have_ours -eq 0 ]] && echo "Our server ($ours_bin) was not built, so only nats-server was measured."
