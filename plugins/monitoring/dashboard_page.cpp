@@ -1,9 +1,12 @@
 // /dashboard: one self-contained page (inline CSS and JS, no external
 // requests) that polls ./varz and ./pluginz and draws message and byte rates
-// on canvases. ?interval=<ms> sets the polling period (default 1000).
+// on canvases, and, while the server runs JetStream, lists its streams and their
+// consumers from ./jsz?consumers=1. ?interval=<ms> sets the polling period
+// (default 1000).
 //
 // For tests and tools the page keeps its state in window.natsDashboard:
-// samples (time, counters and the rates drawn), plugins, polls and errors.
+// samples (time, counters and the rates drawn), plugins, polls, errors and
+// jetstream (null until /jsz first answers, then the streams shown).
 #include "plugins/monitoring/pages.hpp"
 
 namespace nats::monitoring {
@@ -38,6 +41,10 @@ constexpr std::string_view page_html = R"HTML(<!DOCTYPE html>
   table { border-collapse: collapse; width: 100%; font-size: 0.85rem }
   th, td { text-align: left; padding: 0.3rem 0.4rem; border-bottom: 1px solid #eee }
   th { color: var(--muted); font-weight: 600 }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums }
+  .wide { grid-column: 1 / -1 }
+  [hidden] { display: none !important }
+  .card h3 { font-size: 0.85rem; margin: 0.9rem 0 0.3rem }
 </style>
 </head>
 <body>
@@ -78,6 +85,14 @@ constexpr std::string_view page_html = R"HTML(<!DOCTYPE html>
     <table><thead><tr><th>Name</th><th>Version</th><th>SDK</th><th>State</th></tr></thead>
     <tbody id="plugins"><tr><td colspan="4">-</td></tr></tbody></table>
   </section>
+  <section class="card wide" id="jetstream" hidden>
+    <h2>JetStream</h2>
+    <div class="legend" id="js_summary">-</div>
+    <table><thead><tr><th>Stream</th><th>Account</th><th class="num">Messages</th><th class="num">Bytes</th>
+      <th class="num">First seq</th><th class="num">Last seq</th><th class="num">Consumers</th></tr></thead>
+    <tbody id="js_streams"></tbody></table>
+    <div id="js_consumers"></div>
+  </section>
 </main>
 <script>
 "use strict";
@@ -86,7 +101,7 @@ constexpr std::string_view page_html = R"HTML(<!DOCTYPE html>
   const requested = parseInt(params.get("interval") || "1000", 10);
   const interval = Number.isFinite(requested) ? Math.max(200, requested) : 1000;
   const keep = 120;
-  const state = { samples: [], plugins: [], polls: 0, errors: [], interval: interval };
+  const state = { samples: [], plugins: [], polls: 0, errors: [], interval: interval, jetstream: null };
   window.natsDashboard = state;
   const css = getComputedStyle(document.documentElement);
   const colors = [css.getPropertyValue("--in").trim(), css.getPropertyValue("--out").trim()];
@@ -220,10 +235,104 @@ constexpr std::string_view page_html = R"HTML(<!DOCTYPE html>
     }
   }
 
+  // /jsz?consumers=1 flattened to what the JetStream section shows; null when
+  // JetStream is off (the monitoring plugin then answers "disabled": true).
+  function summarizeJsz(j) {
+    if (!j || j.disabled) return null;
+    const streams = [];
+    for (const account of j.account_details || []) {
+      for (const s of account.stream_detail || []) {
+        const st = s.state || {};
+        streams.push({
+          account: account.name, name: s.name, messages: st.messages || 0, bytes: st.bytes || 0,
+          first_seq: st.first_seq || 0, last_seq: st.last_seq || 0, consumer_count: st.consumer_count || 0,
+          consumers: (s.consumer_detail || []).map(c => ({
+            name: c.name, num_pending: c.num_pending || 0, num_ack_pending: c.num_ack_pending || 0,
+            num_redelivered: c.num_redelivered || 0, num_waiting: c.num_waiting || 0,
+            delivered_stream_seq: (c.delivered || {}).stream_seq || 0,
+            ack_floor_stream_seq: (c.ack_floor || {}).stream_seq || 0 }))
+        });
+      }
+    }
+    return { enabled: true, streams: j.streams || 0, consumers: j.consumers || 0, messages: j.messages || 0,
+             bytes: j.bytes || 0, memory: j.memory || 0, storage: j.storage || 0, detail: streams };
+  }
+
+  function row(cells, numericFrom) {
+    const tr = document.createElement("tr");
+    cells.forEach((text, i) => {
+      const td = document.createElement("td");
+      td.textContent = String(text);
+      if (i >= numericFrom) td.className = "num";
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function showJetStream(js) {
+    el("jetstream").hidden = !js;
+    if (!js) return;
+    el("js_summary").textContent = human(js.streams) + " streams \u00b7 " + human(js.consumers) + " consumers \u00b7 " +
+      human(js.messages) + " messages \u00b7 " + bytes(js.bytes) + " (memory " + bytes(js.memory) + ", file " +
+      bytes(js.storage) + ")";
+    const streams = el("js_streams"), consumers = el("js_consumers");
+    streams.replaceChildren();
+    consumers.replaceChildren();
+    if (js.detail.length === 0) streams.appendChild(row(["no streams"], 1));
+    for (const s of js.detail) {
+      const tr = row([s.name, s.account, human(s.messages), bytes(s.bytes), s.first_seq, s.last_seq, s.consumer_count], 2);
+      tr.dataset.stream = s.name;
+      streams.appendChild(tr);
+      if (s.consumers.length === 0) continue;
+      const title = document.createElement("h3");
+      title.textContent = "Consumers of " + s.name;
+      const table = document.createElement("table");
+      table.dataset.stream = s.name;
+      const head = row(["Consumer", "Pending", "Ack pending", "Redelivered", "Waiting", "Delivered stream seq",
+                        "Ack floor stream seq"], 1);
+      head.querySelectorAll("td").forEach(td => {
+        const th = document.createElement("th");
+        th.textContent = td.textContent;
+        th.className = td.className;
+        td.replaceWith(th);
+      });
+      const thead = document.createElement("thead"), tbody = document.createElement("tbody");
+      thead.appendChild(head);
+      for (const c of s.consumers) {
+        const tr = row([c.name, c.num_pending, c.num_ack_pending, c.num_redelivered, c.num_waiting,
+                        c.delivered_stream_seq, c.ack_floor_stream_seq], 1);
+        tr.dataset.consumer = c.name;
+        tbody.appendChild(tr);
+      }
+      table.append(thead, tbody);
+      consumers.append(title, table);
+    }
+  }
+
+  // Every poll while JetStream is on; while it is off (or /jsz fails), every tenth,
+  // so the section appears without a reload once it is turned on.
+  let jszSkips = 0;
+  async function pollJetStream() {
+    if (state.jetstream && !state.jetstream.enabled && ++jszSkips % 10 !== 0) return;
+    try {
+      const response = await fetch("jsz?consumers=1", { cache: "no-store" });
+      if (!response.ok) throw new Error("jsz answered " + response.status);
+      const js = summarizeJsz(await response.json());
+      state.jetstream = js || { enabled: false };
+      showJetStream(js);
+    } catch (e) {
+      // The rest of the page works without JetStream: hide the section, keep polling varz.
+      state.jetstream = { enabled: false, error: String(e) };
+      showJetStream(null);
+    }
+  }
+
   window.addEventListener("resize", render);
   poll();
   loadPlugins();
+  pollJetStream();
   setInterval(poll, interval);
+  setInterval(pollJetStream, interval);
   setInterval(loadPlugins, 10000);
 })();
 </script>

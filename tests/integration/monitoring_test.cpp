@@ -26,6 +26,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/integration/dashboard_driver.hpp"
 #include "tests/integration/integration_helpers.hpp"
 #include "tests/integration/plugin_test_helpers.hpp"
 #include "tests/support/http_client.hpp"
@@ -825,107 +826,10 @@ TEST(Monitoring, ConnzWithTenThousandConnectionsDoesNotStallDelivery) {
 
 // -------------------------------------------------------------- dashboard
 
-namespace {
-
-// Drives Chromium over --remote-debugging-pipe (file descriptors 3 and 4):
-// opens the page, collects console errors and exceptions, waits, then prints
-// the dashboard's state as JSON on stdout.
-constexpr std::string_view dashboard_driver = R"JS(
-"use strict";
-const { spawn } = require("child_process");
-const fs = require("fs"), os = require("os"), path = require("path");
-const [url, waitMs, browser] = process.argv.slice(2);
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), "nmk-chromium-"));
-const child = spawn(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-  "--disable-default-apps", "--remote-debugging-pipe", "--user-data-dir=" + profile, "about:blank"],
-  { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] });
-const finish = (code, text) => {
-  if (text) process.stdout.write(text + "\n");
-  try { child.kill("SIGKILL"); } catch (e) {}
-  try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) {}
-  process.exit(code);
-};
-setTimeout(() => finish(3, JSON.stringify({ fatal: "timed out" })), Number(waitMs) + 30000);
-child.on("error", e => finish(2, JSON.stringify({ fatal: String(e) })));
-let buffer = Buffer.alloc(0), next = 0;
-const pending = new Map(), events = [];
-child.stdio[4].on("data", chunk => {
-  buffer = Buffer.concat([buffer, chunk]);
-  for (let end; (end = buffer.indexOf(0)) >= 0; buffer = buffer.subarray(end + 1)) {
-    const message = JSON.parse(buffer.subarray(0, end).toString());
-    if (message.id !== undefined && pending.has(message.id)) { pending.get(message.id)(message); pending.delete(message.id); }
-    else events.push(message);
-  }
-});
-const send = (method, params, sessionId) => new Promise(resolve => {
-  const message = { id: ++next, method, params: params || {} };
-  if (sessionId) message.sessionId = sessionId;
-  pending.set(message.id, resolve);
-  child.stdio[3].write(JSON.stringify(message) + "\0");
-});
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-(async () => {
-  const target = await send("Target.createTarget", { url: "about:blank" });
-  const attached = await send("Target.attachToTarget", { targetId: target.result.targetId, flatten: true });
-  const session = attached.result.sessionId;
-  await send("Runtime.enable", {}, session);
-  await send("Log.enable", {}, session);
-  await send("Page.enable", {}, session);
-  await send("Page.navigate", { url }, session);
-  await sleep(Number(waitMs));
-  const expression = `JSON.stringify({
-    state: window.natsDashboard || null,
-    charts: Array.from(document.querySelectorAll("canvas")).map(c =>
-      ({ id: c.id, points: Number(c.dataset.points), max: Number(c.dataset.max), last: c.dataset.last })),
-    tiles: Object.fromEntries(Array.from(document.querySelectorAll(".tile .value")).map(e => [e.id, e.textContent])),
-    plugins: Array.from(document.querySelectorAll("#plugins tr td:first-child")).map(td => td.textContent),
-    scripts: Array.from(document.querySelectorAll("script[src], link[rel=stylesheet]")).length })`;
-  const page = await send("Runtime.evaluate", { expression, returnByValue: true }, session);
-  const errors = events.filter(e =>
-    (e.method === "Runtime.consoleAPICalled" && (e.params.type === "error" || e.params.type === "assert")) ||
-    e.method === "Runtime.exceptionThrown" ||
-    (e.method === "Log.entryAdded" && e.params.entry.level === "error"));
-  const value = page.result && page.result.result ? page.result.result.value : "null";
-  finish(0, JSON.stringify({ page: JSON.parse(value), errors }));
-})().catch(e => finish(2, JSON.stringify({ fatal: String(e) })));
-)JS";
-
-std::string find_program(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-        const auto colon = dirs.find(':', start);
-        const std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        const std::filesystem::path candidate = std::filesystem::path(dir.empty() ? "." : dir) / name;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-        if (colon == std::string::npos) break;
-        start = colon + 1;
-    }
-    return {};
-}
-
-// Runs a command with a time bound; its stdout.
-std::string run_captured(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    ::pclose(pipe);
-    return out;
-}
-
-}  // namespace
-
 TEST(Monitoring, DashboardShowsTrafficInHeadlessChromium) {
     SKIP_WITHOUT_PLUGINS("monitoring");
     SKIP_UNLESS_PLUGIN_SERVER();
-    const std::string chromium = find_program("chromium");
-    const std::string node = find_program("node");
-    if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
-    if (node.empty()) GTEST_SKIP() << "node is not installed";
+    if (const std::string missing = dashboard_driver_missing(); !missing.empty()) GTEST_SKIP() << missing;
     auto m = start_monitored();
 
     const auto page = http_get(m.http_port, "/dashboard");
@@ -946,16 +850,11 @@ TEST(Monitoring, DashboardShowsTrafficInHeadlessChromium) {
             std::this_thread::sleep_for(10ms);
         }
     });
-    test_support::TempDir dir;
-    test_support::write_file(dir.file("driver.js"), std::string(dashboard_driver));
-    const std::string command = "timeout 60 " + node + " " + dir.file("driver.js").string() + " 'http://127.0.0.1:" +
-                                std::to_string(m.http_port) + "/dashboard?interval=300' 3500 " + chromium;
-    const std::string output = run_captured(command);
+    const json result = run_dashboard(m.http_port, 300, 3500);
     running = false;
     traffic.join();
 
-    const auto result = json::parse(output, nullptr, false);
-    ASSERT_TRUE(result.is_object()) << "driver output: " << output;
+    ASSERT_TRUE(result.is_object()) << "driver output was not JSON";
     ASSERT_FALSE(result.contains("fatal")) << result.dump();
     EXPECT_EQ(result["errors"], json::array()) << "console errors: " << result["errors"].dump(2);
     const json& p = result["page"];
@@ -977,6 +876,9 @@ TEST(Monitoring, DashboardShowsTrafficInHeadlessChromium) {
     EXPECT_EQ(p["tiles"]["connections"], "1");
     EXPECT_EQ(p["tiles"]["slow_consumers"], "0");
     EXPECT_NE(std::find(p["plugins"].begin(), p["plugins"].end(), "monitoring"), p["plugins"].end()) << p["plugins"];
+    // Without JetStream the section stays hidden and /jsz says so.
+    EXPECT_EQ(p["jetstream"]["hidden"], true);
+    EXPECT_EQ(p["state"]["jetstream"], json({{"enabled", false}}));
 }
 
 }  // namespace nats::integration

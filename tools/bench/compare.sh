@@ -22,6 +22,7 @@ usage: tools/bench/compare.sh [options]
   --bench PATH     nats-bench binary (default: <repo>/build/bin/nats-bench)
   --out FILE       also write the table to FILE
   --jetstream      the JetStream scenarios instead (compare_jetstream.sh; --jetstream --help for its options)
+  --consumers      the JetStream consumer scenarios alone (compare_jetstream.sh --consumers)
   -h, --help       this text
 EOF
 }
@@ -30,7 +31,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=compare_common.sh
 source "$here/compare_common.sh"
 for arg in "$@"; do
-    if [[ "$arg" == --jetstream ]]; then
+    if [[ "$arg" == --jetstream || "$arg" == --consumers ]]; then
         js_args=()
         for a in "$@"; do [[ "$a" != --jetstream ]] && js_args+=("$a"); done
         exec "$here/compare_jetstream.sh" "${js_args[@]}"

@@ -13,7 +13,10 @@ usage: tools/bench/compare.sh --jetstream [options]   (or tools/bench/compare_je
   --quick            one round, smaller counts (about 3 minutes instead of about 15)
   --rounds N         rounds per server (default 3; --quick: 1)
   --only LIST        comma-separated scenarios: js-sync-file,js-async-file,js-sync-mem,js-async-mem,
-                     js-streams-file,js-streams-mem,js-fill-mem,js-restart,fdatasync (default: all)
+                     js-streams-file,js-streams-mem,js-fill-mem,js-restart,fdatasync,
+                     js-pull-100,js-pull-1000,js-push,js-ordered,js-consumers (default: all)
+  --consumers        the consumer scenarios alone (js-pull-100,js-pull-1000,js-push,js-ordered,js-consumers)
+  --consumer-msgs N  messages stored for the consumers to drain (default 100000; --quick too)
   --restart-msgs N   messages stored before the restart (default 1000000; --quick too)
   --store-parent DIR where the temporary store directories go (default: $TMPDIR or /tmp);
                      it must be on the disk to be measured, not a tmpfs
@@ -38,6 +41,8 @@ rounds=""
 only=""
 out_file=""
 restart_msgs=1000000
+consumer_msgs=100000
+consumer_scenarios=js-pull-100,js-pull-1000,js-push,js-ordered,js-consumers
 store_parent="${TMPDIR:-/tmp}"
 quick=0
 
@@ -46,6 +51,8 @@ while [[ $# -gt 0 ]]; do
         --quick) quick=1; shift ;;
         --rounds) rounds="${2:?--rounds needs a value}"; shift 2 ;;
         --only) only="${2:?--only needs a value}"; shift 2 ;;
+        --consumers) only="$consumer_scenarios"; shift ;;
+        --consumer-msgs) consumer_msgs="${2:?--consumer-msgs needs a value}"; shift 2 ;;
         --restart-msgs) restart_msgs="${2:?--restart-msgs needs a value}"; shift 2 ;;
         --store-parent) store_parent="${2:?--store-parent needs a value}"; shift 2 ;;
         --ours) ours_bin="${2:?--ours needs a value}"; shift 2 ;;
@@ -67,6 +74,7 @@ else
     div=1
 fi
 is_count "$rounds" || { echo "compare_jetstream.sh: --rounds must be a positive integer" >&2; exit 2; }
+is_count "$consumer_msgs" || { echo "compare_jetstream.sh: --consumer-msgs must be a positive integer" >&2; exit 2; }
 is_count "$restart_msgs" || { echo "compare_jetstream.sh: --restart-msgs must be a positive integer" >&2; exit 2; }
 [[ -d "$store_parent" && -w "$store_parent" ]] ||
     { echo "compare_jetstream.sh: --store-parent $store_parent is not a writable directory" >&2; exit 2; }
@@ -99,6 +107,11 @@ js-async-mem|memory store, async publish (window 256), 128 B|rate:higher:ours>=1
 js-streams-file|200 empty file streams, server RSS|rss_per_stream_bytes:lower:ours<=1 create_s:lower|ours nats|--mode js-streams --storage file --streams 200
 js-streams-mem|200 empty memory streams, server RSS|rss_per_stream_bytes:lower:ours<=1 create_s:lower|ours nats|--mode js-streams --storage memory --streams 200
 js-fill-mem|$((1000000 / div)) messages of 128 B in a memory stream, server RSS|rss_per_million_bytes:lower:ours<=1 rate:higher|ours nats|--mode js-fill --storage memory --msgs $((1000000 / div)) --settle 1000
+js-pull-100|pull consumer, fetch 100, ack each, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-pull --storage memory --batch 100 --msgs $consumer_msgs
+js-pull-1000|pull consumer, fetch 1000, ack each, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-pull --storage memory --batch 1000 --msgs $consumer_msgs
+js-push|push consumer, library auto-ack, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-push --storage memory --msgs $consumer_msgs
+js-ordered|ordered consumer replay, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-ordered --storage memory --msgs $consumer_msgs
+js-consumers|200 durable pull consumers on one stream, server RSS|rss_per_consumer_bytes:lower:ours<=1 create_s:lower|ours nats|--mode js-consumers --storage memory --consumers 200
 js-restart|$restart_msgs messages of 128 B in a file stream: RSS, restart|rss_per_million_bytes:lower:ours<=1 rate:higher stop_s:lower restart_s:lower:ours<=1 restart_cpu_s:lower restart_rss_kib:lower|ours nats|--mode js-fill --storage file --msgs $restart_msgs --settle 1000 --stream restart
 EOF
 }
@@ -318,7 +331,8 @@ done
 fmt_value() { # number metric -> display
     [[ -z "$1" ]] && { echo "—"; return; }
     case "$2" in
-        *_us | *_us_per_msg) awk -v v="$1" 'BEGIN { printf "%.1f", v }' ;;
+        *_us) awk -v v="$1" 'BEGIN { printf "%.1f", v }' ;;
+        *_us_per_msg) awk -v v="$1" 'BEGIN { printf "%.2f", v }' ;;
         *_s) awk -v v="$1" 'BEGIN { printf "%.2f", v }' ;;
         *) awk -v v="$1" 'BEGIN { printf "%.0f", v }' ;;
     esac
@@ -329,6 +343,8 @@ metric_label() {
         p50_us) echo "publish p50 µs" ;; p99_us) echo "publish p99 µs" ;;
         server_cpu_us_per_msg) echo "server CPU µs/msg" ;;
         rss_per_stream_bytes) echo "RSS bytes/stream" ;;
+        rss_per_consumer_bytes) echo "RSS bytes/consumer" ;;
+        client_cpu_us_per_msg) echo "client CPU µs/msg" ;;
         rss_per_million_bytes) echo "RSS bytes per million msgs" ;;
         create_s) echo "seconds to create them" ;;
         stop_s) echo "seconds to stop (SIGTERM)" ;;
@@ -394,7 +410,7 @@ table=$(
              "$(d preallocated_p50_us) µs, overwriting written space $(d overwrite_p50_us) µs."
     fi
     echo "Median of $rounds round(s) per server; each run on a fresh server with JetStream on a fresh store" \
-         "directory, 127.0.0.1, servers rotating who goes first. Target: issue 13's bound on the ratio to nats-server."
+         "directory, 127.0.0.1, servers rotating who goes first. Target: issue 13's (publish, streams, restart) or issue 14's (consumers) bound on the ratio to nats-server."
     echo "ours/nats > 1 is better for 'higher' rows, < 1 for 'lower' rows. ⚠N: N round(s) failed and were left out."
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load average (1/5/15 min) at start: $load_start, at end: $(load_average)."
     [[ $have_ours -eq 0 ]] && echo "Our server ($ours_bin) was not built, so only nats-server was measured."

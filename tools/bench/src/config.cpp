@@ -33,6 +33,7 @@ double parse_seconds(std::string_view flag, std::string_view text, double max) {
 constexpr bench::mode all_modes[] = {mode::pub,       mode::pubsub,     mode::fanout,     mode::queue,
                                      mode::reqrep,    mode::idle,       mode::connz,      mode::js_sync,
                                      mode::js_async,  mode::js_streams, mode::js_fill,    mode::js_restart,
+                                     mode::js_pull,   mode::js_push,    mode::js_ordered, mode::js_consumers,
                                      mode::fdatasync};
 
 bench::mode parse_mode(std::string_view text) {
@@ -40,7 +41,7 @@ bench::mode parse_mode(std::string_view text) {
         if (text == mode_name(m)) return m;
     throw usage_error("--mode: unknown mode '" + std::string(text) +
                       "' (pub|pubsub|fanout|queue|reqrep|idle|connz|js-sync|js-async|js-streams|js-fill|js-restart|"
-                      "fdatasync)");
+                      "js-pull|js-push|js-ordered|js-consumers|fdatasync)");
 }
 
 bench::storage parse_storage(std::string_view text) {
@@ -72,7 +73,7 @@ void check_read_path(const std::string& path) {
 config finish_jetstream(config c, bool window_given) {
     if (!window_given) c.window = c.mode == mode::js_fill ? 1024 : 256;
     if (c.window == 0) throw usage_error("--window: must be at least 1");
-    if ((c.mode == mode::js_streams || c.mode == mode::js_fill) && c.pid == 0)
+    if ((c.mode == mode::js_streams || c.mode == mode::js_fill || c.mode == mode::js_consumers) && c.pid == 0)
         throw usage_error(std::string("--pid: ") + mode_name(c.mode) + " mode needs the server's pid");
     if (c.mode == mode::js_restart && c.stream.empty())
         throw usage_error("--stream: js-restart mode needs the name of the stream to wait for");
@@ -96,6 +97,10 @@ const char* mode_name(bench::mode m) {
         case mode::js_streams: return "js-streams";
         case mode::js_fill: return "js-fill";
         case mode::js_restart: return "js-restart";
+        case mode::js_pull: return "js-pull";
+        case mode::js_push: return "js-push";
+        case mode::js_ordered: return "js-ordered";
+        case mode::js_consumers: return "js-consumers";
         case mode::fdatasync: return "fdatasync";
     }
     return "?";
@@ -105,12 +110,14 @@ const char* storage_name(bench::storage s) { return s == storage::memory ? "memo
 
 bool is_jetstream(bench::mode m) {
     return m == mode::js_sync || m == mode::js_async || m == mode::js_streams || m == mode::js_fill ||
-           m == mode::js_restart;
+           m == mode::js_restart || m == mode::js_pull || m == mode::js_push || m == mode::js_ordered ||
+           m == mode::js_consumers;
 }
 
 const char* usage_text() {
     return "usage: nats-bench --mode pub|pubsub|fanout|queue|reqrep|idle|connz [options]\n"
            "       nats-bench --mode js-sync|js-async|js-streams|js-fill|js-restart [options]\n"
+           "       nats-bench --mode js-pull|js-push|js-ordered|js-consumers [options]\n"
            "       nats-bench --mode fdatasync --dir DIR [--msgs N] [--size B]\n"
            "  --server URL     server to measure (default nats://127.0.0.1:4222)\n"
            "  --msgs N         messages to publish, or requests to time (default depends on mode and size)\n"
@@ -136,6 +143,8 @@ const char* usage_text() {
            "                   (default /connz?limit=<conns> and /connz?subs=1)\n"
            "  --storage S      js-*: file (default) or memory stream storage\n"
            "  --streams N      js-streams: empty streams to create (default 200)\n"
+           "  --consumers N    js-consumers: durable consumers to create (default 200)\n"
+           "  --batch N        js-pull: messages per fetch (default 100)\n"
            "  --stream NAME    js-*: stream name (default bench-<mode>-<pid>; js-restart: required)\n"
            "  --started-at T   js-restart: unix time in seconds when the server process was started\n"
            "                   (default: when nats-bench started); --msgs is the count to wait for\n"
@@ -153,6 +162,10 @@ std::uint64_t default_msgs(bench::mode m, std::uint32_t size) {
         case mode::js_streams: return 0;
         case mode::js_fill: return 1'000'000;
         case mode::js_restart: return 1'000'000;
+        case mode::js_pull:
+        case mode::js_push:
+        case mode::js_ordered: return 100'000;
+        case mode::js_consumers: return 0;
         case mode::fdatasync: return 2'000;
         default: return size <= 256 ? 1'000'000 : 200'000;
     }
@@ -257,6 +270,12 @@ config parse_args(const std::vector<std::string>& args) {
         } else if (flag == "--streams") {
             c.streams = static_cast<std::uint32_t>(parse_unsigned(flag, v, 100'000));
             if (c.streams == 0) throw usage_error("--streams: must be at least 1");
+        } else if (flag == "--consumers") {
+            c.consumers = static_cast<std::uint32_t>(parse_unsigned(flag, v, 100'000));
+            if (c.consumers == 0) throw usage_error("--consumers: must be at least 1");
+        } else if (flag == "--batch") {
+            c.batch = static_cast<std::uint32_t>(parse_unsigned(flag, v, 100'000));
+            if (c.batch == 0) throw usage_error("--batch: must be at least 1");
         } else if (flag == "--stream") {
             check_stream_name(v);
             c.stream = v;

@@ -20,6 +20,10 @@ enum class mode {
     js_streams,  // JetStream: server RSS per empty stream
     js_fill,     // JetStream: server RSS per stored message (the stream is kept)
     js_restart,  // JetStream: time until a restarted server serves a stream's full count
+    js_pull,     // JetStream: a pull consumer fetching and acking a filled stream
+    js_push,     // JetStream: a push consumer (library auto-ack) draining a filled stream
+    js_ordered,  // JetStream: an ordered consumer replaying a filled stream
+    js_consumers,  // JetStream: server RSS per durable consumer
     fdatasync    // no server: the disk's write + fdatasync latency
 };
 
@@ -47,6 +51,8 @@ struct config {
     std::vector<std::string> read_paths;  // connz: monitor paths fetched in turn during the second phase
     bench::storage storage = storage::file;  // js-*: the stream's storage
     std::uint32_t streams = 200;   // js-streams: empty streams to create
+    std::uint32_t consumers = 200; // js-consumers: durable consumers to create
+    std::uint32_t batch = 100;     // js-pull: messages per fetch
     std::string stream;            // js-*: stream name (default derived from the mode and our pid)
     double started_at = 0;         // js-restart: unix time (s) the server process was started; 0: our own start
     std::string dir;               // fdatasync: directory for the scratch file

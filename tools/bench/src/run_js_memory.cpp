@@ -2,6 +2,7 @@
 // per stored message.
 #include "connect.hpp"
 #include "cpu_meter.hpp"
+#include "js_consumer.hpp"
 #include "js_publisher.hpp"
 #include "proc_status.hpp"
 #include "runners.hpp"
@@ -112,6 +113,63 @@ run_result run_js_fill(const config& cfg, clock::time_point deadline) {
         r.fail(std::to_string(out.failures) + " publish(es) failed, last: " + out.last_failure);
     if (out.out_of_time) r.fail("deadline reached after " + std::to_string(out.published) + " publishes");
     // The stream stays: js-restart reads it back after the server restarts.
+    stop_counting_disconnects();
+    return r;
+}
+
+}  // namespace nats::bench
+
+namespace nats::bench {
+
+run_result run_js_consumers(const config& cfg, clock::time_point deadline) {
+    connection_ptr nc = connect(cfg, {.send_asap = true, .name = "nats-bench-js-consumers"});
+    js_ctx_ptr js = jetstream_context(nc.get(), nullptr);
+    wait_for_jetstream(js.get(), deadline);
+    const std::string stream = cfg.stream.empty() ? default_stream_name(cfg) : cfg.stream;
+    const std::string subject = cfg.subject.empty() ? default_subject(cfg) : cfg.subject;
+    add_stream(js.get(), stream, subject, cfg.storage);
+    // A durable pull consumer with explicit acks, as a worker pool would use.
+    auto add = [&](const std::string& name) {
+        jsConsumerConfig cc;
+        jsConsumerConfig_Init(&cc);
+        cc.Durable = name.c_str();
+        cc.AckPolicy = js_AckExplicit;
+        jsConsumerInfo* raw = nullptr;
+        jsErrCode code{};
+        const natsStatus s = js_AddConsumer(&raw, js.get(), stream.c_str(), &cc, nullptr, &code);
+        js_consumer_info_ptr info(raw);
+        if (s != NATS_OK) throw setup_error("creating consumer " + name + ": " + js_failure(s, code));
+    };
+    // One consumer first, so what the stream sets up once for consumers is not counted per consumer.
+    add("first");
+    settle(cfg);
+    const std::uint64_t before = rss_kib(cfg.pid);
+
+    run_result r;
+    std::uint32_t created = 0;
+    const std::int64_t t0 = now_ns();
+    try {
+        for (; created < cfg.consumers; ++created) {
+            if (clock::now() >= deadline) {
+                r.fail("deadline reached after " + std::to_string(created) + " consumers");
+                break;
+            }
+            add("c" + std::to_string(created));
+        }
+    } catch (const setup_error& e) {
+        r.fail(e.what());
+    }
+    const double create_s = static_cast<double>(now_ns() - t0) / 1e9;
+    settle(cfg);
+    const std::uint64_t after = rss_kib(cfg.pid);
+
+    r.fields["storage"] = storage_name(cfg.storage);
+    r.fields["consumers"] = created;
+    r.fields["create_s"] = round_to(create_s, 3);
+    r.fields["rss_before_kib"] = before;
+    r.fields["rss_after_kib"] = after;
+    if (created > 0) r.fields["rss_per_consumer_bytes"] = std::llround(growth_bytes(before, after) / created);
+    delete_stream(js.get(), stream);
     stop_counting_disconnects();
     return r;
 }

@@ -24,6 +24,12 @@ run_result run_js_async(const config& cfg, clock::time_point deadline);
 // JetStream: server memory per stream and per stored message (run_js_memory.cpp).
 run_result run_js_streams(const config& cfg, clock::time_point deadline);
 run_result run_js_fill(const config& cfg, clock::time_point deadline);
+// JetStream consumers draining a filled stream (run_js_consume.cpp), and server
+// memory per consumer (run_js_memory.cpp).
+run_result run_js_pull(const config& cfg, clock::time_point deadline);
+run_result run_js_push(const config& cfg, clock::time_point deadline);
+run_result run_js_ordered(const config& cfg, clock::time_point deadline);
+run_result run_js_consumers(const config& cfg, clock::time_point deadline);
 // JetStream: time from a server's start until a stream serves its full count.
 run_result run_js_restart(const config& cfg, clock::time_point deadline);
 // The disk's write + fdatasync latency; no server involved.
@@ -45,6 +51,10 @@ inline run_result run(const config& cfg, clock::time_point deadline) {
         case mode::js_streams: return run_js_streams(cfg, deadline);
         case mode::js_fill: return run_js_fill(cfg, deadline);
         case mode::js_restart: return run_js_restart(cfg, deadline);
+        case mode::js_pull: return run_js_pull(cfg, deadline);
+        case mode::js_push: return run_js_push(cfg, deadline);
+        case mode::js_ordered: return run_js_ordered(cfg, deadline);
+        case mode::js_consumers: return run_js_consumers(cfg, deadline);
         case mode::fdatasync: return run_fdatasync(cfg, deadline);
         default: return run_throughput(cfg, deadline);
     }

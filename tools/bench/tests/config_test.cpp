@@ -157,6 +157,23 @@ TEST(BenchConfig, JetStreamReadsItsOptions) {
     EXPECT_STREQ(mode_name(mode::js_restart), "js-restart");
 }
 
+TEST(BenchConfig, ConsumerModes) {
+    const config pull = parse({"--mode", "js-pull"});
+    EXPECT_EQ(pull.mode, mode::js_pull);
+    EXPECT_EQ(pull.batch, 100u);
+    EXPECT_EQ(pull.msgs, 100'000u);
+    EXPECT_EQ(pull.size, 128u);
+    EXPECT_EQ(parse({"--mode", "js-pull", "--batch", "1000"}).batch, 1000u);
+    EXPECT_EQ(parse({"--mode", "js-push"}).msgs, 100'000u);
+    EXPECT_EQ(parse({"--mode", "js-ordered", "--msgs", "7"}).msgs, 7u);
+    EXPECT_EQ(parse({"--mode", "js-consumers", "--pid", "1"}).consumers, 200u);
+    EXPECT_EQ(parse({"--mode", "js-consumers", "--pid", "1", "--consumers", "3"}).consumers, 3u);
+    for (auto m : {mode::js_pull, mode::js_push, mode::js_ordered, mode::js_consumers}) {
+        EXPECT_TRUE(is_jetstream(m));
+        EXPECT_EQ(parse({"--mode", mode_name(m), "--pid", "1"}).mode, m) << mode_name(m);
+    }
+}
+
 TEST(BenchConfig, JetStreamRejectsBadInput) {
     EXPECT_THROW(parse({"--mode", "js-sync", "--storage", "disk"}), usage_error);
     EXPECT_THROW(parse({"--mode", "js-async", "--window", "0"}), usage_error);
@@ -168,6 +185,10 @@ TEST(BenchConfig, JetStreamRejectsBadInput) {
     EXPECT_THROW(parse({"--mode", "js-restart"}), usage_error);  // which stream to wait for
     EXPECT_THROW(parse({"--mode", "js-restart", "--stream", "s", "--started-at", "0"}), usage_error);
     EXPECT_THROW(parse({"--mode", "js-restart", "--stream", "s", "--started-at", "x"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-consumers"}), usage_error);  // RSS needs --pid
+    EXPECT_THROW(parse({"--mode", "js-consumers", "--pid", "1", "--consumers", "0"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-pull", "--batch", "0"}), usage_error);
+    EXPECT_THROW(parse({"--mode", "js-pull", "--batch", "x"}), usage_error);
     EXPECT_THROW(parse({"--mode", "fdatasync"}), usage_error);  // which disk
     EXPECT_THROW(parse({"--mode", "fdatasync", "--dir", ""}), usage_error);
 }

@@ -165,6 +165,18 @@ check "js-streams per-stream figure" grep -qE '"streams":5,.*"rss_per_stream_byt
 out=$(run --mode js-fill --msgs 2000 --stream smoke_fill --settle 10 --pid "$server_pid")
 check "js-fill ok" has "$out" '"ok":true'
 check "js-fill per-million figure" grep -qE '"stored":2000' <<<"$out"
+for m in "js-pull --batch 100" "js-pull --batch 7" "js-push" "js-ordered"; do
+    # shellcheck disable=SC2086  # the mode and its flags
+    out=$(run --mode $m --storage memory --msgs 2000 --pid "$server_pid")
+    check "$m drains every message" grep -qE '"ok":true,.*"received":2000,.*"server_cpu_us_per_msg":' <<<"$out"
+    check "$m consumer info checked" grep -qE '"delivered_stream_seq":2000,.*"num_pending":0,"num_ack_pending":0' <<<"$out"
+done
+out=$(run --mode js-pull --batch 100 --msgs 300 --pid "$server_pid")
+check "js-pull on the file store" grep -qE '"ok":true,.*"fetches":3,.*"received":300' <<<"$out"
+out=$(run --mode js-consumers --consumers 5 --settle 10 --pid "$server_pid")
+check "js-consumers per-consumer figure" grep -qE '"ok":true,.*"consumers":5,.*"rss_per_consumer_bytes":' <<<"$out"
+out=$(run --mode js-pull --stream smoke_fill --msgs 10)
+check "js-pull on an existing stream name fails setup" grep -qE '"ok":false,"error":"creating stream smoke_fill' <<<"$out"
 kill "$server_pid" 2>/dev/null
 wait "$server_pid" 2>/dev/null
 started=$EPOCHREALTIME
@@ -188,6 +200,11 @@ table=$(timeout -k 5 120 "$here/../compare.sh" --jetstream --quick --only js-syn
 check "compare --jetstream prints a rate row with its target" \
     grep -qE '^\| memory store, sync publish, 128 B \| msgs/s \| [0-9]+ \| n/a \| [0-9]+ \| [0-9.]+ \| — \| ours ≥ 1.5 [✓✗] \| higher \|$' <<<"$table"
 check "compare --jetstream times the restart" grep -qE '\| restart: seconds to full count \| [0-9.]+ \| n/a \| [0-9.]+ \|' <<<"$table"
+table=$(timeout -k 5 120 "$here/../compare.sh" --consumers --only js-pull-100,js-consumers --consumer-msgs 2000 \
+        --bench "$bench" --nats "$server_bin" --ours "$server_bin" --store-parent "$js_dir" 2>/dev/null)
+check "compare --consumers prints the pull rate with its target" \
+    grep -qE '^\| pull consumer, fetch 100, ack each, 2000 stored 128 B msgs \| msgs/s \| [0-9]+ \| n/a \| [0-9]+ \| [0-9.]+ \| — \| ours ≥ 1.5 [✓✗] \| higher \|$' <<<"$table"
+check "compare --consumers prints memory per consumer" grep -qE '\| RSS bytes/consumer \| -?[0-9]+ \| n/a \| -?[0-9]+ \|' <<<"$table"
 check "compare --jetstream removes its stores" test -z "$(find "$js_dir" -maxdepth 1 -name 'nmk-js-bench.*')"
 rm -rf "$js_dir"
 
