@@ -298,6 +298,40 @@ TEST_F(JetStreamConsumerApi, PushConsumerDeliversWithTheStreamSubjectAndHeartbea
     EXPECT_EQ(m.payload, "two");
 }
 
+// A push consumer's messages arrive in stream order, also across flow-control rounds (the
+// client answers each request; deliveries then resume from whichever thread took the reply).
+TEST_F(JetStreamConsumerApi, PushDeliveryStaysInOrderAcrossFlowControl) {
+    constexpr int count = 20000;
+    const std::string body(100, 'x');
+    std::string burst;
+    for (int i = 0; i < count; ++i) burst += pub("w.o", body);
+    js_->raw().send(burst);
+    js_->raw().flush();
+    RawClient sub(server_->port());
+    sub.connect({{"headers", true}});
+    sub.send("SUB dlv.o 3\r\n");
+    sub.flush();
+    ASSERT_TRUE(js_->reply_json("$JS.API.CONSUMER.CREATE.W.O",
+                                R"({"stream_name":"W","config":{"name":"O","deliver_subject":"dlv.o","ack_policy":"none","idle_heartbeat":1000000000,"flow_control":true}})")
+                    .contains("name"));
+    std::uint64_t expected = 1;
+    int flow_control = 0;
+    while (expected <= count) {
+        const Frame f = sub.read_frame(5s);
+        if (f.kind == Frame::Kind::hmsg && f.headers.rfind("NATS/1.0 100 FlowControl Request", 0) == 0) {
+            ++flow_control;
+            sub.send(pub(f.reply, ""));
+            continue;
+        }
+        if (f.kind == Frame::Kind::hmsg) continue;  // a heartbeat
+        std::smatch m;
+        ASSERT_TRUE(std::regex_match(f.reply, m, std::regex(R"(\$JS\.ACK\.W\.O\.1\.(\d+)\.\d+\.\d+\.\d+)"))) << f.reply;
+        ASSERT_EQ(std::stoull(m[1].str()), expected) << "out of order";
+        ++expected;
+    }
+    EXPECT_GT(flow_control, 0);
+}
+
 TEST_F(JetStreamConsumerApi, HeadersOnlyCarriesTheSize) {
     publish("w.a", "12345");
     RawClient sub(server_->port());
