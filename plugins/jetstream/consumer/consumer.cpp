@@ -3,8 +3,10 @@
 // processNak, checkPending, processWaiting), so the two can be read side by side.
 
 #include "consumer/consumer.hpp"
+#include "consumer/consumer_text.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include <nats_sdk/go_time.hpp>
@@ -34,13 +36,6 @@ std::uint64_t parse_number(std::string_view d) {
     return n;
 }
 
-std::string_view trim(std::string_view s) {
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 // The ack subject's numbers (ackReplyInfo): 9 tokens, $JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>.
 struct AckInfo {
     std::uint64_t dc = 0, sseq = 0, dseq = 0;
@@ -58,14 +53,6 @@ AckInfo ack_info(std::string_view subject) {
     }
     if (n != 9 || tokens[0] != "$JS" || tokens[1] != "ACK") return {};
     return {parse_number(tokens[4]), parse_number(tokens[5]), parse_number(tokens[6])};
-}
-
-std::string random_token(std::size_t n) {
-    static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::string out(n, '0');
-    for (auto& c : out) c = digits[rng() % 62];
-    return out;
 }
 
 std::string with_msg_size(std::string_view headers, std::size_t size) {
@@ -291,7 +278,7 @@ void Consumer::nak(std::uint64_t sseq, std::uint64_t dseq, std::uint64_t dc, std
     if (dseq <= adflr_ || dseq > dseq_) return;
     if (!pending_.empty() && pending_.find(sseq) == pending_.end()) return;
     advisory("MSG_NAKED", "io.nats.jetstream.advisory.v1.nak", sseq, dseq, dc, true);
-    const std::string_view arg = trim(body.substr(4));
+    const std::string_view arg = trim_space(body.substr(4));
     if (!arg.empty()) {
         std::optional<std::int64_t> delay;
         if (arg.front() == '{') {

@@ -4,11 +4,14 @@
 
 #include <chrono>
 #include <random>
+#include <tuple>
+#include <vector>
 
 #include <nats_sdk/subject.hpp>
 
 #include "api/advisories.hpp"
 #include "consumer/consumer_bridge.hpp"
+#include "consumer/consumer_text.hpp"
 #include "stream/stream_json.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,15 +29,6 @@ constexpr std::int64_t persist_delay_ns = 50'000'000;
 
 std::int64_t unix_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// createConsumerName: 8 characters, different for each call.
-std::string generated_name() {
-    static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::string out(8, '0');
-    for (auto& c : out) c = digits[rng() % 62];
-    return out;
 }
 
 void consumer_action(JetStreamCore& core, const std::string& account, const std::string& stream, const std::string& name,
@@ -128,7 +122,7 @@ std::variant<Consumer*, ApiError> JetStreamCore::add_consumer(JsAccount& account
         name = config.durable;
     } else if (config.name.empty()) {
         do {
-            name = generated_name();
+            name = random_token(8);  // createConsumerName
         } while (stream.find_consumer(name) != nullptr);
         // The answer names it; its config stays without a name, as nats-server's does.
     }

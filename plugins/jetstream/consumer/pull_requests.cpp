@@ -1,5 +1,7 @@
 #include "consumer/pull_requests.hpp"
 
+#include "consumer/consumer_text.hpp"
+
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -8,21 +10,10 @@
 
 namespace nmk::jetstream {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace
-
 std::variant<PullRequest, std::string> parse_pull_request(std::string_view body, std::int64_t now_ns) {
     PullRequest r;
     r.received_ns = now_ns;
-    const std::string_view req = trim(body);
+    const std::string_view req = trim_space(body);
     if (req.empty()) return r;
     if (req.front() == '{') {
         std::int64_t expires = 0;
