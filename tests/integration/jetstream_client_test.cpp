@@ -12,23 +12,6 @@ using test_support::nats_check;
 using test_support::nats_connect;
 using test_support::nats_msg_data;
 
-struct JsCtxDeleter {
-    void operator()(jsCtx* js) const { jsCtx_Destroy(js); }
-};
-struct StreamInfoDeleter {
-    void operator()(jsStreamInfo* si) const { jsStreamInfo_Destroy(si); }
-};
-struct PubAckDeleter {
-    void operator()(jsPubAck* pa) const { jsPubAck_Destroy(pa); }
-};
-struct MsgDeleter {
-    void operator()(natsMsg* m) const { natsMsg_Destroy(m); }
-};
-using JsCtxPtr = std::unique_ptr<jsCtx, JsCtxDeleter>;
-using StreamInfoPtr = std::unique_ptr<jsStreamInfo, StreamInfoDeleter>;
-using PubAckPtr = std::unique_ptr<jsPubAck, PubAckDeleter>;
-using MsgPtr = std::unique_ptr<natsMsg, MsgDeleter>;
-
 class JetStreamClient : public ::testing::Test {
 protected:
     void SetUp() override {

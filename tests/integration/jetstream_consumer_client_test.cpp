@@ -15,18 +15,6 @@ using namespace std::chrono_literals;
 using test_support::nats_check;
 using test_support::nats_connect;
 
-struct JsCtxDeleter {
-    void operator()(jsCtx* js) const { jsCtx_Destroy(js); }
-};
-struct SubDeleter {
-    void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }
-};
-struct ConsumerInfoDeleter {
-    void operator()(jsConsumerInfo* ci) const { jsConsumerInfo_Destroy(ci); }
-};
-using JsCtxPtr = std::unique_ptr<jsCtx, JsCtxDeleter>;
-using SubPtr = std::unique_ptr<natsSubscription, SubDeleter>;
-using ConsumerInfoPtr = std::unique_ptr<jsConsumerInfo, ConsumerInfoDeleter>;
 
 class JetStreamConsumerClient : public ::testing::Test {
 protected:

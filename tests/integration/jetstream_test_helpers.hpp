@@ -17,6 +17,32 @@ inline std::unique_ptr<ServerProcess> start_jetstream(const test_support::TempDi
     return start_server(config, std::move(args));
 }
 
+// Owners of libnats' JetStream objects, for the tests that use the C client.
+struct JsCtxDeleter {
+    void operator()(jsCtx* js) const { jsCtx_Destroy(js); }
+};
+struct StreamInfoDeleter {
+    void operator()(jsStreamInfo* si) const { jsStreamInfo_Destroy(si); }
+};
+struct PubAckDeleter {
+    void operator()(jsPubAck* pa) const { jsPubAck_Destroy(pa); }
+};
+struct MsgDeleter {
+    void operator()(natsMsg* m) const { natsMsg_Destroy(m); }
+};
+struct SubDeleter {
+    void operator()(natsSubscription* s) const { natsSubscription_Destroy(s); }
+};
+struct ConsumerInfoDeleter {
+    void operator()(jsConsumerInfo* ci) const { jsConsumerInfo_Destroy(ci); }
+};
+using JsCtxPtr = std::unique_ptr<jsCtx, JsCtxDeleter>;
+using StreamInfoPtr = std::unique_ptr<jsStreamInfo, StreamInfoDeleter>;
+using PubAckPtr = std::unique_ptr<jsPubAck, PubAckDeleter>;
+using MsgPtr = std::unique_ptr<natsMsg, MsgDeleter>;
+using SubPtr = std::unique_ptr<natsSubscription, SubDeleter>;
+using ConsumerInfoPtr = std::unique_ptr<jsConsumerInfo, ConsumerInfoDeleter>;
+
 class JsClient {
 public:
     explicit JsClient(int port, const json& connect_options = json::object()) : raw_(port) {

@@ -65,19 +65,14 @@ void handle_consumer_create(const ApiRequest& r) {
     if (doc.is_discarded()) return r.send_error(ApiError::of(ErrorId::JSInvalidJSON));
     std::string stream_in_request;
     ConsumerConfig config;
-    bool has_config = false;
     try {
         go_decode::members(doc, "request", [&](std::string_view key, const ordered_json& v) {
             if (key == "stream_name") stream_in_request = go_decode::text(v, key);
-            else if (key == "config") {
-                config = consumer_config_from_json(v);
-                has_config = true;
-            }
+            else if (key == "config") config = consumer_config_from_json(v);
         });
     } catch (const std::exception&) {
         return r.send_error(ApiError::of(ErrorId::JSInvalidJSON));
     }
-    (void)has_config;
 
     const int n = num_tokens(r.subject);
     if (n < 5) return;

@@ -17,7 +17,6 @@ std::string go_time_text(std::int64_t unix_ns);
 struct StreamInfoOptions {
     bool deleted_details = false;
     std::string subjects_filter;  // non-empty: the per-subject counts ("subjects")
-    int consumers = 0;
 };
 
 // StreamState as an object.
