@@ -121,6 +121,7 @@ void JetStreamCore::disable_account(const std::string& name) {
     flush();
     for (auto& [stream_name, stream] : it->second->streams()) {
         bus_.stop_listening(name, stream_name);
+        stop_sourcing(*stream);
         for (const auto& [consumer, c] : stream->consumers()) bus_.detach_consumer(name, stream_name, consumer);
         // The data stays on disk; it comes back when the account is enabled again.
         found_on_disk_.emplace_back(name, stream_name, meta_json(*stream));
@@ -151,6 +152,7 @@ void JetStreamCore::recover_account(JsAccount& account) {
             account.streams()[stream_name] = std::move(stream);
             bus_.listen(acc, stream_name, s.config().subjects);
             recover_consumers(account, s);
+            start_sourcing(account, s);
             const auto state = s.store().state();
             bus_.log(2, "  Restored " + std::to_string(state.messages) + " messages for stream '" + acc + " > " +
                             stream_name + "'");
@@ -188,6 +190,7 @@ Stream& JetStreamCore::add_stream(JsAccount& account, const StreamConfig& config
     Stream& s = *stream;
     account.streams()[config.name] = std::move(stream);
     bus_.listen(account.name(), config.name, config.subjects);
+    start_sourcing(account, s);
     return s;
 }
 
@@ -199,6 +202,7 @@ void JetStreamCore::update_stream(JsAccount& account, Stream& stream, StreamConf
         bus_.stop_listening(account.name(), stream.name());
         bus_.listen(account.name(), stream.name(), stream.config().subjects);
     }
+    update_sourcing(account, stream);
 }
 
 void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
@@ -209,6 +213,7 @@ void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
     for (const auto& [consumer, c] : it->second->consumers()) consumers.push_back(consumer);
     for (const auto& consumer : consumers) delete_consumer(account, *it->second, consumer, true);
     bus_.stop_listening(account.name(), name);
+    stop_sourcing(*it->second);
     const Storage storage = it->second->config().storage;
     account.streams().erase(it);
     store_for(storage).delete_stream(account.name(), name);
@@ -275,6 +280,19 @@ void JetStreamCore::handle_publish(const std::string& account_name, const std::s
     } else if (!outcome.ack.empty()) {
         bus_.publish(account_name, reply, {}, outcome.ack);
     }
+}
+
+PublishOutcome JetStreamCore::store_from_origin(JsAccount& account, Stream& stream, std::string_view subject,
+                                                std::string_view headers, std::string_view payload,
+                                                const OriginPosition* at) {
+    PublishOutcome outcome = stream.publish(subject, {}, headers, payload, now_ns(), gate_for(*this, account), at);
+    if (outcome.needs_sync) {
+        auto& pending = unsynced_[&stream];  // synced with the next flush, which releases consumers
+        if (!outcome.republish_subject.empty())
+            pending.push_back({std::move(outcome.republish_subject), std::move(outcome.republish_payload),
+                               std::move(outcome.republish_headers)});
+    }
+    return outcome;
 }
 
 void JetStreamCore::flush() {

@@ -69,10 +69,25 @@ public:
     virtual void kick(const std::string& account, const std::string& stream) = 0;
     // Asks for run_timers() at `unix_ns` or a little after.
     virtual void wake_at(std::int64_t unix_ns) = 0;
+
+    // ---- mirrors and sources; API answers ----
+    // Like publish_with_reply, but this plugin's own subscriptions receive it too: a
+    // mirror asks the JetStream API for its consumer the way a client does, answers its
+    // flow control, and the API's answer must reach the mirror. May be called from any thread.
+    virtual void publish_internal(const std::string& account, std::string_view subject, std::string_view reply,
+                                  std::string_view payload) = 0;
+    // Messages on `subject` handed to `handler` inline on the thread that routes them, the
+    // core held and flush() after, as a publish to a stream is; unsubscribe() ends it.
+    using InlineMessage = std::function<void(JetStreamCore&, std::string_view subject, std::string_view reply,
+                                             std::string_view headers, std::string_view payload)>;
+    virtual std::uint64_t subscribe_inline(const std::string& account, const std::string& subject,
+                                           InlineMessage handler) = 0;
 };
 
 class Consumer;
 struct ConsumerConfig;
+class SourceLink;
+struct OriginPosition;
 
 // The server-wide `jetstream` block.
 struct ServerSettings {
@@ -156,6 +171,20 @@ public:
     void deliver_stream(const std::string& account, const std::string& stream);
     // Redeliveries, heartbeats, pull expiry, inactive consumers; asks for the next wake.
     void run_timers(std::int64_t now_ns);
+    // ---- mirrors and sources (source/core_sources.cpp) ----
+    // Starts the stream's mirror or source links (after a create or a recovery).
+    void start_sourcing(JsAccount& account, Stream& stream);
+    // After an update: links for new sources started, those of removed ones ended.
+    void update_sourcing(JsAccount& account, Stream& stream);
+    void stop_sourcing(Stream& stream);
+    // The answer to a link's consumer request; a message its consumer delivered.
+    void link_answered(const std::string& account, const std::string& stream, const std::string& index,
+                       std::uint64_t generation, std::string_view payload);
+    void link_message(const std::string& account, const std::string& stream, const std::string& index,
+                      std::uint64_t generation, std::string_view subject, std::string_view reply,
+                      std::string_view headers, std::string_view payload);
+    void check_source_health(const std::string& account, const std::string& stream, std::uint64_t token);
+
     // Whether consumers may deliver from the current thread (the plugin's I/O threads);
     // elsewhere a delivery turn is asked for (Bus::kick) instead.
     void set_inline_delivery(bool allowed) noexcept { inline_delivery_ = allowed; }
@@ -170,6 +199,18 @@ private:
     // The stream's consumers as its store kept them (after a restart).
     void recover_consumers(JsAccount& account, Stream& stream);
     bool keeps_consumers(const Stream& stream) const;
+    // Mirrors and sources.
+    void setup_link(JsAccount& account, Stream& stream, SourceLink& link, std::uint64_t start_seq,
+                    std::int64_t start_time_ns);
+    void retry_link(JsAccount& account, Stream& stream, SourceLink& link);
+    void schedule_link_retry(const std::string& account, const std::string& stream, SourceLink& link,
+                             std::chrono::milliseconds delay, std::uint64_t start_seq, std::int64_t start_time_ns);
+    void cancel_link(SourceLink& link);
+    void find_source_positions(Stream& stream);
+    void arm_source_health(const std::string& account, Stream& stream);
+    // A message from a mirror's or source's origin, stored like a publish without a reply.
+    PublishOutcome store_from_origin(JsAccount& account, Stream& stream, std::string_view subject,
+                                     std::string_view headers, std::string_view payload, const OriginPosition* at);
     class ConsumerBridge;
     ConsumerBridge& bridge_for(const std::string& account);
     void write_meta(Stream& stream);
@@ -201,6 +242,7 @@ private:
     bool inline_delivery_ = false;     // when dirty consumer states are written next (0: none waiting)
     std::map<std::uint64_t, std::unique_ptr<ApiSession>> sessions_;
     std::uint64_t next_session_id_ = 0;
+    std::uint64_t next_link_generation_ = 0;
 };
 
 }  // namespace nmk::jetstream

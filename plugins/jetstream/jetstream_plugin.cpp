@@ -69,6 +69,10 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         std::string account, subject, headers, payload;
         std::string deliver_subject;  // routed here, shown as `subject` (empty: route by subject)
         std::string reply;
+        // Whether this plugin's own subscriptions receive it too (deliveries, API answers,
+        // a mirror's requests): never for what a store's sync thread sends (acks,
+        // republished copies), whose receivers could be waiting for the core it waits on.
+        bool echo = false;
     };
     // Subscriptions and watches to end once the core mutex is released: ending them
     // waits for their callbacks, which may be waiting for that mutex.
@@ -430,10 +434,18 @@ private:
         else send_out(m);
     }
 
+    void publish_internal(const std::string& account, std::string_view subject, std::string_view reply,
+                          std::string_view payload) override {
+        OutMessage m{account, std::string(subject), {}, std::string(payload), {}, std::string(reply), true};
+        if (deferred_ != nullptr) deferred_->push_back(std::move(m));
+        else send_out(m);
+    }
+
     void deliver(const std::string& account, std::string_view deliver_subject, std::string_view subject,
                  std::string_view reply, std::string_view headers, std::string_view payload) override {
+        // Echoed: a mirror's or source's own subscription may be what receives it.
         OutMessage m{account, std::string(subject), std::string(headers), std::string(payload), std::string(deliver_subject),
-                     std::string(reply)};
+                     std::string(reply), true};
         if (m.subject.empty()) m.subject.swap(m.deliver_subject);
         if (deferred_ != nullptr) deferred_->push_back(std::move(m));
         else send_out(m);
@@ -466,8 +478,9 @@ private:
         try {
             const auto handle = account_handle(m.account);
             const nats_sdk::OutMessage out{m.subject, m.payload, m.reply, m.headers, m.account};
-            if (m.deliver_subject.empty()) messaging_.publish(handle, out, nats_sdk::publish_no_echo);
-            else messaging_.publish_deliver(handle, m.deliver_subject, out, nats_sdk::publish_no_echo);
+            const std::uint32_t flags = m.echo ? 0 : nats_sdk::publish_no_echo;
+            if (m.deliver_subject.empty()) messaging_.publish(handle, out, flags);
+            else messaging_.publish_deliver(handle, m.deliver_subject, out, flags);
         } catch (const std::exception& e) {
             host().warn("JetStream: publish to '{}' failed: {}", m.subject, e.what());
         }
@@ -616,13 +629,34 @@ private:
         return id;
     }
 
+    // A mirror's or source's deliveries: inline like a publish to a stream.
+    std::uint64_t subscribe_inline(const std::string& account, const std::string& subject, InlineMessage handler) override {
+        auto shared = std::make_shared<InlineMessage>(std::move(handler));
+        auto sub = messaging_.subscribe(messaging_.account(account), subject, [this, shared, subject](const nats_sdk::MessageEx& m) {
+            CoreAccess access(*this, true);
+            if (!core_) return;
+            try {
+                (*shared)(*core_, m.subject(), m.reply(), m.headers(), m.payload());
+                core_->flush();
+            } catch (const std::exception& e) {
+                host().error("JetStream: message on '{}' failed: {}", subject, e.what());
+            }
+        });
+        std::lock_guard lock(subs_mutex_);
+        const std::uint64_t id = ++next_session_sub_;
+        session_subs_.emplace(id, std::move(sub));
+        return id;
+    }
+
     void unsubscribe(std::uint64_t id) override {
-        std::optional<nats_sdk::Subscription> gone;
+        ConsumerLinks gone;
         std::lock_guard lock(subs_mutex_);
         auto it = session_subs_.find(id);
         if (it == session_subs_.end()) return;
-        gone.emplace(std::move(it->second));
+        gone.subscriptions.push_back(std::move(it->second));
         session_subs_.erase(it);
+        // Ended once the core is released (an inline callback may be waiting for it).
+        retire(gone);
     }
 
     void post(std::chrono::milliseconds delay, std::function<void(JetStreamCore&)> task) override {

@@ -14,15 +14,6 @@
 namespace nats::integration {
 namespace {
 
-// Go's []byte in JSON: standard base64.
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
 int cycles() {
     const char* text = std::getenv("NMK_CRASH_CYCLES");
     const int n = text ? std::atoi(text) : 3;

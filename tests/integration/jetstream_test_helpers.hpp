@@ -2,6 +2,8 @@
 // JetStream over the raw protocol, for tests that compare bytes with nats-server 2.9.10:
 // a server with JetStream on a private store folder, and a client that sends API
 // requests and publishes and returns the reply exactly as it arrived.
+#include <openssl/evp.h>
+
 #include <regex>
 #include <string>
 
@@ -92,6 +94,15 @@ private:
     RawClient raw_;
     int counter_ = 0;
 };
+
+// Go's []byte in JSON: standard base64.
+inline std::string base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
 
 // Replaces the time stamps ("created", "first_ts", "last_ts", "time") with "T", so two
 // servers' answers compare byte for byte.

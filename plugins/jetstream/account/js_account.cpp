@@ -60,7 +60,7 @@ std::uint64_t JsAccount::store_bytes() const {
 
 std::uint64_t JsAccount::consumer_count() const {
     std::uint64_t n = 0;
-    for (const auto& [name, stream] : streams_) n += stream->consumers().size();
+    for (const auto& [name, stream] : streams_) n += stream->public_consumer_count();
     return n;
 }
 

@@ -60,7 +60,7 @@ nats_sdk::GoJsonWriter ApiRequest::begin_response() const {
 void ApiRequest::send(std::string body, bool is_error) const {
     ++account.api_total;
     if (is_error) ++account.api_errors;
-    if (!reply.empty()) core.bus().publish(account.name(), reply, {}, body);
+    if (!reply.empty()) core.bus().publish_internal(account.name(), reply, {}, body);
     send_api_audit(core, account.name(), client_id, subject, payload, body);
 }
 
@@ -95,7 +95,7 @@ void ApiRouter::dispatch(JetStreamCore& core, const std::string& account_name, s
             w.begin_object().field("type", std::string(type_prefix) + std::string(route.type)).key("error");
             ApiError::of(ErrorId::JSNotEnabledForAccount).write(w);
             w.end_object();
-            core.bus().publish(account_name, reply, {}, w.take());
+            core.bus().publish_internal(account_name, reply, {}, w.take());
             return;
         }
         route.handler(ApiRequest{core, *account, subject, reply, headers, payload, route.type, client_id});

@@ -128,10 +128,6 @@ void handle_stream_create(const ApiRequest& r) {
     }
     if (auto e = check_new_stream_limits(r.account, cfg)) return r.send_error(*e);
     if (subjects_overlap(r.account, cfg, nullptr)) return r.send_error(ApiError::of(ErrorId::JSStreamSubjectOverlap));
-    if (cfg.mirror || !cfg.sources.empty()) {
-        // Mirrors and sources need consumers (issue 14); refuse rather than pretend.
-        return r.send_error(ApiError::with(ErrorId::JSStreamCreate, "stream mirrors and sources are not supported yet"));
-    }
     try {
         Stream& stream = r.core.add_stream(r.account, cfg, now_ns());
         write_create_response(r, stream, true);

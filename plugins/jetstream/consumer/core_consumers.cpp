@@ -100,7 +100,7 @@ std::variant<Consumer*, ApiError> JetStreamCore::add_consumer(JsAccount& account
     std::int64_t max_consumers = stream.config().max_consumers;
     if (max_consumers <= 0 || (account.limits().max_consumers > 0 && account.limits().max_consumers < max_consumers))
         max_consumers = account.limits().max_consumers;
-    if (max_consumers > 0 && static_cast<std::int64_t>(stream.consumers().size()) >= max_consumers)
+    if (max_consumers > 0 && static_cast<std::int64_t>(stream.public_consumer_count()) >= max_consumers)
         return ApiError::of(ErrorId::JSMaximumConsumersLimit);
 
     if (stream.config().retention == Retention::workqueue && !config.direct) {
@@ -270,6 +270,7 @@ bool JetStreamCore::keeps_consumers(const Stream& stream) const {
 
 void JetStreamCore::persist(Stream& stream, Consumer& consumer, bool with_config) {
     if (!keeps_consumers(stream)) return;  // a 1.0 backend: consumers live in memory only
+    if (consumer.config().direct) return;   // a mirror's or source's: set up again after a restart
     try {
         const std::string state = encode_consumer_state(consumer.state());
         if (with_config || !stream.store().consumer_put_state(consumer.name(), state))

@@ -1,6 +1,7 @@
 #include "stream/stream.hpp"
 
 #include "consumer/consumer.hpp"
+#include "source/source_link.hpp"
 #include "stream/subject_transform.hpp"
 
 #include <algorithm>
@@ -61,6 +62,32 @@ Stream::Stream(std::string account, StreamConfig config, std::int64_t created_ns
 }
 
 Stream::~Stream() = default;
+
+std::size_t Stream::public_consumer_count() const {
+    std::size_t n = 0;
+    for (const auto& [name, consumer] : consumers_) n += consumer->config().direct ? 0 : 1;
+    return n;
+}
+
+SourceLink* Stream::find_source_link(const std::string& index_name, std::uint64_t generation) {
+    for (auto& link : source_links_) {
+        if (link->index_name() == index_name && link->generation == generation) return link.get();
+    }
+    return nullptr;
+}
+
+void Stream::skip_to(std::uint64_t sequence, std::int64_t now_ns) {
+    const auto state = store_->state();
+    if (sequence <= state.last_sequence) return;
+    if (state.messages == 0) {
+        store_->compact(sequence + 1);  // an empty stream simply starts after it
+    } else {
+        // The store has no skip record: a placeholder at `sequence`, removed at once,
+        // leaves the same trace (a deleted sequence at the end).
+        store_->append(sequence, now_ns, "_skip_", {}, {});
+        store_->remove(sequence);
+    }
+}
 
 std::string Stream::pub_ack(std::uint64_t sequence, bool duplicate) const {
     std::string out = pub_ack_prefix_ + std::to_string(sequence);
@@ -147,13 +174,19 @@ std::optional<ApiError> Stream::check_discard_new(std::string_view subject, std:
 }
 
 PublishOutcome Stream::publish(std::string_view subject, std::string_view reply, std::string_view headers,
-                               std::string_view payload, std::int64_t now_ns, const StorageGate& gate) {
+                               std::string_view payload, std::int64_t now_ns, const StorageGate& gate,
+                               const OriginPosition* at) {
     PublishOutcome out;
     const bool can_respond = !config_.no_ack && !reply.empty();
     const auto refuse = [&](const ApiError& e) {
         if (can_respond && e.err_code != 0) out.ack = pub_ack_error(e);
+        out.refusal = e;
         return out;
     };
+    if (at != nullptr) {
+        if (at->sequence <= store_->state().last_sequence) return out;  // already there
+        now_ns = at->time_ns;
+    }
     if (config_.sealed) return refuse(ApiError::of(ErrorId::JSStreamSealed));
 
     std::string msg_id;
@@ -177,7 +210,7 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     }
     if (auto e = check_discard_new(subject, size)) return refuse(*e);
 
-    const std::uint64_t sequence = store_->state().last_sequence + 1;
+    const std::uint64_t sequence = at != nullptr ? at->sequence : store_->state().last_sequence + 1;
     std::uint64_t last_for_subject = 0;
     if (config_.republish) {
         if (auto s = store_->subject_state(subject)) last_for_subject = s->last_sequence;

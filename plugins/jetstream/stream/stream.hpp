@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <nats_sdk/kinds/stream_store.hpp>
 
@@ -25,6 +26,7 @@
 namespace nmk::jetstream {
 
 class Consumer;
+class SourceLink;
 
 // What a publish led to. `ack` is the reply's payload (empty: do not answer);
 // `needs_sync` says the ack may go only after the store's next sync completes.
@@ -37,6 +39,15 @@ struct PublishOutcome {
     bool stored = false;
     bool needs_sync = false;
     std::uint64_t sequence = 0;
+    // Refused (whether or not an error answer was due): what went wrong, for mirrors and
+    // sources, which have nobody to answer and log it instead.
+    std::optional<ApiError> refusal;
+};
+
+// Where a mirror stores a message: at its origin's sequence and time (source/).
+struct OriginPosition {
+    std::uint64_t sequence = 0;
+    std::int64_t time_ns = 0;
 };
 
 // Account-level admission, asked before each append (server and account storage limits).
@@ -60,8 +71,14 @@ public:
     const nats_sdk::store::Stream& store() const noexcept { return *store_; }
 
     // A message published to one of the stream's subjects (reply may be empty).
+    // With `at`, a mirror's message: stored at that sequence (the gap before it left as
+    // deleted), ignored when the stream is already past it.
     PublishOutcome publish(std::string_view subject, std::string_view reply, std::string_view headers,
-                           std::string_view payload, std::int64_t now_ns, const StorageGate& gate);
+                           std::string_view payload, std::int64_t now_ns, const StorageGate& gate,
+                           const OriginPosition* at = nullptr);
+    // A mirror catching up with an origin whose messages up to `sequence` are gone:
+    // the stream's last sequence becomes `sequence` (nats-server's skipMsgs).
+    void skip_to(std::uint64_t sequence, std::int64_t now_ns);
 
     // The stream's config after an accepted update (limits applied at once).
     void update(StreamConfig config);
@@ -74,6 +91,14 @@ public:
     // ---- consumers (consumer/) ----
     std::map<std::string, std::unique_ptr<Consumer>>& consumers() noexcept { return consumers_; }
     Consumer* find_consumer(const std::string& name);
+    // Consumers other than mirrors' and sources' (direct) ones: what limits and counts see.
+    std::size_t public_consumer_count() const;
+
+    // ---- mirror and sources (source/): the mirror's link, or one per source ----
+    std::vector<std::unique_ptr<SourceLink>>& source_links() noexcept { return source_links_; }
+    SourceLink* find_source_link(const std::string& index_name, std::uint64_t generation);
+    // Which health-check timer is this stream's (older ones stop when they see another).
+    std::uint64_t source_health_token = 0;
     // Consumers deliver only up to here: what the store has said is durable.
     std::uint64_t durable_last() const noexcept { return durable_->load(std::memory_order_acquire); }
     // Shared with sync completions, which may outlive the stream.
@@ -124,6 +149,7 @@ private:
     std::string pub_ack_prefix_;  // {"stream":"X", "seq":  (with "domain" when set)
     std::string last_msg_id_;
     std::map<std::string, std::unique_ptr<Consumer>> consumers_;
+    std::vector<std::unique_ptr<SourceLink>> source_links_;
     bool dedup_rebuild_pending_ = false;
     std::shared_ptr<std::atomic<std::uint64_t>> durable_ = std::make_shared<std::atomic<std::uint64_t>>(0);
     std::unordered_map<std::string, DedupEntry> dedup_;

@@ -1,5 +1,7 @@
 #include "stream/stream_json.hpp"
 
+#include "source/source_link.hpp"
+
 #include <chrono>
 #include <map>
 #include <vector>
@@ -44,8 +46,26 @@ void write_stream_state(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamI
         }
         w.end_array();
     }
-    w.field("consumer_count", stream.consumers().size()).end_object();
+    w.field("consumer_count", stream.public_consumer_count()).end_object();
 }
+
+namespace {
+
+// StreamSourceInfo: how a mirror or source is doing. `active` is the time since the
+// origin was last heard from (-1: never).
+void write_source_info(nats_sdk::GoJsonWriter& w, const SourceLink& link, std::int64_t now_ns) {
+    w.begin_object().field("name", link.config().name);
+    if (const auto& ext = link.config().external)
+        w.key("external").begin_object().field("api", ext->api).field("deliver", ext->deliver).end_object();
+    w.field("lag", link.lag).field("active", link.last_heard_ns == 0 ? std::int64_t{-1} : now_ns - link.last_heard_ns);
+    if (link.error) {
+        w.key("error");
+        link.error->write(w);
+    }
+    w.end_object();
+}
+
+}  // namespace
 
 void write_stream_info_members(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {
     w.key("config");
@@ -53,6 +73,19 @@ void write_stream_info_members(nats_sdk::GoJsonWriter& w, Stream& stream, const 
     w.field("created", go_time_text(stream.created_ns()));
     w.key("state");
     write_stream_state(w, stream, options);
+    const auto& links = stream.source_links();
+    if (links.empty()) return;
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    if (stream.config().mirror) {
+        w.key("mirror");
+        write_source_info(w, *links.front(), now);
+    } else {
+        w.key("sources").begin_array();
+        for (const auto& link : links) write_source_info(w, *link, now);
+        w.end_array();
+    }
 }
 
 void write_stream_info(nats_sdk::GoJsonWriter& w, Stream& stream, const StreamInfoOptions& options) {
