@@ -7,6 +7,7 @@
 #include "kernel/log/logging.hpp"
 #include "kernel/plugin_host/abi_text.hpp"
 #include "kernel/plugin_host/plugin_host.hpp"
+#include "kernel/server/importing_subscription.hpp"
 #include <nats_sdk/subject.hpp>
 
 namespace nats::plugins {
@@ -17,7 +18,8 @@ constexpr std::uint32_t known_publish_flags = NMK_PUBLISH_NO_ECHO | NMK_PUBLISH_
 
 // A subscribe_ex subscription: delivery is a direct virtual call (no
 // std::function), and the callback learns which client published.
-class PluginSubscription final : public server::ServerSubscription {
+class PluginSubscription final : public server::ImportingSubscription,
+                                 public std::enable_shared_from_this<PluginSubscription> {
 public:
     PluginSubscription(std::shared_ptr<CallGate> plugin_gate, nmk_message_ex_callback callback, void* user,
                        nmk_account_handle handle, std::string account, const std::string& plugin)
@@ -38,6 +40,10 @@ public:
             NMK_ERROR("{}: message callback threw an exception", plugin_);
         }
         return true;
+    }
+
+    std::shared_ptr<server::ServerSubscription> shared_self() const override {
+        return std::const_pointer_cast<PluginSubscription>(shared_from_this());
     }
 
     CallGate gate;  // closed by unsubscribe: no callback after it returns

@@ -10,6 +10,7 @@
 #include "kernel/accounts/subject_tokens.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client.hpp"
+#include "kernel/server/importing_subscription.hpp"
 #include "kernel/server/io_thread.hpp"
 #include "kernel/server/router.hpp"
 #include "kernel/server/server.hpp"
@@ -119,6 +120,11 @@ public:
         target_.origin = original.origin;
         origin = original.origin;
     }
+    // A plugin's subscription: delivered to through the subscription itself.
+    ShadowSubscription(std::shared_ptr<const AccountImports::StreamRoute> route, std::shared_ptr<ServerSubscription> internal)
+        : route_(std::move(route)), internal_(std::move(internal)) {
+        origin = internal_->origin;
+    }
 
     bool deliver(const RoutedMessage& message, IoThread& from, Client* publisher) override {
         // What a service import brought into this account is not re-exported as a stream.
@@ -126,19 +132,21 @@ public:
         const accounts::StreamLink& link = route_->link;
         // A deliver-subject publish keeps showing its own subject whatever the
         // import maps (nats-server swaps the mapped subject back for the MSG line).
-        if (link.use_published || message.rerouted()) return target_.deliver(message, from, publisher);
-        if (!link.transform) {
-            return target_.deliver(RoutedMessage{link.to, message.reply, message.headers, message.payload}, from,
-                                   publisher);
-        }
+        if (link.use_published || message.rerouted()) return target(message, from, publisher);
+        if (!link.transform)
+            return target(RoutedMessage{link.to, message.reply, message.headers, message.payload}, from, publisher);
         const std::string subject = link.transform->apply(message.subject);
-        return target_.deliver(RoutedMessage{subject, message.reply, message.headers, message.payload}, from,
-                               publisher);
+        return target(RoutedMessage{subject, message.reply, message.headers, message.payload}, from, publisher);
     }
 
 private:
+    bool target(const RoutedMessage& message, IoThread& from, Client* publisher) {
+        return internal_ ? internal_->deliver(message, from, publisher) : target_.deliver(message, from, publisher);
+    }
+
     std::shared_ptr<const AccountImports::StreamRoute> route_;
     ClientSubscription target_;
+    std::shared_ptr<ServerSubscription> internal_;  // set for a plugin's subscription instead of target_
 };
 
 // The importer's subscription on a service import's subject.
@@ -337,17 +345,19 @@ void AccountImports::clear() {
 void AccountImports::add_shadows_locked(const Account& account, const ServerSubscription& subscription,
                                         std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>>& added) {
     auto* client_sub = dynamic_cast<const ClientSubscription*>(&subscription);
-    if (!client_sub) return;
+    auto* importing = client_sub ? nullptr : dynamic_cast<const ImportingSubscription*>(&subscription);
+    if (!client_sub && !importing) return;
     auto routes = streams_by_importer_.find(&account);
     if (routes == streams_by_importer_.end()) return;
     auto [slot, fresh] = shadows_.try_emplace(&subscription);
     if (!fresh) return;
     for (const auto& route : routes->second) {
-        auto subject = accounts::shadow_subject(route->link, client_sub->subject);
+        auto subject = accounts::shadow_subject(route->link, subscription.subject);
         if (!subject) continue;
-        auto shadow = std::make_shared<ShadowSubscription>(route, *client_sub);
+        auto shadow = client_sub ? std::make_shared<ShadowSubscription>(route, *client_sub)
+                                 : std::make_shared<ShadowSubscription>(route, importing->shared_self());
         shadow->subject = *subject;
-        shadow->queue = client_sub->queue;
+        shadow->queue = subscription.queue;
         if (!route->exporter->sublist.insert(shadow)) continue;
         NMK_DEBUG("Creating import subscription on \"{}\" from account \"{}\"", *subject, route->exporter->name);
         slot->second.emplace_back(route->exporter, shadow);
@@ -367,8 +377,9 @@ void AccountImports::remove_shadows_locked(const ServerSubscription* subscriptio
 }
 
 void AccountImports::on_interest(const Account& account, const ServerSubscription& subscription, bool added) {
-    // Only client subscriptions import streams; the ones this file adds are not clients'.
-    if (typeid(subscription) != typeid(ClientSubscription)) return;
+    // Only client and plugin subscriptions import streams; the ones this file adds are neither.
+    if (typeid(subscription) != typeid(ClientSubscription) && !dynamic_cast<const ImportingSubscription*>(&subscription))
+        return;
     std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>> changed;
     {
         std::lock_guard lock(mutex_);
