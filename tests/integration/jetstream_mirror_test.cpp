@@ -220,10 +220,41 @@ accounts {
     publish(a, "orders.new", "5");
     wait_for_messages(b, "COPY", 5);
     wait_for_messages(b, "AGG", 5);
-    // The source header names the origin with a hash of its API prefix.
+    // The source header names the origin with a hash of its API prefix (nats-server's getHash).
     const json m = message(b, "AGG", 5)["message"];
     EXPECT_EQ(m["data"], base64("5"));
-    EXPECT_TRUE(m.contains("hdrs"));
+    EXPECT_EQ(m["hdrs"], base64("NATS/1.0\r\nNats-Stream-Source: ORDERS:3V17LQ3b 5\r\n\r\n"));
+}
+
+// What a mirror or source may not be, with nats-server's codes and texts.
+TEST(JetStreamSources, BadConfigsAreRefusedAsNatsServerRefusesThem) {
+    test_support::TempDir store;
+    auto server = start_jetstream(store);
+    JsClient client(server->port());
+    create(client, "O", R"({"name":"O","subjects":["o.>"]})");
+    const auto error = [&](const std::string& name, const std::string& body) {
+        return client.reply_json("$JS.API.STREAM.CREATE." + name, body)["error"].dump();
+    };
+    EXPECT_EQ(error("M1", R"({"name":"M1","subjects":["x"],"mirror":{"name":"O"}})"),
+              R"({"code":400,"description":"stream mirrors can not contain subjects","err_code":10034})");
+    EXPECT_EQ(error("M2", R"({"name":"M2","mirror":{"name":"O"},"sources":[{"name":"O"}]})"),
+              R"({"code":400,"description":"stream mirrors can not also contain other sources","err_code":10031})");
+    EXPECT_EQ(error("M3", R"({"name":"M3","mirror":{"name":"O","filter_subject":"p.>"}})"),
+              R"({"code":500,"description":"mirror 'O' filter subject 'p.>' does not overlap with any origin stream subject","err_code":10052})");
+    EXPECT_EQ(error("M4", R"({"name":"M4","mirror":{"name":"M4"}})"),
+              R"({"code":500,"description":"detected cycle","err_code":10052})");
+    create(client, "S1", R"({"name":"S1","sources":[{"name":"S2"}]})");
+    EXPECT_EQ(error("S2", R"({"name":"S2","sources":[{"name":"S1"}]})"),
+              R"({"code":500,"description":"detected cycle","err_code":10052})");
+    EXPECT_EQ(error("S3", R"({"name":"S3","sources":[{"name":"O","filter_subject":"q"}]})"),
+              R"({"code":500,"description":"source 'O' filter subject 'q' does not overlap with any origin stream subject","err_code":10052})");
+    EXPECT_EQ(error("S4", R"({"name":"S4","sources":[{"name":"O","external":{"api":"$JS.API","deliver":""}}]})"),
+              R"({"code":400,"description":"stream external api prefix $JS.API must not overlap with $JS.API","err_code":10021})");
+    EXPECT_EQ(error("S5", R"({"name":"S5","mirror":{"name":"O","opt_start_time":"yesterday"}})"),
+              R"({"code":400,"description":"invalid JSON","err_code":10025})");
+    EXPECT_EQ(error("S6", R"({"name":"S6","mirror":"O"})"), R"({"code":400,"description":"invalid JSON","err_code":10025})");
+    EXPECT_EQ(error("S8", R"({"name":"S8","mirror":{"name":"O","external":{"api":"a.*","deliver":"x"}}})"),
+              R"({"code":500,"description":"stream external api prefix \"a.*\" must be a valid subject without wildcards","err_code":10052})");
 }
 
 }  // namespace
