@@ -103,6 +103,25 @@ TEST(JetStreamMirror, StartsAtTheConfiguredSequenceAndWaitsForAMissingOrigin) {
     EXPECT_EQ(info["state"]["last_seq"], 5);
 }
 
+// mirror_direct (inherited from an origin with allow_direct): once caught up, the
+// mirror answers direct gets for its origin's name, so they keep working without it.
+TEST(JetStreamMirror, AnswersDirectGetsForItsOrigin) {
+    test_support::TempDir store;
+    auto server = start_jetstream(store);
+    JsClient client(server->port());
+    create(client, "KV", R"({"name":"KV","subjects":["kv.>"],"allow_direct":true})");
+    publish(client, "kv.a", "one");
+    publish(client, "kv.a", "two");
+    const json created = client.reply_json("$JS.API.STREAM.CREATE.RO", R"({"name":"RO","mirror":{"name":"KV"}})");
+    EXPECT_EQ(created["config"]["mirror_direct"], true) << created.dump();
+    wait_for_messages(client, "RO", 2);
+    ASSERT_EQ(client.reply_json("$JS.API.STREAM.DELETE.KV").value("success", false), true);
+    const Frame f = client.request("$JS.API.DIRECT.GET.KV.kv.a");
+    EXPECT_EQ(f.payload, "two");
+    EXPECT_NE(f.headers.find("Nats-Stream: RO\r\n"), std::string::npos) << f.headers;
+    EXPECT_NE(f.headers.find("Nats-Sequence: 2\r\n"), std::string::npos) << f.headers;
+}
+
 TEST(JetStreamSources, GatherStreamsTaggingEachMessageWithItsOrigin) {
     test_support::TempDir store;
     auto server = start_jetstream(store);

@@ -8,6 +8,7 @@
 #include "api/api_router.hpp"
 #include "api/go_decode.hpp"
 #include "jetstream_core.hpp"
+#include "source/source_link.hpp"
 #include "stream/stream_json.hpp"
 
 namespace nmk::jetstream {
@@ -111,6 +112,24 @@ void handle_msg_delete(const ApiRequest& r) {
     r.send(w.take(), false);
 }
 
+namespace {
+
+// mirror_direct: a mirror answers direct gets for its origin's name once it has
+// (nearly) caught up with it, as nats-server's subscribeToMirrorDirect (fewer than
+// dgetCaughtUpThresh messages behind).
+Stream* direct_mirror_of(JsAccount& account, const std::string& origin) {
+    constexpr std::uint64_t caught_up_below = 10;
+    for (auto& [name, stream] : account.streams()) {
+        const StreamConfig& cfg = stream->config();
+        if (!cfg.mirror_direct || !cfg.mirror || cfg.mirror->name != origin || stream->source_links().empty()) continue;
+        const SourceLink& link = *stream->source_links().front();
+        if (!link.consumer.empty() && link.lag < caught_up_below) return stream.get();
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 void handle_direct_get(const ApiRequest& r) {
     // $JS.API.DIRECT.GET.<stream> with a JSON body, or $JS.API.DIRECT.GET.<stream>.<subject>
     // with none. Only streams with allow_direct answer; the others stay silent as a
@@ -120,7 +139,8 @@ void handle_direct_get(const ApiRequest& r) {
     const auto dot = rest.find('.');
     const std::string name(rest.substr(0, dot));
     Stream* stream = r.account.find(name);
-    if (stream == nullptr || !stream->config().allow_direct || r.reply.empty()) return;
+    if (stream == nullptr || !stream->config().allow_direct) stream = direct_mirror_of(r.account, name);
+    if (stream == nullptr || r.reply.empty()) return;
     const auto status = [&](std::string_view block) { r.core.bus().publish(r.account.name(), r.reply, block, {}); };
 
     GetRequest req;
