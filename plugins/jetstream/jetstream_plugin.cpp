@@ -23,6 +23,8 @@
 #include <nats_sdk/kinds/stream_store_client.hpp>
 #include <nats_sdk/plugin.hpp>
 
+#include "declare/declared_assets.hpp"
+#include "declare/reconcile.hpp"
 #include "jetstream_core.hpp"
 #include "jetstream_settings.hpp"
 #include "monitoring/jsz.hpp"
@@ -130,11 +132,30 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
 
 public:
     JetStreamPlugin(nats_sdk::Host& host, const nlohmann::json& config)
-        : Plugin(host), settings_(read_settings(config)), messaging_(host) {
+        : Plugin(host), settings_(read_settings(config)), declared_(declared_in(config)), messaging_(host) {
         host.declare_kind(nats_sdk::store::kind_name, nats_sdk::KindVersion{NMK_STREAM_STORE_MAJOR, NMK_STREAM_STORE_MINOR}.packed());
     }
 
-    static void validate(const nlohmann::json& config) { read_settings(config); }
+    // -t: the settings and the declared assets, without touching any data.
+    static void validate(const nlohmann::json& config) {
+        read_settings(config);
+        declared_in(config);
+    }
+
+    // SIGHUP: declared assets are applied again (created, updated, reported); a change of
+    // any other setting needs a restart and is refused, keeping the running config.
+    void reload(const nlohmann::json& config) override {
+        const ServerSettings next = read_settings(config);
+        if (next.store_dir != settings_.store_dir || next.sync != settings_.sync || next.domain != settings_.domain ||
+            next.max_memory != settings_.max_memory || next.max_store != settings_.max_store)
+            throw nats_sdk::Error("JetStream settings other than declared assets need a restart", NMK_UNSUPPORTED);
+        auto declared = std::make_shared<DeclaredAssets>(declared_in(config));
+        worker_->post([this, declared] {
+            CoreAccess access(*this);
+            declared_ = *declared;
+            apply_declared();
+        });
+    }
 
     void start() override {
         worker_.emplace(nats_sdk::Executor::blocking(host(), 1));
@@ -230,6 +251,7 @@ private:
                 for (const auto& [name, limits] : initial) {
                     if (limits) core_->enable_account(name, *limits);
                 }
+                apply_declared();
             } catch (const std::exception& e) {
                 host().error("JetStream could not open its store in '{}': {}", settings_.store_dir, e.what());
             }
@@ -300,9 +322,29 @@ private:
         worker_->post([this, account, limits] {
             CoreAccess access(*this);
             if (!core_) return;
-            if (limits) core_->enable_account(account, *limits);
-            else core_->disable_account(account);
+            if (limits) {
+                core_->enable_account(account, *limits);
+                apply_declared();  // its declared assets, now that it has JetStream
+            } else {
+                core_->disable_account(account);
+            }
         });
+    }
+
+    // The `jetstream` block's declared assets (declare/); none when JetStream came from -js.
+    static DeclaredAssets declared_in(const nlohmann::json& config) {
+        const auto block = config.find("jetstream");
+        return block != config.end() ? read_declared_assets(*block) : DeclaredAssets{};
+    }
+
+    // With the core held, on the worker.
+    void apply_declared() {
+        if (!core_ || declared_.empty()) return;
+        for (const auto& line : reconcile_declared(*core_, declared_)) {
+            if (line.level >= 3) host().warn("{}", line.text);
+            else host().info("{}", line.text);
+        }
+        core_->flush();
     }
 
     // Which accounts have JetStream: with only the global account, it does; otherwise
@@ -702,6 +744,7 @@ private:
     }
 
     ServerSettings settings_;
+    DeclaredAssets declared_;  // touched on the worker only, after construction
     nats_sdk::Messaging messaging_;
     std::string server_id_;  // set before any page can be asked for (on_all_started)
     std::mutex core_mutex_;

@@ -1,5 +1,7 @@
 #include "jetstream_settings.hpp"
 
+#include "declare/declared_assets.hpp"
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -61,6 +63,7 @@ ServerSettings read_settings(const nlohmann::json& config) {
             else if (key == "domain") out.domain = text_value(key, v);
             else if (key == "sync" || key == "sync_interval") out.sync = sync_value(key, v);
             else if (key == "enable" || key == "enabled") continue;
+            else if (is_declared_assets_key(key)) continue;  // declare/declared_assets.cpp
             else if (key == "key" || key == "ek" || key == "cipher")
                 refuse(key, "asks for encryption at rest, which this build does not provide");
             else if (key == "limits" || key == "unique_tag" || key == "max_outstanding_catchup" || key == "extension_hint")

@@ -66,6 +66,7 @@ void handle_stream_snapshot(const ApiRequest& request);  // snapshot_api.cpp
 void handle_stream_restore(const ApiRequest& request);   // restore_api.cpp
 
 // Checks a new stream must pass (stream_api.cpp), shared by CREATE and RESTORE.
+// (api/stream_ops.cpp)
 StreamCheckContext check_context(const ApiRequest& r);
 bool subjects_overlap(JsAccount& account, const StreamConfig& cfg, const Stream* self);
 std::optional<ApiError> check_new_stream_limits(const JsAccount& account, const StreamConfig& cfg);

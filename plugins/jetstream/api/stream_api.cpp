@@ -9,6 +9,7 @@
 #include "api/advisories.hpp"
 #include "api/api_router.hpp"
 #include "api/go_decode.hpp"
+#include "api/stream_ops.hpp"
 #include "jetstream_core.hpp"
 #include "stream/stream_check.hpp"
 #include "stream/stream_json.hpp"
@@ -41,45 +42,6 @@ void paged_zero(nats_sdk::GoJsonWriter& w) { w.field("total", 0).field("offset",
 void purged_zero(nats_sdk::GoJsonWriter& w) { w.field("purged", 0); }
 
 }  // namespace
-
-StreamCheckContext check_context(const ApiRequest& r) {
-    StreamCheckContext ctx;
-    JsAccount* account = &r.account;
-    ctx.find_stream = [account](std::string_view name) -> std::optional<StreamConfig> {
-        if (Stream* s = account->find(std::string(name))) return s->config();
-        return std::nullopt;
-    };
-    ctx.max_duplicate_window_ns = r.core.settings().max_duplicate_window_ns;
-    ctx.max_bytes_required = r.account.limits().max_bytes_required;
-    return ctx;
-}
-
-bool subjects_overlap(JsAccount& account, const StreamConfig& cfg, const Stream* self) {
-    for (const auto& [name, stream] : account.streams()) {
-        if (stream.get() == self) continue;
-        for (const auto& mine : cfg.subjects) {
-            for (const auto& theirs : stream->config().subjects) {
-                if (nats_sdk::subject::subjects_collide(mine, theirs)) return true;
-            }
-        }
-    }
-    return false;
-}
-
-// Account limits a new stream must fit (jsNonClusteredStreamLimitsCheck, checkAllLimits).
-std::optional<ApiError> check_new_stream_limits(const JsAccount& account, const StreamConfig& cfg) {
-    const auto& limits = account.limits();
-    if (limits.max_streams > 0 && static_cast<std::int64_t>(account.streams().size()) >= limits.max_streams)
-        return ApiError::of(ErrorId::JSMaximumStreamsLimit);
-    const bool memory = cfg.storage == Storage::memory;
-    const std::int64_t per_stream = memory ? limits.memory_max_stream_bytes : limits.store_max_stream_bytes;
-    if (per_stream > 0 && cfg.max_bytes > per_stream) return ApiError::of(ErrorId::JSStreamMaxStreamBytesExceeded);
-    const std::int64_t account_max = memory ? limits.max_memory : limits.max_store;
-    if (account_max >= 0 && cfg.max_bytes > account_max)
-        return ApiError::with(ErrorId::JSStreamLimits, memory ? "insufficient memory resources available"
-                                                              : "insufficient storage resources available");
-    return std::nullopt;
-}
 
 namespace {
 
@@ -116,58 +78,29 @@ void handle_stream_create(const ApiRequest& r) {
         return r.send_error(ApiError::with(ErrorId::JSStreamInvalidConfig, "stream configuration for create can not be sealed"));
     if (requested.mirror_direct && !requested.mirror)
         return r.send_error(ApiError::with(ErrorId::JSStreamInvalidConfig, "stream has no mirror but does have mirror direct"));
-
-    auto checked = check_stream_config(requested, check_context(r));
-    if (auto* e = std::get_if<ApiError>(&checked)) return r.send_error(*e);
-    StreamConfig& cfg = std::get<StreamConfig>(checked);
-    if (cfg.replicas > 1) return r.send_error(ApiError::of(ErrorId::JSStreamReplicasNotSupported));
-
-    if (Stream* existing = r.account.find(cfg.name)) {
-        if (existing->config() == cfg) return write_create_response(r, *existing, true);  // 2.9.10 says did_create here too
-        return r.send_error(ApiError::of(ErrorId::JSStreamNameExist));
-    }
-    if (auto e = check_new_stream_limits(r.account, cfg)) return r.send_error(*e);
-    if (subjects_overlap(r.account, cfg, nullptr)) return r.send_error(ApiError::of(ErrorId::JSStreamSubjectOverlap));
-    try {
-        Stream& stream = r.core.add_stream(r.account, cfg, now_ns());
-        write_create_response(r, stream, true);
-        send_stream_action(r.core, r.account.name(), cfg.name, StreamAction::create);
-    } catch (const nats_sdk::store::StoreError& e) {
-        r.core.bus().log(3, "Stream create failed for '" + r.account.name() + " > " + cfg.name + "': " + e.what());
-        r.send_error(ApiError::with(ErrorId::JSStreamCreate, "error creating store for stream"));
-    }
+    const StreamOpResult result = create_stream(r.core, r.account, requested);
+    if (result.error) return r.send_error(*result.error);
+    write_create_response(r, *result.stream, true);  // 2.9.10 says did_create for an identical existing one too
+    if (result.changed) send_stream_action(r.core, r.account.name(), result.stream->name(), StreamAction::create);
 }
 
 void handle_stream_update(const ApiRequest& r) {
     auto parsed = read_stream_config(r);
     if (!parsed) return;
     StreamConfig& requested = *parsed;
-    auto checked = check_stream_config(requested, check_context(r));
-    if (auto* e = std::get_if<ApiError>(&checked)) return r.send_error(*e);
-    StreamConfig& cfg = std::get<StreamConfig>(checked);
-    if (r.last_token() != cfg.name) return r.send_error(ApiError::of(ErrorId::JSStreamMismatch));
-    Stream* stream = r.account.find(cfg.name);
-    if (stream == nullptr) return r.send_error(ApiError::of(ErrorId::JSStreamNotFound));
-    if (cfg.replicas > 1) return r.send_error(ApiError::of(ErrorId::JSStreamReplicasNotSupported));
-    if (auto e = check_stream_update(stream->config(), cfg)) return r.send_error(*e);
-    if (cfg.sealed) {
-        // configUpdateCheck's adjustments for a sealed stream.
-        cfg.max_age_ns = 0;
-        cfg.discard = Discard::new_messages;
-        cfg.deny_delete = cfg.deny_purge = true;
-        cfg.allow_rollup = false;
+    if (r.last_token() != requested.name) {
+        // Checked after the config checks, as nats-server does.
+        auto checked = check_stream_config(requested, stream_check_context(r.core, r.account));
+        if (auto* e = std::get_if<ApiError>(&checked)) return r.send_error(*e);
+        return r.send_error(ApiError::of(ErrorId::JSStreamMismatch));
     }
-    if (subjects_overlap(r.account, cfg, stream)) return r.send_error(ApiError::of(ErrorId::JSStreamSubjectOverlap));
-    try {
-        r.core.update_stream(r.account, *stream, std::move(cfg));
-    } catch (const std::exception& e) {
-        return r.send_error(ApiError::with(ErrorId::JSStreamUpdate, e.what()));
-    }
+    const StreamOpResult result = update_stream(r.core, r.account, requested);
+    if (result.error) return r.send_error(*result.error);
     auto w = r.begin_response();
-    write_stream_info_members(w, *stream, StreamInfoOptions{});
+    write_stream_info_members(w, *result.stream, StreamInfoOptions{});
     w.end_object();
     r.send(w.take(), false);
-    send_stream_action(r.core, r.account.name(), stream->name(), StreamAction::modify);
+    send_stream_action(r.core, r.account.name(), result.stream->name(), StreamAction::modify);
 }
 
 void handle_stream_info(const ApiRequest& r) {
