@@ -59,18 +59,30 @@ StreamCheckContext stream_check_context(JetStreamCore& core, JsAccount& account)
     return ctx;
 }
 
-StreamOpResult create_stream(JetStreamCore& core, JsAccount& account, const StreamConfig& requested) {
-    StreamOpResult out;
+namespace {
+
+// checkStreamCfg's defaulted config, or the error (in `out`) a single server answers.
+std::optional<StreamConfig> checked_config(JetStreamCore& core, JsAccount& account, const StreamConfig& requested,
+                                           StreamOpResult& out) {
     auto checked = check_stream_config(requested, stream_check_context(core, account));
     if (auto* e = std::get_if<ApiError>(&checked)) {
         out.error = *e;
-        return out;
+        return std::nullopt;
     }
-    StreamConfig& cfg = std::get<StreamConfig>(checked);
-    if (cfg.replicas > 1) {
+    if (std::get<StreamConfig>(checked).replicas > 1) {
         out.error = ApiError::of(ErrorId::JSStreamReplicasNotSupported);
-        return out;
+        return std::nullopt;
     }
+    return std::move(std::get<StreamConfig>(checked));
+}
+
+}  // namespace
+
+StreamOpResult create_stream(JetStreamCore& core, JsAccount& account, const StreamConfig& requested) {
+    StreamOpResult out;
+    auto checked = checked_config(core, account, requested, out);
+    if (!checked) return out;
+    StreamConfig& cfg = *checked;
     if (Stream* existing = account.find(cfg.name)) {
         if (existing->config() == cfg) out.stream = existing;
         else out.error = ApiError::of(ErrorId::JSStreamNameExist);
@@ -96,19 +108,12 @@ StreamOpResult create_stream(JetStreamCore& core, JsAccount& account, const Stre
 
 StreamOpResult update_stream(JetStreamCore& core, JsAccount& account, const StreamConfig& requested) {
     StreamOpResult out;
-    auto checked = check_stream_config(requested, stream_check_context(core, account));
-    if (auto* e = std::get_if<ApiError>(&checked)) {
-        out.error = *e;
-        return out;
-    }
-    StreamConfig& cfg = std::get<StreamConfig>(checked);
+    auto checked = checked_config(core, account, requested, out);
+    if (!checked) return out;
+    StreamConfig& cfg = *checked;
     Stream* stream = account.find(cfg.name);
     if (stream == nullptr) {
         out.error = ApiError::of(ErrorId::JSStreamNotFound);
-        return out;
-    }
-    if (cfg.replicas > 1) {
-        out.error = ApiError::of(ErrorId::JSStreamReplicasNotSupported);
         return out;
     }
     if (auto e = check_stream_update(stream->config(), cfg)) {
