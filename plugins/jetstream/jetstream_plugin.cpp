@@ -378,6 +378,7 @@ private:
         const auto handle = messaging_.account(account);
         const auto on_request = [this, account](const nats_sdk::MessageEx& m) {
             if (m.subject().substr(0, pull_prefix.size()) == pull_prefix) return pull(account, m.subject(), m);
+            if (m.subject().substr(0, direct_get_prefix.size()) == direct_get_prefix) return direct_get(account, m.subject(), m);
             Inbound in{m.client_id(), account, std::string(m.subject()), std::string(m.reply()),
                        std::string(m.headers()), std::string(m.payload())};
             enqueue(std::move(in));
@@ -389,6 +390,7 @@ private:
                 // $JS.<domain>.API.X is $JS.API.X for this server.
                 std::string subject = "$JS.API" + std::string(m.subject().substr(domain_prefix.size()));
                 if (subject.substr(0, pull_prefix.size()) == pull_prefix) return pull(account, subject, m);
+                if (subject.substr(0, direct_get_prefix.size()) == direct_get_prefix) return direct_get(account, subject, m);
                 enqueue(Inbound{m.client_id(), account, std::move(subject), std::string(m.reply()),
                                 std::string(m.headers()), std::string(m.payload())});
             }));
@@ -405,6 +407,19 @@ private:
             core_->handle_pull(account, subject, m.reply(), m.payload());
         } catch (const std::exception& e) {
             host().error("JetStream: pull request on '{}' failed: {}", subject, e.what());
+        }
+    }
+
+    // A direct get is answered on this I/O thread too, as the stream's own subscription
+    // answers it in nats-server: no hand-off to the worker, not an API call.
+    static constexpr std::string_view direct_get_prefix = "$JS.API.DIRECT.GET.";
+    void direct_get(const std::string& account, std::string_view subject, const nats_sdk::MessageEx& m) {
+        CoreAccess access(*this, true);
+        if (!core_) return;
+        try {
+            core_->handle_api(account, subject, m.reply(), m.headers(), m.payload(), m.client_id());
+        } catch (const std::exception& e) {
+            host().error("JetStream: direct get on '{}' failed: {}", subject, e.what());
         }
     }
 
