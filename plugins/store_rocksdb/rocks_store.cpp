@@ -1,0 +1,237 @@
+#include "plugins/store_rocksdb/rocks_store.hpp"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+#include <rocksdb/cache.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <nats_sdk/go_time.hpp>
+
+namespace nats::store_rocksdb {
+
+namespace {
+
+using nats_sdk::store::StoreError;
+
+[[noreturn]] void bad(const std::string& why) { throw StoreError(NMK_STORE_INVALID_ARGUMENT, why); }
+
+void check(const rocksdb::Status& s, const char* what) {
+    if (s.ok()) return;
+    const nmk_store_status status = s.IsNoSpace() ? NMK_STORE_NO_SPACE
+                                    : s.IsCorruption() ? NMK_STORE_CORRUPT
+                                                       : NMK_STORE_IO_ERROR;
+    throw StoreError(status, std::string("rocksdb ") + what + ": " + s.ToString());
+}
+
+rocksdb::CompressionType compression_of(const std::string& name) {
+    if (name == "none") return rocksdb::kNoCompression;
+    if (name == "snappy") return rocksdb::kSnappyCompression;
+    if (name == "lz4") return rocksdb::kLZ4Compression;
+    if (name == "zstd") return rocksdb::kZSTD;
+    bad("rocksdb compression must be none, snappy, lz4 or zstd, got '" + name + "'");
+}
+
+std::uint64_t size_of(const nlohmann::json& v, const char* key) {
+    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() > 0)) bad(std::string(key) + " must be a positive size");
+    return v.get<std::uint64_t>();
+}
+
+}  // namespace
+
+RocksOptions read_options(std::string_view text, const RocksOptions& defaults) {
+    const auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) bad("store options must be a JSON object");
+    RocksOptions o = defaults;
+    if (auto it = json.find("sync"); it != json.end()) {
+        if (!it->is_string()) bad("sync must be a string");
+        o.sync = it->get<std::string>();
+        if (o.sync != "batch" && o.sync != "always") {
+            const auto d = nats_sdk::parse_go_duration(o.sync);
+            if (!d || d->count() <= 0) bad("sync must be batch, always or a duration, got '" + o.sync + "'");
+        }
+    }
+    if (auto it = json.find("block_cache"); it != json.end()) o.block_cache_bytes = size_of(*it, "block_cache");
+    if (auto it = json.find("write_buffer"); it != json.end()) o.write_buffer_bytes = size_of(*it, "write_buffer");
+    if (auto it = json.find("compression"); it != json.end()) {
+        if (!it->is_string()) bad("compression must be a string");
+        o.compression = it->get<std::string>();
+        compression_of(o.compression);
+    }
+    return o;
+}
+
+RocksStore::RocksStore(const std::string& root, RocksOptions options) : options_(std::move(options)) {
+    const std::string path = (std::filesystem::path(root) / "rocksdb").string();
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) throw StoreError(NMK_STORE_IO_ERROR, "cannot create " + path + ": " + ec.message());
+
+    rocksdb::Options db_options;
+    db_options.create_if_missing = true;
+    db_options.create_missing_column_families = true;
+    db_options.paranoid_checks = true;
+    db_options.max_total_wal_size = 64u << 20;
+    db_options.keep_log_file_num = 2;
+    db_options.max_background_jobs = 2;
+    rocksdb::ColumnFamilyOptions cf;
+    cf.write_buffer_size = options_.write_buffer_bytes;
+    cf.max_write_buffer_number = 2;
+    cf.compression = compression_of(options_.compression);
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "streams", "msgs", "subjects", "state"})
+        families.emplace_back(name, cf);
+    rocksdb::DB* db = nullptr;
+    check(rocksdb::DB::Open(db_options, path, families, &handles_, &db), "open");
+    db_.reset(db);
+
+    // Stream ids: the highest in use, plus one.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const auto value = unseal(std::string_view(it->value().data(), it->value().size()));
+        if (!value || value->size() < 8) continue;
+        const std::uint64_t id = read_u64_be(*value);
+        keys_by_id_[id] = it->key().ToString();
+        next_id_ = std::max(next_id_, id + 1);
+    }
+    check(it->status(), "list streams");
+
+    if (options_.sync == "batch") {
+        syncer_ = std::thread([this] { syncer_loop(); });
+    } else if (options_.sync != "always") {
+        lazy_interval_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(*nats_sdk::parse_go_duration(options_.sync)).count();
+        syncer_ = std::thread([this] { lazy_loop(); });
+    }
+}
+
+RocksStore::~RocksStore() {
+    {
+        std::lock_guard lock(sync_mutex_);
+        stopping_ = true;
+    }
+    sync_wake_.notify_all();
+    if (syncer_.joinable()) syncer_.join();
+    if (db_) {
+        db_->SyncWAL();
+        for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+        handles_.clear();
+        db_->Close();
+    }
+}
+
+void RocksStore::write(rocksdb::WriteBatch& batch) {
+    rocksdb::WriteOptions w;
+    w.sync = options_.sync == "always";
+    check(db_->Write(w, &batch), "write");
+}
+
+void RocksStore::write_durably(rocksdb::WriteBatch& batch) {
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    check(db_->Write(w, &batch), "write");
+}
+
+void RocksStore::sync(nats_sdk::store::Stream::SyncDone done) {
+    if (options_.sync != "batch") return done(NMK_STORE_OK, {});  // always: synced already; lazy: by the timer
+    {
+        std::lock_guard lock(sync_mutex_);
+        waiting_.push_back(std::move(done));
+    }
+    sync_wake_.notify_one();
+}
+
+// One fsync of the log for everything written before it started: whoever asked for a
+// sync while the previous one ran shares the next.
+void RocksStore::syncer_loop() {
+    for (;;) {
+        std::vector<nats_sdk::store::Stream::SyncDone> batch;
+        {
+            std::unique_lock lock(sync_mutex_);
+            sync_wake_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+            if (waiting_.empty() && stopping_) return;
+            batch.swap(waiting_);
+        }
+        const rocksdb::Status s = db_->SyncWAL();
+        const std::string error = s.ok() ? std::string() : "rocksdb sync: " + s.ToString();
+        const nmk_store_status status = s.ok() ? NMK_STORE_OK : s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR;
+        for (auto& done : batch) done(status, error);
+    }
+}
+
+void RocksStore::lazy_loop() {
+    std::unique_lock lock(sync_mutex_);
+    while (!stopping_) {
+        sync_wake_.wait_for(lock, std::chrono::milliseconds(lazy_interval_ms_), [&] { return stopping_; });
+        lock.unlock();
+        db_->SyncWAL();
+        lock.lock();
+    }
+}
+
+void RocksStore::list_streams(
+    const std::function<void(std::string_view account, std::string_view stream, std::string_view meta)>& found) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string_view key(it->key().data(), it->key().size());
+        const auto value = unseal(std::string_view(it->value().data(), it->value().size()));
+        const auto nul = key.find('\0');
+        if (!value || value->size() < 8 || nul == std::string_view::npos) continue;
+        found(key.substr(0, nul), key.substr(nul + 1), value->substr(8));
+    }
+    check(it->status(), "list streams");
+}
+
+std::string RocksStore::meta_key_of(std::uint64_t id) {
+    std::lock_guard lock(ids_mutex_);
+    return keys_by_id_.at(id);
+}
+
+std::unique_ptr<nats_sdk::store::Stream> RocksStore::open_stream(std::string_view account, std::string_view stream) {
+    const std::string key = stream_key(account, stream);
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(ids_mutex_);
+        for (const auto& [known, k] : keys_by_id_) {
+            if (k == key) id = known;
+        }
+        if (id == 0) {
+            id = next_id_++;
+            std::string value;
+            put_u64_be(value, id);
+            rocksdb::WriteBatch batch;
+            batch.Put(streams(), key, seal(std::move(value)));
+            write_durably(batch);
+            keys_by_id_[id] = key;
+        }
+    }
+    return std::make_unique<RocksStream>(*this, id);
+}
+
+void RocksStore::delete_stream(std::string_view account, std::string_view stream) {
+    const std::string key = stream_key(account, stream);
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(ids_mutex_);
+        for (const auto& [known, k] : keys_by_id_) {
+            if (k == key) id = known;
+        }
+        if (id == 0) return;
+        keys_by_id_.erase(id);
+    }
+    const std::string from = id_prefix(id), to = id_prefix(id + 1);
+    rocksdb::WriteBatch batch;
+    batch.Delete(streams(), key);
+    for (auto* cf : {messages(), subjects(), state()}) batch.DeleteRange(cf, from, to);
+    write_durably(batch);
+}
+
+std::unique_ptr<nats_sdk::store::Store> RocksBackend::open_store(std::string_view root_dir, std::string_view options_json) {
+    return std::make_unique<RocksStore>(std::string(root_dir), read_options(options_json, defaults_));
+}
+
+}  // namespace nats::store_rocksdb

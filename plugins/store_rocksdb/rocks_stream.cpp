@@ -1,0 +1,496 @@
+// One stream of the RocksDB store: its messages in the msgs family, its subject index,
+// its counts and per-subject state in memory (rocks_store.hpp says why).
+
+#include <algorithm>
+#include <vector>
+
+#include <rocksdb/write_batch.h>
+
+#include <nats_sdk/subject.hpp>
+
+#include "plugins/store_rocksdb/rocks_store.hpp"
+
+namespace nats::store_rocksdb {
+
+namespace {
+
+using nats_sdk::store::LoadResult;
+using nats_sdk::store::MessageView;
+using nats_sdk::store::StoreError;
+
+void check(const rocksdb::Status& s, const char* what) {
+    if (s.ok() || s.IsNotFound()) return;
+    const nmk_store_status status = s.IsNoSpace() ? NMK_STORE_NO_SPACE
+                                    : s.IsCorruption() ? NMK_STORE_CORRUPT
+                                                       : NMK_STORE_IO_ERROR;
+    throw StoreError(status, std::string("rocksdb ") + what + ": " + s.ToString());
+}
+
+std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+bool matches(std::string_view subject, std::string_view filter) {
+    return filter.empty() || filter == ">" || nats_sdk::subject::literal_matches(subject, filter);
+}
+
+bool is_literal(std::string_view filter) {
+    return !filter.empty() && filter.find_first_of("*>") == std::string_view::npos;
+}
+
+const std::string bounds_suffix = "b";
+const std::string snapshot_suffix = "s";
+const std::string consumer_suffix = "c";
+
+}  // namespace
+
+RocksStream::RocksStream(RocksStore& store, std::uint64_t id) : store_(store), id_(id), prefix_(id_prefix(id)) {
+    recover();
+}
+
+RocksStream::~RocksStream() {
+    // A clean close: the counts and subjects as a snapshot, so the next open reads no message.
+    try {
+        rocksdb::WriteBatch batch;
+        batch.Put(store_.state(), prefix_ + snapshot_suffix, encode_snapshot(counts_, subjects_));
+        store_.write_durably(batch);
+    } catch (const std::exception&) {
+        // Not fatal: the next open rebuilds from the records.
+    }
+}
+
+void RocksStream::recover() {
+    std::string value;
+    check(store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + bounds_suffix, &value), "read bounds");
+    StreamCounts bounds;
+    const bool have_bounds = !value.empty() && decode_bounds(value, bounds);
+    value.clear();
+    check(store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + snapshot_suffix, &value), "read snapshot");
+    if (!value.empty() && decode_snapshot(value, counts_, subjects_) && (!have_bounds || bounds.last == counts_.last)) {
+        // Used once: until the next clean close the records are the truth.
+        rocksdb::WriteBatch batch;
+        batch.Delete(store_.state(), prefix_ + snapshot_suffix);
+        store_.write_durably(batch);
+        return;
+    }
+    counts_ = StreamCounts{};
+    subjects_.clear();
+    if (have_bounds) {
+        counts_.last = bounds.last;
+        counts_.last_time_ns = bounds.last_time_ns;
+        counts_.fresh = bounds.fresh;
+    }
+    rebuild_from_records();
+    if (!value.empty()) {
+        rocksdb::WriteBatch batch;
+        batch.Delete(store_.state(), prefix_ + snapshot_suffix);
+        store_.write_durably(batch);
+    }
+}
+
+void RocksStream::rebuild_from_records() {
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
+        const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
+        const auto m = decode_message(view(it->value()));
+        if (!m) {
+            ++corrupt_;
+            continue;
+        }
+        if (counts_.messages++ == 0) {
+            counts_.first = seq;
+            counts_.first_time_ns = m->time_ns;
+        }
+        counts_.bytes += message_bytes(m->subject, m->headers, m->payload);
+        if (seq >= counts_.last) {
+            counts_.last = seq;
+            counts_.last_time_ns = m->time_ns;
+        }
+        counts_.fresh = false;
+        auto& s = subjects_[std::string(m->subject)];
+        if (s.messages++ == 0) s.first = seq;
+        s.last = seq;
+    }
+    check(it->status(), "scan");
+}
+
+void RocksStream::write_bounds(rocksdb::WriteBatch& batch) const {
+    batch.Put(store_.state(), prefix_ + bounds_suffix, encode_bounds(counts_));
+}
+
+void RocksStream::write_meta(std::string_view meta) {
+    std::string value;
+    put_u64_be(value, id_);
+    value.append(meta);
+    rocksdb::WriteBatch batch;
+    batch.Put(store_.streams(), store_.meta_key_of(id_), seal(std::move(value)));
+    store_.write_durably(batch);
+}
+
+void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject, std::string_view headers,
+                         std::string_view payload) {
+    if (sequence == 0 || sequence <= counts_.last || subject.empty())
+        throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append needs a sequence above the last one and a subject");
+    rocksdb::WriteBatch batch;
+    batch.Put(store_.messages(), message_key(id_, sequence), encode_message(time_ns, subject, headers, payload));
+    batch.Put(store_.subjects(), subject_key(id_, subject, sequence), rocksdb::Slice());
+    StreamCounts next = counts_;
+    if (next.messages++ == 0) {
+        next.first = sequence;
+        next.first_time_ns = time_ns;
+    }
+    next.bytes += message_bytes(subject, headers, payload);
+    next.last = sequence;
+    next.last_time_ns = time_ns;
+    next.fresh = false;
+    std::swap(counts_, next);
+    write_bounds(batch);
+    try {
+        store_.write(batch);
+    } catch (...) {
+        std::swap(counts_, next);  // nothing stored
+        throw;
+    }
+    auto& s = subjects_[std::string(subject)];
+    if (s.messages++ == 0) s.first = sequence;
+    s.last = sequence;
+}
+
+void RocksStream::sync(SyncDone done) { store_.sync(std::move(done)); }
+
+LoadResult RocksStream::deliver(std::uint64_t sequence, std::string_view record,
+                                const std::function<void(const MessageView&)>& found) {
+    const auto m = decode_message(record);
+    if (!m) {
+        ++corrupt_;
+        return LoadResult::corrupt;
+    }
+    found(MessageView{sequence, m->time_ns, m->subject, m->headers, m->payload});
+    return LoadResult::found;
+}
+
+LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(const MessageView&)>& found) {
+    std::string value;
+    const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
+    if (s.IsNotFound()) return LoadResult::not_found;
+    check(s, "load");
+    return deliver(sequence, value, found);
+}
+
+LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
+                                  const std::function<void(const MessageView&)>& found) {
+    if (counts_.messages == 0) return LoadResult::not_found;
+    start = std::max(start, counts_.first);
+    if (is_literal(filter)) {
+        // The subject index: the subject's sequences in order.
+        const auto info = subjects_.find(filter);
+        if (info == subjects_.end() || info->second.last < start) return LoadResult::not_found;
+        const std::string prefix = subject_prefix(id_, filter);
+        std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.subjects()));
+        for (it->Seek(subject_key(id_, filter, start)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+            const std::uint64_t seq = read_u64_be(view(it->key()).substr(prefix.size()));
+            if (load(seq, found) == LoadResult::found) return LoadResult::found;
+        }
+        check(it->status(), "load next");
+        return LoadResult::not_found;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    for (it->Seek(message_key(id_, start)); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
+        const auto m = decode_message(view(it->value()));
+        if (!m) {
+            ++corrupt_;
+            continue;
+        }
+        if (!matches(m->subject, filter)) continue;
+        found(MessageView{read_u64_be(view(it->key()).substr(8)), m->time_ns, m->subject, m->headers, m->payload});
+        return LoadResult::found;
+    }
+    check(it->status(), "load next");
+    return LoadResult::not_found;
+}
+
+LoadResult RocksStream::load_last(std::string_view filter, const std::function<void(const MessageView&)>& found) {
+    if (counts_.messages == 0) return LoadResult::not_found;
+    if (is_literal(filter)) {
+        const auto info = subjects_.find(filter);
+        if (info == subjects_.end()) return LoadResult::not_found;
+        if (load(info->second.last, found) == LoadResult::found) return LoadResult::found;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    for (it->SeekForPrev(message_key(id_, counts_.last)); it->Valid() && it->key().starts_with(prefix_); it->Prev()) {
+        const auto m = decode_message(view(it->value()));
+        if (!m) {
+            ++corrupt_;
+            continue;
+        }
+        if (!matches(m->subject, filter)) continue;
+        found(MessageView{read_u64_be(view(it->key()).substr(8)), m->time_ns, m->subject, m->headers, m->payload});
+        return LoadResult::found;
+    }
+    check(it->status(), "load last");
+    return LoadResult::not_found;
+}
+
+// The first stored message after removals at the head.
+void RocksStream::refresh_first() {
+    if (counts_.messages == 0) {
+        counts_.first = 0;
+        counts_.first_time_ns = 0;
+        return;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    it->Seek(message_key(id_, counts_.first));
+    if (it->Valid() && it->key().starts_with(prefix_)) {
+        counts_.first = read_u64_be(view(it->key()).substr(8));
+        const auto m = decode_message(view(it->value()));
+        counts_.first_time_ns = m ? m->time_ns : 0;
+    }
+}
+
+// A subject's first and last after some of its messages went.
+void RocksStream::refresh_subject(const std::string& subject) {
+    const std::string prefix = subject_prefix(id_, subject);
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.subjects()));
+    SubjectInfo info;
+    it->Seek(prefix);
+    if (!it->Valid() || !it->key().starts_with(prefix)) {
+        subjects_.erase(subject);
+        return;
+    }
+    info.first = read_u64_be(view(it->key()).substr(prefix.size()));
+    it->SeekForPrev(subject_key(id_, subject, ~std::uint64_t{0}));
+    info.last = it->Valid() && it->key().starts_with(prefix) ? read_u64_be(view(it->key()).substr(prefix.size())) : info.first;
+    auto& s = subjects_[subject];
+    info.messages = s.messages;
+    s = info;
+}
+
+std::uint64_t RocksStream::remove_all(const std::map<std::uint64_t, std::string>& doomed) {
+    if (doomed.empty()) return 0;
+    rocksdb::WriteBatch batch;
+    std::map<std::string, std::uint64_t> per_subject;
+    std::uint64_t bytes = 0;
+    std::uint64_t removed = 0;
+    for (const auto& [seq, subject] : doomed) {
+        std::string value;
+        const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, seq), &value);
+        if (s.IsNotFound()) continue;
+        check(s, "remove");
+        if (const auto m = decode_message(value)) bytes += message_bytes(m->subject, m->headers, m->payload);
+        batch.Delete(store_.messages(), message_key(id_, seq));
+        batch.Delete(store_.subjects(), subject_key(id_, subject, seq));
+        ++per_subject[subject];
+        ++removed;
+    }
+    if (removed == 0) return 0;
+    counts_.messages -= std::min(counts_.messages, removed);
+    counts_.bytes -= std::min(counts_.bytes, bytes);
+    counts_.fresh = false;
+    write_bounds(batch);
+    store_.write(batch);
+    for (const auto& [subject, n] : per_subject) {
+        auto it = subjects_.find(subject);
+        if (it == subjects_.end()) continue;
+        it->second.messages -= std::min(it->second.messages, n);
+        if (it->second.messages == 0) subjects_.erase(it);
+        else refresh_subject(subject);
+    }
+    refresh_first();
+    return removed;
+}
+
+bool RocksStream::remove(std::uint64_t sequence) {
+    std::string value;
+    const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
+    if (s.IsNotFound()) return false;
+    check(s, "remove");
+    const auto m = decode_message(value);
+    std::string subject = m ? std::string(m->subject) : std::string();
+    if (subject.empty()) {
+        // A corrupt record: find its subject in the index.
+        for (const auto& [name, info] : subjects_) {
+            std::string ignored;
+            if (info.first <= sequence && sequence <= info.last &&
+                store_.db().Get(rocksdb::ReadOptions(), store_.subjects(), subject_key(id_, name, sequence), &ignored).ok()) {
+                subject = name;
+                break;
+            }
+        }
+    }
+    return remove_all({{sequence, subject}}) == 1;
+}
+
+std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, std::uint64_t keep) {
+    if (below > 1 && keep > 0) throw StoreError(NMK_STORE_INVALID_ARGUMENT, "purge takes a sequence or keep, not both");
+    if (filter.empty() || filter == ">") {
+        if (keep == 0 && below <= 1) {
+            const std::uint64_t n = counts_.messages;
+            rocksdb::WriteBatch batch;
+            batch.DeleteRange(store_.messages(), prefix_, id_prefix(id_ + 1));
+            batch.DeleteRange(store_.subjects(), prefix_, id_prefix(id_ + 1));
+            counts_.messages = counts_.bytes = 0;
+            counts_.first = 0;
+            counts_.first_time_ns = 0;
+            counts_.fresh = false;
+            write_bounds(batch);
+            store_.write(batch);
+            subjects_.clear();
+            return n;
+        }
+        if (below > 1) return compact(below);
+        return keep >= counts_.messages ? 0 : compact(counts_.last - keep + 1);
+    }
+    // The matching sequences, oldest first, through the subject index.
+    std::map<std::uint64_t, std::string> matching;
+    for (const auto& [subject, info] : subjects_) {
+        if (!matches(subject, filter)) continue;
+        const std::string prefix = subject_prefix(id_, subject);
+        std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.subjects()));
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+            const std::uint64_t seq = read_u64_be(view(it->key()).substr(prefix.size()));
+            if (below > 1 && seq >= below) break;
+            matching.emplace(seq, subject);
+        }
+        check(it->status(), "purge");
+    }
+    if (keep > 0) {
+        if (keep >= matching.size()) return 0;
+        auto cut = matching.end();
+        std::advance(cut, -static_cast<std::ptrdiff_t>(keep));
+        matching.erase(cut, matching.end());
+    }
+    return remove_all(matching);
+}
+
+std::uint64_t RocksStream::compact(std::uint64_t sequence) {
+    if (sequence == 0) return purge({}, 0, 0);
+    if (sequence > counts_.last) {
+        const std::uint64_t n = purge({}, 0, 0);
+        counts_.last = sequence - 1;  // the stream starts at `sequence`
+        rocksdb::WriteBatch batch;
+        write_bounds(batch);
+        store_.write(batch);
+        return n;
+    }
+    std::map<std::uint64_t, std::string> doomed;
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
+        const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
+        if (seq >= sequence) break;
+        const auto m = decode_message(view(it->value()));
+        doomed.emplace(seq, m ? std::string(m->subject) : std::string());
+    }
+    check(it->status(), "compact");
+    return remove_all(doomed);
+}
+
+void RocksStream::truncate(std::uint64_t sequence) {
+    std::map<std::uint64_t, std::string> doomed;
+    std::int64_t time_ns = counts_.last_time_ns;
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    for (it->Seek(message_key(id_, sequence)); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
+        const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
+        const auto m = decode_message(view(it->value()));
+        if (seq == sequence) {
+            if (m) time_ns = m->time_ns;
+            continue;
+        }
+        doomed.emplace(seq, m ? std::string(m->subject) : std::string());
+    }
+    check(it->status(), "truncate");
+    remove_all(doomed);
+    counts_.last = sequence;
+    counts_.last_time_ns = time_ns;
+    rocksdb::WriteBatch batch;
+    write_bounds(batch);
+    store_.write(batch);
+}
+
+nats_sdk::store::StreamState RocksStream::state() const {
+    nats_sdk::store::StreamState s{};
+    s.messages = counts_.messages;
+    s.bytes = counts_.bytes;
+    s.last_sequence = counts_.last;
+    s.last_time_ns = counts_.last_time_ns;
+    if (counts_.messages == 0) {
+        s.first_sequence = counts_.fresh ? 0 : counts_.last + 1;
+    } else {
+        s.first_sequence = counts_.first;
+        s.first_time_ns = counts_.first_time_ns;
+        s.deleted = counts_.last - counts_.first + 1 - counts_.messages;
+    }
+    s.subjects = subjects_.size();
+    s.corrupt = corrupt_;
+    return s;
+}
+
+std::optional<nats_sdk::store::SubjectState> RocksStream::subject_state(std::string_view subject) const {
+    const auto it = subjects_.find(subject);
+    if (it == subjects_.end()) return std::nullopt;
+    return nats_sdk::store::SubjectState{it->second.messages, it->second.first, it->second.last};
+}
+
+void RocksStream::subjects_state(std::string_view filter,
+                                 const std::function<void(std::string_view, const nats_sdk::store::SubjectState&)>& found) const {
+    for (const auto& [subject, info] : subjects_) {
+        if (matches(subject, filter)) found(subject, nats_sdk::store::SubjectState{info.messages, info.first, info.last});
+    }
+}
+
+std::uint64_t RocksStream::sequence_for_time(std::int64_t time_ns) const {
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
+    for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
+        const auto m = decode_message(view(it->value()));
+        if (m && m->time_ns >= time_ns) return read_u64_be(view(it->key()).substr(8));
+    }
+    return counts_.last + 1;
+}
+
+// ---- consumer records ----
+
+void RocksStream::consumer_put(std::string_view name, std::string_view meta, std::string_view state) {
+    if (const auto why = nats_sdk::store::consumer_name_problem(name); !why.empty())
+        throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(why));
+    rocksdb::WriteBatch batch;
+    batch.Put(store_.state(), prefix_ + consumer_suffix + std::string(name), encode_consumer(meta, state));
+    store_.write(batch);
+}
+
+bool RocksStream::consumer_put_state(std::string_view name, std::string_view state) {
+    if (const auto why = nats_sdk::store::consumer_name_problem(name); !why.empty())
+        throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(why));
+    const std::string key = prefix_ + consumer_suffix + std::string(name);
+    std::string value;
+    const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), key, &value);
+    if (s.IsNotFound()) return false;
+    check(s, "consumer state");
+    std::string_view meta, old_state;
+    if (!decode_consumer(value, meta, old_state)) throw StoreError(NMK_STORE_CORRUPT, "consumer record damaged");
+    consumer_put(name, meta, state);
+    return true;
+}
+
+void RocksStream::consumer_list(const std::function<void(const nats_sdk::store::ConsumerRecordView&)>& found) {
+    const std::string prefix = prefix_ + consumer_suffix;
+    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.state()));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        std::string_view meta, state;
+        if (!decode_consumer(view(it->value()), meta, state)) continue;  // damaged: left out
+        found(nats_sdk::store::ConsumerRecordView{view(it->key()).substr(prefix.size()), meta, state});
+    }
+    check(it->status(), "consumer list");
+}
+
+bool RocksStream::consumer_delete(std::string_view name) {
+    if (const auto why = nats_sdk::store::consumer_name_problem(name); !why.empty())
+        throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(why));
+    const std::string key = prefix_ + consumer_suffix + std::string(name);
+    std::string value;
+    const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), key, &value);
+    if (s.IsNotFound()) return false;
+    check(s, "consumer delete");
+    rocksdb::WriteBatch batch;
+    batch.Delete(store_.state(), key);
+    store_.write(batch);
+    return true;
+}
+
+}  // namespace nats::store_rocksdb
