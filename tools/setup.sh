@@ -14,4 +14,5 @@ apt_install_missing setup --no-install-recommends \
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libsodium-dev \
   libcrypt-dev `# bcrypt password hashes (crypt_rn), for the auth plugins` \
   libxxhash-dev `# XXH3 record checksums, for the file store (plugins/store_file)` \
+  librocksdb-dev `# the RocksDB stream store (plugins/store_rocksdb)` \
   libnats-dev  `# the C client the nats CLI, nk and the benchmark link`

@@ -25,6 +25,15 @@ void fill_jetstream(const config::Options& o, ordered_json& out) {
 // need nothing from the options (JetStream hands each store its root and settings).
 void fill_store(const config::Options&, ordered_json&) {}
 
+// jetstream { file_backend: rocksdb }: file storage on the RocksDB store instead.
+bool wants_rocksdb(const config::Options& o) {
+    if (!o.jetstream) return false;
+    const config::Value* js = o.raw.find("jetstream");
+    if (!js || !js->is_map()) return false;
+    const config::Value* backend = js->find("file_backend");
+    return backend && backend->is_string() && backend->as_string() == "rocksdb";
+}
+
 bool wants_monitoring(const config::Options& o) { return o.http_port != 0 || o.https_port != 0; }
 void fill_monitoring(const config::Options& o, ordered_json& out) {
     out["http_host"] = o.http_host.empty() ? o.host : o.http_host;
@@ -103,6 +112,7 @@ const Feature table[] = {
     {"jetstream", "jetstream", true, wants_jetstream, fill_jetstream},
     {"store_memory", "jetstream", true, wants_jetstream, fill_store},
     {"store_file", "jetstream", true, wants_jetstream, fill_store},
+    {"store_rocksdb", "jetstream.file_backend", true, wants_rocksdb, fill_store},
     {"monitoring", "http_port", true, wants_monitoring, fill_monitoring},
     {"auth_token", "authorization", true, wants_token_config, fill_auth},
     {"auth_token", "--auth", true, wants_token_flag, fill_auth},

@@ -96,6 +96,7 @@ struct ServerSettings {
     std::int64_t max_store = -1;     // max_file_store
     std::string domain;
     std::string sync = "batch";      // "batch" (fsync before ack), "always", or a Go duration (lazy)
+    std::string file_backend = "file";  // the store backend of `storage: file` streams ("file", "rocksdb")
     std::int64_t max_duplicate_window_ns = 0;
     std::string server_name;         // for the API audit advisory
 };

@@ -147,6 +147,7 @@ public:
     void reload(const nlohmann::json& config) override {
         const ServerSettings next = read_settings(config);
         if (next.store_dir != settings_.store_dir || next.sync != settings_.sync || next.domain != settings_.domain ||
+            next.file_backend != settings_.file_backend ||
             next.max_memory != settings_.max_memory || next.max_store != settings_.max_store)
             throw nats_sdk::Error("JetStream settings other than declared assets need a restart", NMK_UNSUPPORTED);
         auto declared = std::make_shared<DeclaredAssets>(declared_in(config));
@@ -218,7 +219,7 @@ private:
     // the first client already finds JetStream complete.
     void open() {
         auto memory = nats_sdk::store::find_stream_store_backend(host(), "memory");
-        auto file = nats_sdk::store::find_stream_store_backend(host(), "file");
+        auto file = nats_sdk::store::find_stream_store_backend(host(), settings_.file_backend);
         if (!memory && !file) {
             host().error("JetStream has no store backend (load store_memory and/or store_file)");
         }
@@ -246,6 +247,7 @@ private:
                 core_->open();
                 host().info("  Storage directory: \"{}\"", settings_.store_dir);
                 if (!settings_.domain.empty()) host().info("  Domain: {}", settings_.domain);
+                if (settings_.file_backend != "file") host().info("  File storage on: {}", settings_.file_backend);
                 host().info("  Sync: {}", settings_.sync == "batch" ? std::string("fsync before ack (group commit)")
                                                                     : settings_.sync);
                 for (const auto& [name, limits] : initial) {

@@ -62,6 +62,11 @@ ServerSettings read_settings(const nlohmann::json& config) {
             else if (key == "max_file_store" || key == "max_file") out.max_store = size_value(key, v);
             else if (key == "domain") out.domain = text_value(key, v);
             else if (key == "sync" || key == "sync_interval") out.sync = sync_value(key, v);
+            else if (key == "file_backend") {
+                out.file_backend = lower(text_value(key, v));
+                if (out.file_backend != "file" && out.file_backend != "rocksdb")
+                    refuse(key, "must be file or rocksdb, got '" + out.file_backend + "'");
+            }
             else if (key == "enable" || key == "enabled") continue;
             else if (is_declared_assets_key(key)) continue;  // declare/declared_assets.cpp
             else if (key == "key" || key == "ek" || key == "cipher")

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "tests/integration/jetstream_test_helpers.hpp"
+#include "tests/integration/plugin_test_helpers.hpp"
 
 namespace nats::integration {
 namespace {
@@ -51,11 +52,29 @@ std::map<std::uint64_t, std::string> publish_then_kill(ServerProcess& server, in
     return acked;
 }
 
-TEST(JetStreamCrash, KillNineLosesNoAcknowledgedMessage) {
+// The file storage backends: the file store, and RocksDB (ours only).
+struct Backend {
+    const char* name;
+    const char* config;
+};
+class JetStreamCrash : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override {
+        if (std::string_view(GetParam().config).size() > 0) {
+            SKIP_UNLESS_PLUGIN_SERVER();
+            SKIP_WITHOUT_PLUGINS("store_rocksdb");
+        }
+    }
+    std::unique_ptr<ServerProcess> start(const test_support::TempDir& store) {
+        return start_jetstream(store, GetParam().config);
+    }
+};
+
+TEST_P(JetStreamCrash, KillNineLosesNoAcknowledgedMessage) {
     test_support::TempDir store;
     std::map<std::uint64_t, std::string> all_acked;
     for (int cycle = 0; cycle < cycles(); ++cycle) {
-        auto server = start_jetstream(store);
+        auto server = start(store);
         JsClient client(server->port());
         if (cycle == 0) {
             const json r = client.reply_json("$JS.API.STREAM.CREATE.CRASH", R"({"name":"CRASH","subjects":["crash.>"]})");
@@ -76,7 +95,7 @@ TEST(JetStreamCrash, KillNineLosesNoAcknowledgedMessage) {
         all_acked.merge(acked);
     }
     // After one more restart: every acknowledged message, with its own payload.
-    auto server = start_jetstream(store);
+    auto server = start(store);
     JsClient client(server->port());
     for (const auto& [seq, payload] : all_acked) {
         const json m = client.reply_json("$JS.API.STREAM.MSG.GET.CRASH", "{\"seq\":" + std::to_string(seq) + "}");
@@ -86,6 +105,10 @@ TEST(JetStreamCrash, KillNineLosesNoAcknowledgedMessage) {
     const json info = client.reply_json("$JS.API.STREAM.INFO.CRASH");
     EXPECT_EQ(info["state"]["messages"], info["state"]["last_seq"]);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, JetStreamCrash,
+                         ::testing::Values(Backend{"file", ""}, Backend{"rocksdb", "jetstream { file_backend: rocksdb }\n"}),
+                         [](const ::testing::TestParamInfo<Backend>& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace nats::integration

@@ -24,10 +24,6 @@ constexpr int names_limit = 1024;         // JSApiNamesLimit
 constexpr int list_limit = 256;           // JSApiListLimit
 constexpr int max_subject_details = 100'000;  // JSMaxSubjectDetails
 
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // The body parsed as JSON, or nullopt after answering "invalid JSON".
 std::optional<ordered_json> parse_body(const ApiRequest& r, void (*more)(nats_sdk::GoJsonWriter&) = nullptr) {
     auto doc = ordered_json::parse(r.payload, nullptr, false);
