@@ -171,6 +171,11 @@ LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(co
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
     if (s.IsNotFound()) return LoadResult::not_found;
+    if (s.IsCorruption()) {
+        // RocksDB's own block checksum failed: as damaged as a record failing ours.
+        ++corrupt_;
+        return LoadResult::corrupt;
+    }
     check(s, "load");
     return deliver(sequence, value, found);
 }
