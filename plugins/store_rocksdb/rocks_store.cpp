@@ -75,6 +75,8 @@ RocksStore::RocksStore(const std::string& root, RocksOptions options) : options_
     db_options.max_total_wal_size = 64u << 20;
     db_options.keep_log_file_num = 2;
     db_options.max_background_jobs = 2;
+    // No background recovery after an error: the next write resumes (resume_after_error).
+    db_options.max_bgerror_resume_count = 0;
     rocksdb::ColumnFamilyOptions cf;
     cf.write_buffer_size = options_.write_buffer_bytes;
     cf.max_write_buffer_number = 2;
@@ -124,16 +126,41 @@ RocksStore::~RocksStore() {
     }
 }
 
+// After a failed write (a full disk, an I/O error) RocksDB refuses every write until it is
+// told to resume; each later write tries that first, so publishing works again once space
+// has been freed, as with the file store.
+void RocksStore::resume_after_error() {
+    if (!write_failed_.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(resume_mutex_);
+    if (!write_failed_.load(std::memory_order_relaxed)) return;
+    const rocksdb::Status s = db_->Resume();
+    if (!s.ok()) {
+        // Still full (or failing): refused as the failed write was.
+        throw StoreError(static_cast<nmk_store_status>(last_failure_.load()), "rocksdb is refusing writes: " + s.ToString());
+    }
+    write_failed_.store(false, std::memory_order_release);
+}
+
+void RocksStore::write_with(const rocksdb::WriteOptions& options, rocksdb::WriteBatch& batch) {
+    resume_after_error();
+    const rocksdb::Status s = db_->Write(options, &batch);
+    if (!s.ok()) {
+        last_failure_.store(s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR);
+        write_failed_.store(true, std::memory_order_release);
+    }
+    check(s, "write");
+}
+
 void RocksStore::write(rocksdb::WriteBatch& batch) {
     rocksdb::WriteOptions w;
     w.sync = options_.sync == "always";
-    check(db_->Write(w, &batch), "write");
+    write_with(w, batch);
 }
 
 void RocksStore::write_durably(rocksdb::WriteBatch& batch) {
     rocksdb::WriteOptions w;
     w.sync = true;
-    check(db_->Write(w, &batch), "write");
+    write_with(w, batch);
 }
 
 void RocksStore::sync(nats_sdk::store::Stream::SyncDone done) {
@@ -157,6 +184,10 @@ void RocksStore::syncer_loop() {
             batch.swap(waiting_);
         }
         const rocksdb::Status s = db_->SyncWAL();
+        if (!s.ok()) {
+            last_failure_.store(s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR);
+            write_failed_.store(true, std::memory_order_release);  // never acked: see write_with
+        }
         const std::string error = s.ok() ? std::string() : "rocksdb sync: " + s.ToString();
         const nmk_store_status status = s.ok() ? NMK_STORE_OK : s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR;
         for (auto& done : batch) done(status, error);

@@ -7,6 +7,7 @@
 // (as nats-server's file store does), written as a snapshot at a clean close so a restart
 // reads no messages; after a crash they are rebuilt from the records.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -110,12 +111,17 @@ public:
 
 private:
     void syncer_loop();
+    void resume_after_error();
+    void write_with(const rocksdb::WriteOptions& options, rocksdb::WriteBatch& batch);
     void lazy_loop();
 
     RocksOptions options_;
     std::unique_ptr<rocksdb::DB> db_;
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, streams, msgs, subjects, state
     std::mutex ids_mutex_;
+    std::mutex resume_mutex_;
+    std::atomic<bool> write_failed_{false};
+    std::atomic<int> last_failure_{NMK_STORE_IO_ERROR};
     std::uint64_t next_id_ = 1;
     std::map<std::uint64_t, std::string> keys_by_id_;  // id -> streams key
 

@@ -63,7 +63,13 @@ class Run:
 
     def start_server(self):
         self.runs += 1
-        server = harness.Server(self.args.server, self.store, os.path.join(self.work, "server-%d.log" % self.runs))
+        extra = []
+        if self.args.config:
+            path = os.path.join(self.work, "server.conf")
+            with open(path, "w") as f:
+                f.write(self.args.config + "\n")
+            extra = ["-c", path]
+        server = harness.Server(self.args.server, self.store, os.path.join(self.work, "server-%d.log" % self.runs), extra)
         server.start()
         client = harness.Client(server.port, timeout=30.0)
         client.js_ready()
@@ -166,6 +172,7 @@ class Run:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--server", required=True)
+    parser.add_argument("--config", default="", help="config text for the server (e.g. 'jetstream { file_backend: rocksdb }')")
     parser.add_argument("--python", default=harness.system_python())
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="nmk-full-disk-")

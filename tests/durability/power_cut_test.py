@@ -62,8 +62,15 @@ class Run:
 
     def start_server(self):
         self.server_runs += 1
+        extra = []
+        if self.args.config:
+            # Server settings beyond -js -sd (e.g. the RocksDB backend), as a config file.
+            path = os.path.join(self.work, "server.conf")
+            with open(path, "w") as f:
+                f.write(self.args.config + "\n")
+            extra = ["-c", path]
         server = harness.Server(self.args.server, self.store,
-                                os.path.join(self.work, "server-%d.log" % self.server_runs))
+                                os.path.join(self.work, "server-%d.log" % self.server_runs), extra)
         server.start()
         try:
             client = harness.Client(server.port)
@@ -253,6 +260,7 @@ def ranges(numbers):
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", required=True, help="the server binary (ours or nats-server)")
+    parser.add_argument("--config", default="", help="config text for the server (e.g. 'jetstream { file_backend: rocksdb }')")
     parser.add_argument("--cycles", type=int, default=int(os.environ.get("NMK_POWER_CUT_CYCLES", "3")))
     parser.add_argument("--expect-loss", action="store_true",
                         help="report lost messages and stream definitions instead of failing (nats-server 2.9)")
