@@ -64,7 +64,7 @@ void RocksStream::recover() {
     const bool have_bounds = !value.empty() && decode_bounds(value, bounds);
     value.clear();
     check(store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + snapshot_suffix, &value), "read snapshot");
-    if (!value.empty() && decode_snapshot(value, counts_, subjects_) && (!have_bounds || bounds.last == counts_.last)) {
+    if (!value.empty() && decode_snapshot(value, counts_, subjects_) && (!have_bounds || bounds.last <= counts_.last)) {
         // Used once: until the next clean close the records are the truth.
         rocksdb::WriteBatch batch;
         batch.Delete(store_.state(), prefix_ + snapshot_suffix);
@@ -141,17 +141,14 @@ void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::stri
     next.last = sequence;
     next.last_time_ns = time_ns;
     next.fresh = false;
-    std::swap(counts_, next);
-    write_bounds(batch);
-    try {
-        store_.write(batch);
-    } catch (...) {
-        std::swap(counts_, next);  // nothing stored
-        throw;
-    }
-    auto& s = subjects_[std::string(subject)];
-    if (s.messages++ == 0) s.first = sequence;
-    s.last = sequence;
+    // No bounds record: the newest message key says the last sequence (recovery takes the
+    // larger of the two; bounds are written when removals leave the last behind).
+    store_.write(batch);
+    counts_ = next;
+    auto it = subjects_.find(subject);
+    if (it == subjects_.end()) it = subjects_.emplace(std::string(subject), SubjectInfo{0, sequence, sequence}).first;
+    ++it->second.messages;
+    it->second.last = sequence;
 }
 
 void RocksStream::sync(SyncDone done) { store_.sync(std::move(done)); }
