@@ -80,6 +80,8 @@ RocksStore::RocksStore(const std::string& root, RocksOptions options) : options_
     // The log is written out by our sync (FlushWAL(true): one write and one fsync for the
     // whole group), not by a write() call per append.
     db_options.manual_wal_flush = true;
+    // All column families' memtables together stay within two write buffers.
+    db_options.db_write_buffer_size = 2 * options_.write_buffer_bytes;
     rocksdb::ColumnFamilyOptions cf;
     cf.write_buffer_size = options_.write_buffer_bytes;
     cf.max_write_buffer_number = 2;
@@ -123,6 +125,11 @@ RocksStore::~RocksStore() {
     if (syncer_.joinable()) syncer_.join();
     if (db_) {
         db_->FlushWAL(true);
+        // Memtables to table files now, so the next open has no log to replay (a restart
+        // with a million messages otherwise re-reads them all from the log).
+        rocksdb::FlushOptions flush;
+        flush.wait = true;
+        db_->Flush(flush, handles_);
         for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
         handles_.clear();
         db_->Close();
