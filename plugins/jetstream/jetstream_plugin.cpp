@@ -272,6 +272,10 @@ private:
     // On the worker.
     void expire_now() {
         CoreAccess access(*this);
+        expire_held();
+    }
+    // On the worker, with the core held.
+    void expire_held() {
         if (!core_) return;
         const std::int64_t now = unix_now_ns();
         const std::int64_t next_in = core_->expire_all(now);
@@ -473,6 +477,7 @@ private:
                 inbound_bytes_ = 0;
             }
             CoreAccess access(*this);
+            bool streams_changed = false;  // a new or changed max_age needs expiry's next look
             for (auto& in : batch) {
                 if (!core_) continue;
                 try {
@@ -480,8 +485,12 @@ private:
                 } catch (const std::exception& e) {
                     host().error("JetStream: '{}' on '{}' failed: {}", in.account, in.subject, e.what());
                 }
+                const std::string_view subject = in.subject;
+                streams_changed = streams_changed || subject.find(".API.STREAM.CREATE.") != std::string_view::npos ||
+                                  subject.find(".API.STREAM.UPDATE.") != std::string_view::npos;
             }
             if (core_) core_->flush();
+            if (streams_changed) expire_held();
         }
     }
 

@@ -237,5 +237,29 @@ TEST_F(KvWatch, ValuesExpireWhenTheirTtlRunsOut) {
     }
 }
 
+TEST_F(KvWatch, ASubSecondTtlIsKeptToo) {
+    kvConfig cfg;
+    kvConfig_Init(&cfg);
+    cfg.Bucket = "blink";
+    cfg.TTL = 300LL * 1000 * 1000;  // 300 ms
+    auto kv = create_bucket(cfg);
+    std::this_thread::sleep_for(150ms);  // not just after the create
+    for (int round = 0; round < 2; ++round) {
+        SCOPED_TRACE(round);
+        const auto put_at = std::chrono::steady_clock::now();
+        put(kv.get(), "flash", "x");
+        natsStatus s = NATS_OK;
+        auto gone_at = put_at;
+        while (std::chrono::steady_clock::now() - put_at < 3s) {
+            gone_at = std::chrono::steady_clock::now();
+            if (!get(kv.get(), "flash", &s) && s == NATS_NOT_FOUND) break;
+            std::this_thread::sleep_for(10ms);
+        }
+        EXPECT_EQ(s, NATS_NOT_FOUND);
+        EXPECT_GE(gone_at - put_at, 250ms);
+        EXPECT_LT(gone_at - put_at, 750ms);
+    }
+}
+
 }  // namespace
 }  // namespace nats::integration
