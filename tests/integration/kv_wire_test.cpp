@@ -168,6 +168,26 @@ TEST_F(KvWire, MetaOnlyWatchDeliversHeadersAndCountsDown) {
     }
 }
 
+TEST_F(KvWire, DirectGetRefusesBadRequestsWithNatsServersStatuses) {
+    create("KV_d", R"({"name":"KV_d","subjects":["$KV.d.>"],"max_msgs_per_subject":1,"allow_direct":true})");
+    client_->reply("$KV.d.k", "v");
+    const auto status = [&](std::string_view subject, std::string_view body) {
+        return client_->request(subject, body).headers;
+    };
+    const std::string empty = "NATS/1.0 408 Empty Request\r\n\r\n";
+    const std::string malformed = "NATS/1.0 408 Malformed Request\r\n\r\n";
+    const std::string bad = "NATS/1.0 408 Bad Request\r\n\r\n";
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", ""), empty);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", "{}"), empty);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", R"({"seq":0})"), empty);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", "garbage"), malformed);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", R"({"seq":"1"})"), malformed);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", R"({"seq":1,"last_by_subj":"$KV.d.k"})"), bad);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d", R"({"last_by_subj":"$KV.d.k","next_by_subj":"$KV.d.k"})"), bad);
+    EXPECT_EQ(status("$JS.API.DIRECT.GET.KV_d.$KV.d.k", "x"), bad);  // the subject form takes no body
+    EXPECT_EQ(client_->request("$JS.API.DIRECT.GET.KV_d", R"({"last_by_subj":"$KV.d.*"})").payload, "v");
+}
+
 TEST_F(KvWire, PerSubjectLimitWithDiscardNewRefusesTheNextValue) {
     create("PS", R"({"name":"PS","subjects":["ps.>"],"max_msgs_per_subject":2,"discard":"new",)"
                  R"("discard_new_per_subject":true,"max_msgs":100})");
