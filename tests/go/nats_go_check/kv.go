@@ -67,6 +67,13 @@ func checkKvBucket(js nats.JetStreamContext) {
 	// nats.go 1.22 hands out the streams' names here, not the buckets'.
 	expect(strings.Join(names, ",") == "KV_second,KV_settings", "bucket names %v", names)
 
+	var statuses []string
+	for st := range js.KeyValueStores() { // STREAM.LIST filtered on $KV.*.>
+		statuses = append(statuses, fmt.Sprintf("%s:%d", st.Bucket(), st.History()))
+	}
+	sort.Strings(statuses)
+	expect(strings.Join(statuses, ",") == "second:1,settings:5", "bucket statuses %v", statuses)
+
 	must(js.DeleteKeyValue("second"), "DeleteKeyValue")
 	_, err = js.KeyValue("second")
 	expect(errors.Is(err, nats.ErrBucketNotFound), "bind after delete: %v", err)

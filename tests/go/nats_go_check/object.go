@@ -157,13 +157,30 @@ func checkObjLinksWatchSeal(js nats.JetStreamContext) {
 	_, err = obs.Get("shelf")
 	expect(errors.Is(err, nats.ErrCantGetBucket), "get a bucket link: %v", err)
 
+	// Renaming rewrites the meta under the new name and purges the old one.
+	must(obs.UpdateMeta("a.txt", &nats.ObjectMeta{Name: "b.txt", Description: "renamed"}), "UpdateMeta")
+	_, err = obs.GetInfo("a.txt")
+	expect(errors.Is(err, nats.ErrObjectNotFound), "old name after rename: %v", err)
+	renamed, err := obs.GetInfo("b.txt")
+	must(err, "GetInfo renamed")
+	expect(renamed.Description == "renamed" && renamed.Size == 1, "renamed %+v", renamed)
+	s, err = obs.GetString("b.txt")
+	must(err, "GetString renamed")
+	expect(s == "A", "renamed content %q", s)
+	var stores []string
+	for st := range js.ObjectStores() { // STREAM.LIST filtered on $O.*.C.>
+		stores = append(stores, st.Bucket())
+	}
+	sort.Strings(stores)
+	expect(strings.Join(stores, ",") == "docs,other", "object store statuses %v", stores)
+
 	must(obs.Seal(), "Seal")
 	st, err := obs.Status()
 	must(err, "Status")
 	expect(st.Sealed(), "sealed status")
 	_, err = obs.PutString("b.txt", "B")
 	expect(err != nil, "put into a sealed store")
-	s, err = obs.GetString("a.txt")
+	s, err = obs.GetString("b.txt")
 	must(err, "GetString from a sealed store")
 	expect(s == "A", "sealed read %q", s)
 }
