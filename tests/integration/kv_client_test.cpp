@@ -3,6 +3,7 @@
 // stream), bind, status and delete; put, get, get by revision, create-if-absent, update
 // by revision, delete (tombstones), purge (roll-up), the bucket's limits. Watches, keys,
 // history and TTL are in kv_watch_test.cpp.
+#include <csignal>
 #include <thread>
 
 #include "tests/integration/kv_test_helpers.hpp"
@@ -354,6 +355,38 @@ TEST_F(KvClient, ManyKeysEachKeepTheirOwnLatestValue) {
     kvStatus* raw = nullptr;
     nats_check(kvStore_Status(&raw, kv.get()), "kvStore_Status");
     EXPECT_EQ(kvStatus_Values(KvStatusPtr(raw).get()), 600u);
+}
+
+TEST_F(KvClient, AFileBucketComesBackAfterAKill) {
+    {
+        auto kv = create_bucket("durable", 4);
+        put(kv.get(), "a", "1");
+        put(kv.get(), "a", "2");
+        put(kv.get(), "b", "3");
+        nats_check(kvStore_Delete(kv.get(), "b"), "kvStore_Delete");
+    }
+    js_.reset();
+    nc_.reset();
+    server_->send_signal(SIGKILL);  // every put above was acknowledged, so it is kept
+    ASSERT_TRUE(server_->wait_exit(5s).has_value());
+    server_.reset();
+    SetUp();  // the same store folder
+
+    kvStore* raw = nullptr;
+    nats_check(js_KeyValue(&raw, js_.get(), "durable"), "js_KeyValue after the restart");
+    KvStorePtr kv(raw);
+    EXPECT_EQ(value_of(kv.get(), "a"), "2");
+    EXPECT_EQ(value_of(kv.get(), "b"), std::string("<") + natsStatus_GetText(NATS_NOT_FOUND) + ">");
+    kvEntry* e = nullptr;
+    nats_check(kvStore_GetRevision(&e, kv.get(), "a", 1), "kvStore_GetRevision");
+    EXPECT_EQ(seen(KvEntryPtr(e).get()).value, "1");
+    EXPECT_EQ(put(kv.get(), "c", "5"), 5u);  // revisions go on
+    uint64_t rev = 0;
+    EXPECT_NE(kvStore_UpdateString(&rev, kv.get(), "a", "x", 1), NATS_OK);  // CAS state came back too
+    nats_check(kvStore_UpdateString(&rev, kv.get(), "a", "x", 2), "update after the restart");
+    kvStatus* st = nullptr;
+    nats_check(kvStore_Status(&st, kv.get()), "kvStore_Status");
+    EXPECT_EQ(kvStatus_Values(KvStatusPtr(st).get()), 6u);
 }
 
 }  // namespace
