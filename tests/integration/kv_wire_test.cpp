@@ -3,6 +3,8 @@
 // tombstones, purge roll-ups), direct gets by subject, headers-only last-per-subject
 // deliveries (MetaOnly watches and Keys), per-subject discard new and a sealed bucket.
 // The suite also runs against nats-server (NMK_SERVER_BIN=/usr/sbin/nats-server).
+#include <map>
+
 #include "tests/integration/jetstream_test_helpers.hpp"
 
 namespace nats::integration {
@@ -198,6 +200,62 @@ TEST_F(KvWire, PerSubjectLimitWithDiscardNewRefusesTheNextValue) {
     // A roll-up needs allow_rollup_hdrs.
     EXPECT_EQ(client_->reply("ps.a", "", headers({"Nats-Rollup: sub"})),
               pub_error(500, 10111, "rollup not permitted", "PS"));
+}
+
+// storeRawMsg's discard-new checks in nats-server 2.9.10: a value that replaces its key's
+// only one (history 1) is let in at max_msgs, and at max_bytes when the replaced message is
+// bigger; the byte check adds only the new headers and payload, and what goes over is
+// trimmed from the front.
+TEST_F(KvWire, AFullBucketStillTakesUpdatesOfItsKeys) {
+    for (std::string storage : {"file", "memory"}) {
+        SCOPED_TRACE(storage);
+        const std::string m = "KV_m" + storage;
+        const std::string subject = "$KV.m" + storage + ".";
+        create(m, R"({"name":")" + m + R"(","subjects":[")" + subject + R"(>"],"storage":")" + storage +
+                      R"(","max_msgs_per_subject":1,"max_msgs":3,"discard":"new","allow_rollup_hdrs":true})");
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(client_->reply(subject + "k" + std::to_string(i), "v"), pub_ack(m, i + 1));
+        EXPECT_EQ(client_->reply(subject + "k3", "v"), pub_error(503, 10077, "maximum messages exceeded", m));
+        EXPECT_EQ(client_->reply(subject + "k0", "w"), pub_ack(m, 4));  // replaces k0's value
+        EXPECT_EQ(client_->reply(subject + "k1", "", headers({"Nats-Rollup: sub"})), pub_ack(m, 5));
+        EXPECT_EQ(client_->reply(subject + "k1", "", headers({"Nats-Rollup: all"})), pub_ack(m, 6));
+        const json state = client_->reply_json("$JS.API.STREAM.INFO." + m)["state"];
+        EXPECT_EQ(state["messages"], 1);
+        EXPECT_EQ(state["first_seq"], 6);
+    }
+    // max_bytes 200, values of 20 bytes on 8-byte subjects: 58 stored bytes each in a file
+    // stream, 44 in memory.
+    const std::map<std::string, std::vector<std::string>> expected = {
+        {"file", {"1", "2", "3", "4", "5", "6", "7", "8"}},
+        {"memory", {"1", "2", "3", "4", "5", "6", "7", "-"}},
+    };
+    for (const auto& [storage, acks] : expected) {
+        SCOPED_TRACE(storage);
+        const std::string f = storage == "file" ? "KV_f" : "KV_g";
+        const std::string subject = storage == "file" ? "$KV.f." : "$KV.g.";
+        create(f, R"({"name":")" + f + R"(","subjects":[")" + subject + R"(>"],"storage":")" + storage +
+                      R"(","max_msgs_per_subject":1,"max_bytes":200,"discard":"new","allow_rollup_hdrs":true})");
+        std::vector<std::string> got;
+        const auto put = [&](const std::string& key, const std::string& value, const std::string& hdrs = {}) {
+            const json r = json::parse(client_->reply(subject + key, value, hdrs));
+            got.push_back(r.contains("error") ? std::string("-") : std::to_string(r["seq"].get<int>()));
+            if (r.contains("error")) EXPECT_EQ(r["error"]["description"], "maximum bytes exceeded");
+        };
+        for (int i = 0; i < 6; ++i) put("k" + std::to_string(i), std::string(20, 'x'));
+        put("k0", std::string(20, 'y'));
+        put("k0", "", headers({"KV-Operation: PURGE", "Nats-Rollup: sub"}));
+        EXPECT_EQ(got, acks);
+        const json state = client_->reply_json("$JS.API.STREAM.INFO." + f)["state"];
+        EXPECT_LE(state["bytes"].get<int>(), 200);
+        if (storage == "file") {
+            EXPECT_EQ(state["messages"], 2);
+            EXPECT_EQ(state["bytes"], 151);
+            EXPECT_EQ(state["first_seq"], 6);
+        } else {
+            EXPECT_EQ(state["messages"], 4);
+            EXPECT_EQ(state["bytes"], 176);
+            EXPECT_EQ(state["first_seq"], 4);
+        }
+    }
 }
 
 TEST_F(KvWire, ASealedBucketRefusesChanges) {
