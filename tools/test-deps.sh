@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what only the tests need: GoogleTest, chromium (headless, for the monitoring
 # dashboard test), clang with its fuzzer runtime (tests/fuzz), fusepy (tests/durability's
-# FUSE filesystem; it brings libfuse2) and nats-server 2.9.10, the reference server the integration tests and
+# FUSE filesystem; it brings libfuse2), Go with Debian's nats.go 1.22 (tests/go: the Go client's
+# KV and Object Store APIs) and nats-server 2.9.10, the reference server the integration tests and
 # benchmarks compare against (/usr/sbin/nats-server). Run by tools/test.sh.
 #
 # Debian's nats-server package enables and starts a service on port 4222, the port our
@@ -14,7 +15,8 @@ source tools/apt_install.sh
 
 apt_install_missing test-deps libgtest-dev libgmock-dev chromium \
   clang libclang-rt-14-dev `# libFuzzer and its sanitizers, for tools/fuzz.sh` \
-  python3-fusepy `# the FUSE layer of the power-cut tests, tests/durability`
+  python3-fusepy `# the FUSE layer of the power-cut tests, tests/durability` \
+  golang-go golang-github-nats-io-go-nats-dev `# nats.go 1.22 for tests/go, built offline in GOPATH mode`
 
 if [ -n "$(apt_missing nats-server)" ]; then
   policy=/usr/sbin/policy-rc.d

@@ -349,7 +349,12 @@ std::int64_t JetStreamCore::expire_all(std::int64_t now) {
     std::int64_t next = 0;
     for (auto& [name, account] : accounts_) {
         for (auto& [stream_name, stream] : account->streams()) {
-            const std::int64_t at = stream->expire(now);
+            std::int64_t at = stream->expire(now);
+            // An empty stream with max_age: a message stored from now on is due no sooner
+            // than max_age from now, so looking again then finds it before it is due (at
+            // least 100 ms apart, so a tiny max_age does not make the worker spin).
+            if (at == 0 && stream->config().max_age_ns > 0 && stream->store().state().messages == 0)
+                at = now + std::max<std::int64_t>(stream->config().max_age_ns, 100'000'000);
             if (at != 0 && (next == 0 || at < next)) next = at;
         }
     }

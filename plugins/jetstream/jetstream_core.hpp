@@ -130,7 +130,8 @@ public:
                         std::string_view reply, std::string_view headers, std::string_view payload);
     // Ends a batch: every publish handled since the last flush is synced and acked.
     void flush();
-    // Age and dedup expiry; returns ns until the next is due (0: none).
+    // Age and dedup expiry; returns ns until the next is due or worth a look (an empty
+    // stream with max_age: when a message stored now would be due), 0: none.
     std::int64_t expire_all(std::int64_t now_ns);
 
     // Used by the API handlers.

@@ -201,6 +201,7 @@ public:
         }
         account_watch_.reset();
         expiry_.reset();
+        expiry_wake_.stop();
         stopping_ = true;
         timers_.stop();
         if (worker_) {
@@ -263,12 +264,24 @@ private:
         account_watch_.emplace(accounts.watch([this](std::string_view account, nats_sdk::AccountEvent event) {
             on_account(std::string(account), event);
         }));
-        expiry_.emplace(host().every(std::chrono::seconds(1), [this] {
-            worker_->post([this] {
-                CoreAccess access(*this);
-                if (core_) core_->expire_all(unix_now_ns());
-            });
-        }));
+        // Expiry looks every second (a new stream's first message is found so) and, in
+        // between, wakes exactly when the oldest message's max_age (or a dedup entry's
+        // window) runs out, so a value leaves on time as in nats-server, not up to 1 s late.
+        expiry_wake_.start([this] { worker_->post([this] { expire_now(); }); });
+        expiry_.emplace(host().every(std::chrono::seconds(1), [this] { worker_->post([this] { expire_now(); }); }));
+    }
+
+    // On the worker.
+    void expire_now() {
+        CoreAccess access(*this);
+        expire_held();
+    }
+    // On the worker, with the core held.
+    void expire_held() {
+        if (!core_) return;
+        const std::int64_t now = unix_now_ns();
+        const std::int64_t next_in = core_->expire_all(now);
+        if (next_in > 0 && next_in < 1'000'000'000) expiry_wake_.wake_at(now + next_in);
     }
 
     // ---- monitoring: pages built on the worker, which owns the state ----
@@ -466,6 +479,7 @@ private:
                 inbound_bytes_ = 0;
             }
             CoreAccess access(*this);
+            bool streams_changed = false;  // a new or changed max_age needs expiry's next look
             for (auto& in : batch) {
                 if (!core_) continue;
                 try {
@@ -473,8 +487,12 @@ private:
                 } catch (const std::exception& e) {
                     host().error("JetStream: '{}' on '{}' failed: {}", in.account, in.subject, e.what());
                 }
+                const std::string_view subject = in.subject;
+                streams_changed = streams_changed || subject.find(".API.STREAM.CREATE.") != std::string_view::npos ||
+                                  subject.find(".API.STREAM.UPDATE.") != std::string_view::npos;
             }
             if (core_) core_->flush();
+            if (streams_changed) expire_held();
         }
     }
 
@@ -797,6 +815,7 @@ private:
 
     std::optional<nats_sdk::AccountWatch> account_watch_;
     std::optional<nats_sdk::Timer> expiry_;
+    WakeTimer expiry_wake_;  // the next max_age or dedup expiry due within the second
     WakeTimer timers_;
     std::atomic<bool> stopping_{false};  // no more consumer turns are posted
     std::optional<nats_sdk::Executor> worker_;  // last: drains before the state its tasks use goes

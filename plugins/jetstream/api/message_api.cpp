@@ -149,16 +149,19 @@ void handle_direct_get(const ApiRequest& r) {
         req.last_for = std::string(rest.substr(dot + 1));
         if (req.last_for.empty()) return status("NATS/1.0 408 Bad Request\r\n\r\n");
     } else {
+        // processDirectGetRequest's three answers: nothing asked, not JSON of the request's
+        // shape, two ways of asking at once.
+        if (r.payload.empty()) return status("NATS/1.0 408 Empty Request\r\n\r\n");
         auto doc = ordered_json::parse(r.payload, nullptr, false);
         try {
-            if (r.payload.empty() || doc.is_discarded()) throw std::invalid_argument("bad");
+            if (doc.is_discarded()) throw std::invalid_argument("bad");
             req = read_get_request(doc);
         } catch (const std::exception&) {
-            return status("NATS/1.0 408 Bad Request\r\n\r\n");
+            return status("NATS/1.0 408 Malformed Request\r\n\r\n");
         }
-        if ((req.sequence > 0 && !req.last_for.empty()) ||
-            (req.sequence == 0 && req.last_for.empty() && req.next_for.empty()) ||
-            (!req.last_for.empty() && !req.next_for.empty()))
+        if (req.sequence == 0 && req.last_for.empty() && req.next_for.empty())
+            return status("NATS/1.0 408 Empty Request\r\n\r\n");
+        if ((req.sequence > 0 && !req.last_for.empty()) || (!req.last_for.empty() && !req.next_for.empty()))
             return status("NATS/1.0 408 Bad Request\r\n\r\n");
     }
     const auto m = load(*stream, req);

@@ -520,9 +520,11 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
         }
         replay_wait_until_ns_ = 0;
 
-        // The ack subject carries what is left after this one (numPending after the decrement).
+        // The ack subject carries what is left after this one (numPending after the decrement,
+        // which nats-server makes for every first delivery: a last_per_subject start counts
+        // down to 0 on its last subject, and the KV clients wait for that 0).
         std::uint64_t left = num_pending();
-        if (next->kind == Next::fresh && left > 0) --left;
+        if (next->kind != Next::redelivery && left > 0) --left;
         std::string reply = ack_prefix_;
         reply += std::to_string(next->deliveries);
         reply += '.';

@@ -159,16 +159,33 @@ std::optional<ApiError> Stream::check_headers(std::string_view subject, std::str
     return std::nullopt;
 }
 
-std::optional<ApiError> Stream::check_discard_new(std::string_view subject, std::uint64_t size) {
+std::optional<ApiError> Stream::check_discard_new(std::string_view subject, std::string_view headers,
+                                                  std::string_view payload) {
+    // storeRawMsg's checks in nats-server 2.9.10 (both stores), quirks included: a message
+    // that will replace its subject's oldest (the subject is at max_msgs_per_subject) is
+    // let in at max_msgs, and at max_bytes when the message it replaces is bigger; the
+    // byte check adds only headers and payload to the stored bytes. What goes over is
+    // then trimmed from the front (enforce_limits), as the stores' enforce*Limit do.
     if (config_.discard != Discard::new_messages) return std::nullopt;
+    std::optional<nats_sdk::store::SubjectState> at_subject_limit;
+    if (config_.max_msgs_per_subject > 0) {
+        if (auto s = store_->subject_state(subject); s && s->messages >= static_cast<std::uint64_t>(config_.max_msgs_per_subject)) {
+            if (config_.discard_new_per_subject) return store_failed("maximum messages per subject exceeded");
+            at_subject_limit = s;
+        }
+    }
     const auto state = store_->state();
-    if (config_.max_msgs > 0 && state.messages + 1 > static_cast<std::uint64_t>(config_.max_msgs))
+    if (config_.max_msgs > 0 && state.messages >= static_cast<std::uint64_t>(config_.max_msgs) && !at_subject_limit)
         return store_failed("maximum messages exceeded");
-    if (config_.max_bytes > 0 && state.bytes + size > static_cast<std::uint64_t>(config_.max_bytes))
-        return store_failed("maximum bytes exceeded");
-    if (config_.discard_new_per_subject && config_.max_msgs_per_subject > 0) {
-        if (auto s = store_->subject_state(subject); s && s->messages >= static_cast<std::uint64_t>(config_.max_msgs_per_subject))
-            return store_failed("maximum messages per subject exceeded");
+    const std::uint64_t added = headers.size() + payload.size();
+    if (config_.max_bytes > 0 && state.bytes + added >= static_cast<std::uint64_t>(config_.max_bytes)) {
+        if (!at_subject_limit) return store_failed("maximum bytes exceeded");
+        std::uint64_t replaced = 0;
+        store_->load(at_subject_limit->first_sequence, [&](const nats_sdk::store::MessageView& m) {
+            replaced = message_size(m.subject, m.headers, m.payload);
+        });
+        const bool too_small = config_.storage == Storage::memory ? replaced < added : replaced <= added;
+        if (too_small) return store_failed("maximum bytes exceeded");
     }
     return std::nullopt;
 }
@@ -208,7 +225,7 @@ PublishOutcome Stream::publish(std::string_view subject, std::string_view reply,
     if (gate.check != nullptr) {
         if (auto e = gate.check(gate.user, config_.storage, size)) return refuse(*e);
     }
-    if (auto e = check_discard_new(subject, size)) return refuse(*e);
+    if (auto e = check_discard_new(subject, headers, payload)) return refuse(*e);
 
     const std::uint64_t sequence = at != nullptr ? at->sequence : store_->state().last_sequence + 1;
     std::uint64_t last_for_subject = 0;
@@ -283,7 +300,7 @@ void Stream::enforce_limits(std::string_view subject) {
             removed_up_to(s->last_sequence);
         }
     }
-    if (config_.discard == Discard::new_messages) return;  // refused up front instead
+    // With discard new too: check_discard_new lets some messages go over (as nats-server).
     auto state = store_->state();
     if (config_.max_msgs > 0 && state.messages > static_cast<std::uint64_t>(config_.max_msgs)) {
         // Remove the oldest until within the limit (they are the first sequences).

@@ -127,7 +127,8 @@ public:
 private:
     std::optional<ApiError> check_headers(std::string_view subject, std::string_view headers, std::string& msg_id,
                                           bool& rollup_subject, bool& rollup_all, PublishOutcome& duplicate);
-    std::optional<ApiError> check_discard_new(std::string_view subject, std::uint64_t size);
+    std::optional<ApiError> check_discard_new(std::string_view subject, std::string_view headers,
+                                              std::string_view payload);
     void enforce_limits(std::string_view subject);
     bool has_interest(std::string_view subject) const;
     void removed_up_to(std::uint64_t max_sequence);  // tells the consumers
