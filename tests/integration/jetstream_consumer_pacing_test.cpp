@@ -77,6 +77,58 @@ TEST_F(JetStreamConsumerPacing, RateLimitBurstIsTheServersMaxPayloadWithoutMaxMs
     for (int i = 0; i < 5; ++i) EXPECT_EQ(ack_token(next_message(*sub, 5s).frame.reply, 5), static_cast<std::uint64_t>(i + 1));
 }
 
+TEST_F(JetStreamConsumerPacing, ARateUpdateStartsAFreshBucketAfterTheHeldMessage) {
+    // 800 bps is 100 bytes/s: four of ~240 bytes fit the 1000-byte burst, the fifth owes
+    // ~200 bytes and is held for ~2 s. An update to a high rate does not cut that wait
+    // short (nats-server sleeps through it), but what comes after uses the new rate.
+    create("$JS.API.STREAM.CREATE.R", R"({"name":"R","subjects":["r.>"],"storage":"memory","max_msg_size":1000})");
+    for (int i = 0; i < 5; ++i) js_->reply("r.a", std::string(200, 'x'));
+    auto sub = subscriber("dlv.u");
+    const std::string config = R"({"stream_name":"R","config":{"name":"U","deliver_subject":"dlv.u","rate_limit_bps":)";
+    create("$JS.API.CONSUMER.CREATE.R.U", config + "800}}");
+    std::vector<TimedFrame> got;
+    std::size_t total = 0;
+    for (int i = 0; i < 4; ++i) {
+        got.push_back(next_message(*sub, 5s));
+        total += wire_size(got.back().frame);
+    }
+    create("$JS.API.CONSUMER.CREATE.R.U", config + "80000000}}");
+    EXPECT_EQ(js_->reply_json("$JS.API.CONSUMER.INFO.R.U")["config"]["rate_limit_bps"], 80000000);
+    got.push_back(next_message(*sub, 10s));
+    total += wire_size(got.back().frame);
+    const double owed = (static_cast<double>(total) - 1000.0) / 100.0;
+    ASSERT_GT(owed, 1.5);
+    EXPECT_GE(seconds_between(got.front(), got.back()), owed - 0.05) << "the held message was let go early";
+    // The new bucket is full: the next five go at once (1200 bytes at 10 MB/s).
+    for (int i = 0; i < 5; ++i) js_->reply("r.a", std::string(200, 'x'));
+    const TimedFrame first = next_message(*sub, 5s);
+    TimedFrame last = first;
+    for (int i = 1; i < 5; ++i) last = next_message(*sub, 5s);
+    EXPECT_LT(seconds_between(first, last), 1.0);
+}
+
+TEST_F(JetStreamConsumerPacing, PullConsumersReplayTheGapsToo) {
+    create("$JS.API.STREAM.CREATE.P", R"({"name":"P","subjects":["p.>"],"storage":"memory"})");
+    for (int i = 0; i < 3; ++i) {
+        if (i > 0) std::this_thread::sleep_for(400ms);
+        js_->reply("p.a", std::to_string(i));
+    }
+    create("$JS.API.CONSUMER.DURABLE.CREATE.P.D",
+           R"({"stream_name":"P","config":{"durable_name":"D","ack_policy":"explicit","replay_policy":"original"}})");
+    RawClient puller(server_->port());
+    puller.connect({{"headers", true}});
+    puller.send("SUB in.replay 1\r\n");
+    puller.flush();
+    puller.send(pub("$JS.API.CONSUMER.MSG.NEXT.P.D", R"({"batch":3,"expires":5000000000})", "in.replay"));
+    std::vector<TimedFrame> got;
+    for (int i = 0; i < 3; ++i) got.push_back(next_message(puller, 5s));
+    for (int i = 1; i < 3; ++i) {
+        const double stored = static_cast<double>(ack_token(got[i].frame.reply, 7) - ack_token(got[i - 1].frame.reply, 7)) / 1e9;
+        EXPECT_GE(seconds_between(got[i - 1], got[i]), stored - 0.05) << "message " << i;
+        EXPECT_LT(seconds_between(got[i - 1], got[i]), stored + 2.0) << "message " << i;
+    }
+}
+
 TEST_F(JetStreamConsumerPacing, ReplayOriginalKeepsTheStoredGapsAndInstantDoesNot) {
     create("$JS.API.STREAM.CREATE.P", R"({"name":"P","subjects":["p.>"],"storage":"memory"})");
     constexpr int count = 4;

@@ -429,11 +429,12 @@ bool Consumer::wait_for_messages() {
     return false;
 }
 
-// setRateLimit: the burst is the largest message the stream takes.
+// setRateLimit: the burst is the largest message the stream takes. A message already
+// held back keeps its wait (nats-server's loop sleeps through an update); a limit of 0
+// that had spent its burst is let go (nats-server's would sleep for ever).
 void Consumer::set_rate_limit() {
     rate_.reset();
-    rate_wait_until_ns_ = 0;
-    rate_reserved_ = rate_exhausted_ = false;
+    rate_exhausted_ = false;
     if (config_.rate_limit_bps == 0) return;
     const std::int64_t max_msg_size = stream_.config().max_msg_size;
     rate_.emplace(config_.rate_limit_bps, max_msg_size > 0 ? max_msg_size : host_.max_payload());
