@@ -148,6 +148,23 @@ TEST_F(JetStreamConsumerMetrics, ZeroAndAWrappedValueSampleNothing) {
     EXPECT_TRUE(metrics_for(500ms).empty());
 }
 
+TEST_F(JetStreamConsumerMetrics, AnUpdateChangesTheFrequency) {
+    start();
+    for (int i = 0; i < 2; ++i) js_->reply("w.a", "m");
+    consumer("U", R"("ack_policy":"explicit")");
+    js_->request(js_->pull("$JS.API.CONSUMER.MSG.NEXT.W.U").reply, "+ACK");
+    EXPECT_TRUE(metrics_for(300ms).empty());
+    // A bad value is refused as at create; a good one takes effect for the next ack.
+    const json refused = js_->reply_json("$JS.API.CONSUMER.DURABLE.CREATE.W.U",
+                                         R"({"stream_name":"W","config":{"durable_name":"U","ack_policy":"explicit","sample_freq":"x"}})");
+    EXPECT_EQ(refused["error"]["err_code"], 10095);
+    consumer("U", R"("ack_policy":"explicit","sample_freq":"100%")");
+    js_->request(js_->pull("$JS.API.CONSUMER.MSG.NEXT.W.U").reply, "+ACK");
+    const auto got = metrics_for(500ms);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(json::parse(got[0].payload)["stream_seq"], 2);
+}
+
 TEST_F(JetStreamConsumerMetrics, MetricsCarryTheDomain) {
     start("jetstream {\n  domain: hub\n}\n");
     js_->reply("w.a", "m");
