@@ -107,6 +107,24 @@ TEST_F(JetStreamConsumerPacing, ARateUpdateStartsAFreshBucketAfterTheHeldMessage
     EXPECT_LT(seconds_between(first, last), 1.0);
 }
 
+TEST_F(JetStreamConsumerPacing, NoHeartbeatWhileAMessageIsHeldOneRightAfter) {
+    // nats-server waits for a replay gap (or the rate limit) with the message in hand and
+    // sends no idle heartbeat meanwhile; the one that fell due follows the message.
+    create("$JS.API.STREAM.CREATE.P", R"({"name":"P","subjects":["p.>"],"storage":"memory"})");
+    js_->reply("p.a", "one");
+    std::this_thread::sleep_for(1200ms);
+    js_->reply("p.a", "two");
+    auto sub = subscriber("dlv.h");
+    create("$JS.API.CONSUMER.CREATE.P.H",
+           R"({"stream_name":"P","config":{"name":"H","deliver_subject":"dlv.h","replay_policy":"original","idle_heartbeat":200000000}})");
+    EXPECT_EQ(sub->read_frame(5s).payload, "one");
+    const Frame two = sub->read_frame(5s);
+    EXPECT_EQ(two.payload, "two") << two.headers;
+    EXPECT_EQ(sub->read_frame(5s).headers, "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 2\r\n\r\n");
+    // Idle now: heartbeats as usual.
+    EXPECT_EQ(sub->read_frame(5s).headers, "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 2\r\n\r\n");
+}
+
 TEST_F(JetStreamConsumerPacing, PullConsumersReplayTheGapsToo) {
     create("$JS.API.STREAM.CREATE.P", R"({"name":"P","subjects":["p.>"],"storage":"memory"})");
     for (int i = 0; i < 3; ++i) {

@@ -312,10 +312,10 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
     if (now_ns < replay_wait_until_ns_ || now_ns < rate_wait_until_ns_ || rate_exhausted_) return false;
     for (int sent = 0; sent < budget; ++sent) {
         if (is_push()) {
-            if (!active_ || flow_control_blocks()) return wait_for_messages();
+            if (!active_ || flow_control_blocks()) return wait_for_messages(now_ns);
         } else {
             expire_waiting(now_ns, false);
-            if (waiting_->empty()) return wait_for_messages();
+            if (waiting_->empty()) return wait_for_messages(now_ns);
         }
         const auto next = next_message();
         if (!next) {
@@ -326,7 +326,7 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
                                      pending_.size() >= static_cast<std::size_t>(config_.max_ack_pending);
                 expire_waiting(now_ns, !stalled);
             }
-            return wait_for_messages();
+            return wait_for_messages(now_ns);
         }
         nats_sdk::store::StoredMessage message;
         const bool loaded = stream_.store().load(next->sequence, [&](const nats_sdk::store::MessageView& m) {
@@ -397,7 +397,7 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
             }
             if (deliver_to.empty()) {
                 undo_next(*next);
-                return wait_for_messages();
+                return wait_for_messages(now_ns);
             }
         }
         replay_last_ts_ = message.time_ns;
@@ -424,8 +424,15 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
 
 // Nothing can go out now (nats-server's waitForMsgs): a replay that has caught up with
 // what the stream held at the consumer's start is over; later messages go as they come.
-bool Consumer::wait_for_messages() {
+bool Consumer::wait_for_messages(std::int64_t now_ns) {
     if (replaying_ && sseq_ > replay_last_seq_) replaying_ = false;
+    if (heartbeat_pending_) {
+        // The heartbeat that fell due while a message was held goes out now (nats-server's
+        // timer fired during the wait and its tick waited in the channel).
+        heartbeat_pending_ = false;
+        if (active_) send_heartbeat(config_.deliver_subject);
+        next_heartbeat_ns_ = now_ns + config_.idle_heartbeat_ns;
+    }
     return false;
 }
 
@@ -545,8 +552,15 @@ void Consumer::expire_waiting(std::int64_t now_ns, bool end_of_stream) {
 void Consumer::on_timer(std::int64_t now_ns) {
     if (next_ack_check_ns_ != 0 && now_ns >= next_ack_check_ns_) check_pending(now_ns);
     if (is_push() && config_.idle_heartbeat_ns > 0 && next_heartbeat_ns_ != 0 && now_ns >= next_heartbeat_ns_) {
-        if (active_) send_heartbeat(config_.deliver_subject);
-        next_heartbeat_ns_ = now_ns + config_.idle_heartbeat_ns;
+        if (holding(now_ns)) {
+            // nats-server sleeps with the message in hand and heartbeats nobody meanwhile;
+            // the one due is sent once the consumer is idle again.
+            heartbeat_pending_ = true;
+            next_heartbeat_ns_ = 0;
+        } else {
+            if (active_) send_heartbeat(config_.deliver_subject);
+            next_heartbeat_ns_ = now_ns + config_.idle_heartbeat_ns;
+        }
     }
     if (waiting_ && !waiting_->empty()) {
         // No-wait requests end once nothing more is there (processWaiting at end of stream).

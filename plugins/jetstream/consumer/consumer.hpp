@@ -136,7 +136,11 @@ private:
     void advisory(std::string_view kind, std::string_view type, std::uint64_t sseq, std::uint64_t dseq,
                   std::uint64_t dc, bool with_dseq);
     void recount_pending();
-    bool wait_for_messages();
+    bool wait_for_messages(std::int64_t now_ns);
+    // A message is held back for replay timing or the rate limit.
+    bool holding(std::int64_t now_ns) const noexcept {
+        return now_ns < replay_wait_until_ns_ || now_ns < rate_wait_until_ns_ || rate_exhausted_;
+    }
     void set_rate_limit();
     bool flow_control_blocks() const noexcept { return max_pending_bytes_ > 0 && pending_bytes_ > max_pending_bytes_; }
 
@@ -167,6 +171,7 @@ private:
     std::string fc_id_;
 
     std::int64_t next_heartbeat_ns_ = 0;  // push idle heartbeat
+    bool heartbeat_pending_ = false;      // one fell due while a message was held
     std::int64_t next_ack_check_ns_ = 0;
     // Replay original: on from the start until the consumer has caught up with what the
     // stream held then (nats-server's o.replay and lseq).
