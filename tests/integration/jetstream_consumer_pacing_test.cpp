@@ -186,6 +186,9 @@ TEST_F(JetStreamConsumerPacing, ReplayEndsOnceCaughtUpWithWhatTheStreamHeldAtThe
     create("$JS.API.STREAM.CREATE.P", R"({"name":"P","subjects":["p.>"],"storage":"memory"})");
     create("$JS.API.CONSUMER.CREATE.P.O",
            R"({"stream_name":"P","config":{"name":"O","deliver_subject":"dlv.late","replay_policy":"original"}})");
+    // nats-server notes the stream's last sequence when the consumer's delivery loop
+    // starts, shortly after the create answer: let it start before the first message.
+    std::this_thread::sleep_for(300ms);
     js_->reply("p.a", "one");
     std::this_thread::sleep_for(1000ms);
     js_->reply("p.a", "two");
