@@ -77,6 +77,26 @@ TEST_F(JetStreamConsumerPacing, RateLimitBurstIsTheServersMaxPayloadWithoutMaxMs
     for (int i = 0; i < 5; ++i) EXPECT_EQ(ack_token(next_message(*sub, 5s).frame.reply, 5), static_cast<std::uint64_t>(i + 1));
 }
 
+TEST(JetStreamConsumerRateBurst, AConfiguredMaxPayloadIsTheBurst) {
+    // max_payload 600: two messages of ~240 bytes fit the bucket, the third owes ~120
+    // bytes at 10 bytes/s (80 bps) and cannot come within 1.5 s.
+    test_support::TempDir store;
+    auto server = start_jetstream(store, "max_payload: 600\n");
+    JsClient js(server->port());
+    ASSERT_FALSE(js.reply_json("$JS.API.STREAM.CREATE.W", R"({"name":"W","subjects":["w.>"],"storage":"memory"})").contains("error"));
+    for (int i = 0; i < 3; ++i) js.reply("w.a", std::string(200, 'z'));
+    RawClient sub(server->port());
+    sub.connect({{"headers", true}});
+    sub.send("SUB dlv.m 1\r\n");
+    sub.flush();
+    ASSERT_FALSE(js.reply_json("$JS.API.CONSUMER.CREATE.W.M",
+                               R"({"stream_name":"W","config":{"name":"M","deliver_subject":"dlv.m","rate_limit_bps":80}})")
+                     .contains("error"));
+    EXPECT_EQ(ack_token(next_message(sub, 5s).frame.reply, 5), 1u);
+    EXPECT_EQ(ack_token(next_message(sub, 5s).frame.reply, 5), 2u);
+    EXPECT_THROW(next_message(sub, 1500ms), std::runtime_error);
+}
+
 TEST_F(JetStreamConsumerPacing, ARateUpdateStartsAFreshBucketAfterTheHeldMessage) {
     // 800 bps is 100 bytes/s: four of ~240 bytes fit the 1000-byte burst, the fifth owes
     // ~200 bytes and is held for ~2 s. An update to a high rate does not cut that wait
