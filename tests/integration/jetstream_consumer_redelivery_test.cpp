@@ -87,6 +87,14 @@ TEST_F(JetStreamConsumerRedelivery, BackoffNeedsMaxDeliverAboveItsLengthAndRepla
                                       R"({"stream_name":"W","config":{"durable_name":"N","ack_policy":"explicit","backoff":null}})");
     EXPECT_EQ(null["config"]["max_deliver"], -1);
     EXPECT_FALSE(null["config"].contains("backoff"));
+    // Neither the values nor the ack policy are checked: ack_wait is simply the first one.
+    const json negative = js_->reply_json("$JS.API.CONSUMER.DURABLE.CREATE.W.G",
+                                          R"({"stream_name":"W","config":{"durable_name":"G","ack_policy":"explicit","backoff":[-5,0],"max_deliver":5}})");
+    EXPECT_EQ(negative["config"]["ack_wait"], -5);
+    const json none = js_->reply_json("$JS.API.CONSUMER.DURABLE.CREATE.W.K",
+                                      R"({"stream_name":"W","config":{"durable_name":"K","ack_policy":"none","backoff":[1000],"max_deliver":5}})");
+    EXPECT_EQ(none["config"]["ack_wait"], 1000);
+    EXPECT_EQ(none["config"]["backoff"], json::array({1000}));
 }
 
 TEST_F(JetStreamConsumerRedelivery, RedeliveriesFollowTheBackoffListThenMaxDeliveriesIsAdvised) {
