@@ -99,6 +99,7 @@ struct ServerSettings {
     std::string file_backend = "file";  // the store backend of `storage: file` streams ("file", "rocksdb")
     std::int64_t max_duplicate_window_ns = 0;
     std::string server_name;         // for the API audit advisory
+    std::int64_t max_payload = 1024 * 1024;  // the server's max_payload (a rate limit's burst)
 };
 
 class JetStreamCore {
@@ -137,6 +138,7 @@ public:
     // Used by the API handlers.
     const ServerSettings& settings() const noexcept { return settings_; }
     void set_server_name(std::string name) { settings_.server_name = std::move(name); }
+    void set_max_payload(std::int64_t bytes) { settings_.max_payload = bytes; }
     Bus& bus() noexcept { return bus_; }
     std::uint64_t total_memory_bytes() const;
     std::uint64_t total_store_bytes() const;

@@ -225,9 +225,11 @@ private:
             host().error("JetStream has no store backend (load store_memory and/or store_file)");
         }
         std::string server_name;
+        std::int64_t max_payload = 0;
         try {
             const auto varz = host().query_json("varz", "");
             server_name = varz.value("server_name", std::string());
+            max_payload = varz.value("max_payload", std::int64_t{0});
             server_id_ = varz.value("server_id", std::string());
         } catch (const std::exception&) {
         }
@@ -243,6 +245,7 @@ private:
             CoreAccess access(*this);
             core_ = std::make_unique<JetStreamCore>(settings_, static_cast<Bus&>(*this), memory, file);
             core_->set_server_name(server_name);
+            if (max_payload > 0) core_->set_max_payload(max_payload);
             try {
                 host().info("Starting JetStream");
                 core_->open();

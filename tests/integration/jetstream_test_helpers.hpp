@@ -111,4 +111,47 @@ inline std::string mask_times(std::string text) {
     return std::regex_replace(text, stamp, "\"$1\":\"T\"");
 }
 
+// An advisory's or metric's JSON with its "id" and "timestamp" (different every time)
+// replaced by "I" and "T".
+inline std::string mask_event(std::string text) {
+    static const std::regex id(R"re("id":"[^"]*")re");
+    static const std::regex stamp(R"re("timestamp":"[^"]*")re");
+    return std::regex_replace(std::regex_replace(text, id, "\"id\":\"I\""), stamp, "\"timestamp\":\"T\"");
+}
+
+// One token of a delivery's ack subject
+// $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>: 4 is the delivery
+// count, 5 the stream sequence, 7 the time the message was stored (unix ns).
+inline std::uint64_t ack_token(const std::string& reply, int index) {
+    std::size_t start = 0;
+    for (int i = 0; i < index; ++i) {
+        start = reply.find('.', start);
+        if (start == std::string::npos) return 0;
+        ++start;
+    }
+    return std::stoull(reply.substr(start, reply.find('.', start) - start));
+}
+
+// A frame and when it was read.
+struct TimedFrame {
+    Frame frame;
+    std::chrono::steady_clock::time_point at;
+};
+
+// The next message on `client` that is not a status (heartbeats and flow control are
+// skipped), with its arrival time.
+inline TimedFrame next_message(RawClient& client, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        Frame f = client.read_frame(std::max(left, std::chrono::milliseconds(1)));
+        if (f.kind == Frame::Kind::msg || (f.kind == Frame::Kind::hmsg && f.headers.rfind("NATS/1.0 1", 0) != 0))
+            return {std::move(f), std::chrono::steady_clock::now()};
+    }
+}
+
+inline double seconds_between(const TimedFrame& a, const TimedFrame& b) {
+    return std::chrono::duration<double>(b.at - a.at).count();
+}
+
 }  // namespace nats::integration

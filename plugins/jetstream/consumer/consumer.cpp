@@ -1,18 +1,16 @@
-// The delivery and ack rules of one consumer; see consumer.hpp. Function names follow
-// nats-server's where the rule is the same (selectStartingSeqNo, processAckMsg,
-// processNak, checkPending, processWaiting), so the two can be read side by side.
+// The delivery rules of one consumer; see consumer.hpp (its acks are in consumer_acks.cpp).
+// Function names follow nats-server's where the rule is the same (selectStartingSeqNo,
+// getNextMsg, checkPending, processWaiting), so the two can be read side by side.
 
 #include "consumer/consumer.hpp"
 #include "consumer/consumer_text.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 
 #include <nats_sdk/go_time.hpp>
 #include <nats_sdk/headers.hpp>
 #include <nats_sdk/subject.hpp>
-#include <nlohmann/json.hpp>
 
 #include "api/advisories.hpp"
 #include "stream/stream.hpp"
@@ -25,35 +23,6 @@ namespace {
 constexpr std::int64_t ms = 1'000'000;
 constexpr std::int64_t flow_control_max_pending = 32 * 1024 * 1024;  // JsFlowControlMaxPending
 constexpr std::int64_t ack_wait_delay_ns = ms;                       // ackWaitDelay
-
-std::uint64_t parse_number(std::string_view d) {
-    if (d.empty()) return 0;
-    std::uint64_t n = 0;
-    for (char c : d) {
-        if (c < '0' || c > '9') return 0;
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return n;
-}
-
-// The ack subject's numbers (ackReplyInfo): 9 tokens, $JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>.
-struct AckInfo {
-    std::uint64_t dc = 0, sseq = 0, dseq = 0;
-};
-
-AckInfo ack_info(std::string_view subject) {
-    std::string_view tokens[9];
-    std::size_t n = 0, start = 0;
-    for (std::size_t i = 0; i <= subject.size(); ++i) {
-        if (i == subject.size() || subject[i] == '.') {
-            if (n == 9) return {};
-            tokens[n++] = subject.substr(start, i - start);
-            start = i + 1;
-        }
-    }
-    if (n != 9 || tokens[0] != "$JS" || tokens[1] != "ACK") return {};
-    return {parse_number(tokens[4]), parse_number(tokens[5]), parse_number(tokens[6])};
-}
 
 std::string with_msg_size(std::string_view headers, std::size_t size) {
     // convertToHeadersOnly: the headers, plus Nats-Msg-Size with the payload's length.
@@ -80,6 +49,11 @@ Consumer::Consumer(ConsumerHost& host, Stream& stream, std::string name, Consume
         max_pending_bytes_ = std::max<std::int64_t>(flow_control_max_pending / 16, 1);
     }
     sample_percent_ = sample_percent(config_.sample_freq);
+    set_rate_limit();
+    if (config_.replay_policy == ReplayPolicy::original) {
+        replaying_ = true;
+        replay_last_seq_ = stream.store().state().last_sequence;
+    }
     if (config_.idle_heartbeat_ns > 0) next_heartbeat_ns_ = created_ns + config_.idle_heartbeat_ns;
     inactive_since_ns_ = created_ns;
 }
@@ -173,8 +147,10 @@ bool Consumer::take_dirty() noexcept {
 void Consumer::update(ConsumerConfig config) {
     const bool subject_changed = config.deliver_subject != config_.deliver_subject;
     const bool threshold_changed = config.inactive_threshold_ns != config_.inactive_threshold_ns;
+    const bool rate_changed = config.rate_limit_bps != config_.rate_limit_bps;
     config_ = std::move(config);
     sample_percent_ = sample_percent(config_.sample_freq);
+    if (rate_changed) set_rate_limit();
     if (subject_changed && !pending_.empty()) {
         // updateDeliverSubjectLocked: everything pending goes to the new subscriber.
         for (const auto& [seq, p] : pending_) queue_redelivery(seq);
@@ -184,151 +160,7 @@ void Consumer::update(ConsumerConfig config) {
     dirty_ = true;
 }
 
-// ---- events ----
-
-void Consumer::on_ack(std::string_view subject, std::string_view reply, std::string_view body, std::int64_t now_ns) {
-    const AckInfo info = ack_info(subject);
-    bool skip_reply = info.sseq == 0;
-    if (body.empty() || body == "+ACK" || body == "+OK") {
-        ack_one(info.sseq, info.dseq, info.dc, true, now_ns);
-    } else if (body.substr(0, 4) == "+NXT") {
-        ack_one(info.sseq, info.dseq, info.dc, true, now_ns);
-        if (!reply.empty()) on_pull_request(reply, body.substr(4), now_ns);
-        skip_reply = true;
-    } else if (body.substr(0, 4) == "-NAK") {
-        nak(info.sseq, info.dseq, info.dc, body, now_ns);
-    } else if (body == "+WPI") {
-        if (auto it = pending_.find(info.sseq); it != pending_.end()) {
-            it->second.time_ns = now_ns;
-            dirty_ = true;
-            if (next_ack_check_ns_ == 0) next_ack_check_ns_ = now_ns + config_.ack_wait_ns + ack_wait_delay_ns;
-        }
-    } else if (body == "+TERM") {
-        term(info.sseq, info.dseq, info.dc, now_ns);
-    }
-    if (!reply.empty() && !skip_reply) host_.send(reply, {}, {}, {}, {});
-}
-
-void Consumer::ack_one(std::uint64_t sseq, std::uint64_t dseq, std::uint64_t dc, bool sample, std::int64_t now_ns) {
-    std::vector<std::uint64_t> acked;
-    switch (config_.ack_policy) {
-        case AckPolicy::explicit_ack: {
-            if (auto it = pending_.find(sseq); it != pending_.end()) {
-                if (sample && sample_percent_ > 0) {
-                    thread_local std::mt19937 rng{std::random_device{}()};
-                    if (sample_percent_ >= 100 || static_cast<int>(rng() % 100) <= sample_percent_) {
-                        nats_sdk::GoJsonWriter w(false);
-                        w.begin_object()
-                            .field("type", "io.nats.jetstream.metric.v1.consumer_ack")
-                            .field("id", next_event_id())
-                            .field("timestamp", go_time_text(now_ns))
-                            .field("stream", stream_.name())
-                            .field("consumer", name_)
-                            .field("consumer_seq", dseq)
-                            .field("stream_seq", sseq)
-                            .field("ack_time", now_ns - it->second.time_ns)
-                            .field("deliveries", dc);
-                        if (!host_.domain().empty()) w.field("domain", host_.domain());
-                        w.end_object();
-                        host_.advisory("$JS.EVENT.METRIC.CONSUMER.ACK." + stream_.name() + "." + name_, w.take());
-                    }
-                }
-                dseq = it->second.dseq;
-                pending_.erase(it);
-                acked.push_back(sseq);
-            }
-            if (pending_.empty()) {
-                adflr_ = dseq_ - 1;
-                asflr_ = sseq_ - 1;
-            } else if (dseq == adflr_ + 1) {
-                adflr_ = dseq;
-                asflr_ = sseq;
-                if (auto next = pending_.upper_bound(sseq); next != pending_.end()) {
-                    adflr_ = next->second.dseq - 1;
-                    asflr_ = next->first - 1;
-                }
-            }
-            rdc_.erase(sseq);
-            dequeue_redelivery(sseq);
-            break;
-        }
-        case AckPolicy::all: {
-            if (dseq <= adflr_ || sseq <= asflr_) return;
-            const std::uint64_t from = asflr_;
-            adflr_ = dseq;
-            asflr_ = sseq;
-            for (auto it = pending_.begin(); it != pending_.end() && it->first <= sseq;) {
-                rdc_.erase(it->first);
-                dequeue_redelivery(it->first);
-                it = pending_.erase(it);
-            }
-            for (std::uint64_t s = sseq; s > from; --s) acked.push_back(s);
-            break;
-        }
-        case AckPolicy::none: return;
-    }
-    last_ack_ns_ = now_ns;
-    dirty_ = true;
-    if (stream_.config().retention != Retention::limits) {
-        for (auto s : acked) stream_.consumer_acked(*this, s);
-    }
-}
-
-void Consumer::nak(std::uint64_t sseq, std::uint64_t dseq, std::uint64_t dc, std::string_view body, std::int64_t now_ns) {
-    if (dseq <= adflr_ || dseq > dseq_) return;
-    if (!pending_.empty() && pending_.find(sseq) == pending_.end()) return;
-    advisory("MSG_NAKED", "io.nats.jetstream.advisory.v1.nak", sseq, dseq, dc, true);
-    const std::string_view arg = trim_space(body.substr(4));
-    if (!arg.empty()) {
-        std::optional<std::int64_t> delay;
-        if (arg.front() == '{') {
-            try {
-                const auto doc = nlohmann::json::parse(arg);
-                const auto it = doc.find("delay");
-                if (it != doc.end() && it->is_number_integer()) delay = it->get<std::int64_t>();
-                else if (it == doc.end() || it->is_null()) delay = 0;
-            } catch (const std::exception&) {
-            }
-        } else if (auto d = nats_sdk::parse_go_duration(arg)) {
-            delay = d->count();
-        }
-        if (delay) {
-            dequeue_redelivery(sseq);
-            if (auto it = pending_.find(sseq); it != pending_.end()) {
-                // Expired now is "delivered ack_wait ago"; the delay moves it from there.
-                it->second.time_ns = now_ns - config_.ack_wait_ns + *delay;
-                next_ack_check_ns_ = now_ns + 10 * ms;
-                dirty_ = true;
-            }
-            return;
-        }
-        // A delay nats-server cannot parse makes it a plain NAK (it logs a warning).
-    }
-    queue_redelivery(sseq);
-}
-
-void Consumer::term(std::uint64_t sseq, std::uint64_t dseq, std::uint64_t dc, std::int64_t now_ns) {
-    ack_one(sseq, dseq, dc, false, now_ns);
-    advisory("MSG_TERMINATED", "io.nats.jetstream.advisory.v1.terminated", sseq, dseq, dc, true);
-}
-
-void Consumer::advisory(std::string_view kind, std::string_view type, std::uint64_t sseq, std::uint64_t dseq,
-                        std::uint64_t dc, bool with_dseq) {
-    nats_sdk::GoJsonWriter w(false);
-    w.begin_object()
-        .field("type", type)
-        .field("id", next_event_id())
-        .field("timestamp", go_time_text(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count()))
-        .field("stream", stream_.name())
-        .field("consumer", name_);
-    if (with_dseq) w.field("consumer_seq", dseq);
-    w.field("stream_seq", sseq).field("deliveries", dc);
-    if (!host_.domain().empty()) w.field("domain", host_.domain());
-    w.end_object();
-    host_.advisory("$JS.EVENT.ADVISORY.CONSUMER." + std::string(kind) + "." + stream_.name() + "." + name_, w.take());
-}
+// ---- events (acks: consumer_acks.cpp) ----
 
 void Consumer::on_pull_request(std::string_view reply, std::string_view body, std::int64_t now_ns) {
     if (reply.empty()) return;
@@ -476,13 +308,14 @@ void Consumer::commit_next(const Next& next) {
 }
 
 bool Consumer::deliver(std::int64_t now_ns, int budget) {
-    if (now_ns < replay_wait_until_ns_ || now_ns < rate_wait_until_ns_) return false;
+    // Holding a message back for replay timing or the rate limit: not idle, just waiting.
+    if (now_ns < replay_wait_until_ns_ || now_ns < rate_wait_until_ns_ || rate_exhausted_) return false;
     for (int sent = 0; sent < budget; ++sent) {
         if (is_push()) {
-            if (!active_ || flow_control_blocks()) return false;
+            if (!active_ || flow_control_blocks()) return wait_for_messages(now_ns);
         } else {
             expire_waiting(now_ns, false);
-            if (waiting_->empty()) return false;
+            if (waiting_->empty()) return wait_for_messages(now_ns);
         }
         const auto next = next_message();
         if (!next) {
@@ -493,7 +326,7 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
                                      pending_.size() >= static_cast<std::size_t>(config_.max_ack_pending);
                 expire_waiting(now_ns, !stalled);
             }
-            return false;
+            return wait_for_messages(now_ns);
         }
         nats_sdk::store::StoredMessage message;
         const bool loaded = stream_.store().load(next->sequence, [&](const nats_sdk::store::MessageView& m) {
@@ -509,8 +342,9 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
             }
             continue;
         }
-        // Replay original: wait as long as the messages were apart when stored.
-        if (config_.replay_policy == ReplayPolicy::original && replay_last_ts_ > 0 && next->kind != Next::redelivery) {
+        // Replay original: wait as long as the messages were apart when stored (any message,
+        // a redelivery too, while the consumer replays what the stream held at its start).
+        if (replaying_ && replay_last_ts_ > 0) {
             const std::int64_t gap = message.time_ns - replay_last_ts_;
             if (gap > ms && replay_wait_until_ns_ == 0) {
                 undo_next(*next);
@@ -565,25 +399,54 @@ bool Consumer::deliver(std::int64_t now_ns, int budget) {
             }
             if (deliver_to.empty()) {
                 undo_next(*next);
+                return wait_for_messages(now_ns);
+            }
+        }
+        replay_last_ts_ = message.time_ns;
+        if (rate_ && !rate_reserved_) {
+            // The message waits until the limiter has the bytes (only push consumers have one).
+            const std::int64_t wait = rate_->reserve(size, now_ns);
+            if (wait != 0) {
+                undo_next(*next);
+                if (wait < 0) {
+                    rate_exhausted_ = true;
+                } else {
+                    rate_wait_until_ns_ = now_ns + wait;
+                    rate_reserved_ = true;
+                }
                 return false;
             }
         }
-        if (config_.rate_limit_bps > 0) {
-            // A token bucket of bits per second, refilled by elapsed time (rate.Limiter).
-            const double rate = static_cast<double>(config_.rate_limit_bps) / 8.0;  // bytes per second
-            if (rate_updated_ns_ == 0) rate_tokens_ = static_cast<double>(size);
-            else rate_tokens_ = std::min(rate_tokens_ + rate * static_cast<double>(now_ns - rate_updated_ns_) / 1e9,
-                                         std::max(rate, static_cast<double>(size)));
-            rate_updated_ns_ = now_ns;
-            rate_tokens_ -= static_cast<double>(size);
-            if (rate_tokens_ < 0) rate_wait_until_ns_ = now_ns + static_cast<std::int64_t>(-rate_tokens_ / rate * 1e9);
-        }
+        rate_reserved_ = false;
         commit_next(*next);
         send_message(*next, deliver_to, reply, message, size, now_ns);
-        replay_last_ts_ = message.time_ns;
-        if (now_ns < rate_wait_until_ns_) return false;
     }
     return true;
+}
+
+// Nothing can go out now (nats-server's waitForMsgs): a replay that has caught up with
+// what the stream held at the consumer's start is over; later messages go as they come.
+bool Consumer::wait_for_messages(std::int64_t now_ns) {
+    if (replaying_ && sseq_ > replay_last_seq_) replaying_ = false;
+    if (heartbeat_pending_) {
+        // The heartbeat that fell due while a message was held goes out now (nats-server's
+        // timer fired during the wait and its tick waited in the channel).
+        heartbeat_pending_ = false;
+        if (active_) send_heartbeat(config_.deliver_subject);
+        next_heartbeat_ns_ = now_ns + config_.idle_heartbeat_ns;
+    }
+    return false;
+}
+
+// setRateLimit: the burst is the largest message the stream takes. A message already
+// held back keeps its wait (nats-server's loop sleeps through an update); a limit of 0
+// that had spent its burst is let go (nats-server's would sleep for ever).
+void Consumer::set_rate_limit() {
+    rate_.reset();
+    rate_exhausted_ = false;
+    if (config_.rate_limit_bps == 0) return;
+    const std::int64_t max_msg_size = stream_.config().max_msg_size;
+    rate_.emplace(config_.rate_limit_bps, max_msg_size > 0 ? max_msg_size : host_.max_payload());
 }
 
 void Consumer::send_message(const Next& next, std::string_view deliver_to, std::string_view reply,
@@ -691,8 +554,15 @@ void Consumer::expire_waiting(std::int64_t now_ns, bool end_of_stream) {
 void Consumer::on_timer(std::int64_t now_ns) {
     if (next_ack_check_ns_ != 0 && now_ns >= next_ack_check_ns_) check_pending(now_ns);
     if (is_push() && config_.idle_heartbeat_ns > 0 && next_heartbeat_ns_ != 0 && now_ns >= next_heartbeat_ns_) {
-        if (active_) send_heartbeat(config_.deliver_subject);
-        next_heartbeat_ns_ = now_ns + config_.idle_heartbeat_ns;
+        if (holding(now_ns)) {
+            // nats-server sleeps with the message in hand and heartbeats nobody meanwhile;
+            // the one due is sent once the consumer is idle again.
+            heartbeat_pending_ = true;
+            next_heartbeat_ns_ = 0;
+        } else {
+            if (active_) send_heartbeat(config_.deliver_subject);
+            next_heartbeat_ns_ = now_ns + config_.idle_heartbeat_ns;
+        }
     }
     if (waiting_ && !waiting_->empty()) {
         // No-wait requests end once nothing more is there (processWaiting at end of stream).

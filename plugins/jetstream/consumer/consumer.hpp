@@ -27,6 +27,7 @@
 #include "consumer/consumer_config.hpp"
 #include "consumer/consumer_state.hpp"
 #include "consumer/pull_requests.hpp"
+#include "consumer/rate_limiter.hpp"
 
 namespace nmk::jetstream {
 
@@ -43,6 +44,9 @@ public:
     virtual void advisory(std::string_view subject, const std::string& json) = 0;
     virtual bool has_interest(std::string_view subject) = 0;
     virtual std::string_view domain() const = 0;
+    // The server's max_payload: a rate-limited consumer's burst when the stream sets no
+    // max_msg_size (nats-server's setRateLimit; accounts here carry no payload limit).
+    virtual std::int64_t max_payload() const = 0;
 };
 
 class Consumer {
@@ -132,6 +136,12 @@ private:
     void advisory(std::string_view kind, std::string_view type, std::uint64_t sseq, std::uint64_t dseq,
                   std::uint64_t dc, bool with_dseq);
     void recount_pending();
+    bool wait_for_messages(std::int64_t now_ns);
+    // A message is held back for replay timing or the rate limit.
+    bool holding(std::int64_t now_ns) const noexcept {
+        return now_ns < replay_wait_until_ns_ || now_ns < rate_wait_until_ns_ || rate_exhausted_;
+    }
+    void set_rate_limit();
     bool flow_control_blocks() const noexcept { return max_pending_bytes_ > 0 && pending_bytes_ > max_pending_bytes_; }
 
     ConsumerHost& host_;
@@ -161,12 +171,18 @@ private:
     std::string fc_id_;
 
     std::int64_t next_heartbeat_ns_ = 0;  // push idle heartbeat
+    bool heartbeat_pending_ = false;      // one fell due while a message was held
     std::int64_t next_ack_check_ns_ = 0;
-    std::int64_t replay_last_ts_ = 0;     // replay original: previous message's time
+    // Replay original: on from the start until the consumer has caught up with what the
+    // stream held then (nats-server's o.replay and lseq).
+    bool replaying_ = false;
+    std::uint64_t replay_last_seq_ = 0;
+    std::int64_t replay_last_ts_ = 0;     // the previous message's time
     std::int64_t replay_wait_until_ns_ = 0;
-    double rate_tokens_ = 0;              // rate limit: bytes available now
-    std::int64_t rate_updated_ns_ = 0;
+    std::optional<RateLimiter> rate_;     // rate_limit_bps
     std::int64_t rate_wait_until_ns_ = 0;
+    bool rate_reserved_ = false;          // the message held back has paid already
+    bool rate_exhausted_ = false;         // a limit of 0 has spent its one burst
 
     std::int64_t last_delivered_ns_ = 0;  // ldt
     std::int64_t last_ack_ns_ = 0;        // lat

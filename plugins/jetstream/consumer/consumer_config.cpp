@@ -4,6 +4,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include <nats_sdk/go_quote.hpp>
 #include <nats_sdk/subject.hpp>
 
 #include "api/go_decode.hpp"
@@ -19,6 +20,42 @@ constexpr std::int64_t default_ack_wait_ns = 30'000 * ms;  // JsAckWaitDefault
 constexpr std::int64_t default_max_ack_pending = 1000;     // JsDefaultMaxAckPending
 constexpr std::int64_t default_max_waiting = 512;          // JSWaitQueueDefaultMax
 constexpr std::size_t max_description = 4 * 1024;          // JSMaxDescriptionLen
+
+// strings.TrimSuffix(s, "%"): one percent sign at most.
+std::string_view without_percent(std::string_view s) {
+    if (!s.empty() && s.back() == '%') s.remove_suffix(1);
+    return s;
+}
+
+// Go's strconv.Atoi on a 64-bit build: an optional sign, decimal digits, and the first
+// problem met left to right decides the error (syntax, or range once the digits overflow).
+struct GoAtoi {
+    std::int64_t value = 0;
+    std::string error;  // the error's text, empty when parsed
+};
+
+GoAtoi go_atoi(std::string_view s) {
+    const auto fail = [&](std::string_view why) {
+        return GoAtoi{0, "strconv.Atoi: parsing " + nats_sdk::go_quote(s) + ": " + std::string(why)};
+    };
+    std::string_view digits = s;
+    bool negative = false;
+    if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) {
+        negative = digits.front() == '-';
+        digits.remove_prefix(1);
+    }
+    if (digits.empty()) return fail("invalid syntax");
+    std::uint64_t n = 0;
+    constexpr std::uint64_t max_magnitude = std::uint64_t{1} << 63;  // -(MinInt64)
+    for (char ch : digits) {
+        if (ch < '0' || ch > '9') return fail("invalid syntax");
+        const auto d = static_cast<std::uint64_t>(ch - '0');
+        if (n > (UINT64_MAX - d) / 10) return fail("value out of range");
+        n = n * 10 + d;
+    }
+    if ((!negative && n > max_magnitude - 1) || (negative && n > max_magnitude)) return fail("value out of range");
+    return GoAtoi{negative ? static_cast<std::int64_t>(0 - n) : static_cast<std::int64_t>(n), {}};
+}
 
 // The enums' UnmarshalJSON: only their exact strings; null is refused too.
 [[noreturn]] void bad_enum(const ordered_json& v) {
@@ -349,15 +386,10 @@ std::optional<ApiError> check_consumer_config(const ConsumerConfig& c, const Str
             break;
     }
     if (!c.sample_freq.empty()) {
-        std::string_view s = c.sample_freq;
-        if (!s.empty() && s.back() == '%') s.remove_suffix(1);
-        int value = 0;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-        if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
-            return ApiError::with(ErrorId::JSConsumerInvalidSampling,
-                                  "strconv.Atoi: parsing \"" + std::string(s) + "\": invalid syntax");
-        }
-        if (value < 0) return ApiError::with(ErrorId::JSConsumerInvalidSampling, "%!s(<nil>)");
+        const GoAtoi parsed = go_atoi(without_percent(c.sample_freq));
+        // A negative value has no parse error to show: Go prints the nil error as <nil>.
+        if (!parsed.error.empty()) return ApiError::with(ErrorId::JSConsumerInvalidSampling, parsed.error);
+        if (parsed.value < 0) return ApiError::with(ErrorId::JSConsumerInvalidSampling, "<nil>");
     }
     if (c.flow_control && c.idle_heartbeat_ns == 0) return ApiError::of(ErrorId::JSConsumerWithFlowControlNeedsHeartbeats);
     if (!c.durable.empty() && !c.name.empty() && c.name != c.durable)
@@ -387,10 +419,11 @@ std::optional<ApiError> check_consumer_update(const ConsumerConfig& cur, const C
 }
 
 int sample_percent(std::string_view s) {
-    if (!s.empty() && s.back() == '%') s.remove_suffix(1);
-    int value = 0;
-    std::from_chars(s.data(), s.data() + s.size(), value);
-    return value < 0 ? 0 : value;
+    // nats-server keeps int32(Atoi(...)): a value past 32 bits wraps as Go's conversion does.
+    const GoAtoi parsed = go_atoi(without_percent(s));
+    if (!parsed.error.empty()) return 0;
+    const auto wrapped = static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<std::uint64_t>(parsed.value)));
+    return wrapped < 0 ? 0 : wrapped;
 }
 
 }  // namespace nmk::jetstream

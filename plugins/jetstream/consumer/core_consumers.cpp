@@ -62,7 +62,7 @@ std::string consumer_meta_json(const Consumer& c) {
 
 JetStreamCore::ConsumerBridge& JetStreamCore::bridge_for(const std::string& account) {
     auto& slot = bridges_[account];
-    if (!slot) slot = std::make_unique<ConsumerBridge>(bus_, account, settings_.domain);
+    if (!slot) slot = std::make_unique<ConsumerBridge>(bus_, account, settings_.domain, settings_.max_payload);
     return *slot;
 }
 
