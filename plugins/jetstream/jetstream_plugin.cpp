@@ -423,6 +423,27 @@ private:
         else send_out(m);
     }
 
+    void publish_all(const std::string& account, std::vector<DurableOutput> messages) override {
+        if (messages.empty()) return;
+        if (deferred_ != nullptr) {
+            for (auto& d : messages)
+                deferred_->push_back({account, std::move(d.subject), std::move(d.headers), std::move(d.payload), {}, {}});
+            return;
+        }
+        // A store's syncer thread: one hand-off for the whole group commit, so each
+        // publisher's acks reach its connection together and leave in one write.
+        std::vector<nats_sdk::OutMessage> out;
+        out.reserve(messages.size());
+        for (const auto& d : messages) out.push_back({d.subject, d.payload, {}, d.headers, account});
+        try {
+            messaging_.publish_batch(account_handle(account), out, nats_sdk::publish_no_echo);
+        } catch (const std::exception&) {
+            // The batch is all or nothing: one reply subject the server will not publish to
+            // must not cost the others their acks.
+            for (auto& d : messages) send_out({account, std::move(d.subject), std::move(d.headers), std::move(d.payload), {}, {}});
+        }
+    }
+
     void publish_with_reply(const std::string& account, std::string_view subject, std::string_view reply,
                             std::string_view payload) override {
         OutMessage m{account, std::string(subject), {}, std::string(payload), {}, std::string(reply)};
