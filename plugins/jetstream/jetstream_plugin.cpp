@@ -431,6 +431,7 @@ private:
     void publish_all(const std::string& account, std::vector<DurableOutput> messages) override {
         if (messages.empty()) return;
         if (deferred_ != nullptr) {
+            deferred_->reserve(deferred_->size() + messages.size());  // a read's acks: grown once
             for (auto& d : messages)
                 deferred_->push_back({account, std::move(d.subject), std::move(d.headers), std::move(d.payload), {}, {}});
             return;
