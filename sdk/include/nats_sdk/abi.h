@@ -292,8 +292,7 @@ typedef struct nmk_host_api {
      * so the plugin may free the callback's state once they return. */
     uint64_t (*set_timer)(void* host, uint64_t delay_ms, uint64_t repeat_ms, nmk_task_callback callback, void* user);
     void (*cancel_timer)(void* host, uint64_t timer_id);
-    /* Runs the callback soon on an I/O thread (short work only). Called on an I/O thread,
-     * the callback runs on that thread after the work in hand (e.g. the rest of a read). */
+    /* Runs the callback soon on an I/O thread (short work only). */
     void (*post)(void* host, nmk_task_callback callback, void* user);
     /* Runs the callback on the blocking worker pool (disk, network lookups). */
     void (*post_blocking)(void* host, nmk_task_callback callback, void* user);
