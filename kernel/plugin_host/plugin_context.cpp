@@ -185,7 +185,11 @@ void PluginContext::cancel_timer(std::uint64_t timer_id) {
 
 void PluginContext::post(nmk_task_callback callback, void* user) {
     if (!callback || !accepting()) return;
-    server::IoThread* thread = pick_thread();
+    // Posted from an I/O thread, the task runs on that thread once the work in hand is
+    // done (the rest of the read that asked for it): a plugin can gather what one read
+    // brought and act on it once. From any other thread the I/O threads take turns.
+    server::IoThread* thread = host_.server().own_current_thread();
+    if (!thread) thread = pick_thread();
     if (!thread) return;
     asio::post(thread->context(), [gate = gate_, callback, user, thread, plugin = name_] {
         {

@@ -114,6 +114,8 @@ public:
     IoThread& thread(std::size_t index) { return *threads_[index]; }
     // Round-robin pick for work with no affinity.
     IoThread& next_thread();
+    // The calling thread when it is one of this server's I/O threads, else null.
+    IoThread* own_current_thread() const;
 
     // Publishes as the server itself (plugins, links), from any thread. On one
     // of this server's I/O threads the message is routed at once; elsewhere it is
@@ -211,7 +213,6 @@ private:
     void apply_logging(const config::Options& o);
     void lame_duck_close_step(std::vector<std::weak_ptr<Client>> remaining, std::chrono::milliseconds interval);
     void notify_interest_slow(const Account& account, const ServerSubscription& sub, bool added);
-    IoThread* own_current_thread() const;
     // This I/O thread when a publish may be routed on it right now, else null.
     IoThread* inline_routing_thread() const;
     IoThread& handoff_thread(IoThread* here);

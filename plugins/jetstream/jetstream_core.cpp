@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -272,7 +273,7 @@ void JetStreamCore::handle_publish(const std::string& account_name, const std::s
     if (stream == nullptr) return;  // deleted while the message was queued
     PublishOutcome outcome = stream->publish(subject, reply, headers, payload, now_ns(), gate_for(*this, *account));
     if (outcome.needs_sync) {
-        auto& pending = unsynced_[stream];
+        auto& pending = unsynced_for(*stream);
         if (!outcome.republish_subject.empty())
             pending.push_back({std::move(outcome.republish_subject), std::move(outcome.republish_payload),
                                std::move(outcome.republish_headers)});
@@ -282,12 +283,18 @@ void JetStreamCore::handle_publish(const std::string& account_name, const std::s
     }
 }
 
+std::vector<DurableOutput>& JetStreamCore::unsynced_for(Stream& stream) {
+    auto it = std::find_if(unsynced_.begin(), unsynced_.end(), [&](const auto& e) { return e.first == &stream; });
+    if (it == unsynced_.end()) it = unsynced_.insert(unsynced_.end(), {&stream, {}});
+    return it->second;
+}
+
 PublishOutcome JetStreamCore::store_from_origin(JsAccount& account, Stream& stream, std::string_view subject,
                                                 std::string_view headers, std::string_view payload,
                                                 const OriginPosition* at) {
     PublishOutcome outcome = stream.publish(subject, {}, headers, payload, now_ns(), gate_for(*this, account), at);
     if (outcome.needs_sync) {
-        auto& pending = unsynced_[&stream];  // synced with the next flush, which releases consumers
+        auto& pending = unsynced_for(stream);  // synced with the next flush, which releases consumers
         if (!outcome.republish_subject.empty())
             pending.push_back({std::move(outcome.republish_subject), std::move(outcome.republish_payload),
                                std::move(outcome.republish_headers)});
@@ -295,52 +302,68 @@ PublishOutcome JetStreamCore::store_from_origin(JsAccount& account, Stream& stre
     return outcome;
 }
 
+namespace {
+
+// One stream's share of a flush(), kept until the store's sync completes (possibly on the
+// store's syncer thread, after the Stream is gone: it holds copies, not the Stream).
+struct SyncRound {
+    Bus* bus = nullptr;
+    std::string account;
+    std::string stream;
+    std::string domain;
+    std::vector<DurableOutput> out;
+    std::shared_ptr<std::atomic<std::uint64_t>> durable;
+    std::uint64_t target = 0;
+    bool has_consumers = false;
+    // Set once sync() returned: a completion after that came from the syncer thread and
+    // must ask for a delivery turn itself.
+    std::atomic<bool> returned{false};
+
+    void complete(nmk_store_status status, std::string_view error) {
+        if (status == NMK_STORE_OK) {
+            std::uint64_t seen = durable->load();
+            while (seen < target && !durable->compare_exchange_weak(seen, target)) {
+            }
+            bus->publish_all(account, std::move(out));
+            if (has_consumers && returned.load()) bus->kick(account, stream);
+            return;
+        }
+        // Never acknowledge what may not be on disk: answer with the store's error.
+        const std::string text = Stream::pub_ack_error(
+            ApiError::with(ErrorId::JSStreamStoreFailed, error.empty() ? std::string_view("store sync failed") : error),
+            stream, domain);
+        std::vector<DurableOutput> failures;
+        for (auto& o : out) {
+            if (o.headers.empty()) failures.push_back({std::move(o.subject), text, {}});  // acks only; no republish
+        }
+        bus->publish_all(account, std::move(failures));
+        bus->log(4, "JetStream store sync failed for account '" + account + "': " + std::string(error));
+    }
+};
+
+}  // namespace
+
 void JetStreamCore::flush() {
     if (unsynced_.empty()) return;
     auto batches = std::move(unsynced_);
     unsynced_.clear();
-    for (auto& [stream, acks] : batches) {
+    for (auto& [stream, out] : batches) {
         // The acks go out only once the store says everything appended so far is
         // durable: group commit, one sync per stream per batch. Consumers see the
         // messages from then on too (durable_marker).
-        auto shared = std::make_shared<std::vector<PendingAck>>(std::move(acks));
-        Bus* bus = &bus_;
-        std::string account = stream->account();
-        std::string name = stream->name();
-        std::string failure_prefix = stream->pub_ack_error(ApiError::with(ErrorId::JSStreamStoreFailed, "{}"));
-        const std::uint64_t target = stream->store().state().last_sequence;
-        auto durable = stream->durable_marker();
-        const bool has_consumers = !stream->consumers().empty();
-        // Set once sync() returned: a completion after that came from the syncer thread
-        // and must ask for a delivery turn itself.
-        auto returned = std::make_shared<std::atomic<bool>>(false);
-        stream->store().sync([bus, account, name, shared, failure_prefix, durable, target, has_consumers,
-                              returned](nmk_store_status status, std::string_view error) {
-            if (status == NMK_STORE_OK) {
-                std::uint64_t seen = durable->load();
-                while (seen < target && !durable->compare_exchange_weak(seen, target)) {
-                }
-                for (const auto& a : *shared) bus->publish(account, a.reply, a.headers, a.ack);
-                if (has_consumers && returned->load()) bus->kick(account, name);
-                return;
-            }
-            // Never acknowledge what may not be on disk: answer with the store's error.
-            std::string text = failure_prefix;
-            const auto at = text.find("{}");
-            if (at != std::string::npos) {
-                nats_sdk::GoJsonWriter quoted(false);
-                quoted.value(error.empty() ? std::string_view("store sync failed") : error);
-                const std::string q = quoted.take();
-                text.replace(at, 2, q.substr(1, q.size() - 2));
-            }
-            for (const auto& a : *shared) {
-                if (a.headers.empty()) bus->publish(account, a.reply, {}, text);  // acks only; no republish
-            }
-            bus->log(4, "JetStream store sync failed for account '" + account + "': " + std::string(error));
-        });
-        returned->store(true);
-        if (has_consumers && durable->load() >= target) {
-            if (JsAccount* a = this->account(account)) deliver_consumers(*a, *stream, now_ns());
+        auto round = std::make_shared<SyncRound>();
+        round->bus = &bus_;
+        round->account = stream->account();
+        round->stream = stream->name();
+        round->domain = settings_.domain;
+        round->out = std::move(out);
+        round->durable = stream->durable_marker();
+        round->target = stream->store().state().last_sequence;
+        round->has_consumers = !stream->consumers().empty();
+        stream->store().sync([round](nmk_store_status status, std::string_view error) { round->complete(status, error); });
+        round->returned.store(true);
+        if (round->has_consumers && round->durable->load() >= round->target) {
+            if (JsAccount* a = this->account(round->account)) deliver_consumers(*a, *stream, now_ns());
         }
     }
 }

@@ -6,7 +6,7 @@
 //
 // THREADS: every member function runs under the plugin's core mutex, one thread at a
 // time. The only thing that leaves it is a store's sync completion, which publishes acks
-// through Bus::publish, raises the stream's durable mark and asks for a delivery
+// through Bus::publish_all, raises the stream's durable mark and asks for a delivery
 // turn through Bus::kick (all thread-safe), and touches nothing else.
 
 #include <chrono>
@@ -29,12 +29,24 @@ namespace nmk::jetstream {
 
 class JetStreamCore;
 
+// What the core sends once the store says a message is durable: its PubAck (to the
+// publisher's reply subject) or its republished copy.
+struct DurableOutput {
+    std::string subject;
+    std::string payload;
+    std::string headers;  // republish only
+};
+
 // What the core needs from the server. publish() may be called from any thread.
 class Bus {
 public:
     virtual ~Bus() = default;
     virtual void publish(const std::string& account, std::string_view subject, std::string_view headers,
                          std::string_view payload) = 0;
+    // Publishes `messages` in order, as publish() does each. Off the I/O threads (a store's
+    // sync completion) they are handed over together, so a group commit's acks leave in one
+    // write per connection rather than one each.
+    virtual void publish_all(const std::string& account, std::vector<DurableOutput> messages) = 0;
     // The same with a reply subject (snapshot chunks carry their ack subject).
     virtual void publish_with_reply(const std::string& account, std::string_view subject, std::string_view reply,
                                     std::string_view payload) = 0;
@@ -212,6 +224,8 @@ private:
     void cancel_link(SourceLink& link);
     void find_source_positions(Stream& stream);
     void arm_source_health(const std::string& account, Stream& stream);
+    // What goes out once `stream`'s next sync completes (added to the next flush()).
+    std::vector<DurableOutput>& unsynced_for(Stream& stream);
     // A message from a mirror's or source's origin, stored like a publish without a reply.
     PublishOutcome store_from_origin(JsAccount& account, Stream& stream, std::string_view subject,
                                      std::string_view headers, std::string_view payload, const OriginPosition* at);
@@ -219,13 +233,6 @@ private:
     ConsumerBridge& bridge_for(const std::string& account);
     void write_meta(Stream& stream);
     void recover_account(JsAccount& account);
-
-    // What goes out once a batch is durable: an ack (to `reply`) or a republished copy.
-    struct PendingAck {
-        std::string reply;
-        std::string ack;
-        std::string headers;  // republish only
-    };
 
     ServerSettings settings_;
     Bus& bus_;
@@ -239,7 +246,8 @@ private:
     std::map<std::string, std::unique_ptr<JsAccount>> accounts_;
     // Streams recovered from disk whose account is not (yet) enabled: (account, stream, meta).
     std::vector<std::tuple<std::string, std::string, std::string>> found_on_disk_;
-    std::map<Stream*, std::vector<PendingAck>> unsynced_;  // acks waiting for the next flush()
+    // What waits for the next flush(), per stream (usually one: a vector, not a map).
+    std::vector<std::pair<Stream*, std::vector<DurableOutput>>> unsynced_;
     std::map<std::string, std::unique_ptr<ConsumerBridge>> bridges_;  // per account: a consumer's way out
     std::int64_t wake_requested_ns_ = 0;  // the earliest wake_at asked for and not yet run
     std::int64_t persist_due_ns_ = 0;

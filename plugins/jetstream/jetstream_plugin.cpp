@@ -3,9 +3,10 @@
 //
 // THREADS. JetStreamCore is guarded by one mutex (core_mutex_). A message published to a
 // stream is handled inline on the I/O thread that read it, as nats-server handles it on
-// the client's goroutine: the append is a write into the page cache; the fsync runs on
-// the store's syncer, and the ack leaves from there once the data is on disk (group
-// commit), or at once for a memory stream. API requests, which may take long (creating a
+// the client's goroutine: the append is a write into the page cache; once the thread has
+// handled the rest of that read, one sync covers them all (flush_after_read); the fsync
+// runs on the store's syncer, and the acks leave from there together once the data is on
+// disk (group commit), or at once for a memory stream. API requests, which may take long (creating a
 // stream writes and syncs files), are copied into a bounded queue and handled in arrival
 // order by a private worker thread. Whatever the core publishes while a thread holds it
 // is sent after the mutex is released (CoreAccess), because a delivery can come back into
@@ -41,6 +42,10 @@ constexpr nmk_plugin_flag jetstream_flags[] = {
 
 // API requests waiting for the worker, bounded so a flood cannot grow memory without limit.
 constexpr std::size_t max_inbound_bytes = 256u << 20;
+
+// Publishes handled on one I/O thread before their sync is asked for without waiting for
+// the end of the read (see flush_after_read).
+constexpr std::size_t flush_every_publishes = 256;
 
 // An API request waiting for the worker.
 struct Inbound {
@@ -507,6 +512,28 @@ private:
         else send_out(m);
     }
 
+    void publish_all(const std::string& account, std::vector<DurableOutput> messages) override {
+        if (messages.empty()) return;
+        if (deferred_ != nullptr) {
+            deferred_->reserve(deferred_->size() + messages.size());  // a read's acks: grown once
+            for (auto& d : messages)
+                deferred_->push_back({account, std::move(d.subject), std::move(d.headers), std::move(d.payload), {}, {}});
+            return;
+        }
+        // A store's syncer thread: one hand-off for the whole group commit, so each
+        // publisher's acks reach its connection together and leave in one write.
+        std::vector<nats_sdk::OutMessage> out;
+        out.reserve(messages.size());
+        for (const auto& d : messages) out.push_back({d.subject, d.payload, {}, d.headers, account});
+        try {
+            messaging_.publish_batch(account_handle(account), out, nats_sdk::publish_no_echo);
+        } catch (const std::exception&) {
+            // The batch is all or nothing: one reply subject the server will not publish to
+            // must not cost the others their acks.
+            for (auto& d : messages) send_out({account, std::move(d.subject), std::move(d.headers), std::move(d.payload), {}, {}});
+        }
+    }
+
     void publish_with_reply(const std::string& account, std::string_view subject, std::string_view reply,
                             std::string_view payload) override {
         OutMessage m{account, std::string(subject), {}, std::string(payload), {}, std::string(reply)};
@@ -668,12 +695,43 @@ private:
                 if (!core_) return;
                 try {
                     core_->handle_publish(account, stream, m.subject(), m.reply(), m.headers(), m.payload());
-                    core_->flush();
+                    flush_after_read();
                 } catch (const std::exception& e) {
                     host().error("JetStream: publish to '{}' failed: {}", m.subject(), e.what());
                 }
             }));
         }
+    }
+
+    // With the core held, on the I/O thread that read a publish: the flush (sync, then
+    // acks) runs once that thread has handled the rest of what it read, so the publishes
+    // one read brought share one store sync and their acks leave in one write. The post
+    // runs on this same thread (the host's rule for posts from I/O threads), after it.
+    void flush_after_read() {
+        // A thread may go on reading (up to 16 reads per turn): past this many publishes
+        // they are synced now, which bounds the wait of the first and lets the fsync of
+        // these overlap with handling the next.
+        if (++publishes_unflushed_ >= flush_every_publishes) {
+            publishes_unflushed_ = 0;
+            core_->flush();
+            return;
+        }
+        if (flush_posted_) return;
+        if (!stopping_.load()) {
+            try {
+                host().post([this] {
+                    CoreAccess access(*this, true);
+                    flush_posted_ = false;
+                    publishes_unflushed_ = 0;
+                    if (core_) core_->flush();
+                });
+                flush_posted_ = true;
+                return;
+            } catch (const nats_sdk::Error&) {
+                // Stopping: flush now instead.
+            }
+        }
+        core_->flush();
     }
 
     void stop_listening(const std::string& account, const std::string& stream) override {
@@ -792,6 +850,8 @@ private:
     std::deque<Inbound> inbound_;
     std::size_t inbound_bytes_ = 0;
     bool drain_scheduled_ = false;
+    bool flush_posted_ = false;  // under core_mutex_: a flush_after_read() task is on its way
+    std::size_t publishes_unflushed_ = 0;  // under core_mutex_: handled since the last such flush
     bool overflow_logged_ = false;
 
     std::mutex outbox_mutex_;

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -455,6 +457,62 @@ TEST_F(HostApi, ReleasedPluginIsNeitherCalledNorServed) {
     EXPECT_EQ(api->subscribe(api->host, s(""), s("again"), s(""), to_inbox, &inbox, &id), NMK_ERROR);
     EXPECT_EQ(api->set_timer(api->host, 1, 0, count, &timer), 0u);
     EXPECT_EQ(api->declare_kind(api->host, s("late"), 1), NMK_ERROR);
+}
+
+// Posts made on an I/O thread (each from a subscription callback) and where they ran.
+struct PostAffinity {
+    const nmk_host_api* api = nullptr;
+    std::atomic<int> callbacks{0}, ran{0}, same_thread{0}, after_callback{0};
+    std::atomic<bool> in_callback{false};
+};
+struct PostedFrom {
+    PostAffinity* affinity;
+    server::IoThread* origin;
+};
+void note_posted(void* user) {
+    std::unique_ptr<PostedFrom> from(static_cast<PostedFrom*>(user));
+    if (server::IoThread::current() == from->origin) ++from->affinity->same_thread;
+    if (!from->affinity->in_callback.load()) ++from->affinity->after_callback;
+    ++from->affinity->ran;
+}
+void post_from_callback(void* user, const nmk_message*) {
+    auto* a = static_cast<PostAffinity*>(user);
+    a->in_callback = true;
+    a->api->post(a->api->host, note_posted, new PostedFrom{a, server::IoThread::current()});
+    std::this_thread::sleep_for(2ms);  // a task run elsewhere would overlap this
+    a->in_callback = false;
+    ++a->callbacks;
+}
+
+// With several I/O threads, so a task posted to whichever thread comes next would mostly
+// land on another one.
+class HostApiFourThreads : public HostApi {
+protected:
+    static void SetUpTestSuite() {
+        if (const char* before = std::getenv("NMK_IO_THREADS")) saved_threads() = before;
+        ::setenv("NMK_IO_THREADS", "4", 1);
+    }
+    static void TearDownTestSuite() {
+        if (saved_threads().empty()) ::unsetenv("NMK_IO_THREADS");
+        else ::setenv("NMK_IO_THREADS", saved_threads().c_str(), 1);
+    }
+    static std::string& saved_threads() {
+        static std::string value;
+        return value;
+    }
+};
+
+TEST_F(HostApiFourThreads, PostFromAnIoThreadRunsThereAfterTheWorkInHand) {
+    ASSERT_EQ(server->thread_count(), 4u);
+    PostAffinity a;
+    a.api = api;
+    std::uint64_t id;
+    ASSERT_EQ(api->subscribe(api->host, s(""), s("affinity"), s(""), post_from_callback, &a, &id), NMK_OK);
+    for (int i = 0; i < 12; ++i) ASSERT_EQ(publish("", "affinity", "x"), NMK_OK);
+    ASSERT_TRUE(eventually([&] { return a.ran.load() == 12; }));
+    EXPECT_EQ(a.callbacks, 12);
+    EXPECT_EQ(a.same_thread, 12);    // the posting I/O thread, not the next in turn
+    EXPECT_EQ(a.after_callback, 12);  // once the callback that posted it returned
 }
 
 }  // namespace

@@ -295,7 +295,7 @@ void JetStreamCore::link_answered(const std::string& account_name, const std::st
         // The origin no longer has what comes before `delivered`: the mirror moves past it too.
         if (delivered > stream->store().state().last_sequence) {
             stream->skip_to(delivered, now_ns());
-            unsynced_[stream];
+            unsynced_for(*stream);
         }
         link->stream_sequence = delivered;
     } else if (link->stream_sequence < delivered) {

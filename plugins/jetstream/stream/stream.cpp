@@ -95,12 +95,12 @@ std::string Stream::pub_ack(std::uint64_t sequence, bool duplicate) const {
     return out;
 }
 
-std::string Stream::pub_ack_error(const ApiError& error) const {
+std::string Stream::pub_ack_error(const ApiError& error, std::string_view stream, std::string_view domain) {
     nats_sdk::GoJsonWriter w(false);
     w.begin_object().key("error");
     error.write(w);
-    w.field("stream", config_.name);
-    if (!domain_.empty()) w.field("domain", domain_);
+    w.field("stream", stream);
+    if (!domain.empty()) w.field("domain", domain);
     w.field("seq", 0).end_object();
     return w.take();
 }

@@ -122,7 +122,9 @@ public:
     // The JSON of the PubAck for `sequence` ({"stream":"X", "seq":N}).
     std::string pub_ack(std::uint64_t sequence, bool duplicate = false) const;
     // The JSON of a failed publish ({"error":{...},"stream":"X","seq":0}).
-    std::string pub_ack_error(const ApiError& error) const;
+    std::string pub_ack_error(const ApiError& error) const { return pub_ack_error(error, config_.name, domain_); }
+    // The same for a stream known by name (a sync completion, which may outlive the Stream).
+    static std::string pub_ack_error(const ApiError& error, std::string_view stream, std::string_view domain);
 
 private:
     std::optional<ApiError> check_headers(std::string_view subject, std::string_view headers, std::string& msg_id,
