@@ -128,10 +128,10 @@ TEST_F(NatsCliJetStream, StreamInfoLsAndRm) {
 
     const auto ls = nats({"stream", "ls"});
     ASSERT_EQ(ls.code, 0) << ls.err;
-    EXPECT_TRUE(contains(ls.out, "│ Name   │ Description │ Created             │ Messages │ Size  │ Last Message │\n"))
+    EXPECT_TRUE(std::regex_search(ls.out, std::regex("│ Name   │ Description │ Created             │ Messages │ Size +│ Last Message │\n")))
         << ls.out;
     EXPECT_TRUE(std::regex_search(ls.out, std::regex("│ ORDERS │             │ " + date_time +
-                                                     " │ 2        │ \\d+ B │ \\d+\\.\\d\\ds +│\n")))
+                                                     " │ 2        │ \\d+ B +│ \\d+\\.\\d\\ds +│\n")))
         << ls.out;
     EXPECT_TRUE(ls.out.ends_with("╯\n\n")) << ls.out;
     EXPECT_EQ(nats({"stream", "ls", "-n"}).out, "ORDERS\n");
@@ -185,6 +185,13 @@ TEST_F(NatsCliJetStream, StreamGetRmmAndPurge) {
     const auto all = nats({"stream", "purge", "ORDERS", "-f"});
     ASSERT_EQ(all.code, 0) << all.err;
     EXPECT_TRUE(contains(all.out, "             Messages: 0\n")) << all.out;
+    const auto sealed = nats({"stream", "seal", "ORDERS", "-f"});
+    ASSERT_EQ(sealed.code, 0) << sealed.err;
+    EXPECT_TRUE(contains(sealed.out, "             Replicas: 1\n               Sealed: true\n")) << sealed.out;
+    const auto refused = nats({"stream", "purge", "ORDERS", "-f"});  // a sealed stream refuses purges
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_TRUE(refused.err.starts_with("nats: error: could not purge Stream: ")) << refused.err;
+
     const auto unknown = nats({"stream", "purge", "NOPE", "-f"});
     EXPECT_EQ(unknown.code, 1);
     EXPECT_EQ(unknown.err, "nats: error: could not pick a Stream to operate on: unknown stream \"NOPE\"\n");
@@ -294,6 +301,32 @@ TEST_F(NatsCliJetStream, KeyValueBucketLifecycle) {
     EXPECT_EQ(missing.err, "nats: error: nats: bucket not found\n");
 }
 
+TEST_F(NatsCliJetStream, KeyValueWatchAndRevert) {
+    ASSERT_EQ(nats({"kv", "add", "CONFIG", "--history", "5"}).code, 0);
+    ASSERT_EQ(nats({"kv", "put", "CONFIG", "colour", "blue"}).code, 0);
+    auto watch = cli.start({"-s", server->url(), "kv", "watch", "CONFIG"}, {"TZ=UTC"});
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!contains(watch->out(), "blue") && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(nats({"kv", "put", "CONFIG", "colour", "red"}).code, 0);
+    ASSERT_EQ(nats({"kv", "del", "CONFIG", "colour", "-f"}).code, 0);
+    while (!contains(watch->out(), "DELETE") && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    watch->signal(SIGINT);
+    ASSERT_EQ(watch->wait_exit(5s), 0) << watch->err();
+    EXPECT_TRUE(matches(watch->out(), "\\[" + date_time + "\\] PUT CONFIG > colour: blue\n"
+                                      "\\[" + date_time + "\\] PUT CONFIG > colour: red\n"
+                                      "\\[" + date_time + "\\] DELETE CONFIG > colour\n"))
+        << watch->out();
+
+    const auto unconfirmed = nats({"kv", "revert", "CONFIG", "colour", "1"});
+    EXPECT_EQ(unconfirmed.code, 1);
+    EXPECT_EQ(unconfirmed.out, "Revision: 1\n\nblue\n\n");
+    const auto revert = nats({"kv", "revert", "CONFIG", "colour", "1", "--force"});
+    ASSERT_EQ(revert.code, 0) << revert.err;
+    EXPECT_TRUE(std::regex_search(revert.out, std::regex(R"(│ colour │ 4        │ PUT +│ [^│]+ UTC │ 4      │ blue  │\n)")))
+        << revert.out;
+    EXPECT_EQ(nats({"kv", "get", "CONFIG", "colour", "--raw"}).out, "blue");
+}
+
 TEST_F(NatsCliJetStream, AccountInfoShowsJetStreamUsage) {
     add_orders();
     publish("ORDERS.new", "one");
@@ -321,7 +354,7 @@ TEST_F(NatsCliJetStream, VerbsNotYetAvailableSaySoInOneLine) {
     for (const std::vector<std::string>& words :
          {std::vector<std::string>{"consumer", "report"}, {"consumer", "next", "ORDERS", "C", "--count", "5"},
           {"stream", "backup", "ORDERS", "/tmp/x", "--no-progress"}, {"object", "put", "b", "file"},
-          {"kv", "watch", "CONFIG"}, {"stream", "report", "--consumers"}, {"account", "backup", "/tmp/y"}}) {
+          {"kv", "upgrade", "CONFIG"}, {"stream", "report", "--consumers"}, {"account", "backup", "/tmp/y"}}) {
         const auto r = nats(words);
         EXPECT_EQ(r.code, 1);
         EXPECT_EQ(r.out, "");

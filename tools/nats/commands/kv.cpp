@@ -13,6 +13,7 @@
 #include "format.hpp"
 #include "jetstream_session.hpp"
 #include "kv_report.hpp"
+#include "waiter.hpp"
 #include "tables.hpp"
 
 namespace nats::cli {
@@ -38,6 +39,13 @@ struct kv_options {
     bool display_value = false;
 };
 
+// libnats reports a missing bucket or key as plain NATS_NOT_FOUND ("Not
+// Found"); nats.go, and so natscli, words them as below.
+void check_found(natsStatus status, const char* what) {
+    if (status == NATS_NOT_FOUND) throw cli_error(std::string("nats: ") + what + " not found");
+    check(status);
+}
+
 struct js_deleter {
     void operator()(jsCtx* js) const noexcept { jsCtx_Destroy(js); }
     void operator()(kvStore* kv) const noexcept { kvStore_Destroy(kv); }
@@ -59,7 +67,7 @@ struct kv_bucket {
         js.reset(raw);
         if (open) {
             kvStore* kv = nullptr;
-            check(js_KeyValue(&kv, js.get(), bucket.c_str()));
+            check_found(js_KeyValue(&kv, js.get(), bucket.c_str()), "bucket");
             store.reset(kv);
         }
     }
@@ -117,7 +125,7 @@ int run_add(const app_state& state, const kv_options& o) {
     if (!o.ttl.empty()) {
         const auto ttl = parse_long_duration(o.ttl);
         if (!ttl) throw usage_error("invalid duration " + go_quote(o.ttl) + " for flag '--ttl'");
-        cfg.TTL = std::chrono::duration_cast<std::chrono::milliseconds>(*ttl).count();
+        cfg.TTL = ttl->count();  // libnats passes it on as the stream's max_age, in nanoseconds
     }
     cfg.MaxValueSize = static_cast<std::int32_t>(size_flag(o.max_value_size));
     cfg.MaxBytes = size_flag(o.max_bucket_size);
@@ -150,9 +158,10 @@ int run_get(const app_state& state, const kv_options& o) {
     kv_bucket b(state.settings(), o.bucket, true);
     kvEntry* raw = nullptr;
     if (o.revision > 0) {
-        check(kvStore_GetRevision(&raw, b.store.get(), o.key.c_str(), static_cast<std::uint64_t>(o.revision)));
+        check_found(kvStore_GetRevision(&raw, b.store.get(), o.key.c_str(), static_cast<std::uint64_t>(o.revision)),
+                    "key");
     } else {
-        check(kvStore_Get(&raw, b.store.get(), o.key.c_str()));
+        check_found(kvStore_Get(&raw, b.store.get(), o.key.c_str()), "key");
     }
     std::unique_ptr<kvEntry, js_deleter> entry(raw);
     const kv_entry_view view = view_of(entry.get());
@@ -194,7 +203,7 @@ int run_compact(const app_state& state, const kv_options& o) {
 int run_history(const app_state& state, const kv_options& o) {
     kv_bucket b(state.settings(), o.bucket, true);
     kvEntryList list{};
-    check(kvStore_History(&list, b.store.get(), o.key.c_str(), nullptr));
+    check_found(kvStore_History(&list, b.store.get(), o.key.c_str(), nullptr), "key");
     std::vector<kv_entry_view> history;
     for (int i = 0; i < list.Count; ++i) history.push_back(view_of(list.Entries[i]));
     kvEntryList_Destroy(&list);
@@ -262,6 +271,53 @@ int run_ls(const app_state& state, const kv_options& o) {
     }
     out(render_kv_buckets(std::move(found), to_timestamp(std::chrono::system_clock::now())) + "\n");
     return 0;
+}
+
+// Prints each change until Ctrl-C, as natscli's watchAction (without colours
+// when stdout is not a terminal, as fatih/color does).
+int run_watch(const app_state& state, const kv_options& o) {
+    kv_bucket b(state.settings(), o.bucket, true);
+    waiter stop;  // Ctrl-C and SIGTERM end the watch
+    kvWatcher* raw = nullptr;
+    check(kvStore_Watch(&raw, b.store.get(), o.key.empty() ? ">" : o.key.c_str(), nullptr));
+    const std::unique_ptr<kvWatcher, decltype(&kvWatcher_Destroy)> watcher(raw, &kvWatcher_Destroy);
+    const bool colour = is_terminal(1);
+    const auto paint = [colour](const std::string& text, const char* code) {
+        return colour ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+    };
+    while (!stop.interrupted()) {
+        kvEntry* next = nullptr;
+        const natsStatus status = kvWatcher_Next(&next, watcher.get(), 200);
+        if (status == NATS_TIMEOUT) continue;
+        check(status);
+        if (next == nullptr) continue;  // the end of the initial values
+        std::unique_ptr<kvEntry, js_deleter> entry(next);
+        const auto v = view_of(entry.get());
+        const std::string when = "[" + format_utc(v.created, "%Y-%m-%d %H:%M:%S") + "] ";
+        if (v.operation == "PUT") {
+            out(when + paint(v.operation, "32") + " " + v.bucket + " > " + v.key + ": " + v.value + "\n");
+        } else {
+            out(when + paint(v.operation, "31") + " " + v.bucket + " > " + v.key + "\n");
+        }
+    }
+    return 0;
+}
+
+// Puts an earlier revision's value back, then shows the history (natscli's revertAction).
+int run_revert(const app_state& state, const kv_options& o) {
+    kv_bucket b(state.settings(), o.bucket, true);
+    kvEntry* raw = nullptr;
+    check_found(kvStore_GetRevision(&raw, b.store.get(), o.key.c_str(), static_cast<std::uint64_t>(o.revision)), "key");
+    std::unique_ptr<kvEntry, js_deleter> entry(raw);
+    const auto v = view_of(entry.get());
+    if (!o.force) {
+        out("Revision: " + std::to_string(v.revision) + "\n\n" + abbreviate_value(base64_if_not_printable(v.value)) +
+            "\n\n");
+        throw cli_error("could not obtain confirmation: cannot ask for confirmation without a terminal");
+    }
+    std::uint64_t revision = 0;
+    check(kvStore_Put(&revision, b.store.get(), o.key.c_str(), v.value.data(), static_cast<int>(v.value.size())));
+    return run_history(state, o);
 }
 
 int run_status(const app_state& state, const kv_options& o) {
@@ -369,9 +425,19 @@ void add_kv_command(command& app, app_state& state) {
     force_flag(compact, *o);
     compact.action([&state, o] { return run_compact(state, *o); });
 
-    add_unsupported_commands(kv, {{"revert", "Reverts a value to a previous revision using put"},
-                                  {"watch", "Watch the bucket or a specific key for updated"},
-                                  {"upgrade", "Upgrade a bucket to the latest configuration format"}});
+    auto& revert = kv.add_command("revert", "Reverts a value to a previous revision using put");
+    bucket_arg(revert, *o);
+    key_arg(revert, *o);
+    revert.int_arg("revision", "The revision to revert to", &o->revision);
+    revert.bool_flag("force", "Force reverting without prompting", &o->force);
+    revert.action([&state, o] { return run_revert(state, *o); });
+
+    auto& watch = kv.add_command("watch", "Watch the bucket or a specific key for updated");
+    bucket_arg(watch, *o);
+    key_arg(watch, *o, false);
+    watch.action([&state, o] { return run_watch(state, *o); });
+
+    add_unsupported_commands(kv, {{"upgrade", "Upgrade a bucket to the latest configuration format"}});
 }
 
 } // namespace nats::cli

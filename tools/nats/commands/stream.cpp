@@ -4,7 +4,7 @@
 // takes the prompt's default, or the command fails saying what is missing.
 #include <fstream>
 #include <memory>
-#include <sstream>
+#include <algorithm>
 
 #include "commands.hpp"
 #include "console.hpp"
@@ -43,12 +43,24 @@ auto with_prefix(const std::string& prefix, Fn&& fn) {
     }
 }
 
+// The reply as jsm.go's StreamInfo marshals it: its fields in its order, without
+// the envelope's type, paging or did_create.
+ordered_json as_jsm_stream_info(const ordered_json& info) {
+    ordered_json shown = ordered_json::object();
+    for (const char* key : {"config", "created", "state", "cluster", "mirror", "sources", "alternates"}) {
+        if (!info.contains(key) || info[key].is_null()) continue;
+        if (info[key].is_array() && info[key].empty()) continue;  // omitempty
+        shown[key] = info[key];
+    }
+    return shown;
+}
+
 void show_info(const std::string& name, const ordered_json& info, const stream_options& o) {
     if (o.json) {
-        out(go_json_indent(without_type(info)) + "\n");
+        out(go_json_indent(as_jsm_stream_info(info)) + "\n");
         return;
     }
-    out(render_stream_info(name, info, o.state_only) + "\n");
+    out(render_stream_info(name, info, o.state_only));
 }
 
 int run_ls(const app_state& state, const stream_options& o) {
@@ -111,9 +123,7 @@ int run_add(const app_state& state, stream_options& o) {
     const ordered_json info =
         with_prefix("could not create Stream", [&] { return js.api.request("STREAM.CREATE." + name, config); });
     out("Stream " + name + " was created\n\n");
-    ordered_json shown = info;
-    shown.erase("did_create");
-    show_info(name, shown, o);
+    show_info(name, info, o);
     return 0;
 }
 
@@ -176,6 +186,21 @@ int run_rmm(const app_state& state, const stream_options& o) {
     with_prefix("could not load Stream " + name, [&] { return js.api.request("STREAM.INFO." + name); });
     if (!o.force) confirmation_needed();
     js.api.request("STREAM.MSG.DELETE." + name, ordered_json{{"seq", o.sequence}});
+    return 0;
+}
+
+// natscli ignores a failed update here and shows the stream as it is; this
+// build reports the failure.
+int run_seal(const app_state& state, const stream_options& o) {
+    jetstream_session js(state.settings());
+    const std::string name = select_stream(js.api, o.stream, o.force, o.all);
+    if (!o.force) confirmation_needed();
+    const ordered_json info = with_prefix("could not seal Stream", [&] { return js.api.request("STREAM.INFO." + name); });
+    ordered_json config = info.value("config", ordered_json::object());
+    config["sealed"] = true;
+    const ordered_json sealed =
+        with_prefix("could not seal Stream", [&] { return js.api.request("STREAM.UPDATE." + name, config); });
+    show_info(name, sealed, o);
     return 0;
 }
 
@@ -255,6 +280,11 @@ void add_stream_command(command& app, app_state& state) {
     json_flag(get, *o);
     get.action([&state, o] { return run_get(state, *o); });
 
+    auto& seal = str.add_command("seal", "Seals a stream preventing further updates");
+    seal.string_arg("stream", "The name of the Stream to seal", &o->stream, true);
+    force_flag(seal, "Force sealing without prompting", *o);
+    seal.action([&state, o] { return run_seal(state, *o); });
+
     add_unsupported_commands(str, {{"report", "Reports on Stream statistics"},
                                    {"find", "Finds streams matching certain criteria"},
                                    {"subjects", "Query subjects held in a stream"},
@@ -263,7 +293,6 @@ void add_stream_command(command& app, app_state& state) {
                                    {"view", "View messages in a stream"},
                                    {"backup", "Creates a backup of a Stream over the NATS network"},
                                    {"restore", "Restore a Stream over the NATS network"},
-                                   {"seal", "Seals a stream preventing further updates"},
                                    {"cluster", "Manages a clustered Stream"}});
 }
 

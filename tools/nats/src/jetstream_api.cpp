@@ -53,11 +53,6 @@ std::vector<ordered_json> jetstream_api::stream_infos(const std::string& subject
     return infos;
 }
 
-ordered_json without_type(ordered_json reply) {
-    if (reply.is_object()) reply.erase("type");
-    return reply;
-}
-
 std::string go_json_indent(const ordered_json& value) {
     const std::string text = value.dump(2);
     std::string out;

@@ -50,10 +50,6 @@ private:
     std::string prefix_;
 };
 
-// The reply without the envelope's "type" key (what jsm.go's typed structs,
-// and so natscli's --json, leave out).
-ordered_json without_type(ordered_json reply);
-
 // Go's json.MarshalIndent(v, "", "  ") for what the API returns: two-space
 // indentation and <, >, & escaped as \u003c, \u003e, \u0026.
 std::string go_json_indent(const ordered_json& value);
