@@ -61,6 +61,10 @@ int run(const std::vector<std::string>& args) {
     add_request_command(app, *state);
     add_server_command(app, *state);
     add_sub_command(app, *state);
+    add_stream_command(app, *state);
+    add_kv_command(app, *state);
+    add_account_command(app, *state);
+    add_unsupported_jetstream_commands(app);
     try {
         const parse_result parsed = parse_command_line(app, args);
         if (parsed.help) {

@@ -19,5 +19,20 @@ void add_reply_command(command& app, app_state& state);
 void add_server_command(command& app, app_state& state);
 void add_bench_command(command& app, app_state& state);
 void add_context_command(command& app, app_state& state);
+void add_stream_command(command& app, app_state& state);
+void add_kv_command(command& app, app_state& state);
+void add_account_command(command& app, app_state& state);
+// natscli's JetStream verb groups with nothing implemented yet (consumer, object, ...).
+void add_unsupported_jetstream_commands(command& app);
+
+struct verb_summary {
+    std::string name;
+    std::string help;
+};
+// Subcommands of `parent` that take any words and flags and fail with
+// "nats: '<verb path>' is not supported by this build yet", exit 1.
+void add_unsupported_commands(command& parent, const std::vector<verb_summary>& verbs);
+// The one line such a verb prints (without the newline).
+std::string unsupported_message(const command& cmd);
 
 } // namespace nats::cli

@@ -1,6 +1,9 @@
 #include "durations.hpp"
 
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
+#include <string>
 #include <cstdio>
 #include <limits>
 
@@ -146,6 +149,52 @@ std::string humanize_duration(std::chrono::nanoseconds d) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2fs", static_cast<double>(v) / 1e9);
     return buf;
+}
+
+std::string humanize_duration_classic(std::chrono::nanoseconds d) {
+    const int64_t v = d.count();
+    if (v != std::numeric_limits<int64_t>::max() && v < 60000000000LL) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2fs", static_cast<double>(v) / 1e9);
+        return buf;
+    }
+    return humanize_duration(d);
+}
+
+std::optional<std::chrono::nanoseconds> parse_long_duration(std::string_view text) {
+    if (auto go = parse_duration(text)) return go;
+    // Each piece: a decimal number and a unit; the long units are whole days.
+    long double total = 0;
+    std::size_t at = 0;
+    if (text.empty()) return std::nullopt;
+    while (at < text.size()) {
+        const std::size_t number_start = at;
+        while (at < text.size() && (std::isdigit(static_cast<unsigned char>(text[at])) || text[at] == '.')) ++at;
+        if (at == number_start) return std::nullopt;
+        const std::string number(text.substr(number_start, at - number_start));
+        const std::size_t unit_start = at;
+        while (at < text.size() && !std::isdigit(static_cast<unsigned char>(text[at])) && text[at] != '.') ++at;
+        const std::string_view unit = text.substr(unit_start, at - unit_start);
+        long double scale = 0;
+        constexpr long double day = 86400e9L;
+        if (unit == "y") scale = 365 * day;
+        else if (unit == "M") scale = 30 * day;
+        else if (unit == "w") scale = 7 * day;
+        else if (unit == "d") scale = day;
+        else if (unit == "h") scale = 3600e9L;
+        else if (unit == "m") scale = 60e9L;
+        else if (unit == "s") scale = 1e9L;
+        else if (unit == "ms") scale = 1e6L;
+        else if (unit == "us" || unit == "\xC2\xB5s") scale = 1e3L;
+        else if (unit == "ns") scale = 1;
+        else return std::nullopt;
+        char* end = nullptr;
+        const long double value = std::strtold(number.c_str(), &end);
+        if (end == nullptr || *end != '\0') return std::nullopt;
+        total += value * scale;
+        if (total > static_cast<long double>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    }
+    return std::chrono::nanoseconds(static_cast<int64_t>(total));
 }
 
 } // namespace nats::cli

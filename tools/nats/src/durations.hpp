@@ -19,4 +19,12 @@ std::string format_duration(std::chrono::nanoseconds d);
 // second, otherwise whole units like "1d2h3m4s".
 std::string humanize_duration(std::chrono::nanoseconds d);
 
+// natscli 0.0.x's humanizeDuration, which its JetStream reports use: like
+// humanize_duration from a minute up, "%.2fs" below ("0.25s", "59.00s").
+std::string humanize_duration_classic(std::chrono::nanoseconds d);
+
+// fisk's duration syntax for limits (--max-age, --ttl, --dupe-window): Go's,
+// plus the units d (24h), w (7d), M (30d) and y (365d), e.g. "1y2d", "1.5d".
+std::optional<std::chrono::nanoseconds> parse_long_duration(std::string_view text);
+
 } // namespace nats::cli

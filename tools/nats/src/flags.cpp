@@ -68,6 +68,7 @@ public:
         bool args_only = false;
         while (i < args_.size()) {
             const std::string& token = args_[i++];
+            if (current_->passes_through()) continue;
             if (args_only || token == "-" || token.empty() || token[0] != '-') {
                 positional(token);
                 continue;
@@ -287,6 +288,11 @@ command& command::action(std::function<int()> fn) {
 
 command& command::long_help(std::string text) {
     long_help_ = std::move(text);
+    return *this;
+}
+
+command& command::pass_through() {
+    pass_through_ = true;
     return *this;
 }
 

@@ -52,6 +52,9 @@ public:
     // need one of their subcommands.
     command& action(std::function<int()> fn);
     command& long_help(std::string text);
+    // Every word after this command is taken without checking: for verbs that
+    // only report that they are not available, whatever the line holds.
+    command& pass_through();
 
     flag& add_flag(flag f);
     argument& add_argument(argument a);
@@ -77,6 +80,7 @@ public:
     const std::vector<std::unique_ptr<command>>& commands() const { return commands_; }
     const command* parent() const { return parent_; }
     bool has_action() const { return static_cast<bool>(action_); }
+    bool passes_through() const { return pass_through_; }
     int run() const { return action_(); }
 
     // The subcommand called `name` (or aliased so), nullptr when none.
@@ -94,6 +98,7 @@ private:
     std::vector<std::unique_ptr<command>> commands_;
     std::function<int()> action_;
     command* parent_ = nullptr;
+    bool pass_through_ = false;
 };
 
 struct parse_result {

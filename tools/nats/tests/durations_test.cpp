@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "durations.hpp"
 
 namespace nats::cli {
@@ -46,6 +48,33 @@ TEST(Durations, HumanizesLikeNatscli) {
     EXPECT_EQ(humanize_duration(milliseconds(2500)), "2.50s");
     EXPECT_EQ(humanize_duration(seconds(125)), "2m5s");
     EXPECT_EQ(humanize_duration(hours(26) + seconds(1)), "1d2h0m1s");
+}
+
+} // namespace
+} // namespace nats::cli
+
+namespace nats::cli {
+namespace {
+
+TEST(DurationsClassic, SecondsWithTwoDecimalsBelowAMinute) {
+    using namespace std::chrono;
+    EXPECT_EQ(humanize_duration_classic(milliseconds(250)), "0.25s");
+    EXPECT_EQ(humanize_duration_classic(seconds(59)), "59.00s");
+    EXPECT_EQ(humanize_duration_classic(seconds(90)), "1m30s");
+    EXPECT_EQ(humanize_duration_classic(hours(25)), "1d1h0m0s");
+    EXPECT_EQ(humanize_duration_classic(nanoseconds(std::numeric_limits<std::int64_t>::max())), "never");
+}
+
+TEST(DurationsClassic, LongUnitsForLimits) {
+    using namespace std::chrono;
+    EXPECT_EQ(parse_long_duration("90s"), seconds(90));
+    EXPECT_EQ(parse_long_duration("1d"), hours(24));
+    EXPECT_EQ(parse_long_duration("1w2d"), hours(24 * 9));
+    EXPECT_EQ(parse_long_duration("1y"), hours(24 * 365));
+    EXPECT_EQ(parse_long_duration("1.5d"), hours(36));
+    EXPECT_FALSE(parse_long_duration("soon"));
+    EXPECT_FALSE(parse_long_duration("1x"));
+    EXPECT_FALSE(parse_long_duration(""));
 }
 
 } // namespace
