@@ -76,6 +76,10 @@ private:
     void refresh_first();
     void refresh_subject(const std::string& subject);
     void write_bounds(rocksdb::WriteBatch& batch) const;
+    bool offer(const rocksdb::Iterator& it, std::string_view filter,
+               const std::function<void(const nats_sdk::store::MessageView&)>& found);
+    // The state-family key of consumer record `name` (refused when the name is not allowed).
+    std::string consumer_key(std::string_view name) const;
     nats_sdk::store::LoadResult deliver(std::uint64_t sequence, std::string_view record,
                                         const std::function<void(const nats_sdk::store::MessageView&)>& found);
 

@@ -164,6 +164,19 @@ LoadResult RocksStream::deliver(std::uint64_t sequence, std::string_view record,
     return LoadResult::found;
 }
 
+// The message under a msgs iterator, handed to `found` when it is intact and matches.
+bool RocksStream::offer(const rocksdb::Iterator& it, std::string_view filter,
+                        const std::function<void(const MessageView&)>& found) {
+    const auto m = decode_message(view(it.value()));
+    if (!m) {
+        ++corrupt_;
+        return false;
+    }
+    if (!matches(m->subject, filter)) return false;
+    found(MessageView{read_u64_be(view(it.key()).substr(8)), m->time_ns, m->subject, m->headers, m->payload});
+    return true;
+}
+
 LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(const MessageView&)>& found) {
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
@@ -196,14 +209,7 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
     }
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
     for (it->Seek(message_key(id_, start)); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-        const auto m = decode_message(view(it->value()));
-        if (!m) {
-            ++corrupt_;
-            continue;
-        }
-        if (!matches(m->subject, filter)) continue;
-        found(MessageView{read_u64_be(view(it->key()).substr(8)), m->time_ns, m->subject, m->headers, m->payload});
-        return LoadResult::found;
+        if (offer(*it, filter, found)) return LoadResult::found;
     }
     check(it->status(), "load next");
     return LoadResult::not_found;
@@ -218,14 +224,7 @@ LoadResult RocksStream::load_last(std::string_view filter, const std::function<v
     }
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
     for (it->SeekForPrev(message_key(id_, counts_.last)); it->Valid() && it->key().starts_with(prefix_); it->Prev()) {
-        const auto m = decode_message(view(it->value()));
-        if (!m) {
-            ++corrupt_;
-            continue;
-        }
-        if (!matches(m->subject, filter)) continue;
-        found(MessageView{read_u64_be(view(it->key()).substr(8)), m->time_ns, m->subject, m->headers, m->payload});
-        return LoadResult::found;
+        if (offer(*it, filter, found)) return LoadResult::found;
     }
     check(it->status(), "load last");
     return LoadResult::not_found;
@@ -448,18 +447,20 @@ std::uint64_t RocksStream::sequence_for_time(std::int64_t time_ns) const {
 
 // ---- consumer records ----
 
-void RocksStream::consumer_put(std::string_view name, std::string_view meta, std::string_view state) {
+std::string RocksStream::consumer_key(std::string_view name) const {
     if (const auto why = nats_sdk::store::consumer_name_problem(name); !why.empty())
         throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(why));
+    return prefix_ + consumer_suffix + std::string(name);
+}
+
+void RocksStream::consumer_put(std::string_view name, std::string_view meta, std::string_view state) {
     rocksdb::WriteBatch batch;
-    batch.Put(store_.state(), prefix_ + consumer_suffix + std::string(name), encode_consumer(meta, state));
+    batch.Put(store_.state(), consumer_key(name), encode_consumer(meta, state));
     store_.write(batch);
 }
 
 bool RocksStream::consumer_put_state(std::string_view name, std::string_view state) {
-    if (const auto why = nats_sdk::store::consumer_name_problem(name); !why.empty())
-        throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(why));
-    const std::string key = prefix_ + consumer_suffix + std::string(name);
+    const std::string key = consumer_key(name);
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), key, &value);
     if (s.IsNotFound()) return false;
@@ -482,9 +483,7 @@ void RocksStream::consumer_list(const std::function<void(const nats_sdk::store::
 }
 
 bool RocksStream::consumer_delete(std::string_view name) {
-    if (const auto why = nats_sdk::store::consumer_name_problem(name); !why.empty())
-        throw StoreError(NMK_STORE_INVALID_ARGUMENT, std::string(why));
-    const std::string key = prefix_ + consumer_suffix + std::string(name);
+    const std::string key = consumer_key(name);
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), key, &value);
     if (s.IsNotFound()) return false;
