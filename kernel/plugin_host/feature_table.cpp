@@ -46,6 +46,20 @@ void fill_monitoring(const config::Options& o, ordered_json& out) {
         out["tls"] = {{"cert_file", o.tls.cert_file}, {"key_file", o.tls.key_file}};
 }
 
+// The system account's $SYS services and events: wherever the server has a system
+// account (nats-server always has one unless told `no_system_account`). Optional:
+// a build without the plugin serves no $SYS requests, and nothing asked for them.
+bool wants_system_account(const config::Options& o) {
+    for (std::string_view key : {"no_system_account", "no_system", "no_sys_acc"})
+        if (const config::Value* v = o.raw.find(key); v && v->is_bool() && v->as_bool()) return false;
+    return true;
+}
+void fill_system_account(const config::Options& o, ordered_json& out) {
+    copy_raw(o, "system_account", out);
+    if (const config::Value* v = o.raw.find("system"); v && !out.contains("system_account"))
+        out["system_account"] = config::to_json(*v);  // nats-server's alias
+}
+
 // Authentication. Every auth plugin gets the same settings: the authorization
 // and accounts blocks as written, and the effective simple-auth values (flags
 // override the authorization block):
@@ -106,7 +120,7 @@ bool wants_nkey_config(const config::Options& o) {
 }
 bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(o, is_nkey_user); }
 
-// Every feature is required: a server asked to authenticate never runs open, and one
+// Every feature but the system account is required: a server asked to authenticate never runs open, and one
 // asked to serve monitoring or JetStream never runs without it (fail closed).
 const Feature table[] = {
     {"jetstream", "jetstream", true, wants_jetstream, fill_jetstream},
@@ -114,6 +128,7 @@ const Feature table[] = {
     {"store_file", "jetstream", true, wants_jetstream, fill_store},
     {"store_rocksdb", "jetstream.file_backend", true, wants_rocksdb, fill_store},
     {"monitoring", "http_port", true, wants_monitoring, fill_monitoring},
+    {"system_account", "system_account", false, wants_system_account, fill_system_account},
     {"auth_token", "authorization", true, wants_token_config, fill_auth},
     {"auth_token", "--auth", true, wants_token_flag, fill_auth},
     {"auth_users", "authorization", true, wants_users_config, fill_auth},

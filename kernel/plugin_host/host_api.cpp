@@ -15,7 +15,6 @@ namespace nats::plugins {
 
 namespace {
 
-PluginContext* ctx(void* host) { return static_cast<PluginContext*>(host); }
 
 void api_log(void* host, nmk_log_level level, nmk_str message) {
     guarded(host, "log", 0, [&](PluginContext& c) {

@@ -165,9 +165,19 @@ TEST(PluginList, ReportsABrokenPluginAndExits1) {
 
 TEST(PluginList, NoPlugins) {
     SKIP_UNLESS_PLUGIN_SERVER();
-    const ExitResult r = run_config_to_exit("port: 4222\n", {"--plugins"});
+    const ExitResult r = run_config_to_exit("port: 4222\nno_system_account: true\n", {"--plugins"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("no plugins to load"), std::string::npos) << r.output;
+}
+
+// The system account's services come with every server that has a system account
+// (nats-server always has one), when the build has the plugin: it is optional.
+TEST(PluginList, TheSystemAccountPluginIsLoadedByDefault) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    SKIP_WITHOUT_PLUGINS("system_account");
+    const ExitResult r = run_config_to_exit("port: 4222\n", {"--plugins"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(has_line_matching(r.output, std::regex("^system_account +1\\.0\\.0 "))) << r.output;
 }
 
 // The probe answers "probe.greeting" with its block's greeting.
