@@ -87,8 +87,9 @@ std::string SystemEvents::connection_message(const nats_sdk::ConnectionEvent& e)
 void SystemEvents::on_connection(const nats_sdk::ConnectionEvent& e) {
     if (!running_) return;
     const std::string account(e.account());
-    if (account != global_account) {
-        std::string subject = "$SYS.ACCOUNT." + account + (e.connected() ? ".CONNECT" : ".DISCONNECT");
+    std::string subject = "$SYS.ACCOUNT." + account + (e.connected() ? ".CONNECT" : ".DISCONNECT");
+    // Nobody listening (the usual case): no message to build, as nothing would receive it.
+    if (account != global_account && messaging_.has_interest(system_, subject)) {
         std::string body = connection_message(e);
         host_.post([this, subject = std::move(subject), body = std::move(body)] { publish(subject, body); });
     }
@@ -116,7 +117,12 @@ void SystemEvents::flush_conns() {
         accounts.swap(changed_accounts_);
         flush_posted_ = false;
     }
-    if (!running_ || accounts.empty()) return;
+    if (!running_) return;
+    std::erase_if(accounts, [&](const std::string& account) {
+        return !messaging_.has_interest(system_, "$SYS.SERVER.ACCOUNT." + account + ".CONNS") &&
+               !messaging_.has_interest(system_, "$SYS.ACCOUNT." + account + ".SERVER.CONNS");
+    });
+    if (accounts.empty()) return;  // no listener: the kernel's statistics are not even read
     const auto stats = account_stats(kernel_);
     for (const auto& account : accounts) {
         const auto it = stats.find(account);
@@ -124,9 +130,6 @@ void SystemEvents::flush_conns() {
         const std::string body = account_conns_message(info_, it->second);
         publish("$SYS.SERVER.ACCOUNT." + account + ".CONNS", body);
         publish("$SYS.ACCOUNT." + account + ".SERVER.CONNS", body);
-        std::lock_guard lock(mutex_);
-        if (it->second.value("conns", 0) > 0) connected_accounts_.insert(account);
-        else connected_accounts_.erase(account);
     }
 }
 
@@ -144,11 +147,16 @@ void SystemEvents::tick() {
     }
     if (now >= next_heartbeat_) {
         next_heartbeat_ = now + settings_.conns_heartbeat;
-        {
-            std::lock_guard lock(mutex_);
-            changed_accounts_.insert(connected_accounts_.begin(), connected_accounts_.end());
-        }
-        schedule_conns_flush();
+        // Every account that has connections reports again (nats-server's per-account heartbeat).
+        host_.post_blocking([this] {
+            if (!running_) return;
+            {
+                std::lock_guard lock(mutex_);
+                for (const auto& [account, stat] : account_stats(kernel_))
+                    if (stat.value("conns", 0) > 0) changed_accounts_.insert(account);
+            }
+            schedule_conns_flush();
+        });
     }
 }
 

@@ -8,7 +8,7 @@
 //   $SYS.SERVER.<id>.STATSZ                   server statistics: after 250 ms, then at
 //                                             doubling intervals up to every 30 s
 //   $SYS.SERVER.<id>.SHUTDOWN                 the server is stopping
-// Connection-count events are coalesced: a burst of connects gives one event per
+// Events nobody subscribes to are not built. Connection-count events are coalesced: a burst of connects gives one event per
 // account with the count after the burst (nats-server sends one per change).
 //
 // Threads: connection callbacks only note the change and post the work; messages
@@ -64,7 +64,6 @@ private:
     std::mutex mutex_;
     std::set<std::string> changed_accounts_;  // waiting for the next CONNS flush
     bool flush_posted_ = false;
-    std::set<std::string> connected_accounts_;  // had connections at the last flush: heartbeat
     // One 250 ms tick drives both schedules (a timer is never re-armed from its own callback).
     std::chrono::steady_clock::time_point next_statsz_, next_heartbeat_;
     std::chrono::milliseconds statsz_gap_{0};

@@ -146,6 +146,7 @@ void SystemServices::on_request(const nats_sdk::MessageEx& m, bool account_scope
     host_.post_blocking([this, reply = std::move(reply), body = std::move(body), endpoint, account, account_scope] {
         std::optional<std::string> answer;
         std::string to = reply;
+        info_.refresh();  // JetStream may have come up since the last message
         if (account_scope) {
             answer = account_request(account, endpoint, body);
         } else if (endpoint == "STATSZ") {

@@ -279,3 +279,47 @@ no_system_account: true
 
 }  // namespace
 }  // namespace nats::integration
+
+namespace nats::integration {
+namespace {
+
+TEST(SystemAccountJetStream, JszAndStatszShowJetStream) {
+    SKIP_WITHOUT_PLUGINS("system_account", "auth_users", "monitoring", "jetstream");
+    test_support::TempDir store;
+    auto server = ServerProcess::with_config(R"(
+jetstream { store_dir: ")" + store.path().string() + R"(" }
+accounts {
+  SYS: { users: [{user: sys, password: sys}] }
+  A: { jetstream: enabled, users: [{user: a, password: a}] }
+  B: { users: [{user: b, password: b}] }
+}
+system_account: SYS
+)");
+    auto sys = login(*server, "sys");
+    sys->send("SUB _R.> 1\r\n");
+    int n = 0;
+    auto ask = [&](const std::string& subject, const std::string& body) -> nlohmann::ordered_json {
+        const std::string reply = "_R." + std::to_string(++n);
+        sys->send("PUB " + subject + " " + reply + " " + std::to_string(body.size()) + "\r\n" + body + "\r\n");
+        for (int i = 0; i < 20; ++i) {
+            const Frame f = sys->read_frame(3000ms);
+            if (f.kind == Frame::Kind::msg && f.subject == reply) return nlohmann::ordered_json::parse(f.payload);
+        }
+        return {};
+    };
+    const auto jsz = ask("$SYS.REQ.SERVER.PING.JSZ", R"({"accounts":true})");
+    EXPECT_EQ(jsz["server"]["jetstream"], true) << jsz.dump();
+    EXPECT_TRUE(jsz["data"].contains("config")) << jsz.dump();
+    const auto account = ask("$SYS.REQ.ACCOUNT.A.JSZ", "");
+    EXPECT_EQ(account["data"]["name"], "A") << account.dump();
+    const auto not_enabled = ask("$SYS.REQ.ACCOUNT.B.JSZ", "");
+    EXPECT_EQ(not_enabled["error"]["code"], 500) << not_enabled.dump();
+    EXPECT_EQ(not_enabled["error"]["description"], "account \"B\" not jetstream enabled");
+    const auto statsz = ask("$SYS.REQ.SERVER.PING", "");
+    ASSERT_TRUE(statsz["statsz"].contains("jetstream")) << statsz.dump();
+    EXPECT_TRUE(statsz["statsz"]["jetstream"].contains("config"));
+    EXPECT_FALSE(statsz["statsz"]["jetstream"]["config"].contains("store_dir"));
+}
+
+}  // namespace
+}  // namespace nats::integration
