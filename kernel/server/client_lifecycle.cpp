@@ -137,7 +137,7 @@ void Client::on_tick(steady::time_point now) {
             return;
         }
     }
-    if (!writing_) out_.shrink_if_idle();
+    if (!writing_) out_.shrink_if_idle(now);
     if (writing_ && now - write_started_ > opts->write_deadline) {
         thread_.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
         if (account_) account_->slow_consumers.fetch_add(1, std::memory_order_relaxed);
