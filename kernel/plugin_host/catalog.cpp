@@ -102,8 +102,8 @@ const Declarations* PluginCatalog::find(Match match) {
         for (const auto& f : explicit_files_) read(f);
     }
     if (const auto* d = found()) return d;
-    if (!search_path_read_) {
-        search_path_read_ = true;
+    if (!search_path_listed_) {
+        search_path_listed_ = true;
         for (const auto& dir : search_paths_) {
             std::error_code ec;
             std::vector<fs::path> files;
@@ -112,10 +112,18 @@ const Declarations* PluginCatalog::find(Match match) {
                 if (file.rfind("lib", 0) == 0 && file.size() > 6 && file.ends_with(".so")) files.push_back(it->path());
             }
             std::sort(files.begin(), files.end());  // the same answer on every machine
-            for (const auto& f : files) read(f);
+            unread_.insert(unread_.end(), files.begin(), files.end());
         }
     }
-    return found();
+    // One file at a time, in order, stopping at the first that serves: the answer is the
+    // one reading them all would give, and the files after it (a plugin linking a large
+    // library such as RocksDB costs tens of milliseconds of relocations) stay unopened.
+    while (next_unread_ < unread_.size()) {
+        const std::size_t before = entries_.size();
+        read(unread_[next_unread_++]);
+        if (entries_.size() > before && match(entries_.back())) return &entries_.back();
+    }
+    return nullptr;
 }
 
 const Declarations* PluginCatalog::serving_key(std::string_view key) {
@@ -126,7 +134,7 @@ const Declarations* PluginCatalog::serving_flag(std::string_view name) {
     return find([&](const Declarations& d) { return d.find_flag(name) != nullptr; });
 }
 
-const std::vector<Declarations>& PluginCatalog::everything() {
+const std::deque<Declarations>& PluginCatalog::everything() {
     find([](const Declarations&) { return false; });
     return entries_;
 }

@@ -4,9 +4,11 @@
 //
 // The catalog is lazy: it opens nothing until asked about a name, so a config
 // the kernel understands by itself starts without reading any extra file. When
-// asked, it opens the explicitly listed files first, then every lib*.so in the
-// search path (files that do not load or check are skipped: loading them for
-// real reports why), copies their declarations and closes them again.
+// asked, it opens the explicitly listed files first, then the lib*.so files of the
+// search path in order until one serves the name (files that do not load or check
+// are skipped: loading them for real reports why), copies their declarations and
+// closes them again. Each file is opened at most once.
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -51,7 +53,7 @@ public:
     const Declarations* serving_key(std::string_view key);
     const Declarations* serving_flag(std::string_view name);
     // Every plugin found (opens them all): for the usage text.
-    const std::vector<Declarations>& everything();
+    const std::deque<Declarations>& everything();
     const std::vector<std::filesystem::path>& search_paths() const { return search_paths_; }
     // How many files were opened so far (tests check that nothing was).
     std::size_t files_opened() const { return files_opened_; }
@@ -64,8 +66,10 @@ private:
     std::vector<std::filesystem::path> explicit_files_;
     std::vector<std::filesystem::path> search_paths_;
     bool explicit_read_ = false;
-    bool search_path_read_ = false;
-    std::vector<Declarations> entries_;
+    bool search_path_listed_ = false;
+    std::vector<std::filesystem::path> unread_;  // the search path's files, in the order they are read
+    std::size_t next_unread_ = 0;
+    std::deque<Declarations> entries_;  // a deque: answers handed out stay valid while more files are read
     std::size_t files_opened_ = 0;
 };
 

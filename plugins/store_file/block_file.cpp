@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace store_file {
@@ -56,20 +57,40 @@ std::unique_ptr<BlockFile> BlockFile::open(FileIo& io, const std::string& path, 
         new BlockFile(io, path, id, std::move(handle), static_cast<std::uint64_t>(st.st_size), true));
 }
 
+namespace {
+
+// Undoes whatever part of a failed write at `at` landed: a later record overwrites it, but
+// a crash before that must not find a half record that looks like a corrupt one.
+void undo_partial_write(FileIo& io, int fd, bool preallocated, std::uint64_t at, std::size_t size) {
+    if (preallocated) {
+        const std::vector<char> zeros(size, 0);
+        (void)write_all(io, fd, zeros.data(), zeros.size(), at);
+    } else {
+        (void)io.ftruncate(fd, at);
+    }
+}
+
+}  // namespace
+
 int BlockFile::append(std::string_view bytes) {
+    if (const int result = flush(); result != 0) return result;
     const int result = write_all(io_, handle_->fd(), bytes.data(), bytes.size(), end_);
     if (result != 0) {
-        // Undo whatever part landed: a later record overwrites it, but a crash before
-        // that must not find a half record that looks like a corrupt one.
-        if (preallocated_) {
-            const std::vector<char> zeros(bytes.size(), 0);
-            (void)write_all(io_, handle_->fd(), zeros.data(), zeros.size(), end_);
-        } else {
-            (void)io_.ftruncate(handle_->fd(), end_);
-        }
+        undo_partial_write(io_, handle_->fd(), preallocated_, end_, bytes.size());
         return result;
     }
     end_ += bytes.size();
+    return 0;
+}
+
+int BlockFile::flush() {
+    if (pending_.empty()) return 0;
+    const std::uint64_t at = end_ - pending_.size();
+    if (const int result = write_all(io_, handle_->fd(), pending_.data(), pending_.size(), at); result != 0) {
+        undo_partial_write(io_, handle_->fd(), preallocated_, at, pending_.size());
+        return result;
+    }
+    pending_.clear();  // the capacity stays: the next batch reuses it
     return 0;
 }
 
@@ -83,7 +104,18 @@ int BlockFile::ensure_open() {
 
 int BlockFile::read(std::uint64_t offset, std::size_t size, char* out) {
     if (const int result = ensure_open(); result != 0) return result;
-    return read_all(io_, handle_->fd(), out, size, offset);
+    const std::uint64_t written = end_ - pending_.size();
+    if (pending_.empty() || offset + size <= written) return read_all(io_, handle_->fd(), out, size, offset);
+    if (offset + size > end_) return -ENODATA;  // as reading past the file's end
+    // Partly or wholly in the pending bytes: the file up to them, then the buffer.
+    std::size_t from_file = 0;
+    if (offset < written) {
+        from_file = static_cast<std::size_t>(written - offset);
+        if (const int result = read_all(io_, handle_->fd(), out, from_file, offset); result != 0) return result;
+    }
+    const auto in_pending = static_cast<std::size_t>(offset + from_file - written);
+    std::memcpy(out + from_file, pending_.data() + in_pending, size - from_file);
+    return 0;
 }
 
 int BlockFile::read_from(std::uint64_t from, std::string& out) {

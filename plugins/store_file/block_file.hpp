@@ -44,8 +44,22 @@ public:
 
     // Writes `bytes` at the logical end and moves the end past them. On failure
     // (-errno) the end does not move and the partial bytes are zeroed again, so
-    // nothing half-written can be mistaken for a record later.
+    // nothing half-written can be mistaken for a record later. Writes what is pending
+    // first (a failure there is returned and nothing of `bytes` is written).
     int append(std::string_view bytes);
+
+    // Write batching: `buffer` adds records after the logical end in memory only (the end
+    // moves past them; reads see them); `flush` writes everything pending with one pwrite.
+    // A failed flush zeroes what part of it landed and keeps the bytes pending (reads still
+    // see them); the caller must then treat them as never written. Only preallocated blocks
+    // batch (elsewhere a write may run out of space, which append reports per record).
+    bool batches() const noexcept { return preallocated_; }
+    void buffer(std::string_view bytes) {
+        pending_.append(bytes.data(), bytes.size());
+        end_ += bytes.size();
+    }
+    std::size_t pending_bytes() const noexcept { return pending_.size(); }
+    int flush();
     // Reads `size` bytes at `offset` (inside the logical end), reopening the file if
     // its descriptor was closed.
     int read(std::uint64_t offset, std::size_t size, char* out);
@@ -57,7 +71,7 @@ public:
     int read_from(std::uint64_t from, std::string& out);
     // Writes zeros over [from, to): drops a torn tail. Synced.
     int zero_range(std::uint64_t from, std::uint64_t to);
-    int sync() { return io_.fdatasync(handle_->fd()); }
+    int sync() { return io_.fdatasync(handle_->fd()); }  // of what was written (flush first)
 
 private:
     int ensure_open();
@@ -74,7 +88,8 @@ private:
     std::uint64_t capacity_;
     // false on a filesystem without fallocate: the file then grows with each append.
     bool preallocated_;
-    std::uint64_t end_ = 0;
+    std::uint64_t end_ = 0;      // the logical end: pending bytes included
+    std::string pending_;        // buffered records, which belong at end_ - pending_.size()
 };
 
 }  // namespace store_file

@@ -18,6 +18,10 @@ namespace {
 
 // Tombstones of a filtered purge are written in batches of about this size.
 constexpr std::size_t tombstone_batch_bytes = 64 * 1024;
+// Appended messages wait in the active block's buffer until a sync (or anything else that
+// needs them in the file) or until they pass this size: one pwrite for a read's worth of
+// publishes instead of one each. Below glibc's mmap threshold, so the buffer is ordinary heap.
+constexpr std::size_t write_batch_bytes = 64 * 1024;
 // An append may skip at most this many sequences while messages are stored (each
 // skipped sequence costs a bit and a cache slot); an empty stream may jump anywhere.
 constexpr std::uint64_t max_sequence_gap = std::uint64_t{1} << 26;
@@ -39,6 +43,11 @@ FileStream::FileStream(std::shared_ptr<StoreContext> context, std::string dir, s
 FileStream::~FileStream() {
     // Closing makes what was written durable, unless the store already failed (then
     // nothing more may be claimed durable).
+    try {
+        if (!context_->failed()) flush_pending();
+    } catch (const StoreError&) {
+        // The store has failed now: nothing more is claimed durable.
+    }
     if (!context_->failed()) {
         if (const int result = target_->sync_now(context_->io()); result != 0) {
             context_->fail(describe_errno("fdatasync failed while closing stream", dir_, -result));
@@ -82,7 +91,22 @@ void FileStream::write_meta(std::string_view meta) {
 
 // ---- blocks ----
 
+void FileStream::flush_pending() {
+    if (blocks_.empty() || !blocks_.back().file || blocks_.back().file->pending_bytes() == 0) return;
+    if (const int result = blocks_.back().file->flush(); result != 0) {
+        // Those appends were indexed and may have been answered "stored, waiting for the
+        // sync"; they cannot be taken back one by one, so, as after a failed fsync, the store
+        // refuses everything from here and no sync can ever report them durable. Reopening
+        // recovers what is really in the files.
+        const std::string error = describe_errno("cannot write buffered messages to stream", dir_, -result);
+        context_->fail(error);
+        throw StoreError(status_for_errno(-result), error);
+    }
+    target_->wrote();
+}
+
 void FileStream::sync_active_now() {
+    flush_pending();
     if (const int result = target_->sync_now(context_->io()); result != 0) {
         const std::string error = describe_errno("fdatasync failed for stream", dir_, -result);
         context_->fail(error);
@@ -119,6 +143,7 @@ void FileStream::roll(std::uint64_t first, std::uint64_t last, std::int64_t last
 }
 
 std::pair<std::uint32_t, std::uint32_t> FileStream::write_records(std::string_view bytes) {
+    flush_pending();  // records go to the file in order
     if (blocks_.empty() || !blocks_.back().file || !blocks_.back().file->fits(bytes.size())) {
         roll(first_, last_, last_time_ns_, bytes.size());
     }
@@ -126,6 +151,18 @@ std::pair<std::uint32_t, std::uint32_t> FileStream::write_records(std::string_vi
     const auto offset = static_cast<std::uint32_t>(active.end());
     if (const int result = active.append(bytes); result != 0) throw_write_error(-result, "cannot write to stream");
     target_->wrote();
+    return {active.id(), offset};
+}
+
+std::pair<std::uint32_t, std::uint32_t> FileStream::buffer_record(std::string_view bytes) {
+    if (blocks_.empty() || !blocks_.back().file || !blocks_.back().file->fits(bytes.size())) {
+        roll(first_, last_, last_time_ns_, bytes.size());  // flushes and syncs the block it leaves
+    }
+    BlockFile& active = *blocks_.back().file;
+    if (!active.batches() || bytes.size() > write_batch_bytes) return write_records(bytes);
+    if (active.pending_bytes() + bytes.size() > write_batch_bytes) flush_pending();
+    const auto offset = static_cast<std::uint32_t>(active.end());
+    active.buffer(bytes);
     return {active.id(), offset};
 }
 
@@ -170,8 +207,9 @@ void FileStream::append(std::uint64_t sequence, std::int64_t time_ns, std::strin
     }
     write_buffer_.clear();
     encode_record(write_buffer_, RecordKind::message, sequence, time_ns, subject, headers, payload);
-    const auto [block, offset] = write_records(write_buffer_);
-    if (context_->options().sync == SyncMode::always) sync_active_now();
+    const bool always = context_->options().sync == SyncMode::always;
+    const auto [block, offset] = always ? write_records(write_buffer_) : buffer_record(write_buffer_);
+    if (always) sync_active_now();
     index_message(sequence, time_ns, subject, !headers.empty(), block, offset,
                   static_cast<std::uint32_t>(write_buffer_.size()));
 }
@@ -179,6 +217,12 @@ void FileStream::append(std::uint64_t sequence, std::int64_t time_ns, std::strin
 void FileStream::sync(SyncDone done) {
     if (context_->failed()) {
         done(NMK_STORE_CLOSED, context_->failure());
+        return;
+    }
+    try {
+        flush_pending();
+    } catch (const StoreError& error) {
+        done(error.store_status(), error.what());  // those appends are never reported durable
         return;
     }
     // "always" synced inside append; lazy mode acknowledges at once by definition.

@@ -103,6 +103,12 @@ private:
     // Writes encoded records (one or a batch) at the end of the active block, rolling to
     // a new block first when they do not fit. Returns the block id and offset.
     std::pair<std::uint32_t, std::uint32_t> write_records(std::string_view bytes);
+    // An appended message's record: into the active block's write buffer (batch and lazy
+    // modes, preallocated blocks), else written at once. Returns the block id and offset.
+    std::pair<std::uint32_t, std::uint32_t> buffer_record(std::string_view bytes);
+    // Writes the active block's buffered records. A failure fails the store (as a failed
+    // fsync does) and throws: those appends can then never be reported durable.
+    void flush_pending();
     // Starts block last+1 with a bounds record (first, last, last_time) at its head.
     void roll(std::uint64_t first, std::uint64_t last, std::int64_t last_time_ns, std::uint64_t room);
     void sync_active_now();

@@ -49,10 +49,36 @@ TEST(Catalog, OpensNothingUntilAskedAndSkipsBrokenFiles) {
     ASSERT_NE(d, nullptr);
     EXPECT_EQ(d->plugin, "test_served");
     EXPECT_GT(catalog.files_opened(), 1u);
-    const std::size_t opened = catalog.files_opened();
     EXPECT_EQ(catalog.serving_flag("greet_loud"), d);
-    EXPECT_EQ(catalog.serving_key("no_such_key"), nullptr);
+    EXPECT_EQ(catalog.serving_key("no_such_key"), nullptr);  // every file read now
+    const std::size_t opened = catalog.files_opened();
+    EXPECT_EQ(catalog.serving_key("no_such_key_either"), nullptr);
+    EXPECT_EQ(catalog.serving_flag("greet_loud"), d);
     EXPECT_EQ(catalog.files_opened(), opened);  // each file is read once
+}
+
+// The search path is read in order and only up to the first file that serves the
+// name: plugins sorted after it are not opened (start-up time), and the answer is the
+// one reading every file would give.
+TEST(Catalog, StopsAtTheFirstFileThatServes) {
+    ScratchDir dir;
+    fs::copy_file(test_plugin("test_served"), dir.path / "libb_served.so");
+    fs::copy_file(test_plugin("test_served"), dir.path / "libc_served_again.so");
+    fs::copy_file(test_plugin("test_minor_zero"), dir.path / "liba_minor_zero.so");
+    std::ofstream(dir.path / "libd_broken.so") << "not a library";
+    PluginCatalog catalog({}, {dir.path});
+    const Declarations* d = catalog.serving_key("greeter");
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->path, dir.path / "libb_served.so");  // the first in order, as before
+    EXPECT_EQ(catalog.files_opened(), 2u);            // liba_minor_zero, libb_served
+    EXPECT_EQ(catalog.serving_flag("gr"), d);         // already read: nothing more opened
+    EXPECT_EQ(catalog.files_opened(), 2u);
+    EXPECT_EQ(catalog.serving_key("no_such_key"), nullptr);  // reads the rest, each once
+    EXPECT_EQ(catalog.files_opened(), 4u);
+    EXPECT_EQ(d->plugin, "test_served");  // earlier answers stay valid while more are read
+    EXPECT_EQ(catalog.serving_key("no_such_key"), nullptr);
+    EXPECT_EQ(catalog.files_opened(), 4u);
+    EXPECT_EQ(catalog.everything().size(), 3u);  // the broken file serves nothing
 }
 
 TEST(Catalog, ExplicitFilesComeFirstAndAloneWhenTheyServe) {

@@ -166,5 +166,42 @@ TEST_F(IndexSnapshotTest, DamageAtRestIsCaughtOnReadAfterASnapshotOpen) {
     EXPECT_EQ(stream->state().messages, before.messages - 1);
 }
 
+// After a snapshot the rest of the last block is checked a window at a time for anything
+// but zeros. Bytes far past the snapshot's end (a torn write of a later session whose
+// snapshot removal was not durable) are still found, dropped as a torn write and zeroed.
+TEST(IndexSnapshotTail, BytesFarPastTheSnapshotEndAreATornWrite) {
+    TempDir dir;
+    const std::string options = R"({"block_size":1048576})";
+    {
+        auto store = open_store(dir.path(), options);
+        auto stream = store->open_stream("A", "S");
+        for (std::uint64_t s = 1; s <= 10; ++s) stream->append(s, 1, "tail", "", std::string(100, 't'));
+    }
+    {
+        std::fstream block(block_path(dir.path(), "A", "S", 1), std::ios::binary | std::ios::in | std::ios::out);
+        block.seekp(700 * 1024);  // past the first windows of the check
+        block.write("junk", 4);
+    }
+    LogLines logs;
+    {
+        auto io = std::make_shared<FaultyIo>();
+        auto store = open_store(dir.path(), options, logs.sink(), io);
+        auto stream = store->open_stream("A", "S");
+        EXPECT_TRUE(logs.contains("torn write")) << (logs.lines.empty() ? "no log" : logs.lines.front());
+        const auto state = stream->state();
+        EXPECT_EQ(state.messages, 10u);
+        EXPECT_EQ(state.corrupt, 0u);
+        stream->append(11, 1, "tail", "", "after");
+    }
+    LogLines again;
+    auto io = std::make_shared<FaultyIo>();
+    auto store = open_store(dir.path(), options, again.sink(), io);
+    auto stream = store->open_stream("A", "S");
+    EXPECT_TRUE(again.lines.empty()) << again.lines.front();  // zeroed the first time
+    EXPECT_EQ(stream->state().messages, 11u);
+    EXPECT_EQ(load(*stream, 11)->payload, "after");
+    EXPECT_LE(io->preads, 6u);  // the rest of the block in 256 KiB windows, not scanned record by record
+}
+
 }  // namespace
 }  // namespace store_file::testing

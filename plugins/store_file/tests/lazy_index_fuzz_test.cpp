@@ -121,7 +121,9 @@ TEST_P(LazyIndexFuzz, MatchesTheReferenceAcrossReopensAndCrashes) {
             if ((op / 150) % 2 == 0) {  // a clean close, then the snapshot
                 stream.reset();
                 store.reset();
-            } else {  // a crash: the files as they are now
+            } else {  // a crash after a sync: the files as they are now (appends wait in the
+                      // write buffer until a sync, which is what a crash may not lose)
+                ASSERT_EQ(sync_and_wait(*stream), NMK_STORE_OK);
                 const std::string copy = dir.path() + "/r" + std::to_string(op);
                 std::filesystem::copy(root, copy, std::filesystem::copy_options::recursive);
                 stream.reset();
