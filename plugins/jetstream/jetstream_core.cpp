@@ -328,9 +328,12 @@ struct SyncRound {
             if (has_consumers && returned.load()) bus->kick(account, stream);
             return;
         }
-        // Never acknowledge what may not be on disk: answer with the store's error.
+        // Never acknowledge what may not be on disk: answer with the store's error (a full
+        // disk as insufficient resources, as when the append itself found no space).
         const std::string text = Stream::pub_ack_error(
-            ApiError::with(ErrorId::JSStreamStoreFailed, error.empty() ? std::string_view("store sync failed") : error),
+            status == NMK_STORE_NO_SPACE
+                ? ApiError::of(ErrorId::JSInsufficientResources)
+                : ApiError::with(ErrorId::JSStreamStoreFailed, error.empty() ? std::string_view("store sync failed") : error),
             stream, domain);
         std::vector<DurableOutput> failures;
         for (auto& o : out) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <rocksdb/cache.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -62,26 +63,39 @@ RocksOptions read_options(std::string_view text, const RocksOptions& defaults) {
     return o;
 }
 
-RocksStore::RocksStore(const std::string& root, RocksOptions options) : options_(std::move(options)) {
-    const std::string path = (std::filesystem::path(root) / "rocksdb").string();
-    std::error_code ec;
-    std::filesystem::create_directories(path, ec);
-    if (ec) throw StoreError(NMK_STORE_IO_ERROR, "cannot create " + path + ": " + ec.message());
+// Turns RocksDB's own recovery off: after a failed write it would flush the memtables,
+// making appends durable whose sync failed (their publishers got errors). The store
+// recovers by reopening the database instead (rocks_failure.cpp).
+class NoAutoRecovery final : public rocksdb::EventListener {
+public:
+    void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+        *auto_recovery = false;
+    }
+};
 
-    rocksdb::Options db_options;
-    db_options.create_if_missing = true;
-    db_options.create_missing_column_families = true;
-    db_options.paranoid_checks = true;
-    db_options.max_total_wal_size = 64u << 20;
-    db_options.keep_log_file_num = 2;
-    db_options.max_background_jobs = 2;
-    // No background recovery after an error: the next write resumes (resume_after_error).
-    db_options.max_bgerror_resume_count = 0;
+RocksStore::RocksStore(const std::string& root, RocksOptions options, RocksLog log)
+    : options_(std::move(options)), log_(std::move(log)), path_((std::filesystem::path(root) / "rocksdb").string()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path_, ec);
+    if (ec) throw StoreError(NMK_STORE_IO_ERROR, "cannot create " + path_ + ": " + ec.message());
+
+    db_options_.env = env_.get();
+    info_log_ = std::make_shared<ForwardingLogger>([this](nmk_log_level level, const std::string& line) { this->log(level, line); });
+    db_options_.info_log = info_log_;
+    db_options_.create_if_missing = true;
+    db_options_.create_missing_column_families = true;
+    db_options_.paranoid_checks = true;
+    db_options_.max_total_wal_size = 64u << 20;
+    db_options_.keep_log_file_num = 2;
+    db_options_.max_background_jobs = 2;
+    // No background recovery after an error (see NoAutoRecovery).
+    db_options_.max_bgerror_resume_count = 0;
+    db_options_.listeners.push_back(std::make_shared<NoAutoRecovery>());
     // The log is written out by our sync (FlushWAL(true): one write and one fsync for the
     // whole group), not by a write() call per append.
-    db_options.manual_wal_flush = true;
+    db_options_.manual_wal_flush = true;
     // All column families' memtables together stay within two write buffers.
-    db_options.db_write_buffer_size = 2 * options_.write_buffer_bytes;
+    db_options_.db_write_buffer_size = 2 * options_.write_buffer_bytes;
     rocksdb::ColumnFamilyOptions cf;
     cf.write_buffer_size = options_.write_buffer_bytes;
     cf.max_write_buffer_number = 2;
@@ -89,13 +103,10 @@ RocksStore::RocksStore(const std::string& root, RocksOptions options) : options_
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
     cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "streams", "msgs", "subjects", "state"})
-        families.emplace_back(name, cf);
-    rocksdb::DB* db = nullptr;
-    check(rocksdb::DB::Open(db_options, path, families, &handles_, &db), "open");
-    db_.reset(db);
+        families_.emplace_back(name, cf);
+    check(open_db(false), "open");
+    if (const auto f = log_failure("open")) check(*f, "open");
 
     // Stream ids: the highest in use, plus one.
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
@@ -123,42 +134,16 @@ RocksStore::~RocksStore() {
     }
     sync_wake_.notify_all();
     if (syncer_.joinable()) syncer_.join();
-    if (db_) {
-        db_->FlushWAL(true);
-        // Memtables to table files now, so the next open has no log to replay (a restart
-        // with a million messages otherwise re-reads them all from the log).
-        rocksdb::FlushOptions flush;
-        flush.wait = true;
-        db_->Flush(flush, handles_);
-        for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
-        handles_.clear();
-        db_->Close();
-    }
-}
-
-// After a failed write (a full disk, an I/O error) RocksDB refuses every write until it is
-// told to resume; each later write tries that first, so publishing works again once space
-// has been freed, as with the file store.
-void RocksStore::resume_after_error() {
-    if (!write_failed_.load(std::memory_order_acquire)) return;
-    std::lock_guard lock(resume_mutex_);
-    if (!write_failed_.load(std::memory_order_relaxed)) return;
-    const rocksdb::Status s = db_->Resume();
-    if (!s.ok()) {
-        // Still full (or failing): refused as the failed write was.
-        throw StoreError(static_cast<nmk_store_status>(last_failure_.load()), "rocksdb is refusing writes: " + s.ToString());
-    }
-    write_failed_.store(false, std::memory_order_release);
+    // After a failure the memtables hold writes whose sync failed: they are not flushed.
+    close_db(writable());
 }
 
 void RocksStore::write_with(const rocksdb::WriteOptions& options, rocksdb::WriteBatch& batch) {
-    resume_after_error();
+    if (!writable()) refuse_write();
     const rocksdb::Status s = db_->Write(options, &batch);
-    if (!s.ok()) {
-        last_failure_.store(s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR);
-        write_failed_.store(true, std::memory_order_release);
-    }
+    if (!s.ok()) mark_failed(s, "write");
     check(s, "write");
+    if (const auto f = log_failure("log write")) check(*f, "write");
 }
 
 void RocksStore::write(rocksdb::WriteBatch& batch) {
@@ -173,11 +158,11 @@ void RocksStore::write_durably(rocksdb::WriteBatch& batch) {
     write_with(w, batch);
 }
 
-void RocksStore::sync(nats_sdk::store::Stream::SyncDone done) {
+void RocksStore::sync(std::uint64_t epoch, nats_sdk::store::Stream::SyncDone done) {
     if (options_.sync != "batch") return done(NMK_STORE_OK, {});  // always: synced already; lazy: by the timer
     {
         std::lock_guard lock(sync_mutex_);
-        waiting_.push_back(std::move(done));
+        waiting_.push_back({epoch, std::move(done)});
     }
     sync_wake_.notify_one();
 }
@@ -186,21 +171,39 @@ void RocksStore::sync(nats_sdk::store::Stream::SyncDone done) {
 // sync while the previous one ran shares the next.
 void RocksStore::syncer_loop() {
     for (;;) {
-        std::vector<nats_sdk::store::Stream::SyncDone> batch;
+        std::vector<Waiting> batch;
         {
             std::unique_lock lock(sync_mutex_);
             sync_wake_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
             if (waiting_.empty() && stopping_) return;
             batch.swap(waiting_);
         }
-        const rocksdb::Status s = db_->FlushWAL(true);
-        if (!s.ok()) {
-            last_failure_.store(s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR);
-            write_failed_.store(true, std::memory_order_release);  // never acked: see write_with
+        nmk_store_status status = NMK_STORE_OK;
+        std::string error;
+        std::uint64_t epoch = 0;
+        {
+            std::shared_lock gate(gate_);
+            epoch = epoch_.load();
+            if (!writable()) {
+                status = static_cast<nmk_store_status>(last_failure_.load());
+                error = "rocksdb is refusing writes after a failure: " + failure_;
+            } else {
+                rocksdb::Status s = db_->FlushWAL(true);
+                if (!s.ok()) mark_failed(s, "sync");  // never acked: every later sync fails until the reopen
+                else if (const auto f = log_failure("sync")) s = *f;
+                if (!s.ok()) {
+                    status = s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR;
+                    error = "rocksdb sync: " + s.ToString();
+                }
+            }
         }
-        const std::string error = s.ok() ? std::string() : "rocksdb sync: " + s.ToString();
-        const nmk_store_status status = s.ok() ? NMK_STORE_OK : s.IsNoSpace() ? NMK_STORE_NO_SPACE : NMK_STORE_IO_ERROR;
-        for (auto& done : batch) done(status, error);
+        for (auto& w : batch) {
+            // Appends made before a reopen went with the old database: not durable.
+            if (status == NMK_STORE_OK && w.epoch != epoch)
+                w.done(NMK_STORE_IO_ERROR, "rocksdb was reopened after a failed write; these appends were dropped");
+            else
+                w.done(status, error);
+        }
     }
 }
 
@@ -209,13 +212,20 @@ void RocksStore::lazy_loop() {
     while (!stopping_) {
         sync_wake_.wait_for(lock, std::chrono::milliseconds(lazy_interval_ms_), [&] { return stopping_; });
         lock.unlock();
-        db_->FlushWAL(true);
+        {
+            std::shared_lock gate(gate_);
+            if (writable()) {
+                if (const rocksdb::Status s = db_->FlushWAL(true); !s.ok()) mark_failed(s, "sync");
+                else log_failure("sync");
+            }
+        }
         lock.lock();
     }
 }
 
 void RocksStore::list_streams(
     const std::function<void(std::string_view account, std::string_view stream, std::string_view meta)>& found) {
+    Access access(*this, false);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams()));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
         const std::string_view key(it->key().data(), it->key().size());
@@ -232,8 +242,18 @@ std::string RocksStore::meta_key_of(std::uint64_t id) {
     return keys_by_id_.at(id);
 }
 
+std::string RocksStore::describe(std::uint64_t id) {
+    std::lock_guard lock(ids_mutex_);
+    const auto it = keys_by_id_.find(id);
+    if (it == keys_by_id_.end()) return "#" + std::to_string(id);
+    std::string name = it->second;
+    if (const auto nul = name.find('\0'); nul != std::string::npos) name.replace(nul, 1, " > ");
+    return name;
+}
+
 std::unique_ptr<nats_sdk::store::Stream> RocksStore::open_stream(std::string_view account, std::string_view stream) {
     const std::string key = stream_key(account, stream);
+    Access access(*this, true);
     std::uint64_t id = 0;
     {
         std::lock_guard lock(ids_mutex_);
@@ -255,6 +275,7 @@ std::unique_ptr<nats_sdk::store::Stream> RocksStore::open_stream(std::string_vie
 
 void RocksStore::delete_stream(std::string_view account, std::string_view stream) {
     const std::string key = stream_key(account, stream);
+    Access access(*this, true);
     std::uint64_t id = 0;
     {
         std::lock_guard lock(ids_mutex_);
@@ -272,7 +293,7 @@ void RocksStore::delete_stream(std::string_view account, std::string_view stream
 }
 
 std::unique_ptr<nats_sdk::store::Store> RocksBackend::open_store(std::string_view root_dir, std::string_view options_json) {
-    return std::make_unique<RocksStore>(std::string(root_dir), read_options(options_json, defaults_));
+    return std::make_unique<RocksStore>(std::string(root_dir), read_options(options_json, defaults_), log_);
 }
 
 }  // namespace nats::store_rocksdb

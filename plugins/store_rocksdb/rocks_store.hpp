@@ -13,15 +13,19 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <rocksdb/db.h>
+#include <rocksdb/options.h>
 
 #include <nats_sdk/kinds/stream_store.hpp>
 
 #include "plugins/store_rocksdb/rocks_format.hpp"
+#include "plugins/store_rocksdb/rocks_log.hpp"
+#include "plugins/store_rocksdb/rocks_wal_guard.hpp"
 
 namespace nats::store_rocksdb {
 
@@ -37,6 +41,9 @@ struct RocksOptions {
 RocksOptions read_options(std::string_view json, const RocksOptions& defaults);
 
 class RocksStore;
+
+// Where the store's warnings and errors go (the server's log in the plugin).
+using RocksLog = std::function<void(nmk_log_level, std::string_view)>;
 
 class RocksStream final : public nats_sdk::store::Stream {
 public:
@@ -69,8 +76,13 @@ public:
     bool consumer_delete(std::string_view name) override;
 
 private:
+    friend class RocksStore;
     void recover();
-    void rebuild_from_records();
+    // Counts and subjects from the records up to `ceiling` (after a crash or a reopen).
+    void rebuild_from_records(std::uint64_t ceiling = ~std::uint64_t{0});
+    // After the store replaced its database (a failed write, rocks_failure.cpp): forget
+    // every append not covered by a successful sync. True when this call did it.
+    bool catch_up();
     // Removes the listed messages (sequence -> subject) in one write and fixes the counts.
     std::uint64_t remove_all(const std::map<std::uint64_t, std::string>& doomed);
     void refresh_first();
@@ -89,11 +101,21 @@ private:
     StreamCounts counts_;
     std::map<std::string, SubjectInfo, std::less<>> subjects_;
     mutable std::uint64_t corrupt_ = 0;
+    // The store's database generation this stream's counts belong to.
+    std::uint64_t seen_epoch_ = 0;
+    // The last sequence a sync made durable (shared with pending sync completions, which
+    // may run after the stream is gone).
+    std::shared_ptr<std::atomic<std::uint64_t>> durable_ = std::make_shared<std::atomic<std::uint64_t>>(0);
+    // Above this nothing is served: records beyond the last sync that a read-only reopen
+    // still sees (removed at the next writable reopen).
+    std::uint64_t ceiling_ = ~std::uint64_t{0};
+    // The epoch of the appends not yet covered by a sync request (0: none).
+    std::uint64_t appended_in_ = 0;
 };
 
 class RocksStore final : public nats_sdk::store::Store {
 public:
-    RocksStore(const std::string& root, RocksOptions options);
+    RocksStore(const std::string& root, RocksOptions options, RocksLog log = {});
     ~RocksStore() override;
 
     void list_streams(
@@ -102,6 +124,20 @@ public:
     void delete_stream(std::string_view account, std::string_view stream) override;
 
     // ---- for RocksStream ----
+    // Held (shared) by every call that touches the database; replacing the database after a
+    // failed write holds it exclusively. A call made inside another on the same thread takes
+    // nothing. A writing call first reopens a failed database; `stream` (when given) then
+    // catches up with a reopen. Throws StoreError when the database cannot be used.
+    class Access {
+    public:
+        Access(RocksStore& store, bool writing, RocksStream* stream = nullptr);
+        ~Access();
+        Access(const Access&) = delete;
+        Access& operator=(const Access&) = delete;
+
+    private:
+        std::shared_lock<std::shared_mutex> lock_;
+    };
     rocksdb::DB& db() { return *db_; }
     rocksdb::ColumnFamilyHandle* streams() { return handles_[1]; }
     rocksdb::ColumnFamilyHandle* messages() { return handles_[2]; }
@@ -110,29 +146,66 @@ public:
     // A write: into the log (synced at once with sync "always"), durable after the next sync.
     void write(rocksdb::WriteBatch& batch);
     void write_durably(rocksdb::WriteBatch& batch);
-    void sync(nats_sdk::store::Stream::SyncDone done);
+    // `epoch`: the database generation the synced appends were made in; a sync that spans
+    // a reopen fails (those appends were thrown away with the old database).
+    void sync(std::uint64_t epoch, nats_sdk::store::Stream::SyncDone done);
     std::string meta_key_of(std::uint64_t id);
+    // "account > stream" for log lines.
+    std::string describe(std::uint64_t id);
+    std::uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
+    // Writes are possible (no failure pending, not opened read-only).
+    bool writable() const { return !failed_.load(std::memory_order_acquire) && !read_only_; }
+    // The status of the last failure (NO_SPACE or IO_ERROR).
+    nmk_store_status last_failure() const { return static_cast<nmk_store_status>(last_failure_.load()); }
+    void log(nmk_log_level level, const std::string& line) const {
+        if (log_) log_(level, line);
+    }
 
 private:
     void syncer_loop();
-    void resume_after_error();
     void write_with(const rocksdb::WriteOptions& options, rocksdb::WriteBatch& batch);
     void lazy_loop();
+    // ---- rocks_failure.cpp ----
+    // A failed write or log sync: RocksDB keeps the unsynced writes in its memtables and
+    // refuses writes; the store refuses them too until it has reopened the database.
+    void mark_failed(const rocksdb::Status& s, const char* what);
+    void reopen_after_failure();
+    rocksdb::Status open_db(bool read_only);
+    void close_db(bool flush);
+    [[noreturn]] void refuse_write() const;
+    // A log write or sync failed under RocksDB (rocks_wal_guard.hpp): marks the store
+    // failed and returns the failure.
+    std::optional<rocksdb::Status> log_failure(const char* what);
 
     RocksOptions options_;
+    RocksLog log_;
+    std::string path_;
+    std::shared_ptr<WalGuardFileSystem> wal_fs_ = std::make_shared<WalGuardFileSystem>();
+    std::unique_ptr<rocksdb::Env> env_ = rocksdb::NewCompositeEnv(wal_fs_);
+    std::shared_ptr<ForwardingLogger> info_log_;
+    rocksdb::DBOptions db_options_;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families_;
     std::unique_ptr<rocksdb::DB> db_;
     std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, streams, msgs, subjects, state
     std::mutex ids_mutex_;
-    std::mutex resume_mutex_;
-    std::atomic<bool> write_failed_{false};
+    // Database replacement (rocks_failure.cpp): gate_ is taken exclusively for it.
+    std::shared_mutex gate_;
+    std::atomic<std::uint64_t> epoch_{1};
+    std::atomic<bool> failed_{false};
+    bool read_only_ = false;  // written under gate_ held exclusively
     std::atomic<int> last_failure_{NMK_STORE_IO_ERROR};
+    std::string failure_;  // the first failure's words, under gate_
     std::uint64_t next_id_ = 1;
     std::map<std::uint64_t, std::string> keys_by_id_;  // id -> streams key
 
     // Group commit: completions waiting for the next fsync of the log.
     std::mutex sync_mutex_;
     std::condition_variable sync_wake_;
-    std::vector<nats_sdk::store::Stream::SyncDone> waiting_;
+    struct Waiting {
+        std::uint64_t epoch;
+        nats_sdk::store::Stream::SyncDone done;
+    };
+    std::vector<Waiting> waiting_;
     bool stopping_ = false;
     std::int64_t lazy_interval_ms_ = 0;
     std::thread syncer_;
@@ -140,12 +213,14 @@ private:
 
 class RocksBackend final : public nats_sdk::store::StoreBackend {
 public:
-    explicit RocksBackend(RocksOptions defaults = {}) : defaults_(std::move(defaults)) {}
+    explicit RocksBackend(RocksOptions defaults = {}, RocksLog log = {})
+        : defaults_(std::move(defaults)), log_(std::move(log)) {}
     std::unique_ptr<nats_sdk::store::Store> open_store(std::string_view root_dir, std::string_view options_json) override;
     bool supports_consumer_records() const noexcept override { return true; }
 
 private:
     RocksOptions defaults_;
+    RocksLog log_;
 };
 
 }  // namespace nats::store_rocksdb

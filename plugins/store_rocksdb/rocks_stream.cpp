@@ -43,12 +43,17 @@ const std::string consumer_suffix = "c";
 }  // namespace
 
 RocksStream::RocksStream(RocksStore& store, std::uint64_t id) : store_(store), id_(id), prefix_(id_prefix(id)) {
+    RocksStore::Access access(store_, true);
+    seen_epoch_ = store_.epoch();
     recover();
+    durable_->store(counts_.last);
 }
 
 RocksStream::~RocksStream() {
     // A clean close: the counts and subjects as a snapshot, so the next open reads no message.
     try {
+        RocksStore::Access access(store_, false, this);
+        if (!store_.writable()) return;  // after a failure the next open rebuilds from the records
         rocksdb::WriteBatch batch;
         batch.Put(store_.state(), prefix_ + snapshot_suffix, encode_snapshot(counts_, subjects_));
         store_.write_durably(batch);
@@ -86,10 +91,11 @@ void RocksStream::recover() {
     }
 }
 
-void RocksStream::rebuild_from_records() {
+void RocksStream::rebuild_from_records(std::uint64_t ceiling) {
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
     for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
         const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
+        if (seq > ceiling) break;
         const auto m = decode_message(view(it->value()));
         if (!m) {
             ++corrupt_;
@@ -117,6 +123,7 @@ void RocksStream::write_bounds(rocksdb::WriteBatch& batch) const {
 }
 
 void RocksStream::write_meta(std::string_view meta) {
+    RocksStore::Access access(store_, true, this);
     std::string value;
     put_u64_be(value, id_);
     value.append(meta);
@@ -127,6 +134,11 @@ void RocksStream::write_meta(std::string_view meta) {
 
 void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::string_view subject, std::string_view headers,
                          std::string_view payload) {
+    const std::uint64_t epoch_before = seen_epoch_;
+    RocksStore::Access access(store_, true, this);
+    if (seen_epoch_ != epoch_before && sequence != counts_.last + 1)
+        throw StoreError(store_.last_failure(), "rocksdb dropped unsynced appends after a failure; the next sequence is " +
+                                                    std::to_string(counts_.last + 1));
     if (sequence == 0 || sequence <= counts_.last || subject.empty())
         throw StoreError(NMK_STORE_INVALID_ARGUMENT, "append needs a sequence above the last one and a subject");
     rocksdb::WriteBatch batch;
@@ -144,6 +156,7 @@ void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::stri
     // No bounds record: the newest message key says the last sequence (recovery takes the
     // larger of the two; bounds are written when removals leave the last behind).
     store_.write(batch);
+    if (appended_in_ == 0) appended_in_ = seen_epoch_;
     counts_ = next;
     auto it = subjects_.find(subject);
     if (it == subjects_.end()) it = subjects_.emplace(std::string(subject), SubjectInfo{0, sequence, sequence}).first;
@@ -151,7 +164,29 @@ void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::stri
     it->second.last = sequence;
 }
 
-void RocksStream::sync(SyncDone done) { store_.sync(std::move(done)); }
+void RocksStream::sync(SyncDone done) {
+    std::uint64_t target = 0;
+    bool lost = false;
+    try {
+        RocksStore::Access access(store_, false, this);
+        target = counts_.last;
+        lost = appended_in_ != 0 && appended_in_ != seen_epoch_;
+    } catch (const StoreError& e) {
+        return done(e.store_status(), e.what());
+    }
+    appended_in_ = 0;
+    // Appends made in a database that was since replaced are gone (rocks_failure.cpp).
+    if (lost) return done(NMK_STORE_IO_ERROR, "rocksdb was reopened after a failed write; unsynced appends were dropped");
+    auto durable = durable_;
+    store_.sync(seen_epoch_, [durable, target, done = std::move(done)](nmk_store_status status, std::string_view error) {
+        if (status == NMK_STORE_OK) {
+            std::uint64_t seen = durable->load();
+            while (seen < target && !durable->compare_exchange_weak(seen, target)) {
+            }
+        }
+        done(status, error);
+    });
+}
 
 LoadResult RocksStream::deliver(std::uint64_t sequence, std::string_view record,
                                 const std::function<void(const MessageView&)>& found) {
@@ -167,6 +202,7 @@ LoadResult RocksStream::deliver(std::uint64_t sequence, std::string_view record,
 // The message under a msgs iterator, handed to `found` when it is intact and matches.
 bool RocksStream::offer(const rocksdb::Iterator& it, std::string_view filter,
                         const std::function<void(const MessageView&)>& found) {
+    if (read_u64_be(view(it.key()).substr(8)) > ceiling_) return false;
     const auto m = decode_message(view(it.value()));
     if (!m) {
         ++corrupt_;
@@ -178,6 +214,8 @@ bool RocksStream::offer(const rocksdb::Iterator& it, std::string_view filter,
 }
 
 LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(const MessageView&)>& found) {
+    RocksStore::Access access(store_, false, this);
+    if (sequence > ceiling_) return LoadResult::not_found;
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
     if (s.IsNotFound()) return LoadResult::not_found;
@@ -192,6 +230,7 @@ LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(co
 
 LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
                                   const std::function<void(const MessageView&)>& found) {
+    RocksStore::Access access(store_, false, this);
     if (counts_.messages == 0) return LoadResult::not_found;
     start = std::max(start, counts_.first);
     if (is_literal(filter)) {
@@ -216,6 +255,7 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
 }
 
 LoadResult RocksStream::load_last(std::string_view filter, const std::function<void(const MessageView&)>& found) {
+    RocksStore::Access access(store_, false, this);
     if (counts_.messages == 0) return LoadResult::not_found;
     if (is_literal(filter)) {
         const auto info = subjects_.find(filter);
@@ -299,6 +339,7 @@ std::uint64_t RocksStream::remove_all(const std::map<std::uint64_t, std::string>
 }
 
 bool RocksStream::remove(std::uint64_t sequence) {
+    RocksStore::Access access(store_, true, this);
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
     if (s.IsNotFound()) return false;
@@ -320,6 +361,7 @@ bool RocksStream::remove(std::uint64_t sequence) {
 }
 
 std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, std::uint64_t keep) {
+    RocksStore::Access access(store_, true, this);
     if (below > 1 && keep > 0) throw StoreError(NMK_STORE_INVALID_ARGUMENT, "purge takes a sequence or keep, not both");
     if (filter.empty() || filter == ">") {
         if (keep == 0 && below <= 1) {
@@ -362,6 +404,7 @@ std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, s
 }
 
 std::uint64_t RocksStream::compact(std::uint64_t sequence) {
+    RocksStore::Access access(store_, true, this);
     if (sequence == 0) return purge({}, 0, 0);
     if (sequence > counts_.last) {
         const std::uint64_t n = purge({}, 0, 0);
@@ -384,6 +427,7 @@ std::uint64_t RocksStream::compact(std::uint64_t sequence) {
 }
 
 void RocksStream::truncate(std::uint64_t sequence) {
+    RocksStore::Access access(store_, true, this);
     std::map<std::uint64_t, std::string> doomed;
     std::int64_t time_ns = counts_.last_time_ns;
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
@@ -405,7 +449,9 @@ void RocksStream::truncate(std::uint64_t sequence) {
     store_.write(batch);
 }
 
+// The const calls catch up with a reopen too (they report what is served).
 nats_sdk::store::StreamState RocksStream::state() const {
+    RocksStore::Access access(store_, false, const_cast<RocksStream*>(this));
     nats_sdk::store::StreamState s{};
     s.messages = counts_.messages;
     s.bytes = counts_.bytes;
@@ -424,6 +470,7 @@ nats_sdk::store::StreamState RocksStream::state() const {
 }
 
 std::optional<nats_sdk::store::SubjectState> RocksStream::subject_state(std::string_view subject) const {
+    RocksStore::Access access(store_, false, const_cast<RocksStream*>(this));
     const auto it = subjects_.find(subject);
     if (it == subjects_.end()) return std::nullopt;
     return nats_sdk::store::SubjectState{it->second.messages, it->second.first, it->second.last};
@@ -431,12 +478,14 @@ std::optional<nats_sdk::store::SubjectState> RocksStream::subject_state(std::str
 
 void RocksStream::subjects_state(std::string_view filter,
                                  const std::function<void(std::string_view, const nats_sdk::store::SubjectState&)>& found) const {
+    RocksStore::Access access(store_, false, const_cast<RocksStream*>(this));
     for (const auto& [subject, info] : subjects_) {
         if (matches(subject, filter)) found(subject, nats_sdk::store::SubjectState{info.messages, info.first, info.last});
     }
 }
 
 std::uint64_t RocksStream::sequence_for_time(std::int64_t time_ns) const {
+    RocksStore::Access access(store_, false, const_cast<RocksStream*>(this));
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
     for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
         const auto m = decode_message(view(it->value()));
@@ -454,12 +503,14 @@ std::string RocksStream::consumer_key(std::string_view name) const {
 }
 
 void RocksStream::consumer_put(std::string_view name, std::string_view meta, std::string_view state) {
+    RocksStore::Access access(store_, true, this);
     rocksdb::WriteBatch batch;
     batch.Put(store_.state(), consumer_key(name), encode_consumer(meta, state));
     store_.write(batch);
 }
 
 bool RocksStream::consumer_put_state(std::string_view name, std::string_view state) {
+    RocksStore::Access access(store_, true, this);
     const std::string key = consumer_key(name);
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), key, &value);
@@ -472,6 +523,7 @@ bool RocksStream::consumer_put_state(std::string_view name, std::string_view sta
 }
 
 void RocksStream::consumer_list(const std::function<void(const nats_sdk::store::ConsumerRecordView&)>& found) {
+    RocksStore::Access access(store_, false, this);
     const std::string prefix = prefix_ + consumer_suffix;
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.state()));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -483,6 +535,7 @@ void RocksStream::consumer_list(const std::function<void(const nats_sdk::store::
 }
 
 bool RocksStream::consumer_delete(std::string_view name) {
+    RocksStore::Access access(store_, true, this);
     const std::string key = consumer_key(name);
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), key, &value);

@@ -2,7 +2,8 @@
 // 1.1 (messages and consumer records). JetStream uses it for file storage when its config
 // says `jetstream { file_backend: rocksdb }`. The block takes the backend's defaults:
 //   store_rocksdb { block_cache: 64MB, write_buffer: 16MB, compression: lz4 }
-// Loaded without JetStream, start() fails: "kind not declared".
+// Loaded without JetStream, start() fails: "kind not declared". The store's warnings and
+// errors (failed writes, corrupt records) go to the server's log.
 
 #include <memory>
 
@@ -20,8 +21,17 @@ public:
     static void validate(const nlohmann::json& config) { read_block(config); }
 
     void start() override {
+        nats_sdk::Host* h = &host();
+        auto log = [h](nmk_log_level level, std::string_view line) {
+            switch (level) {
+                case NMK_LOG_ERROR: h->error("{}", line); break;
+                case NMK_LOG_WARN: h->warn("{}", line); break;
+                case NMK_LOG_INFO: h->info("{}", line); break;
+                default: h->debug("{}", line); break;
+            }
+        };
         registration_ = nats_sdk::store::register_stream_store_backend(host(), "rocksdb",
-                                                                      std::make_shared<RocksBackend>(defaults_));
+                                                                      std::make_shared<RocksBackend>(defaults_, log));
     }
 
 private:

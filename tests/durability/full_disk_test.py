@@ -26,6 +26,7 @@ Exit codes: 0 passed, 1 failed, 77 skipped (no FUSE or no fusepy).
 import argparse
 import json
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -45,9 +46,9 @@ MAX_PUBLISHES = 600  # bounded: 64 KiB each, several blocks' worth
 
 
 def payload(n):
-    """Unique, checkable content for publish number n."""
-    head = ("msg-%08d-" % n).encode()
-    return (head * (PAYLOAD_SIZE // len(head) + 1))[:PAYLOAD_SIZE]
+    """Unique, checkable content for publish number n; random bytes, so that a store that
+    compresses (RocksDB) needs as much room as one that does not."""
+    return ("msg-%08d-" % n).encode() + random.Random(n).randbytes(PAYLOAD_SIZE - 13)
 
 
 class Run:
