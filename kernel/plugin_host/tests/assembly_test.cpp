@@ -172,7 +172,10 @@ TEST(Assembly, KeyServedByAnInstalledPluginLoadsIt) {
     const fs::path conf = dir.path / "server.conf";
     auto o = options_from("plugins { path: \"" + std::string(NMK_TEST_PLUGIN_DIR) + "\" }\n", dir.path);
     // options_from_value refuses unknown keys; the real reader asks the catalog (tested in kernel/config).
-    o.raw = config::parse_config_string("plugins { path: \"" + std::string(NMK_TEST_PLUGIN_DIR) + "\" }\ngreeter { text: hi }\n", conf.string());
+    // no_system_account: else the installed system_account plugin is asked for too.
+    o.raw = config::parse_config_string("plugins { path: \"" + std::string(NMK_TEST_PLUGIN_DIR) +
+                                            "\" }\ngreeter { text: hi }\nno_system_account: true\n",
+                                        conf.string());
     auto plan = plan_plugins(o, {});
     ASSERT_EQ(plan.requests.size(), 1u);
     EXPECT_EQ(plan.requests[0].name, "test_served");
@@ -202,6 +205,22 @@ TEST(Assembly, FeaturesNotAskedForLoadNothing) {
         options_from("jetstream: disabled\nauthorization { timeout: 1 }\naccounts { A: {} }\n", dir.path), dir.path);
     EXPECT_TRUE(plan.requests.empty());
     EXPECT_TRUE(plan.warnings.empty());
+}
+
+// The system account's services: asked for wherever a system account exists, but
+// optional (a build without the plugin starts), and not with no_system_account.
+TEST(Assembly, TheSystemAccountPluginIsOptional) {
+    ScratchDir dir;
+    EXPECT_TRUE(plan_plugins(options_from("port: 4222\n", dir.path), dir.path).requests.empty());
+    touch_plugin(dir.path, "system_account");
+    auto plan = plan_plugins(options_from("system_account: SYS\naccounts { SYS: {} }\n", dir.path), dir.path);
+    ASSERT_EQ(plan.requests.size(), 1u);
+    EXPECT_EQ(plan.requests[0].name, "system_account");
+    EXPECT_FALSE(plan.requests[0].required);
+    EXPECT_EQ(nlohmann::json::parse(plugin_config_json(options_from("system: SYS\naccounts { SYS: {} }\n", dir.path),
+                                                       "system_account", {}))["system_account"],
+              "SYS");
+    EXPECT_TRUE(plan_plugins(options_from("no_system_account: true\n", dir.path), dir.path).requests.empty());
 }
 
 TEST(Assembly, InstalledFeaturePluginsLoadByThemselves) {
