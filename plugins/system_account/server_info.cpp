@@ -1,7 +1,6 @@
 #include "plugins/system_account/server_info.hpp"
 
 #include <chrono>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -71,12 +70,5 @@ void ServerInfoSource::write_member(nats_sdk::GoJsonWriter& w) {
 
 std::string now_text() { return nats_sdk::rfc3339(std::chrono::system_clock::now()); }
 
-std::string next_event_id() {
-    static constexpr std::string_view digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    std::string id(22, '0');
-    for (char& c : id) c = digits[random() % digits.size()];
-    return id;
-}
 
 }  // namespace nats::system_account

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include <nats_sdk/event_id.hpp>
 #include <nats_sdk/go_json.hpp>
 
 #include "plugins/monitoring/kernel_source.hpp"
@@ -40,7 +41,7 @@ private:
 
 // RFC 3339 with Go's trimmed nanoseconds, in UTC.
 std::string now_text();
-// A NUID-shaped event id (22 base62 characters), as TypedEvent's "id".
-std::string next_event_id();
+// TypedEvent's "id".
+using nats_sdk::next_event_id;
 
 }  // namespace nats::system_account

@@ -1,8 +1,8 @@
 #include "api/advisories.hpp"
 
 #include <chrono>
-#include <random>
 
+#include <nats_sdk/event_id.hpp>
 #include <nats_sdk/go_json.hpp>
 
 #include "jetstream_core.hpp"
@@ -30,13 +30,7 @@ void write_client_info(nats_sdk::GoJsonWriter& w, JetStreamCore& core, const std
     w.field("kind", "Client").field("client_type", "nats").end_object();
 }
 
-std::string next_event_id() {
-    static constexpr std::string_view digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    thread_local std::mt19937_64 random{std::random_device{}()};
-    std::string id(22, '0');
-    for (char& c : id) c = digits[random() % digits.size()];
-    return id;
-}
+std::string next_event_id() { return nats_sdk::next_event_id(); }
 
 void send_stream_action(JetStreamCore& core, const std::string& account, const std::string& stream, StreamAction action) {
     std::string_view subject_part;
