@@ -15,10 +15,14 @@
 //     counts from the records, so nothing its publishers were refused is ever served, and a
 //     sync that spans a reopen fails.
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include <rocksdb/write_batch.h>
 
+#include "plugins/store_rocksdb/rocks_scan.hpp"
 #include "plugins/store_rocksdb/rocks_store.hpp"
 
 namespace nats::store_rocksdb {
@@ -31,8 +35,6 @@ using nats_sdk::store::StoreError;
 thread_local int access_depth = 0;
 
 std::mutex failure_mutex;  // guards RocksStore::failure_ (written by any thread that fails)
-
-std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
 }  // namespace
 
@@ -143,6 +145,69 @@ void RocksStore::reopen_after_failure() {
     }
 }
 
+// Damage that stops RocksDB from opening: a table file whose footer, index or properties
+// fail their checksum (paranoid checks read them all at open), a damaged or cut MANIFEST.
+// First without paranoid checks (a damaged table is then found when read, and the scans
+// step over it); then RocksDB's RepairDB, which rebuilds the MANIFEST from the table and
+// log files it can read and moves the others to lost/.
+void RocksStore::open_despite_damage() {
+    rocksdb::Status s = open_db(false);
+    if (s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) {
+        store_corruption_.fetch_add(1, std::memory_order_relaxed);
+        log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": cannot open (" + s.ToString() +
+                               "); opening without paranoid checks, damaged data is skipped when read");
+        db_options_.paranoid_checks = false;
+        s = open_db(false);
+    }
+    if ((s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) && point_current_at_newest_manifest()) s = open_db(false);
+    if (s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) {
+        log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": still cannot open (" + s.ToString() +
+                               "); repairing it (RepairDB: the MANIFEST rebuilt from the readable table and log files, the "
+                               "others moved to lost/)");
+        if (const rocksdb::Status r = rocksdb::RepairDB(path_, db_options_, families_); !r.ok())
+            log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": repair failed: " + r.ToString());
+        s = open_db(false);
+    }
+    if (!s.ok()) {
+        const nmk_store_status status = s.IsNoSpace() ? NMK_STORE_NO_SPACE : s.IsCorruption() ? NMK_STORE_CORRUPT : NMK_STORE_IO_ERROR;
+        throw StoreError(status, "rocksdb open: " + s.ToString());
+    }
+}
+
+// CURRENT names the live MANIFEST in one line; when it is damaged (or names a file that is
+// not there) the newest MANIFEST is the one to use. Rewritten through a temporary file.
+bool RocksStore::point_current_at_newest_manifest() {
+    namespace fs = std::filesystem;
+    std::string newest;
+    std::uint64_t newest_number = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(path_, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("MANIFEST-", 0) != 0 || entry.file_size(ec) == 0) continue;
+        const std::uint64_t number = std::strtoull(name.c_str() + 9, nullptr, 10);
+        if (number >= newest_number) {
+            newest_number = number;
+            newest = name;
+        }
+    }
+    if (newest.empty()) return false;
+    std::string current;
+    {
+        std::ifstream in(fs::path(path_) / "CURRENT");
+        std::getline(in, current);
+    }
+    if (current == newest && fs::exists(fs::path(path_) / current)) return false;  // CURRENT is right
+    {
+        std::ofstream out(fs::path(path_) / "CURRENT.repair", std::ios::trunc);
+        out << newest << '\n';
+        if (!out.flush()) return false;
+    }
+    fs::rename(fs::path(path_) / "CURRENT.repair", fs::path(path_) / "CURRENT", ec);
+    if (ec) return false;
+    log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": CURRENT named '" + current + "'; pointed it at " + newest + ", the newest MANIFEST");
+    return true;
+}
+
 bool RocksStream::catch_up() {
     const std::uint64_t epoch = store_.epoch();
     if (epoch == seen_epoch_) return false;
@@ -151,11 +216,10 @@ bool RocksStream::catch_up() {
         // Records above the last synced sequence that made it into the log anyway: nobody
         // was told they were stored.
         rocksdb::WriteBatch batch;
-        std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-        for (it->Seek(message_key(id_, keep + 1)); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-            const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
-            if (const auto m = decode_message(view(it->value()))) batch.Delete(store_.subjects(), subject_key(id_, m->subject, seq));
-            batch.Delete(store_.messages(), it->key());
+        auto it = message_scan();
+        for (it.seek(keep + 1); it.valid(); it.next()) {
+            if (const auto m = decode_message(it.value())) batch.Delete(store_.subjects(), subject_key(id_, m->subject, it.sequence()));
+            batch.Delete(store_.messages(), message_key(id_, it.sequence()));
         }
         if (batch.Count() > 0) store_.write_durably(batch);
         ceiling_ = ~std::uint64_t{0};

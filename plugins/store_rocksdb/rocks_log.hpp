@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -29,13 +31,25 @@ public:
         std::vsnprintf(line, sizeof line, format, ap);
         const std::string text = std::string("rocksdb: ") + line;
         if (text.find("orrupt") != std::string::npos) corruption_reports_.fetch_add(1, std::memory_order_relaxed);
-        if (sink_) sink_(level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? NMK_LOG_ERROR : NMK_LOG_WARN, text);
+        int repeats = 0;
+        {
+            // A repair reports every record it drops with the same words: three are enough.
+            std::lock_guard lock(mutex_);
+            repeats = repeats_ = text == last_ ? repeats_ + 1 : 0;
+            if (repeats == 0) last_ = text;
+        }
+        if (repeats > 2 || !sink_) return;
+        sink_(level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? NMK_LOG_ERROR : NMK_LOG_WARN,
+              repeats == 2 ? text + " (and any more like it, not shown)" : text);
     }
 
     std::uint64_t corruption_reports() const { return corruption_reports_.load(std::memory_order_relaxed); }
 
 private:
     Sink sink_;
+    std::mutex mutex_;
+    std::string last_;
+    int repeats_ = 0;
     std::atomic<std::uint64_t> corruption_reports_{0};
 };
 

@@ -86,6 +86,9 @@ RocksStore::RocksStore(const std::string& root, RocksOptions options, RocksLog l
     db_options_.create_missing_column_families = true;
     db_options_.paranoid_checks = true;
     db_options_.max_total_wal_size = 64u << 20;
+    // A damaged log record is dropped and counted (its "dropping N bytes; Corruption" line
+    // reaches ForwardingLogger); the records after it are still recovered.
+    db_options_.wal_recovery_mode = rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords;
     db_options_.keep_log_file_num = 2;
     db_options_.max_background_jobs = 2;
     // No background recovery after an error (see NoAutoRecovery).
@@ -105,7 +108,7 @@ RocksStore::RocksStore(const std::string& root, RocksOptions options, RocksLog l
     cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     for (const char* name : {rocksdb::kDefaultColumnFamilyName.c_str(), "streams", "msgs", "subjects", "state"})
         families_.emplace_back(name, cf);
-    check(open_db(false), "open");
+    open_despite_damage();
     if (const auto f = log_failure("open")) check(*f, "open");
 
     // Stream ids: the highest in use, plus one.

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -41,6 +42,7 @@ struct RocksOptions {
 RocksOptions read_options(std::string_view json, const RocksOptions& defaults);
 
 class RocksStore;
+class SequenceScan;
 
 // Where the store's warnings and errors go (the server's log in the plugin).
 using RocksLog = std::function<void(nmk_log_level, std::string_view)>;
@@ -88,8 +90,12 @@ private:
     void refresh_first();
     void refresh_subject(const std::string& subject);
     void write_bounds(rocksdb::WriteBatch& batch) const;
-    bool offer(const rocksdb::Iterator& it, std::string_view filter,
+    bool offer(const SequenceScan& it, std::string_view filter,
                const std::function<void(const nats_sdk::store::MessageView&)>& found);
+    // Walks over this stream's messages, or one subject's index entries, past damage.
+    SequenceScan message_scan() const;
+    SequenceScan subject_scan(std::string_view subject) const;
+    void note_damage(const char* what, std::uint64_t from, std::uint64_t to, const rocksdb::Status& why) const;
     // The state-family key of consumer record `name` (refused when the name is not allowed).
     std::string consumer_key(std::string_view name) const;
     nats_sdk::store::LoadResult deliver(std::uint64_t sequence, std::string_view record,
@@ -101,6 +107,8 @@ private:
     StreamCounts counts_;
     std::map<std::string, SubjectInfo, std::less<>> subjects_;
     mutable std::uint64_t corrupt_ = 0;
+    // Damaged ranges already counted: what, and the first sequence.
+    mutable std::set<std::pair<std::string, std::uint64_t>> damage_seen_;
     // The store's database generation this stream's counts belong to.
     std::uint64_t seen_epoch_ = 0;
     // The last sequence a sync made durable (shared with pending sync completions, which
@@ -155,6 +163,11 @@ public:
     std::uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }
     // Writes are possible (no failure pending, not opened read-only).
     bool writable() const { return !failed_.load(std::memory_order_acquire) && !read_only_; }
+    // Damage found in the database as a whole (opening it, a dropped log record): RocksDB
+    // cannot say whose records were lost, so every stream counts it (state().corrupt).
+    std::uint64_t store_corruption() const {
+        return store_corruption_.load(std::memory_order_relaxed) + (info_log_ ? info_log_->corruption_reports() : 0);
+    }
     // The status of the last failure (NO_SPACE or IO_ERROR).
     nmk_store_status last_failure() const { return static_cast<nmk_store_status>(last_failure_.load()); }
     void log(nmk_log_level level, const std::string& line) const {
@@ -171,6 +184,8 @@ private:
     void mark_failed(const rocksdb::Status& s, const char* what);
     void reopen_after_failure();
     rocksdb::Status open_db(bool read_only);
+    void open_despite_damage();
+    bool point_current_at_newest_manifest();
     void close_db(bool flush);
     [[noreturn]] void refuse_write() const;
     // A log write or sync failed under RocksDB (rocks_wal_guard.hpp): marks the store
@@ -195,6 +210,7 @@ private:
     bool read_only_ = false;  // written under gate_ held exclusively
     std::atomic<int> last_failure_{NMK_STORE_IO_ERROR};
     std::string failure_;  // the first failure's words, under gate_
+    std::atomic<std::uint64_t> store_corruption_{0};  // damage found opening the database
     std::uint64_t next_id_ = 1;
     std::map<std::uint64_t, std::string> keys_by_id_;  // id -> streams key
 

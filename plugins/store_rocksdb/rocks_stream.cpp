@@ -8,6 +8,7 @@
 
 #include <nats_sdk/subject.hpp>
 
+#include "plugins/store_rocksdb/rocks_scan.hpp"
 #include "plugins/store_rocksdb/rocks_store.hpp"
 
 namespace nats::store_rocksdb {
@@ -64,11 +65,23 @@ RocksStream::~RocksStream() {
 
 void RocksStream::recover() {
     std::string value;
-    check(store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + bounds_suffix, &value), "read bounds");
+    // A damaged bounds or snapshot record (RocksDB's block checksum, or ours) is not used:
+    // the records are the truth.
+    if (const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + bounds_suffix, &value); s.IsCorruption()) {
+        note_damage("the bounds record", 0, 0, s);
+        value.clear();
+    } else {
+        check(s, "read bounds");
+    }
     StreamCounts bounds;
     const bool have_bounds = !value.empty() && decode_bounds(value, bounds);
     value.clear();
-    check(store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + snapshot_suffix, &value), "read snapshot");
+    if (const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.state(), prefix_ + snapshot_suffix, &value); s.IsCorruption()) {
+        note_damage("the snapshot", 0, 0, s);
+        value.clear();
+    } else {
+        check(s, "read snapshot");
+    }
     if (!value.empty() && decode_snapshot(value, counts_, subjects_) && (!have_bounds || bounds.last <= counts_.last)) {
         // Used once: until the next clean close the records are the truth.
         rocksdb::WriteBatch batch;
@@ -91,12 +104,34 @@ void RocksStream::recover() {
     }
 }
 
+SequenceScan RocksStream::message_scan() const {
+    return SequenceScan(store_.db(), store_.messages(), prefix_,
+                        [this](std::uint64_t from, std::uint64_t to, const rocksdb::Status& why) { note_damage("messages", from, to, why); });
+}
+
+SequenceScan RocksStream::subject_scan(std::string_view subject) const {
+    return SequenceScan(store_.db(), store_.subjects(), subject_prefix(id_, subject),
+                        [this](std::uint64_t from, std::uint64_t to, const rocksdb::Status& why) {
+                            note_damage("subject index entries", from, to, why);
+                        });
+}
+
+// Counted and logged once per damaged range: reads that meet it again skip it quietly.
+void RocksStream::note_damage(const char* what, std::uint64_t from, std::uint64_t to, const rocksdb::Status& why) const {
+    if (!damage_seen_.emplace(what, from).second) return;
+    ++corrupt_;
+    const std::uint64_t shown_to = std::min(to, std::max(counts_.last, from));
+    store_.log(NMK_LOG_ERROR, "rocksdb stream " + store_.describe(id_) + ": " + what + " of sequences " + std::to_string(from) +
+                                  " to " + std::to_string(shown_to) + " are in data RocksDB found damaged (" + why.ToString() +
+                                  "); counted as corrupt and never served");
+}
+
 void RocksStream::rebuild_from_records(std::uint64_t ceiling) {
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-        const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
+    auto it = message_scan();
+    for (it.seek(0); it.valid(); it.next()) {
+        const std::uint64_t seq = it.sequence();
         if (seq > ceiling) break;
-        const auto m = decode_message(view(it->value()));
+        const auto m = decode_message(it.value());
         if (!m) {
             ++corrupt_;
             continue;
@@ -115,7 +150,7 @@ void RocksStream::rebuild_from_records(std::uint64_t ceiling) {
         if (s.messages++ == 0) s.first = seq;
         s.last = seq;
     }
-    check(it->status(), "scan");
+    check(it.status(), "scan");
 }
 
 void RocksStream::write_bounds(rocksdb::WriteBatch& batch) const {
@@ -199,17 +234,17 @@ LoadResult RocksStream::deliver(std::uint64_t sequence, std::string_view record,
     return LoadResult::found;
 }
 
-// The message under a msgs iterator, handed to `found` when it is intact and matches.
-bool RocksStream::offer(const rocksdb::Iterator& it, std::string_view filter,
+// The message under a scan, handed to `found` when it is intact and matches.
+bool RocksStream::offer(const SequenceScan& it, std::string_view filter,
                         const std::function<void(const MessageView&)>& found) {
-    if (read_u64_be(view(it.key()).substr(8)) > ceiling_) return false;
-    const auto m = decode_message(view(it.value()));
+    if (it.sequence() > ceiling_) return false;
+    const auto m = decode_message(it.value());
     if (!m) {
         ++corrupt_;
         return false;
     }
     if (!matches(m->subject, filter)) return false;
-    found(MessageView{read_u64_be(view(it.key()).substr(8)), m->time_ns, m->subject, m->headers, m->payload});
+    found(MessageView{it.sequence(), m->time_ns, m->subject, m->headers, m->payload});
     return true;
 }
 
@@ -221,7 +256,7 @@ LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(co
     if (s.IsNotFound()) return LoadResult::not_found;
     if (s.IsCorruption()) {
         // RocksDB's own block checksum failed: as damaged as a record failing ours.
-        ++corrupt_;
+        note_damage("the message", sequence, sequence, s);
         return LoadResult::corrupt;
     }
     check(s, "load");
@@ -237,20 +272,18 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
         // The subject index: the subject's sequences in order.
         const auto info = subjects_.find(filter);
         if (info == subjects_.end() || info->second.last < start) return LoadResult::not_found;
-        const std::string prefix = subject_prefix(id_, filter);
-        std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.subjects()));
-        for (it->Seek(subject_key(id_, filter, start)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-            const std::uint64_t seq = read_u64_be(view(it->key()).substr(prefix.size()));
-            if (load(seq, found) == LoadResult::found) return LoadResult::found;
+        auto it = subject_scan(filter);
+        for (it.seek(start); it.valid(); it.next()) {
+            if (load(it.sequence(), found) == LoadResult::found) return LoadResult::found;
         }
-        check(it->status(), "load next");
+        check(it.status(), "load next");
         return LoadResult::not_found;
     }
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    for (it->Seek(message_key(id_, start)); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-        if (offer(*it, filter, found)) return LoadResult::found;
+    auto it = message_scan();
+    for (it.seek(start); it.valid(); it.next()) {
+        if (offer(it, filter, found)) return LoadResult::found;
     }
-    check(it->status(), "load next");
+    check(it.status(), "load next");
     return LoadResult::not_found;
 }
 
@@ -262,11 +295,11 @@ LoadResult RocksStream::load_last(std::string_view filter, const std::function<v
         if (info == subjects_.end()) return LoadResult::not_found;
         if (load(info->second.last, found) == LoadResult::found) return LoadResult::found;
     }
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    for (it->SeekForPrev(message_key(id_, counts_.last)); it->Valid() && it->key().starts_with(prefix_); it->Prev()) {
-        if (offer(*it, filter, found)) return LoadResult::found;
+    auto it = message_scan();
+    for (it.seek_for_prev(counts_.last); it.valid(); it.prev()) {
+        if (offer(it, filter, found)) return LoadResult::found;
     }
-    check(it->status(), "load last");
+    check(it.status(), "load last");
     return LoadResult::not_found;
 }
 
@@ -277,28 +310,27 @@ void RocksStream::refresh_first() {
         counts_.first_time_ns = 0;
         return;
     }
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    it->Seek(message_key(id_, counts_.first));
-    if (it->Valid() && it->key().starts_with(prefix_)) {
-        counts_.first = read_u64_be(view(it->key()).substr(8));
-        const auto m = decode_message(view(it->value()));
+    auto it = message_scan();
+    it.seek(counts_.first);
+    if (it.valid()) {
+        counts_.first = it.sequence();
+        const auto m = decode_message(it.value());
         counts_.first_time_ns = m ? m->time_ns : 0;
     }
 }
 
 // A subject's first and last after some of its messages went.
 void RocksStream::refresh_subject(const std::string& subject) {
-    const std::string prefix = subject_prefix(id_, subject);
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.subjects()));
+    auto it = subject_scan(subject);
     SubjectInfo info;
-    it->Seek(prefix);
-    if (!it->Valid() || !it->key().starts_with(prefix)) {
+    it.seek(0);
+    if (!it.valid()) {
         subjects_.erase(subject);
         return;
     }
-    info.first = read_u64_be(view(it->key()).substr(prefix.size()));
-    it->SeekForPrev(subject_key(id_, subject, ~std::uint64_t{0}));
-    info.last = it->Valid() && it->key().starts_with(prefix) ? read_u64_be(view(it->key()).substr(prefix.size())) : info.first;
+    info.first = it.sequence();
+    it.seek_for_prev(~std::uint64_t{0});
+    info.last = it.valid() ? it.sequence() : info.first;
     auto& s = subjects_[subject];
     info.messages = s.messages;
     s = info;
@@ -314,7 +346,7 @@ std::uint64_t RocksStream::remove_all(const std::map<std::uint64_t, std::string>
         std::string value;
         const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, seq), &value);
         if (s.IsNotFound()) continue;
-        check(s, "remove");
+        if (!s.IsCorruption()) check(s, "remove");  // a damaged one goes too (its size unknown)
         if (const auto m = decode_message(value)) bytes += message_bytes(m->subject, m->headers, m->payload);
         batch.Delete(store_.messages(), message_key(id_, seq));
         batch.Delete(store_.subjects(), subject_key(id_, subject, seq));
@@ -343,8 +375,8 @@ bool RocksStream::remove(std::uint64_t sequence) {
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
     if (s.IsNotFound()) return false;
-    check(s, "remove");
-    const auto m = decode_message(value);
+    if (!s.IsCorruption()) check(s, "remove");
+    const auto m = s.ok() ? decode_message(value) : std::nullopt;
     std::string subject = m ? std::string(m->subject) : std::string();
     if (subject.empty()) {
         // A corrupt record: find its subject in the index.
@@ -385,14 +417,12 @@ std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, s
     std::map<std::uint64_t, std::string> matching;
     for (const auto& [subject, info] : subjects_) {
         if (!matches(subject, filter)) continue;
-        const std::string prefix = subject_prefix(id_, subject);
-        std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.subjects()));
-        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-            const std::uint64_t seq = read_u64_be(view(it->key()).substr(prefix.size()));
-            if (below > 1 && seq >= below) break;
-            matching.emplace(seq, subject);
+        auto it = subject_scan(subject);
+        for (it.seek(0); it.valid(); it.next()) {
+            if (below > 1 && it.sequence() >= below) break;
+            matching.emplace(it.sequence(), subject);
         }
-        check(it->status(), "purge");
+        check(it.status(), "purge");
     }
     if (keep > 0) {
         if (keep >= matching.size()) return 0;
@@ -415,14 +445,13 @@ std::uint64_t RocksStream::compact(std::uint64_t sequence) {
         return n;
     }
     std::map<std::uint64_t, std::string> doomed;
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-        const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
-        if (seq >= sequence) break;
-        const auto m = decode_message(view(it->value()));
-        doomed.emplace(seq, m ? std::string(m->subject) : std::string());
+    auto it = message_scan();
+    for (it.seek(0); it.valid(); it.next()) {
+        if (it.sequence() >= sequence) break;
+        const auto m = decode_message(it.value());
+        doomed.emplace(it.sequence(), m ? std::string(m->subject) : std::string());
     }
-    check(it->status(), "compact");
+    check(it.status(), "compact");
     return remove_all(doomed);
 }
 
@@ -430,17 +459,17 @@ void RocksStream::truncate(std::uint64_t sequence) {
     RocksStore::Access access(store_, true, this);
     std::map<std::uint64_t, std::string> doomed;
     std::int64_t time_ns = counts_.last_time_ns;
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    for (it->Seek(message_key(id_, sequence)); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-        const std::uint64_t seq = read_u64_be(view(it->key()).substr(8));
-        const auto m = decode_message(view(it->value()));
+    auto it = message_scan();
+    for (it.seek(sequence); it.valid(); it.next()) {
+        const std::uint64_t seq = it.sequence();
+        const auto m = decode_message(it.value());
         if (seq == sequence) {
             if (m) time_ns = m->time_ns;
             continue;
         }
         doomed.emplace(seq, m ? std::string(m->subject) : std::string());
     }
-    check(it->status(), "truncate");
+    check(it.status(), "truncate");
     remove_all(doomed);
     counts_.last = sequence;
     counts_.last_time_ns = time_ns;
@@ -465,7 +494,7 @@ nats_sdk::store::StreamState RocksStream::state() const {
         s.deleted = counts_.last - counts_.first + 1 - counts_.messages;
     }
     s.subjects = subjects_.size();
-    s.corrupt = corrupt_;
+    s.corrupt = corrupt_ + store_.store_corruption();
     return s;
 }
 
@@ -486,10 +515,10 @@ void RocksStream::subjects_state(std::string_view filter,
 
 std::uint64_t RocksStream::sequence_for_time(std::int64_t time_ns) const {
     RocksStore::Access access(store_, false, const_cast<RocksStream*>(this));
-    std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.messages()));
-    for (it->Seek(prefix_); it->Valid() && it->key().starts_with(prefix_); it->Next()) {
-        const auto m = decode_message(view(it->value()));
-        if (m && m->time_ns >= time_ns) return read_u64_be(view(it->key()).substr(8));
+    auto it = message_scan();
+    for (it.seek(0); it.valid(); it.next()) {
+        const auto m = decode_message(it.value());
+        if (m && m->time_ns >= time_ns) return it.sequence();
     }
     return counts_.last + 1;
 }
@@ -528,8 +557,16 @@ void RocksStream::consumer_list(const std::function<void(const nats_sdk::store::
     std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(rocksdb::ReadOptions(), store_.state()));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
         std::string_view meta, state;
-        if (!decode_consumer(view(it->value()), meta, state)) continue;  // damaged: left out
+        if (!decode_consumer(view(it->value()), meta, state)) {  // damaged: left out
+            note_damage("a consumer record", 0, 0, rocksdb::Status::Corruption("record checksum"));
+            continue;
+        }
         found(nats_sdk::store::ConsumerRecordView{view(it->key()).substr(prefix.size()), meta, state});
+    }
+    if (it->status().IsCorruption()) {
+        // The consumer records past a damaged block are lost: the stream itself goes on.
+        note_damage("consumer records", 0, 0, it->status());
+        return;
     }
     check(it->status(), "consumer list");
 }

@@ -14,10 +14,12 @@ usage: tools/bench/compare.sh --jetstream [options]   (or tools/bench/compare_je
   --rounds N         rounds per server (default 3; --quick: 1)
   --only LIST        comma-separated scenarios: js-sync-file,js-async-file,js-sync-mem,js-async-mem,
                      js-streams-file,js-streams-mem,js-fill-mem,js-restart,fdatasync,
-                     js-pull-100,js-pull-1000,js-push,js-ordered,js-consumers (default: all)
+                     js-pull-100,js-pull-1000,js-pull-file,js-push,js-ordered,js-consumers (default: all)
   --consumers        the consumer scenarios alone (js-pull-100,js-pull-1000,js-push,js-ordered,js-consumers)
   --consumer-msgs N  messages stored for the consumers to drain (default 100000; --quick too)
   --restart-msgs N   messages stored before the restart (default 1000000; --quick too)
+  --backend NAME     the store our server keeps file streams in: file (default) or rocksdb
+                     (jetstream { file_backend: rocksdb }); the memory rows are the third backend
   --store-parent DIR where the temporary store directories go (default: $TMPDIR or /tmp);
                      it must be on the disk to be measured, not a tmpfs
   --ours PATH        our server binary (default: <repo>/build/bin/nats-server)
@@ -45,6 +47,7 @@ consumer_msgs=100000
 consumer_scenarios=js-pull-100,js-pull-1000,js-push,js-ordered,js-consumers
 store_parent="${TMPDIR:-/tmp}"
 quick=0
+backend=file
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
         --consumer-msgs) consumer_msgs="${2:?--consumer-msgs needs a value}"; shift 2 ;;
         --restart-msgs) restart_msgs="${2:?--restart-msgs needs a value}"; shift 2 ;;
         --store-parent) store_parent="${2:?--store-parent needs a value}"; shift 2 ;;
+        --backend) backend="${2:?--backend needs a value}"; shift 2 ;;
         --ours) ours_bin="${2:?--ours needs a value}"; shift 2 ;;
         --nats) nats_bin="${2:?--nats needs a value}"; shift 2 ;;
         --bench) bench_bin="${2:?--bench needs a value}"; shift 2 ;;
@@ -73,6 +77,8 @@ else
     : "${rounds:=3}"
     div=1
 fi
+[[ "$backend" == file || "$backend" == rocksdb ]] ||
+    { echo "compare_jetstream.sh: --backend must be file or rocksdb" >&2; exit 2; }
 is_count "$rounds" || { echo "compare_jetstream.sh: --rounds must be a positive integer" >&2; exit 2; }
 is_count "$consumer_msgs" || { echo "compare_jetstream.sh: --consumer-msgs must be a positive integer" >&2; exit 2; }
 is_count "$restart_msgs" || { echo "compare_jetstream.sh: --restart-msgs must be a positive integer" >&2; exit 2; }
@@ -108,6 +114,7 @@ js-streams-file|200 empty file streams, server RSS|rss_per_stream_bytes:lower:ou
 js-streams-mem|200 empty memory streams, server RSS|rss_per_stream_bytes:lower:ours<=1 create_s:lower|ours nats|--mode js-streams --storage memory --streams 200
 js-fill-mem|$((1000000 / div)) messages of 128 B in a memory stream, server RSS|rss_per_million_bytes:lower:ours<=1 rate:higher|ours nats|--mode js-fill --storage memory --msgs $((1000000 / div)) --settle 1000
 js-pull-100|pull consumer, fetch 100, ack each, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-pull --storage memory --batch 100 --msgs $consumer_msgs
+js-pull-file|pull consumer on a file stream, fetch 100, ack each, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.0 server_cpu_us_per_msg:lower client_cpu_us_per_msg:lower|ours nats|--mode js-pull --storage file --batch 100 --msgs $consumer_msgs
 js-pull-1000|pull consumer, fetch 1000, ack each, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-pull --storage memory --batch 1000 --msgs $consumer_msgs
 js-push|push consumer, library auto-ack, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-push --storage memory --msgs $consumer_msgs
 js-ordered|ordered consumer replay, $consumer_msgs stored 128 B msgs|rate:higher:ours>=1.5 server_cpu_us_per_msg:lower:ours<=0.5 client_cpu_us_per_msg:lower|ours nats|--mode js-ordered --storage memory --msgs $consumer_msgs
@@ -147,9 +154,11 @@ trap 'exit 130' INT TERM
 server_command() { # kind port store -> sets server_cmd
     local kind="$1" port="$2" store="$3"
     case "$kind" in
-        ours) server_cmd=("$ours_bin" -a 127.0.0.1 -p "$port" -js -sd "$store") ;;
+        ours)
+            printf 'jetstream {\n  store_dir: "%s"\n  file_backend: %s\n}\n' "$store" "$backend" >"$store.conf"
+            server_cmd=("$ours_bin" -c "$store.conf" -a 127.0.0.1 -p "$port") ;;
         lazy)
-            printf 'jetstream {\n  store_dir: "%s"\n  sync: "2m"\n}\n' "$store" >"$store.conf"
+            printf 'jetstream {\n  store_dir: "%s"\n  sync: "2m"\n  file_backend: %s\n}\n' "$store" "$backend" >"$store.conf"
             server_cmd=("$ours_bin" -c "$store.conf" -a 127.0.0.1 -p "$port") ;;
         nats) server_cmd=("$nats_bin" -a 127.0.0.1 -p "$port" -js -sd "$store") ;;
     esac
@@ -311,7 +320,7 @@ load_start=$(load_average)
 started=$SECONDS
 servers=(nats)
 [[ $have_ours -eq 1 ]] && servers=(ours lazy nats)
-echo "compare_jetstream.sh: $rounds round(s); servers: ${servers[*]}; reference: $nats_bin" \
+echo "compare_jetstream.sh: $rounds round(s); servers: ${servers[*]} (our file streams on: $backend); reference: $nats_bin" \
      "($("$nats_bin" --version 2>/dev/null)); stores under $store_parent; load average $load_start" >&2
 for round in $(seq 1 "$rounds"); do
     while IFS='|' read -r name _ metrics kinds args; do
@@ -383,7 +392,8 @@ targets_met() { # targets ours_ratio lazy_ratio
 }
 
 table=$(
-    echo "| scenario | metric | ours (fsync before ack) | ours (lazy, sync 2m) | nats-server | ours/nats | lazy/nats | target | better |"
+    echo "| scenario | metric | ours (fsync before ack) | ours (lazy, sync 2m) | nats-server | ours/nats | lazy/nats | target | better |" |
+        { [[ "$backend" == file ]] && cat || sed "s/| ours (fsync/| ours, $backend store (fsync/; s/| ours (lazy/| ours, $backend store (lazy/"; }
     echo "|---|---|---:|---:|---:|---:|---:|---|---|"
     while IFS='|' read -r name label metrics kinds _; do
         selected "$name" || continue

@@ -168,7 +168,22 @@ void JetStreamCore::handle_ack(const std::string& account_name, const std::strin
     Consumer* consumer = stream ? stream->find_consumer(name) : nullptr;
     if (consumer == nullptr) return;
     const std::int64_t now = unix_now_ns();
-    consumer->on_ack(subject, reply, payload, now);
+    // An ack with a reply subject (the clients' AckSync, "double ack") is answered only once
+    // the consumer's new state is on disk: the state is written now and the answer sent when
+    // the store's next sync completes, so a confirmed ack is never undone by a crash
+    // (nats-server answers at once and writes the state later). Acks without a reply keep
+    // the 50 ms state writer.
+    const bool confirm = !reply.empty() && keeps_consumers(*stream) && !consumer->config().direct &&
+                         (payload.empty() || payload == "+ACK" || payload == "+OK" || payload.substr(0, 4) == "-NAK" ||
+                          payload == "+TERM");
+    consumer->on_ack(subject, confirm ? std::string_view() : reply, payload, now);
+    if (confirm) {
+        if (consumer->take_dirty()) persist(*stream, *consumer, false);
+        stream->store().sync([bus = &bus_, account = account_name, to = std::string(reply)](nmk_store_status status,
+                                                                                          std::string_view) {
+            if (status == NMK_STORE_OK) bus->publish_all(account, {DurableOutput{to, {}, {}}});
+        });
+    }
     settle(*account, *stream, *consumer, now);
 }
 

@@ -23,6 +23,7 @@ bool flag(const nats_sdk::GoQuery& q, const char* key) {
 
 struct Totals {
     std::uint64_t memory = 0, storage = 0, api_total = 0, api_errors = 0, streams = 0, consumers = 0, messages = 0, bytes = 0;
+    std::uint64_t corrupt = 0;  // records the stores found damaged (never served)
     int accounts = 0;
 };
 
@@ -40,6 +41,7 @@ Totals totals(JetStreamCore& core) {
             const auto st = s->store().state();
             t.messages += st.messages;
             t.bytes += st.bytes;
+            t.corrupt += st.corrupt;
         }
     });
     return t;
@@ -125,6 +127,9 @@ std::string jsz_json(JetStreamCore& core, const std::string& server_id, const Js
     write_config(w, core);
     write_stats(w, t);
     w.field("streams", t.streams).field("consumers", t.consumers).field("messages", t.messages).field("bytes", t.bytes);
+    // Ours (nats-server has no such count): only when a store found damage, so a healthy
+    // server's /jsz stays nats-server's byte for byte.
+    if (t.corrupt > 0) w.field("corrupt_records", t.corrupt);
     if (o.accounts || o.streams || o.consumers || !o.account.empty()) {
         bool any = false;
         core.for_each_account([&](JsAccount& a) {
