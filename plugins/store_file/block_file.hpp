@@ -59,6 +59,13 @@ public:
         end_ += bytes.size();
     }
     std::size_t pending_bytes() const noexcept { return pending_.size(); }
+    void reserve_buffer(std::size_t bytes) {
+        if (pending_.capacity() < bytes) pending_.reserve(bytes);
+    }
+    // Gives the buffer's memory back (a block the stream has moved on from). Nothing pending.
+    void release_buffer() noexcept {
+        if (pending_.empty()) std::string().swap(pending_);
+    }
     int flush();
     // Reads `size` bytes at `offset` (inside the logical end), reopening the file if
     // its descriptor was closed.

@@ -130,7 +130,10 @@ void FileStream::roll(std::uint64_t first, std::uint64_t last, std::int64_t last
         throw_write_error(-result, "cannot write a block file of");
     }
     target_->set_active(file->handle());
-    if (!blocks_.empty()) blocks_.back().cache.reset();  // full now: loaded again when read
+    if (!blocks_.empty()) {
+        blocks_.back().cache.reset();  // full now: loaded again when read
+        if (blocks_.back().file) blocks_.back().file->release_buffer();  // flushed above; only the active block batches
+    }
     Block block;
     block.file = std::move(file);
     block.first = last + 1;
@@ -161,6 +164,7 @@ std::pair<std::uint32_t, std::uint32_t> FileStream::buffer_record(std::string_vi
     BlockFile& active = *blocks_.back().file;
     if (!active.batches() || bytes.size() > write_batch_bytes) return write_records(bytes);
     if (active.pending_bytes() + bytes.size() > write_batch_bytes) flush_pending();
+    active.reserve_buffer(write_batch_bytes);  // once per block: no regrowth, at most this much
     const auto offset = static_cast<std::uint32_t>(active.end());
     active.buffer(bytes);
     return {active.id(), offset};
