@@ -22,8 +22,8 @@ void add_context_command(command& app, app_state& state);
 void add_stream_command(command& app, app_state& state);
 void add_kv_command(command& app, app_state& state);
 void add_account_command(command& app, app_state& state);
-// natscli's JetStream verb groups with nothing implemented yet (consumer, object, ...).
-void add_unsupported_jetstream_commands(command& app);
+void add_consumer_command(command& app, app_state& state);
+void add_object_command(command& app, app_state& state);
 
 struct verb_summary {
     std::string name;
