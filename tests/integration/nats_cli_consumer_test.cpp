@@ -155,12 +155,17 @@ TEST_F(NatsCliConsumer, BadInputFailsWithNatscliTexts) {
     EXPECT_EQ(r.err, "nats: error: --force requires a stream and consumer name\n");
 }
 
-TEST_F(NatsCliConsumer, NextOnPushConsumerSaysItIsNotPull) {
+// The server answers 409 "Consumer is push based"; natscli prints that status
+// message and then fails to acknowledge it.
+TEST_F(NatsCliConsumer, NextOnPushConsumerShowsTheServersRefusal) {
     add_orders(0);
     ASSERT_EQ(nats({"consumer", "add", "ORDERS", "PUSH", "--target", "p.x", "--heartbeat=-1", "--defaults"}).code, 0);
     const auto r = nats({"--timeout", "1s", "consumer", "next", "ORDERS", "PUSH"});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.err, "nats: error: consumer \"PUSH\" is not a Pull consumer\n");
+    EXPECT_TRUE(matches(r.out, "--- subject: _INBOX\\.\\w+\n\nHeaders:\n\n  Description: Consumer is push based\n"
+                               "  Status: 409\n\nData:\n\n\n\n"))
+        << r.out;
+    EXPECT_EQ(r.err, "nats: error: could not Acknowledge message: nats: message does not have a reply\n");
 }
 
 } // namespace

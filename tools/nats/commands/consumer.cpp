@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "config_diff.hpp"
 #include "console.hpp"
 #include "consumer_report.hpp"
 #include "consumer_settings.hpp"
@@ -196,24 +197,6 @@ int run_add(const app_state& state, consumer_options& o) {
     return 0;
 }
 
-// A key-per-line comparison of two configs, in the spirit of natscli's
-// cmp.Diff output (which prints Go structs; see the README).
-std::string config_diff(const ordered_json& before, const ordered_json& after) {
-    std::string text;
-    std::vector<std::string> keys;
-    for (auto it = before.begin(); it != before.end(); ++it) keys.push_back(it.key());
-    for (auto it = after.begin(); it != after.end(); ++it) {
-        if (!before.contains(it.key())) keys.push_back(it.key());
-    }
-    for (const auto& k : keys) {
-        const bool in_before = before.contains(k), in_after = after.contains(k);
-        if (in_before && in_after && before[k] == after[k]) continue;
-        if (in_before) text += "-   \"" + k + "\": " + before[k].dump() + ",\n";
-        if (in_after) text += "+   \"" + k + "\": " + after[k].dump() + ",\n";
-    }
-    return text;
-}
-
 int run_edit(const app_state& state, consumer_options& o) {
     jetstream_session js(state.settings());
     ordered_json info = select_consumer(js.api, o, true);
@@ -329,6 +312,10 @@ void next_message(jetstream_session& js, const consumer_options& o) {
     nanoseconds delay{0};
     if (o.ack_delay.count() > 0) delay = nanoseconds(static_cast<std::int64_t>(std::rand()) % o.ack_delay.count());
     if (delay.count() > 0) std::this_thread::sleep_for(delay);
+    const char* reply = natsMsg_GetReply(msg.get());
+    if (reply == nullptr || *reply == '\0') {
+        throw cli_error("could not Acknowledge message: nats: message does not have a reply");
+    }
     check(respond(js.nc.get(), msg.get()));
     natsConnection_FlushTimeout(js.nc.get(), timeout_ms);
     if (!o.raw) out(delay.count() > 0 ? "\nAcknowledged message after " + format_duration(delay) + " delay\n\n"
