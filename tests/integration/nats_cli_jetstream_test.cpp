@@ -352,9 +352,9 @@ TEST_F(NatsCliJetStream, AccountInfoWithoutJetStream) {
 
 TEST_F(NatsCliJetStream, VerbsNotYetAvailableSaySoInOneLine) {
     for (const std::vector<std::string>& words :
-         {std::vector<std::string>{"consumer", "report"}, {"consumer", "next", "ORDERS", "C", "--count", "5"},
-          {"stream", "backup", "ORDERS", "/tmp/x", "--no-progress"}, {"object", "put", "b", "file"},
-          {"kv", "upgrade", "CONFIG"}, {"stream", "report", "--consumers"}, {"account", "backup", "/tmp/y"}}) {
+         {std::vector<std::string>{"consumer", "cluster", "step-down", "ORDERS", "C"},
+          {"stream", "find", "--empty"}, {"stream", "subjects", "ORDERS", "--sort=name"},
+          {"kv", "upgrade", "CONFIG"}, {"account", "backup", "/tmp/y"}}) {
         const auto r = nats(words);
         EXPECT_EQ(r.code, 1);
         EXPECT_EQ(r.out, "");

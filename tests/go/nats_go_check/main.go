@@ -24,7 +24,11 @@ var checks = map[string]func(nats.JetStreamContext){
 	"kv_ttl":               checkKvTTL,
 	"obj_put_get":          checkObjPutGet,
 	"obj_links_watch_seal": checkObjLinksWatchSeal,
+	"obj_cli_interop":      checkObjCliInterop,
 }
+
+// -file: a local file some checks compare objects with.
+var localFile = flag.String("file", "", "a local file the check compares an object with")
 
 // failure carries the first unmet expectation out of a check.
 type failure struct{ text string }

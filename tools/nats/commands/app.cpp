@@ -64,7 +64,8 @@ int run(const std::vector<std::string>& args) {
     add_stream_command(app, *state);
     add_kv_command(app, *state);
     add_account_command(app, *state);
-    add_unsupported_jetstream_commands(app);
+    add_consumer_command(app, *state);
+    add_object_command(app, *state);
     try {
         const parse_result parsed = parse_command_line(app, args);
         if (parsed.help) {

@@ -285,14 +285,10 @@ void add_stream_command(command& app, app_state& state) {
     force_flag(seal, "Force sealing without prompting", *o);
     seal.action([&state, o] { return run_seal(state, *o); });
 
-    add_unsupported_commands(str, {{"report", "Reports on Stream statistics"},
-                                   {"find", "Finds streams matching certain criteria"},
+    add_stream_admin_commands(str, state, &o->all);
+    add_stream_backup_commands(str, state, &o->all);
+    add_unsupported_commands(str, {{"find", "Finds streams matching certain criteria"},
                                    {"subjects", "Query subjects held in a stream"},
-                                   {"edit", "Edits an existing stream"},
-                                   {"copy", "Creates a new Stream based on the configuration of another, does not copy data"},
-                                   {"view", "View messages in a stream"},
-                                   {"backup", "Creates a backup of a Stream over the NATS network"},
-                                   {"restore", "Restore a Stream over the NATS network"},
                                    {"cluster", "Manages a clustered Stream"}});
 }
 

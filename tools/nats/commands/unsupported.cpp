@@ -25,30 +25,4 @@ void add_unsupported_commands(command& parent, const std::vector<verb_summary>& 
     }
 }
 
-void add_unsupported_jetstream_commands(command& app) {
-    auto& consumer = app.add_command("consumer", "JetStream Consumer management").alias("con").alias("obs").alias("c");
-    add_unsupported_commands(consumer,
-                             {{"ls", "List known Consumers"},
-                              {"report", "Reports on Consumer statistics"},
-                              {"info", "Consumer information"},
-                              {"add", "Creates a new Consumer"},
-                              {"edit", "Edits the configuration of a consumer"},
-                              {"rm", "Removes a Consumer"},
-                              {"copy", "Creates a new Consumer based on the configuration of another"},
-                              {"next", "Retrieves messages from Pull Consumers without interactive prompts"},
-                              {"sub", "Retrieves messages from Consumers"},
-                              {"cluster", "Manages a clustered Consumer"}});
-    auto& object = app.add_command("object", "JetStream Object Store commands").alias("obj");
-    add_unsupported_commands(object, {{"add", "Adds a new Object Store Bucket"},
-                                      {"put", "Puts a file into the store"},
-                                      {"del", "Deletes a file or bucket from the store"},
-                                      {"rm", "Deletes a file or bucket from the store"},
-                                      {"get", "Retrieves a file from the store"},
-                                      {"info", "Get information about a bucket or object"},
-                                      {"ls", "List buckets or contents of a specific bucket"},
-                                      {"seal", "Seals a bucket preventing further updates"},
-                                      {"watch", "Watch a bucket for changes"},
-                                      {"status", "Get information about a bucket or object"}});
-}
-
 } // namespace nats::cli

@@ -4,15 +4,10 @@
 
 #include "durations.hpp"
 #include "format.hpp"
+#include "json_fields.hpp"
 
 namespace nats::cli {
 namespace {
-
-std::int64_t int_of(const ordered_json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
 
 std::string bytes_of(std::int64_t v) { return ibytes(v < 0 ? 0 : static_cast<std::uint64_t>(v)); }
 

@@ -7,28 +7,12 @@
 
 #include "durations.hpp"
 #include "format.hpp"
+#include "json_fields.hpp"
 #include "stream_report.hpp"
 #include "tables.hpp"
 
 namespace nats::cli {
 namespace {
-
-std::int64_t int_of(const ordered_json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
-
-std::string str_of(const ordered_json& j, const char* key) {
-    if (!j.is_object()) return {};
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-timestamp time_of(const ordered_json& j, const char* key) {
-    const auto parsed = parse_rfc3339(str_of(j, key));
-    return parsed ? *parsed : timestamp{-62135596800LL, 0};
-}
 
 std::string bucket_of(const std::string& stream) { return stream.starts_with("KV_") ? stream.substr(3) : stream; }
 

@@ -7,35 +7,13 @@
 
 #include "durations.hpp"
 #include "format.hpp"
+#include "json_fields.hpp"
 #include "tables.hpp"
 
 namespace nats::cli {
 namespace {
 
 using std::chrono::nanoseconds;
-
-std::int64_t int_of(const ordered_json& j, const char* key, std::int64_t fallback = 0) {
-    if (!j.is_object()) return fallback;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : fallback;
-}
-
-std::uint64_t uint_of(const ordered_json& j, const char* key) {
-    const auto v = int_of(j, key);
-    return v < 0 ? 0 : static_cast<std::uint64_t>(v);
-}
-
-std::string str_of(const ordered_json& j, const char* key) {
-    if (!j.is_object()) return {};
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool bool_of(const ordered_json& j, const char* key) {
-    if (!j.is_object()) return false;
-    const auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
 
 std::string yes(bool v) { return v ? "true" : "false"; }
 
@@ -47,11 +25,6 @@ std::string join(const ordered_json& list, const char* separator) {
         out += item.is_string() ? item.get<std::string>() : item.dump();
     }
     return out;
-}
-
-timestamp time_of(const ordered_json& j, const char* key) {
-    const auto parsed = parse_rfc3339(str_of(j, key));
-    return parsed ? *parsed : timestamp{-62135596800LL, 0};
 }
 
 // "%21s: value" lines, the fixed label width of natscli's stream reports.

@@ -186,3 +186,46 @@ ordered_json build_stream_config(const std::string& name, const stream_settings&
 }
 
 } // namespace nats::cli
+
+namespace nats::cli {
+
+ordered_json edit_stream_config(const ordered_json& current, const std::string& name, const stream_settings& s) {
+    if (!s.config_file.empty()) {
+        ordered_json cfg = read_config_file(s.config_file);
+        if (cfg.value("name", std::string()).empty()) cfg["name"] = name;
+        return cfg;
+    }
+    ordered_json cfg = current;
+    if (!s.ack) cfg["no_ack"] = true;
+    else cfg.erase("no_ack");
+    if (!s.discard.empty()) cfg["discard"] = s.discard;
+    if (!s.subjects.empty()) cfg["subjects"] = split_subjects(s.subjects);
+    if (!s.storage.empty()) cfg["storage"] = s.storage[0] == 'f' ? "file" : "memory";
+    if (!s.retention.empty()) {
+        cfg["retention"] = s.retention == "interest" ? "interest" : s.retention == "limits" ? "limits" : "workqueue";
+    }
+    if (const auto b = bytes_value(s.max_bytes, "max bytes"); b != 0) cfg["max_bytes"] = b;
+    if (s.max_msgs != 0) cfg["max_msgs"] = s.max_msgs;
+    if (s.max_msgs_per_subject != 0) cfg["max_msgs_per_subject"] = s.max_msgs_per_subject;
+    if (!s.max_age.empty()) cfg["max_age"] = duration_value(s.max_age, "invalid maximum age limit format");
+    if (const auto m = bytes_value(s.max_msg_size, "max message size"); m != 0) cfg["max_msg_size"] = m;
+    if (s.max_consumers != -1) cfg["max_consumers"] = s.max_consumers;
+    if (!s.dupe_window.empty()) cfg["duplicate_window"] = duration_value(s.dupe_window, "invalid duplicate window");
+    if (s.replicas != 0) cfg["num_replicas"] = s.replicas;
+    if (!s.cluster.empty()) cfg["placement"]["cluster"] = s.cluster;
+    if (!s.tags.empty()) cfg["placement"]["tags"] = s.tags;
+    if (!s.sources.empty() || !s.mirror.empty()) {
+        throw cli_error("cannot edit mirrors or sources using the CLI, use --config instead");
+    }
+    if (!s.description.empty()) cfg["description"] = s.description;
+    // Booleans: only those given as true can be told apart from their defaults here.
+    if (s.allow_rollup) cfg["allow_rollup_hdrs"] = true;
+    if (s.deny_purge) cfg["deny_purge"] = true;
+    if (s.deny_delete) cfg["deny_delete"] = true;
+    if (s.allow_direct) cfg["allow_direct"] = true;
+    if (s.allow_mirror_direct) cfg["mirror_direct"] = true;
+    if (s.discard_per_subject) cfg["discard_new_per_subject"] = true;
+    return cfg;
+}
+
+} // namespace nats::cli

@@ -53,6 +53,10 @@ void add_stream_settings_flags(command& cmd, stream_settings& s);
 // names the stream). Throws cli_error with natscli's wording for bad values.
 ordered_json build_stream_config(const std::string& name, const stream_settings& s);
 
+// `stream edit` and `stream copy` (natscli's copyAndEditStream): `current` with
+// the flags given applied, or the --config file. Throws cli_error.
+ordered_json edit_stream_config(const ordered_json& current, const std::string& name, const stream_settings& s);
+
 // natscli's splitCLISubjects: each value split on commas and white space.
 std::vector<std::string> split_subjects(const std::vector<std::string>& values);
 
