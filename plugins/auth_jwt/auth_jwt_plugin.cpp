@@ -18,6 +18,7 @@
 #include "libs/jwt/creds.hpp"
 #include "libs/jwt/token.hpp"
 #include "plugins/auth_jwt/account_sync.hpp"
+#include "plugins/auth_jwt/claims_update.hpp"
 #include "plugins/auth_jwt/http_fetch.hpp"
 #include "plugins/auth_jwt/jwt_settings.hpp"
 #include "plugins/auth_jwt/known_account.hpp"
@@ -28,7 +29,10 @@ namespace nats::auth_jwt {
 class Plugin final : public nats_sdk::Authenticator {
 public:
     Plugin(nats_sdk::Host& host, const nlohmann::json& config)
-        : Authenticator(host), settings_(std::make_shared<const Settings>(read_settings(config))), sync_(host, table_) {
+        : Authenticator(host),
+          settings_(std::make_shared<const Settings>(read_settings(config))),
+          sync_(host, table_),
+          updates_(host, table_, sync_, [this] { return settings_.load(); }) {
         load_preloads(*settings_.load());
     }
 
@@ -39,6 +43,8 @@ public:
         sync_.sync();
         const auto settings = settings_.load();
         const auto& s = *settings;
+        // As nats-server: run-time account updates arrive in the system account.
+        if (!s.system_account.empty()) updates_.start(s.system_account);
         host().info("Trusted Operators: {} ({} trusted keys), {} accounts preloaded, resolver {}", s.operators.size(),
                     s.trusted_keys.size(), s.preload.size(), resolver_name(s.resolver));
         for (const auto& op : s.operators) {
@@ -54,7 +60,10 @@ public:
         host().post_blocking([this] { sync_.sync(); });
     }
 
-    void stop() override { stopping_.store(true); }
+    void stop() override {
+        stopping_.store(true);
+        updates_.stop();
+    }
 
     bool needs_nonce() const override { return true; }
 
@@ -151,6 +160,7 @@ private:
     std::atomic<std::shared_ptr<const Settings>> settings_;
     AccountTable table_;
     AccountSync sync_;
+    ClaimsUpdates updates_;
     std::atomic<bool> stopping_{false};
 };
 

@@ -122,7 +122,9 @@ ResolverSettings read_resolver(const json& value, const std::string& key) {
     out.ttl = duration(value, "ttl", out.ttl);
     out.interval = duration(value, "interval", out.interval);
     out.timeout = duration(value, "timeout", out.timeout);
-    return out;
+    // Read and checked as nats-server does, but not served yet: refuse rather than
+    // run without the resolver the config asks for.
+    refuse(key, "resolver type \"" + type + "\" is not supported yet (use MEMORY or URL(...))");
 }
 
 }  // namespace
