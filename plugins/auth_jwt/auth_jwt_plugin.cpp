@@ -43,6 +43,15 @@ public:
         sync_.sync();
         const auto settings = settings_.load();
         const auto& s = *settings;
+        // As nats-server, a URL resolver must answer before the server starts (its
+        // "basic test to see if anyone is home"): fail closed on a dead account server.
+        if (s.resolver.kind == ResolverSettings::Kind::url) {
+            try {
+                http_get(s.resolver.url, s.resolver.timeout);
+            } catch (const FetchError& e) {
+                throw nats_sdk::ConfigError(std::string("config key 'resolver': ") + e.what());
+            }
+        }
         // As nats-server: run-time account updates arrive in the system account.
         if (!s.system_account.empty()) updates_.start(s.system_account);
         host().info("Trusted Operators: {} ({} trusted keys), {} accounts preloaded, resolver {}", s.operators.size(),

@@ -135,12 +135,19 @@ TEST(AccountBlock, LimitsExportsImportsAndActivations) {
         &importer_key);
     table.put(importer);
     const auto outsider = w.account_with(
-        [&](auto& c) {
-            c["nats"]["imports"] = {{{"subject", "private.>"}, {"account", w.account.public_key()}, {"type", "stream"},
-                                     {"token", activation}}};  // someone else's activation
+        [&](auto& c) {  // no activation for the private export
+            c["nats"]["imports"] = {{{"subject", "private.>"}, {"account", w.account.public_key()}, {"type", "stream"}}};
         },
         &outsider_key);
     table.put(outsider);
+    // Someone else's activation makes the whole account JWT invalid (nats-io/jwt's Import.Validate).
+    EXPECT_THROW(w.account_with(
+                     [&](auto& c) {
+                         c["nats"]["imports"] = {{{"subject", "private.>"}, {"account", w.account.public_key()},
+                                                  {"type", "stream"}, {"token", activation}}};
+                     },
+                     &outsider_key),
+                 jwt::Error);
 
     const auto now = jwt::now_unix();
     const auto e = account_block(*exporter, table, now);
@@ -166,7 +173,7 @@ TEST(AccountBlock, LimitsExportsImportsAndActivations) {
     const auto o = account_block(*outsider, table, now);
     EXPECT_TRUE(o.block["imports"].empty());
     ASSERT_EQ(o.skipped_imports.size(), 1u);
-    EXPECT_NE(o.skipped_imports[0].find("activation token is for another account"), std::string::npos);
+    EXPECT_NE(o.skipped_imports[0].find("activation token missing"), std::string::npos);
 
     const auto bare = bare_account_block(*exporter);
     EXPECT_FALSE(bare.contains("imports"));
