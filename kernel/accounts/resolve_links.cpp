@@ -302,7 +302,9 @@ AccountsConfig parse_accounts(const config::Value& root, const std::string& file
     // As nats-server: imports are only checked once every account parsed cleanly.
     errors.throw_if_any();
     if (block) resolve_links(*block, out, errors);
-    if (out.system_account_configured && !out.find(out.system_account)) {
+    // In operator mode the system account is an account JWT the resolver supplies.
+    const bool operator_mode = find_any(root, {"operator", "operators", "trusted", "trusted_keys"}) != nullptr;
+    if (out.system_account_configured && !operator_mode && !out.find(out.system_account)) {
         const config::Value* at = find_any(root, {"system_account", "system"});
         errors.add(at->location(), "error resolving system account: account missing");
     }

@@ -119,6 +119,13 @@ bool wants_nkey_config(const config::Options& o) {
     return a && users_have(a->find("users"), is_nkey_user);
 }
 bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(o, is_nkey_user); }
+// Operator mode: auth_jwt serves its own keys (its descriptor), and gets the auth
+// settings too, to see system_account and refuse users or accounts beside operators.
+bool wants_jwt(const config::Options& o) {
+    for (std::string_view key : {"operator", "operators", "trusted", "trusted_keys"})
+        if (o.raw.find(key)) return true;
+    return false;
+}
 
 // Every feature but the system account is required: a server asked to authenticate never runs open, and one
 // asked to serve monitoring or JetStream never runs without it (fail closed).
@@ -136,6 +143,7 @@ const Feature table[] = {
     {"auth_users", "--user", true, wants_users_flag, fill_auth},
     {"auth_nkey", "authorization", true, wants_nkey_config, fill_auth},
     {"auth_nkey", "accounts", true, wants_nkey_accounts, fill_auth},
+    {"auth_jwt", "operator", true, wants_jwt, fill_auth},
 };
 
 }  // namespace

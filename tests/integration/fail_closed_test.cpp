@@ -65,13 +65,7 @@ TEST_P(KeyWithoutPlugin, StopsStartUpAndFailsCheck) {
 
 INSTANTIATE_TEST_SUITE_P(
     FailClosed, KeyWithoutPlugin,
-    ::testing::Values(KeyCase{"operator: \"/etc/nats/op.jwt\"", "operator", "auth_jwt"},
-                      KeyCase{"trusted: \"OCBCXW3GNCQLXFMRD3HHOSNUIK6NXXE6HGWA3DPHZKNHIDYQN5JUSHQX\"", "trusted", "auth_jwt"},
-                      KeyCase{"trusted_keys: [\"OCBCXW3GNCQLXFMRD3HHOSNUIK6NXXE6HGWA3DPHZKNHIDYQN5JUSHQX\"]",
-                              "trusted_keys", "auth_jwt"},
-                      KeyCase{"resolver: MEMORY", "resolver", "auth_jwt"},
-                      KeyCase{"resolver_preload { ACCOUNT: \"jwt\" }", "resolver_preload", "auth_jwt"},
-                      KeyCase{"cluster { port: 6222 }", "cluster", "cluster"},
+    ::testing::Values(KeyCase{"cluster { port: 6222 }", "cluster", "cluster"},
                       KeyCase{"leafnodes { port: 7422 }", "leafnodes", "leafnodes"},
                       KeyCase{"gateway { name: A, port: 7222 }", "gateway", "gateway"},
                       KeyCase{"websocket { port: 8080, no_tls: true }", "websocket", "websocket"},
@@ -115,6 +109,26 @@ TEST(FailClosed, JetStreamWithoutItsPluginStopsStartUpAndFailsCheck) {
             << check.output;
     }
     EXPECT_EQ(fatal_text(slim.run("port: 4222\n", {"-js"})), slim.not_installed("flag \"-js\"", "jetstream"));
+}
+
+// The JWT keys in an install without auth_jwt (this build has it: JwtAuth.* tests it).
+TEST(FailClosed, JwtKeysWithoutTheirPluginStopStartUpAndFailCheck) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    SlimInstall slim;
+    const KeyCase cases[] = {
+        {"operator: \"/etc/nats/op.jwt\"", "operator", "auth_jwt"},
+        {"trusted: \"OCBCXW3GNCQLXFMRD3HHOSNUIK6NXXE6HGWA3DPHZKNHIDYQN5JUSHQX\"", "trusted", "auth_jwt"},
+        {"trusted_keys: [\"OCBCXW3GNCQLXFMRD3HHOSNUIK6NXXE6HGWA3DPHZKNHIDYQN5JUSHQX\"]", "trusted_keys", "auth_jwt"},
+        {"resolver: MEMORY", "resolver", "auth_jwt"},
+        {"resolver_preload { ACCOUNT: \"jwt\" }", "resolver_preload", "auth_jwt"},
+    };
+    for (const auto& c : cases) {
+        const std::string expected = slim.not_installed("config \"" + std::string(c.key) + "\"", c.plugin);
+        EXPECT_EQ(fatal_text(slim.run(std::string(c.line) + "\n")), expected) << c.line;
+        const ExitResult check = slim.run(std::string(c.line) + "\n", {"-t"});
+        EXPECT_EQ(check.exit_code, 1) << check.output;
+        EXPECT_NE(check.output.find(expected), std::string::npos) << check.output;
+    }
 }
 
 TEST(FailClosed, DisabledJetstreamStartsAndChecks) {

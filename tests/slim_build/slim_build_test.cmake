@@ -4,7 +4,7 @@ cmake_minimum_required(VERSION 3.25)
 # For each selection: configure, then ask the generated build system which
 # plugin targets exist. Fails with a message naming the selection that went wrong.
 
-set(auth_plugins auth_token auth_users auth_nkey)
+set(auth_plugins auth_token auth_users auth_nkey auth_jwt)
 
 # configure(<selection> <result-var> <output-var>)
 function(configure selection result_var output_var)
@@ -58,7 +58,7 @@ function(expect_plugins selection expected)
 endfunction()
 
 expect_plugins("none" "")
-expect_plugins("edge" "auth_token;auth_users;auth_nkey;monitoring")
+expect_plugins("edge" "auth_token;auth_users;auth_nkey;auth_jwt;monitoring")
 expect_plugins("auth_users" "auth_users")
 expect_plugins("auth_users;monitoring" "auth_users;monitoring")
 

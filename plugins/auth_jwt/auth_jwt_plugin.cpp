@@ -1,0 +1,181 @@
+// The JWT authenticator (decentralized auth, operator mode): trusted operators
+// sign accounts, accounts (or their signing keys) sign users, and a client logs
+// in with its user JWT plus its signature of the INFO nonce (a creds file).
+// Account JWTs come from a resolver; each one becomes a kernel account (named by
+// its public key) with its limits, exports, imports and JetStream limits.
+//
+// Threads: decide() runs on I/O threads and never blocks: a known account is
+// answered at once; an account the resolver must fetch is answered later
+// (AuthResult::pending, the fetch on a blocking worker, then complete_auth).
+// Kernel account updates (upsert) run on blocking workers or at start-up only.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <nats_sdk/plugin.hpp>
+
+#include "libs/jwt/creds.hpp"
+#include "libs/jwt/token.hpp"
+#include "plugins/auth_jwt/account_sync.hpp"
+#include "plugins/auth_jwt/claims_update.hpp"
+#include "plugins/auth_jwt/http_fetch.hpp"
+#include "plugins/auth_jwt/jwt_settings.hpp"
+#include "plugins/auth_jwt/known_account.hpp"
+#include "plugins/auth_jwt/user_admission.hpp"
+
+namespace nats::auth_jwt {
+
+class Plugin final : public nats_sdk::Authenticator {
+public:
+    Plugin(nats_sdk::Host& host, const nlohmann::json& config)
+        : Authenticator(host),
+          settings_(std::make_shared<const Settings>(read_settings(config))),
+          sync_(host, table_),
+          updates_(host, table_, sync_, [this] { return settings_.load(); }) {
+        load_preloads(*settings_.load());
+    }
+
+    // nats-server -t: the same checks as create(), files read, nothing started.
+    static void validate(const nlohmann::json& config) { read_settings(config); }
+
+    void start() override {
+        sync_.sync();
+        const auto settings = settings_.load();
+        const auto& s = *settings;
+        // As nats-server, a URL resolver must answer before the server starts (its
+        // "basic test to see if anyone is home"): fail closed on a dead account server.
+        if (s.resolver.kind == ResolverSettings::Kind::url) {
+            try {
+                http_get(s.resolver.url, s.resolver.timeout);
+            } catch (const FetchError& e) {
+                throw nats_sdk::ConfigError(std::string("config key 'resolver': ") + e.what());
+            }
+        }
+        // As nats-server: run-time account updates arrive in the system account.
+        if (!s.system_account.empty()) updates_.start(s.system_account);
+        host().info("Trusted Operators: {} ({} trusted keys), {} accounts preloaded, resolver {}", s.operators.size(),
+                    s.trusted_keys.size(), s.preload.size(), resolver_name(s.resolver));
+        for (const auto& op : s.operators) {
+            host().info("  Operator \"{}\" {}{}", op.name, op.subject,
+                        op.system_account.empty() ? std::string() : " system account " + op.system_account);
+        }
+    }
+
+    void reload(const nlohmann::json& config) override {
+        auto settings = std::make_shared<const Settings>(read_settings(config));
+        load_preloads(*settings);
+        settings_.store(std::move(settings));
+        host().post_blocking([this] { sync_.sync(); });
+    }
+
+    void stop() override {
+        stopping_.store(true);
+        updates_.stop();
+    }
+
+    bool needs_nonce() const override { return true; }
+
+    nats_sdk::AuthResult decide(const nats_sdk::AuthRequest& request) override {
+        const auto settings = settings_.load();
+        auto presented = read_presented_user(request.connect(), jwt::now_unix());
+        if (auto* refusal = std::get_if<Refusal>(&presented)) return refuse(*refusal, {});
+        auto user = std::make_shared<PresentedUser>(std::move(std::get<PresentedUser>(presented)));
+        if (auto account = table_.find(user->account_key); account && sync_.applied(account->key)) {
+            return answer(*user, *account, *settings, request);
+        }
+        if (!fetches(settings->resolver)) {
+            return refuse(Refusal{"Account JWT lookup error: account missing"}, user->claims.subject);
+        }
+        // Look the account up off the I/O thread; the client waits (not read) meanwhile.
+        auto copy = std::make_shared<nats_sdk::AuthRequest>(request);
+        host().post_blocking([this, settings, user, copy] {
+            nats_sdk::AuthResult result;
+            try {
+                result = decide_after_fetch(*user, *settings, *copy);
+            } catch (const std::exception& e) {
+                result = refuse(Refusal{std::string("Account JWT lookup error: ") + e.what()}, user->claims.subject);
+            }
+            if (!stopping_.load()) host().complete_auth(copy->pending_handle(), result);
+        });
+        return nats_sdk::AuthResult::pending();
+    }
+
+private:
+    static bool fetches(const ResolverSettings& r) { return r.kind == ResolverSettings::Kind::url; }
+
+    static std::string resolver_name(const ResolverSettings& r) {
+        switch (r.kind) {
+            case ResolverSettings::Kind::memory: return "MEMORY";
+            case ResolverSettings::Kind::url: return "URL(" + r.url + ")";
+            case ResolverSettings::Kind::full: return "full (" + r.dir + ")";
+            case ResolverSettings::Kind::cache: return "cache (" + r.dir + ")";
+            case ResolverSettings::Kind::none: break;
+        }
+        return "none";
+    }
+
+    void load_preloads(const Settings& settings) {
+        for (const auto& [key, text] : settings.preload) {
+            try {
+                table_.put(verify_account(text, settings, key));
+            } catch (const jwt::Error& e) {
+                // As nats-server: the account stays unknown, its users are refused.
+                host().warn("Account [{}] has validation issues: {}", key, e.what());
+            }
+        }
+    }
+
+    // On a blocking worker: fetch, verify, hand the account to the kernel, decide.
+    nats_sdk::AuthResult decide_after_fetch(const PresentedUser& user, const Settings& settings,
+                                            const nats_sdk::AuthRequest& request) {
+        auto account = table_.find(user.account_key);
+        if (!account) {
+            const std::string text = http_get(settings.resolver.url + user.account_key, settings.resolver.timeout);
+            try {
+                account = verify_account(jwt::token_in_file_text(text), settings, user.account_key);
+            } catch (const jwt::Error& e) {
+                return refuse(Refusal{std::string("Account JWT lookup error: ") + e.what()}, user.claims.subject);
+            }
+            table_.put(account);
+        }
+        sync_.sync();
+        if (!sync_.applied(account->key)) {
+            return refuse(Refusal{"Account JWT lookup error: the server refused the account"}, user.claims.subject);
+        }
+        return answer(user, *account, settings, request);
+    }
+
+    nats_sdk::AuthResult answer(const PresentedUser& user, const KnownAccount& account, const Settings& settings,
+                                const nats_sdk::AuthRequest& request) const {
+        auto verdict = admit(user, account, settings, request.connect(),
+                             ClientFacts{request.nonce(), request.client_ip()}, jwt::now_unix());
+        if (auto* refusal = std::get_if<Refusal>(&verdict)) return refuse(*refusal, user.claims.subject);
+        auto& admission = std::get<Admission>(verdict);
+        host().debug("Authenticated JWT: Client \"{}\" (claim-name: \"{}\") signed with \"{}\" by Account \"{}\" "
+                     "(claim-name: \"{}\") signed with \"{}\"",
+                     user.claims.subject, user.claims.name, user.claims.issuer, account.key, account.claims.name,
+                     account.token.issuer);
+        return std::move(admission.result);
+    }
+
+    nats_sdk::AuthResult refuse(const Refusal& refusal, const std::string& user) const {
+        if (refusal.error_level) host().error("{}", refusal.reason);
+        auto result = nats_sdk::AuthResult::deny(refusal.reason);
+        result.user = user;
+        return result;
+    }
+
+    std::atomic<std::shared_ptr<const Settings>> settings_;
+    AccountTable table_;
+    AccountSync sync_;
+    ClaimsUpdates updates_;
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace nats::auth_jwt
+
+NATS_SDK_PLUGIN_SERVING(nats::auth_jwt::Plugin, "auth_jwt", "0.1.0",
+                        "JWT authentication (operator mode): trusted operators, account resolvers, user JWTs",
+                        "authenticator", "",
+                        "operator,operators,trusted,trusted_keys,resolver,resolver_preload,resolver_tls", nullptr)
