@@ -279,6 +279,17 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
         check(it.status(), "load next");
         return LoadResult::not_found;
     }
+    // A consumer reading a dense stream asks for the next sequence, which is usually there:
+    // a point read costs far less than setting up an iterator.
+    if (start <= counts_.last && start <= ceiling_) {
+        std::string value;
+        if (store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, start), &value).ok()) {
+            if (const auto m = decode_message(value); m && matches(m->subject, filter)) {
+                found(MessageView{start, m->time_ns, m->subject, m->headers, m->payload});
+                return LoadResult::found;
+            }
+        }
+    }
     auto it = message_scan();
     for (it.seek(start); it.valid(); it.next()) {
         if (offer(it, filter, found)) return LoadResult::found;

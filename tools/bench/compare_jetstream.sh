@@ -397,6 +397,7 @@ table=$(
     echo "|---|---|---:|---:|---:|---:|---:|---|---|"
     while IFS='|' read -r name label metrics kinds _; do
         selected "$name" || continue
+        [[ "$backend" != file ]] && label=${label/file store/$backend store}
         [[ "$kinds" == none ]] && continue
         for token in $metrics; do
             IFS=':' read -r metric better targets <<<"$token"
