@@ -27,6 +27,8 @@ void add_object_command(command& app, app_state& state);
 // Parts of the `stream` command in their own files; `all` is its --all flag.
 void add_stream_admin_commands(command& str, app_state& state, const bool* all);
 void add_stream_backup_commands(command& str, app_state& state, const bool* all);
+// server passwd, server check jetstream|stream, rtt; `format` is `server check --format`.
+void add_server_extra_commands(command& app, command& server, command& check, app_state& state, const std::string* format);
 
 struct verb_summary {
     std::string name;

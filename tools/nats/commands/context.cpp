@@ -21,6 +21,7 @@ namespace {
 
 struct context_options {
     std::string name;
+    std::string source;  // context copy
     std::string description;
     bool select = false;
     bool json = false;
@@ -173,6 +174,45 @@ int remove_context(const context_store& store, const context_options& o) {
     return 0;
 }
 
+// natscli's copyCommand: a new context from an existing one, with the global
+// flags given applied on top.
+int copy_context(const app_state& state, const context_store& store, const context_options& o) {
+    if (!store.exists(o.source)) throw cli_error("unknown context " + go_quote(o.source));
+    if (store.exists(o.name)) throw cli_error("context " + go_quote(o.name) + " already exist");
+    app_state from_source = state;
+    from_source.options.context = o.source;
+    return save_context(from_source, store, o);
+}
+
+int edit_context(const app_state& state, const context_store& store, const context_options& o) {
+    const char* editor = std::getenv("EDITOR");
+    if (editor == nullptr || *editor == '\0') throw cli_error("set EDITOR environment variable to your chosen editor");
+    if (!store.exists(o.name)) throw cli_error("unknown context " + go_quote(o.name));
+    // Saved once first so keys added since the file was written show up too.
+    store.save(o.name, store.load(o.name));
+    const std::string command = std::string(editor) + " '" + store.path_of(o.name).string() + "'";
+    if (std::system(command.c_str()) != 0) throw cli_error("exit status 1");
+    return show_context(state, store, o.name, o);
+}
+
+// natscli's validateCommand: each context (or the named one) shown, failures
+// reported per context; exit 1 when any failed.
+int validate_contexts(const app_state& state, const context_store& store, const context_options& o) {
+    std::vector<std::string> names = o.name.empty() ? store.names() : std::vector<std::string>{o.name};
+    int failures = 0;
+    for (const auto& name : names) {
+        try {
+            show_context(state, store, name, o);
+        } catch (const cli_error& e) {
+            out("Could not load " + name + ": " + e.what() + "\n\n");
+            ++failures;
+        }
+        out("\n");
+    }
+    if (failures > 0) throw cli_error("validation failed");
+    return 0;
+}
+
 } // namespace
 
 void add_context_command(command& app, app_state& state) {
@@ -184,6 +224,22 @@ void add_context_command(command& app, app_state& state) {
     save.string_flag("description", "Set a friendly description for this context", &o->description);
     save.bool_flag("select", "Select the saved context as the default one", &o->select);
     save.action([&state, o] { return save_context(state, context_store::from_environment(), *o); });
+
+    auto& copy = ctx.add_command("copy", "Copies an existing context").alias("cp");
+    copy.string_arg("source", "The name of the context to copy from", &o->source, true);
+    copy.string_arg("name", "The name of the context to create", &o->name, true);
+    copy.string_flag("description", "Set a friendly description for this context", &o->description);
+    copy.bool_flag("select", "Select the saved context as the default one", &o->select);
+    copy.action([&state, o] { return copy_context(state, context_store::from_environment(), *o); });
+
+    auto& edit = ctx.add_command("edit", "Edit a context in your EDITOR").alias("vi");
+    edit.string_arg("name", "The context name to edit", &o->name, true);
+    edit.action([&state, o] { return edit_context(state, context_store::from_environment(), *o); });
+
+    auto& validate = ctx.add_command("validate", "Validate one or all contexts");
+    validate.string_arg("name", "Validate a specific context, validates all when not supplied", &o->name, false);
+    validate.bool_flag("connect", "Attempts to connect to NATS using the context while validating", &o->connect);
+    validate.action([&state, o] { return validate_contexts(state, context_store::from_environment(), *o); });
 
     auto& ls = ctx.add_command("ls", "List known contexts").alias("list").alias("l");
     ls.bool_flag("json", "Show the list in JSON format", &o->json).with_short('j');

@@ -351,7 +351,7 @@ int run_check_connection(const app_state& state, const check_options& o) {
         r.critical(std::string("loading context failed: ") + e.what());
     }
     out(r.render(o.format) + "\n");
-    return r.exit_code();
+    return r.exit_code_for(o.format);
 }
 
 } // namespace
@@ -372,8 +372,8 @@ void add_server_command(command& app, app_state& state) {
 
     auto check = std::make_shared<check_options>();
     auto& check_cmd = server.add_command("check", "Health check for NATS servers");
-    check_cmd.enum_flag("format", "Render the check in a specific format (nagios, json, text)", &check->format,
-                        {"nagios", "json", "text"});
+    check_cmd.enum_flag("format", "Render the check in a specific format (nagios, json, prometheus, text)",
+                        &check->format, {"nagios", "json", "prometheus", "text"});
     auto& conn = check_cmd.add_command("connection", "Checks basic server connection").alias("conn");
     conn.duration_flag("connect-warn", "Warning threshold to allow for establishing connections", &check->connect_warn);
     conn.duration_flag("connect-critical", "Critical threshold to allow for establishing connections",
@@ -383,6 +383,7 @@ void add_server_command(command& app, app_state& state) {
     conn.duration_flag("req-warn", "Warning threshold to allow for full round trip test", &check->req_warn);
     conn.duration_flag("req-critical", "Critical threshold to allow for full round trip test", &check->req_crit);
     conn.action([&state, check] { return run_check_connection(state, *check); });
+    add_server_extra_commands(app, server, check_cmd, state, &check->format);
 }
 
 } // namespace nats::cli

@@ -169,7 +169,7 @@ int run_backup(const app_state& state, const stream_backup_options& o) {
     if (!data) throw cli_error("snapshot failed: open " + data_path.string() + ": permission denied");
     const std::string inbox = new_inbox(js.settings);
     waiter wait;
-    snapshot_receiver receiver{&data, js.nc.get(), &wait};
+    snapshot_receiver receiver{&data, js.nc.get(), &wait, 0, 0, false, {}};
     async_subscriptions subs;
     subs.subscribe(js.nc.get(), inbox, {}, on_snapshot_chunk, &receiver);
     const auto started = std::chrono::steady_clock::now();

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
+#include <initializer_list>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -59,8 +62,9 @@ int check_result::exit_code() const {
     return 0;
 }
 
-std::string check_result::render(const std::string& format) const {
+std::string check_result::render(const std::string& format, const std::string& prometheus_namespace) const {
     if (format == "json") return render_json();
+    if (format == "prometheus") return render_prometheus(prometheus_namespace);
     if (format == "text") return render_text();
     return render_nagios();
 }
@@ -100,6 +104,49 @@ std::string check_result::render_json() const {
         j["perf_data"].push_back(item);
     }
     return j.dump(2);
+}
+
+// The Prometheus text format as client_golang's expfmt writes a registry: one
+// gauge family per metric, families sorted by name, label values escaped.
+std::string check_result::render_prometheus(const std::string& ns) const {
+    auto escape = [](const std::string& v) {
+        std::string out;
+        for (const char c : v) {
+            if (c == '\\') out += "\\\\";
+            else if (c == '"') out += "\\\"";
+            else if (c == '\n') out += "\\n";
+            else out += c;
+        }
+        return out;
+    };
+    auto fq = [](std::initializer_list<std::string> parts) {
+        std::string name;
+        for (const auto& p : parts) {
+            if (!p.empty()) name += (name.empty() ? "" : "_") + p;
+        }
+        return name;
+    };
+    const std::string suite = suite_.empty() ? name_ : suite_;
+    std::string item = name_;
+    for (auto& c : item) {
+        if (c == '"') c = '.';
+    }
+    std::vector<std::pair<std::string, std::string>> families;
+    for (const auto& p : perf_) {
+        const std::string metric = fq({ns.empty() ? std::string("nats_server_check") : ns, suite, p.name});
+        const std::string help = p.help.empty() ? "Data about the NATS CLI check " + suite : p.help;
+        families.emplace_back(metric, "# HELP " + metric + " " + help + "\n# TYPE " + metric + " gauge\n" + metric +
+                                          "{item=\"" + escape(item) + "\"} " + format_go_float(p.value) + "\n");
+    }
+    const std::string status_metric = "nats_server_check_" + suite + "_status_code";
+    // natscli sets this gauge to its exit code, which is 0 in this format.
+    families.emplace_back(status_metric, "# HELP " + status_metric + " Nagios compatible status code for " + suite +
+                                             "\n# TYPE " + status_metric + " gauge\n" + status_metric + "{item=\"" +
+                                             escape(item) + "\",status=\"" + status() + "\"} 0\n");
+    std::stable_sort(families.begin(), families.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out;
+    for (const auto& f : families) out += f.second;
+    return out;
 }
 
 std::string check_result::render_text() const {

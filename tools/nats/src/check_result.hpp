@@ -27,13 +27,17 @@ public:
     // "OK", "WARNING" or "CRITICAL".
     std::string status() const;
     int exit_code() const;
-    // format: "nagios", "json" or "text".
-    std::string render(const std::string& format) const;
+    // format: "nagios", "json", "text" or "prometheus" (metric names under
+    // `prometheus_namespace`).
+    std::string render(const std::string& format, const std::string& prometheus_namespace = "nats_server_check") const;
+    // natscli exits 0 for the Prometheus format whatever the status.
+    int exit_code_for(const std::string& format) const { return format == "prometheus" ? 0 : exit_code(); }
 
 private:
     std::string render_nagios() const;
     std::string render_json() const;
     std::string render_text() const;
+    std::string render_prometheus(const std::string& ns) const;
 
     std::string name_;
     std::string suite_;
