@@ -24,6 +24,7 @@
 #include "plugins/auth_jwt/http_fetch.hpp"
 #include "plugins/auth_jwt/jwt_settings.hpp"
 #include "plugins/auth_jwt/known_account.hpp"
+#include "plugins/auth_jwt/task_gate.hpp"
 #include "plugins/auth_jwt/user_admission.hpp"
 
 namespace nats::auth_jwt {
@@ -75,12 +76,15 @@ public:
         auto settings = std::make_shared<const Settings>(read_settings(config));
         load_preloads(*settings);
         settings_.store(std::move(settings));
-        host().post_blocking([this] { sync_.sync(); });
+        host().post_blocking([this] {
+            TaskGate::Pass pass(gate_);
+            if (pass.entered) sync_.sync();
+        });
     }
 
     void stop() override {
-        stopping_.store(true);
         updates_.stop();
+        gate_.close();  // a fetch under way finishes (its client answered) before stop returns
     }
 
     bool needs_nonce() const override { return true; }
@@ -99,13 +103,15 @@ public:
         // Look the account up off the I/O thread; the client waits (not read) meanwhile.
         auto copy = std::make_shared<nats_sdk::AuthRequest>(request);
         host().post_blocking([this, settings, user, copy] {
+            TaskGate::Pass pass(gate_);
+            if (!pass.entered) return;
             nats_sdk::AuthResult result;
             try {
                 result = decide_after_fetch(*user, *settings, *copy);
             } catch (const std::exception& e) {
                 result = refuse(Refusal{std::string("Account JWT lookup error: ") + e.what()}, user->claims.subject);
             }
-            if (!stopping_.load()) host().complete_auth(copy->pending_handle(), result);
+            host().complete_auth(copy->pending_handle(), result);
         });
         return nats_sdk::AuthResult::pending();
     }
@@ -189,7 +195,7 @@ private:
     AccountTable table_;
     AccountSync sync_;
     ClaimsUpdates updates_;
-    std::atomic<bool> stopping_{false};
+    TaskGate gate_;
 };
 
 }  // namespace nats::auth_jwt
