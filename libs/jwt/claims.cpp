@@ -234,6 +234,9 @@ OperatorClaims read_operator(const Token& token) {
     OperatorClaims out;
     out.subject = token.subject;
     out.name = token.name;
+    out.audience = text(token.claims, "aud");
+    out.issued_at = token.issued_at;
+    out.expires = token.expires;
     out.signing_keys = strings(nats, "signing_keys");
     out.system_account = text(nats, "system_account");
     out.account_server_url = text(nats, "account_server_url");

@@ -131,6 +131,9 @@ struct AccountClaims {
 struct OperatorClaims {
     std::string subject;  // the operator's public key
     std::string name;
+    std::string audience;  // aud
+    std::int64_t issued_at = 0;
+    std::int64_t expires = 0;
     std::vector<std::string> signing_keys;
     std::string system_account;
     std::string account_server_url;

@@ -10,9 +10,11 @@
 // Kernel account updates (upsert) run on blocking workers or at start-up only.
 
 #include <atomic>
+#include <ctime>
 #include <memory>
 #include <string>
 
+#include <nats_sdk/go_quote.hpp>
 #include <nats_sdk/plugin.hpp>
 
 #include "libs/jwt/creds.hpp"
@@ -22,6 +24,7 @@
 #include "plugins/auth_jwt/http_fetch.hpp"
 #include "plugins/auth_jwt/jwt_settings.hpp"
 #include "plugins/auth_jwt/known_account.hpp"
+#include "plugins/auth_jwt/task_gate.hpp"
 #include "plugins/auth_jwt/user_admission.hpp"
 
 namespace nats::auth_jwt {
@@ -54,24 +57,34 @@ public:
         }
         // As nats-server: run-time account updates arrive in the system account.
         if (!s.system_account.empty()) updates_.start(s.system_account);
-        host().info("Trusted Operators: {} ({} trusted keys), {} accounts preloaded, resolver {}", s.operators.size(),
-                    s.trusted_keys.size(), s.preload.size(), resolver_name(s.resolver));
+        // nats-server's start-up lines for operators.
+        if (!s.operators.empty()) host().info("Trusted Operators");
         for (const auto& op : s.operators) {
-            host().info("  Operator \"{}\" {}{}", op.name, op.subject,
-                        op.system_account.empty() ? std::string() : " system account " + op.system_account);
+            host().info("  System  : {}", nats_sdk::go_quote(op.audience));
+            host().info("  Operator: {}", nats_sdk::go_quote(op.name));
+            host().info("  Issued  : {}", go_local_time(op.issued_at));
+            host().info("  Expires : {}", op.expires == 0 ? std::string("Never") : go_local_time(op.expires));
         }
+        if (!s.operators.empty() && s.system_account.empty()) {
+            host().warn("Trusted Operators should utilize a System Account");
+        }
+        host().info("{} trusted operator keys, {} accounts preloaded, resolver {}", s.trusted_keys.size(),
+                    s.preload.size(), resolver_name(s.resolver));
     }
 
     void reload(const nlohmann::json& config) override {
         auto settings = std::make_shared<const Settings>(read_settings(config));
         load_preloads(*settings);
         settings_.store(std::move(settings));
-        host().post_blocking([this] { sync_.sync(); });
+        host().post_blocking([this] {
+            TaskGate::Pass pass(gate_);
+            if (pass.entered) sync_.sync();
+        });
     }
 
     void stop() override {
-        stopping_.store(true);
         updates_.stop();
+        gate_.close();  // a fetch under way finishes (its client answered) before stop returns
     }
 
     bool needs_nonce() const override { return true; }
@@ -90,19 +103,31 @@ public:
         // Look the account up off the I/O thread; the client waits (not read) meanwhile.
         auto copy = std::make_shared<nats_sdk::AuthRequest>(request);
         host().post_blocking([this, settings, user, copy] {
+            TaskGate::Pass pass(gate_);
+            if (!pass.entered) return;
             nats_sdk::AuthResult result;
             try {
                 result = decide_after_fetch(*user, *settings, *copy);
             } catch (const std::exception& e) {
                 result = refuse(Refusal{std::string("Account JWT lookup error: ") + e.what()}, user->claims.subject);
             }
-            if (!stopping_.load()) host().complete_auth(copy->pending_handle(), result);
+            host().complete_auth(copy->pending_handle(), result);
         });
         return nats_sdk::AuthResult::pending();
     }
 
 private:
     static bool fetches(const ResolverSettings& r) { return r.kind == ResolverSettings::Kind::url; }
+
+    // Go's time.Time %v for time.Unix(t, 0): local time, "2006-01-02 15:04:05 -0700 MST".
+    static std::string go_local_time(std::int64_t unix_seconds) {
+        const std::time_t t = static_cast<std::time_t>(unix_seconds);
+        std::tm local{};
+        localtime_r(&t, &local);
+        char text[64];
+        std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S %z %Z", &local);
+        return text;
+    }
 
     static std::string resolver_name(const ResolverSettings& r) {
         switch (r.kind) {
@@ -170,7 +195,7 @@ private:
     AccountTable table_;
     AccountSync sync_;
     ClaimsUpdates updates_;
-    std::atomic<bool> stopping_{false};
+    TaskGate gate_;
 };
 
 }  // namespace nats::auth_jwt

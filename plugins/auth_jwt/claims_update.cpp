@@ -96,8 +96,8 @@ void ClaimsUpdates::start(const std::string& system_account) {
 }
 
 void ClaimsUpdates::stop() {
-    stopping_.store(true);
     subscriptions_.clear();
+    gate_.close();
 }
 
 nlohmann::ordered_json ClaimsUpdates::server_info() {
@@ -117,7 +117,8 @@ nlohmann::ordered_json ClaimsUpdates::server_info() {
 }
 
 void ClaimsUpdates::handle(std::string subject, std::string reply, std::string payload) {
-    if (stopping_.load()) return;
+    TaskGate::Pass pass(gate_);
+    if (!pass.entered) return;
     const std::string key = account_of_update_subject(subject);
     if (key.empty()) return;
     const auto settings = settings_();
@@ -128,7 +129,7 @@ void ClaimsUpdates::handle(std::string subject, std::string reply, std::string p
     } else {
         host_.error("{} - {} - {}", outcome.message, key, outcome.error);
     }
-    if (reply.empty() || stopping_.load()) return;
+    if (reply.empty()) return;
     const std::string body = update_response(outcome, server_info());
     messaging_->publish(system_, nats_sdk::OutMessage{reply, body});
 }

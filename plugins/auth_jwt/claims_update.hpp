@@ -21,6 +21,7 @@
 
 #include "plugins/auth_jwt/account_sync.hpp"
 #include "plugins/auth_jwt/known_account.hpp"
+#include "plugins/auth_jwt/task_gate.hpp"
 
 namespace nats::auth_jwt {
 
@@ -63,7 +64,7 @@ private:
     nats_sdk::AccountHandle system_{};
     std::vector<nats_sdk::Subscription> subscriptions_;
     std::atomic<std::uint64_t> seq_{0};
-    std::atomic<bool> stopping_{false};
+    TaskGate gate_;
 };
 
 }  // namespace nats::auth_jwt

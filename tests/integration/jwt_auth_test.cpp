@@ -80,6 +80,12 @@ TEST(JwtAuth, CredsFileLogsInAndMessagesFlow) {
     EXPECT_EQ(test_support::nats_msg_data(msg.get()), "hi");
     Raw raw(*server);
     EXPECT_EQ(raw.login(user), "PONG");
+    // nats-server's start-up lines for operators (ours carry the plugin's name before them).
+    const std::string log = server->log_text();
+    for (const char* line : {"Trusted Operators", "  Operator: \"OP\"", "  Expires : Never",
+                             "Trusted Operators should utilize a System Account"}) {
+        EXPECT_NE(log.find(line), std::string::npos) << line << "\n" << log;
+    }
 }
 
 TEST(JwtAuth, RefusedLogins) {

@@ -58,7 +58,7 @@ function(expect_plugins selection expected)
 endfunction()
 
 expect_plugins("none" "")
-expect_plugins("edge" "auth_token;auth_users;auth_nkey;auth_jwt;monitoring")
+expect_plugins("edge" "auth_token;auth_users;auth_nkey;auth_jwt;monitoring;system_account")
 expect_plugins("auth_users" "auth_users")
 expect_plugins("auth_users;monitoring" "auth_users;monitoring")
 

@@ -320,6 +320,9 @@ TEST(ParseAccounts, UndefinedSystemAccount) {
     EXPECT_EQ(error_of("system_account: X\naccounts { A: {} }"),
               "test.conf:1:1: error resolving system account: account missing");
     EXPECT_EQ(error_of("system_account: A\naccounts { A: {} }"), "ok");
+    // Operator mode: the system account is an account JWT the resolver supplies.
+    EXPECT_EQ(error_of("operator: \"op.jwt\"\nsystem_account: ADSYS"), "ok");
+    EXPECT_EQ(error_of("trusted: OKEY\nsystem_account: ADSYS"), "ok");
 }
 
 TEST(ParseAccounts, EveryProblemIsReported) {

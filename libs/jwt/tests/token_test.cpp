@@ -31,6 +31,9 @@ TEST(JwtToken, DecodesAndVerifiesAGoV1Operator) {
     EXPECT_EQ(token.expires, 1859121275);
     EXPECT_EQ(token.not_before, 1543761275);
     const OperatorClaims op = read_operator(token);
+    EXPECT_EQ(op.audience, "TESTS");
+    EXPECT_EQ(op.issued_at, 1543761275);
+    EXPECT_EQ(op.expires, 1859121275);
     ASSERT_EQ(op.signing_keys.size(), 3u);
     EXPECT_TRUE(op.trusts("ODSKR7MYFQZ5MMAJ6FPMEETCTE3RIHOFLTYPJRMAVVN4OLV2YYAMHCAC"));
     EXPECT_TRUE(op.trusts(token.subject));
