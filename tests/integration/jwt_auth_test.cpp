@@ -144,7 +144,9 @@ TEST(JwtAuth, OperatorSigningKeysAndAccountSigningKeys) {
     EXPECT_EQ(Raw(*server).login(w.user(a, {}, &acc_signer)), "PONG");
     EXPECT_EQ(connect_creds(*server, w.user(a, {}, &acc_signer)), NATS_OK);
     EXPECT_EQ(Raw(*server).login(w.user(a, {}, &unlisted)), violation);
-    if (ours()) EXPECT_NE(server->log_text().find("User JWT issuer is not known"), std::string::npos);
+    if (ours()) {
+        EXPECT_NE(server->log_text().find("User JWT issuer is not known"), std::string::npos);
+    }
 }
 
 TEST(JwtAuth, ScopedSigningKeyTemplates) {
@@ -198,7 +200,9 @@ TEST(JwtAuth, RevokedUsers) {
     EXPECT_EQ(connect_creds(*server, revoked), NATS_CONNECTION_AUTH_FAILED);
     std::this_thread::sleep_for(1100ms);
     EXPECT_EQ(Raw(*server).login(w.user(a)), "PONG");
-    if (ours()) EXPECT_NE(server->log_text().find("User authentication revoked"), std::string::npos);
+    if (ours()) {
+        EXPECT_NE(server->log_text().find("User authentication revoked"), std::string::npos);
+    }
 }
 
 TEST(JwtAuth, UserPermissions) {
@@ -401,7 +405,9 @@ TEST(JwtAuth, FailsClosedOnBrokenConfig) {
     auto check = [](const std::string& config, const std::string& expected) {
         const auto run = run_config_to_exit(config);
         EXPECT_EQ(run.exit_code, 1) << run.output;
-        if (ours()) EXPECT_NE(run.output.find(expected), std::string::npos) << run.output;
+        if (ours()) {
+            EXPECT_NE(run.output.find(expected), std::string::npos) << run.output;
+        }
         // nats-server's -t reads the file only (these checks run when it starts); ours runs
         // the plugin's checks too, so -t refuses what start-up would refuse.
         if (!ours()) return;

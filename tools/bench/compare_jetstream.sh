@@ -155,10 +155,20 @@ server_command() { # kind port store -> sets server_cmd
     local kind="$1" port="$2" store="$3"
     case "$kind" in
         ours)
-            printf 'jetstream {\n  store_dir: "%s"\n  file_backend: %s\n}\n' "$store" "$backend" >"$store.conf"
-            server_cmd=("$ours_bin" -c "$store.conf" -a 127.0.0.1 -p "$port") ;;
+            # The default store with the flags nats-server takes too (the smoke test
+            # runs nats-server as "ours"); another backend needs our config key.
+            if [[ "$backend" == file ]]; then
+                server_cmd=("$ours_bin" -a 127.0.0.1 -p "$port" -js -sd "$store")
+            else
+                printf 'jetstream {\n  store_dir: "%s"\n  file_backend: %s\n}\n' "$store" "$backend" >"$store.conf"
+                server_cmd=("$ours_bin" -c "$store.conf" -a 127.0.0.1 -p "$port")
+            fi ;;
         lazy)
-            printf 'jetstream {\n  store_dir: "%s"\n  sync: "2m"\n  file_backend: %s\n}\n' "$store" "$backend" >"$store.conf"
+            if [[ "$backend" == file ]]; then
+                printf 'jetstream {\n  store_dir: "%s"\n  sync: "2m"\n}\n' "$store" >"$store.conf"
+            else
+                printf 'jetstream {\n  store_dir: "%s"\n  sync: "2m"\n  file_backend: %s\n}\n' "$store" "$backend" >"$store.conf"
+            fi
             server_cmd=("$ours_bin" -c "$store.conf" -a 127.0.0.1 -p "$port") ;;
         nats) server_cmd=("$nats_bin" -a 127.0.0.1 -p "$port" -js -sd "$store") ;;
     esac

@@ -17,6 +17,7 @@
 #include "nats_sdk/executors.hpp"
 #include "nats_sdk/extension_kinds.hpp"
 #include "nats_sdk/format.hpp"
+#include "nats_sdk/event_id.hpp"
 #include "nats_sdk/go_json.hpp"
 #include "nats_sdk/go_query.hpp"
 #include "nats_sdk/go_quote.hpp"
