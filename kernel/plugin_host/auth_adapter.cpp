@@ -87,6 +87,8 @@ server::AuthResult convert_auth_result(const nmk_auth_result& r) {
     if (has_member(size, offsetof(nmk_auth_result, max_payload) + sizeof r.max_payload)) out.max_payload = r.max_payload;
     if (has_member(size, offsetof(nmk_auth_result, max_subscriptions) + sizeof r.max_subscriptions))
         out.max_subscriptions = r.max_subscriptions;
+    if (has_member(size, offsetof(nmk_auth_result, expires_unix_ns) + sizeof r.expires_unix_ns))
+        out.expires_unix_ns = r.expires_unix_ns;
     return out;
 }
 

@@ -25,13 +25,22 @@ void fill_jetstream(const config::Options& o, ordered_json& out) {
 // need nothing from the options (JetStream hands each store its root and settings).
 void fill_store(const config::Options&, ordered_json&) {}
 
-// jetstream { file_backend: rocksdb }: file storage on the RocksDB store instead.
+// jetstream { file_backend: rocksdb }: file storage on the RocksDB store instead; or
+// jetstream { file_backends: [ { ..., backend: rocksdb } ] }: some streams on it.
 bool wants_rocksdb(const config::Options& o) {
     if (!o.jetstream) return false;
     const config::Value* js = o.raw.find("jetstream");
     if (!js || !js->is_map()) return false;
-    const config::Value* backend = js->find("file_backend");
-    return backend && backend->is_string() && backend->as_string() == "rocksdb";
+    const auto names_rocksdb = [](const config::Value* backend) {
+        return backend && backend->is_string() && config::lower(backend->as_string()) == "rocksdb";
+    };
+    if (names_rocksdb(js->find("file_backend"))) return true;
+    const config::Value* rules = js->find("file_backends");
+    if (!rules || !rules->is_array()) return false;
+    for (const auto& rule : rules->as_array()) {
+        if (rule.is_map() && names_rocksdb(rule.find("backend"))) return true;
+    }
+    return false;
 }
 
 bool wants_monitoring(const config::Options& o) { return o.http_port != 0 || o.https_port != 0; }

@@ -1,5 +1,5 @@
 // The SDK 1.1 "messages, interest and clients" entries of nmk_host_api (and SDK
-// 1.2's deliver-subject publishes): C entry
+// 1.2's deliver-subject publishes, SDK 1.3's close_client): C entry
 // points forwarding to the plugin's PluginMessaging; an exception becomes an
 // error status and never crosses the C boundary.
 #include "kernel/plugin_host/host_api_messaging.hpp"
@@ -82,6 +82,11 @@ nmk_status api_watch_connections(void* host, nmk_connection_callback callback, v
                              [&](PluginMessaging& m) { return m.watch_connections(callback, user, watch_id); });
 }
 
+nmk_status api_close_client(void* host, std::uint64_t client_id, std::uint32_t reason, nmk_str error) {
+    return guarded_messaging(host, "close_client",
+                             [&](PluginMessaging& m) { return m.close_client(client_id, reason, view(error)); });
+}
+
 nmk_status api_unwatch(void* host, std::uint64_t watch_id) {
     return guarded_messaging(host, "unwatch", [&](PluginMessaging& m) { return m.unwatch(watch_id); });
 }
@@ -100,6 +105,7 @@ void add_messaging_api(nmk_host_api& api) {
     api.unwatch = api_unwatch;
     api.publish_deliver = api_publish_deliver;
     api.publish_deliver_batch = api_publish_deliver_batch;
+    api.close_client = api_close_client;
 }
 
 }  // namespace nats::plugins

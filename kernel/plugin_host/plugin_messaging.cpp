@@ -250,6 +250,21 @@ nmk_status PluginMessaging::watch_client(std::uint64_t client_id, nmk_client_gon
     return status;
 }
 
+nmk_status PluginMessaging::close_client(std::uint64_t client_id, std::uint32_t reason, std::string_view error) {
+    server::CloseReason why;
+    switch (reason) {
+        case NMK_CLOSE_AUTHENTICATION_VIOLATION: why = server::CloseReason::auth_violation; break;
+        case NMK_CLOSE_AUTHENTICATION_EXPIRED: why = server::CloseReason::authentication_expired; break;
+        case NMK_CLOSE_CREDENTIALS_REVOKED: why = server::CloseReason::credentials_revoked; break;
+        case NMK_CLOSE_MAX_ACCOUNT_CONNECTIONS: why = server::CloseReason::max_account_connections; break;
+        case NMK_CLOSE_SERVER_SHUTDOWN: why = server::CloseReason::server_shutdown; break;
+        default: return NMK_INVALID_ARGUMENT;
+    }
+    // The text goes inside -ERR '...': nothing that would end the line or the quote.
+    if (error.find_first_of("\r\n'") != std::string_view::npos) return NMK_INVALID_ARGUMENT;
+    return host_.server().close_client(client_id, why, error) ? NMK_OK : NMK_NOT_FOUND;
+}
+
 nmk_status PluginMessaging::watch_connections(nmk_connection_callback callback, void* user, std::uint64_t* watch_id) {
     if (!accepting()) return NMK_ERROR;
     const auto id = host_.next_id();

@@ -34,6 +34,7 @@ struct AuthResult {
     std::string deny_reason;       // logged, never sent
     std::int64_t max_payload = -1;        // <0: server default
     std::int64_t max_subscriptions = -1;  // <0: server default
+    std::int64_t expires_unix_ns = 0;     // when the credentials end (a JWT's exp): closed then; 0: never
 };
 
 class Authenticator {

@@ -57,6 +57,7 @@ enum class CloseReason {
     tls_error, lame_duck, read_error, write_error, max_payload, no_responders_without_headers,
     parse_error,          // the client sent -ERR
     max_control_line, bad_client_protocol, max_account_connections, max_subscriptions,
+    authentication_expired, credentials_revoked,
 };
 std::string_view close_reason_text(CloseReason r);
 
@@ -152,6 +153,8 @@ private:
     ClosedConnection closed_record(CloseReason reason);
     void add_to_closed_totals(Account& account);
     void apply_limits(const AuthResult& result);
+    // The authenticator's expiry of the credentials, as a point on the tick's clock.
+    void set_auth_expiry(const AuthResult& result);
     std::int64_t max_subscriptions() const;  // the effective limit, -1 for none
     bool subscriptions_at_limit();
     // Closes the socket and leaves the thread's registry; `drain_input` first reads
@@ -269,6 +272,8 @@ private:
     std::chrono::steady_clock::time_point created_;
     std::chrono::system_clock::time_point created_wall_ = std::chrono::system_clock::now();
     std::chrono::steady_clock::time_point next_ping_;
+    // When the credentials the client logged in with end (none: the epoch); the tick closes it then.
+    std::chrono::steady_clock::time_point auth_expires_{};
     int pings_out_ = 0;
 
     // Written by the owner thread only (load + store, no read-modify-write), read by monitoring.

@@ -284,6 +284,7 @@ bool Client::apply_auth(const AuthResult& result) {
     }
     set_permissions(std::move(perms));
     apply_limits(result);
+    set_auth_expiry(result);
     if (subscriptions_at_limit()) {
         // An account that allows no subscriptions (nats-server's subsAtLimit at registration).
         NMK_ERROR("{}:{} - cid:{} - maximum subscriptions exceeded", remote_ip_, remote_port_, id_);
@@ -304,6 +305,20 @@ void Client::apply_limits(const AuthResult& result) {
     max_payload_ = payload;
     parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), payload});
     max_subs_ = min_limit(result.max_subscriptions, account_->max_subscriptions.load(relaxed));
+}
+
+void Client::set_auth_expiry(const AuthResult& result) {
+    if (result.expires_unix_ns <= 0) {
+        auth_expires_ = {};
+        return;
+    }
+    // Wall-clock expiry, waited for on the steady clock (the tick's): a clock step
+    // after admission moves neither. Already past: the next tick closes it.
+    const auto left = std::chrono::nanoseconds(result.expires_unix_ns) -
+                      std::chrono::system_clock::now().time_since_epoch();
+    auth_expires_ = std::chrono::steady_clock::now() +
+                    std::max(std::chrono::duration_cast<std::chrono::steady_clock::duration>(left),
+                             std::chrono::steady_clock::duration(1));
 }
 
 std::int64_t Client::max_subscriptions() const {
@@ -377,6 +392,7 @@ void Client::continue_reauth(const AuthResult& result) {
         user_ = result.user;
     }
     apply_limits(result);
+    set_auth_expiry(result);
     set_permissions(std::move(perms));
     drop_forbidden_subscriptions();
 }

@@ -137,6 +137,12 @@ void Client::on_tick(steady::time_point now) {
             return;
         }
     }
+    if (auth_expires_ != steady::time_point{} && now >= auth_expires_) {
+        // nats-server's authExpired: the user's JWT (or other credentials) ran out.
+        NMK_DEBUG("{}:{} - cid:{} - User Authentication Expired", remote_ip_, remote_port_, id_);
+        close_now(CloseReason::authentication_expired, "User Authentication Expired");
+        return;
+    }
     if (!writing_) out_.shrink_if_idle(now);
     if (writing_ && now - write_started_ > opts->write_deadline) {
         thread_.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
@@ -347,6 +353,8 @@ std::string_view close_reason_text(CloseReason r) {
         case CloseReason::max_connections: return "Maximum Connections Exceeded";
         case CloseReason::max_account_connections: return "Maximum Account Connections Exceeded";
         case CloseReason::max_subscriptions: return "Maximum Subscriptions Exceeded";
+        case CloseReason::authentication_expired: return "Authentication Expired";
+        case CloseReason::credentials_revoked: return "Credentials Revoked";
         case CloseReason::tls_error: return "TLS Handshake Failure";
         case CloseReason::lame_duck: return "Server Shutdown";
         case CloseReason::read_error: return "Read Error";

@@ -203,6 +203,18 @@ bool Server::has_client(std::uint64_t id) const {
     return clients_.contains(id);
 }
 
+bool Server::close_client(std::uint64_t id, CloseReason reason, std::string_view err) {
+    ClientPtr client;
+    {
+        std::lock_guard lock(clients_mutex_);
+        const auto it = clients_.find(id);
+        if (it != clients_.end()) client = it->second.lock();
+    }
+    if (!client || client->closed()) return false;
+    client->close(reason, err);
+    return true;
+}
+
 std::size_t Server::client_count() const {
     std::lock_guard lock(clients_mutex_);
     return clients_.size();

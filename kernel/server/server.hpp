@@ -188,6 +188,9 @@ public:
     std::size_t client_count() const;
     // Whether a client with this id is still open (any thread).
     bool has_client(std::uint64_t id) const;
+    // Closes that client on its own thread after sending -ERR '<err>' (none when empty);
+    // false when it is not connected (any thread).
+    bool close_client(std::uint64_t id, CloseReason reason, std::string_view err);
     // Sockets still open, including closed clients draining their output.
     void socket_opened() { open_sockets_.fetch_add(1); }
     void socket_closed() { open_sockets_.fetch_sub(1); }

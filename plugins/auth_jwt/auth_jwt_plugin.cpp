@@ -10,7 +10,9 @@
 // Kernel account updates (upsert) run on blocking workers or at start-up only.
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -21,6 +23,8 @@
 #include "libs/jwt/token.hpp"
 #include "plugins/auth_jwt/account_sync.hpp"
 #include "plugins/auth_jwt/claims_update.hpp"
+#include "plugins/auth_jwt/connected_users.hpp"
+#include "plugins/auth_jwt/full_resolver.hpp"
 #include "plugins/auth_jwt/http_fetch.hpp"
 #include "plugins/auth_jwt/jwt_settings.hpp"
 #include "plugins/auth_jwt/known_account.hpp"
@@ -35,7 +39,13 @@ public:
         : Authenticator(host),
           settings_(std::make_shared<const Settings>(read_settings(config))),
           sync_(host, table_),
-          updates_(host, table_, sync_, [this] { return settings_.load(); }) {
+          updates_(host, table_, sync_, [this] { return settings_.load(); },
+                   [this](const KnownAccount& account) { apply_to_connected(account); }),
+          full_(host, table_, sync_, [this] { return settings_.load(); },
+                [this](const std::string& key, const KnownAccount* account) {
+                    if (account) apply_to_connected(*account);
+                    else close_account(key);
+                }) {
         load_preloads(*settings_.load());
     }
 
@@ -43,7 +53,17 @@ public:
     static void validate(const nlohmann::json& config) { read_settings(config); }
 
     void start() override {
+        const auto first = settings_.load();
+        if (first->resolver.kind == ResolverSettings::Kind::full) full_.open(*first);
         sync_.sync();
+        // Who is connected, so that a pushed account JWT reaches them (SDK 1.3's close_client;
+        // an older kernel keeps them until they leave, as before).
+        clients_.emplace(host());
+        if (clients_->can_close()) {
+            connections_ = clients_->watch_connections([this](const nats_sdk::ConnectionEvent& e) {
+                if (!e.connected()) users_.gone(e.client_id());
+            });
+        }
         const auto settings = settings_.load();
         const auto& s = *settings;
         // As nats-server, a URL resolver must answer before the server starts (its
@@ -56,7 +76,8 @@ public:
             }
         }
         // As nats-server: run-time account updates arrive in the system account.
-        if (!s.system_account.empty()) updates_.start(s.system_account);
+        if (s.resolver.kind == ResolverSettings::Kind::full) full_.start(s.system_account);
+        else if (!s.system_account.empty()) updates_.start(s.system_account);
         // nats-server's start-up lines for operators.
         if (!s.operators.empty()) host().info("Trusted Operators");
         for (const auto& op : s.operators) {
@@ -84,6 +105,8 @@ public:
 
     void stop() override {
         updates_.stop();
+        full_.stop();
+        connections_.stop();
         gate_.close();  // a fetch under way finishes (its client answered) before stop returns
     }
 
@@ -172,7 +195,7 @@ private:
     }
 
     nats_sdk::AuthResult answer(const PresentedUser& user, const KnownAccount& account, const Settings& settings,
-                                const nats_sdk::AuthRequest& request) const {
+                                const nats_sdk::AuthRequest& request) {
         auto verdict = admit(user, account, settings, request.connect(),
                              ClientFacts{request.nonce(), request.client_ip()}, jwt::now_unix());
         if (auto* refusal = std::get_if<Refusal>(&verdict)) return refuse(*refusal, user.claims.subject);
@@ -181,6 +204,14 @@ private:
                      "(claim-name: \"{}\") signed with \"{}\"",
                      user.claims.subject, user.claims.name, user.claims.issuer, account.key, account.claims.name,
                      account.token.issuer);
+        // The kernel closes the client when its JWT (or its connect window) runs out.
+        if (admission.expires_unix > 0)
+            admission.result.expires = std::chrono::system_clock::time_point(std::chrono::seconds(admission.expires_unix));
+        if (connections_.active())
+            users_.admitted(request.client_id(),
+                            ConnectedUser{account.key, user.claims.subject, user.token.issued_at,
+                                          user.claims.limits.bearer_token,
+                                          user.claims.issuer == account.key ? std::string() : user.claims.issuer});
         return std::move(admission.result);
     }
 
@@ -191,11 +222,31 @@ private:
         return result;
     }
 
+    // A pushed account JWT, now in the kernel: the clients it no longer lets stay go.
+    void apply_to_connected(const KnownAccount& account) {
+        if (!clients_ || !clients_->can_close()) return;
+        for (const Closing& c : users_.to_close(account)) {
+            if (!clients_->close(c.client_id, c.reason, c.error)) users_.gone(c.client_id);  // left already
+        }
+    }
+
+    // A deleted account (full resolver): its clients go, as nats-server expires the account.
+    void close_account(const std::string& key) {
+        if (!clients_ || !clients_->can_close()) return;
+        for (const auto id : users_.of_account(key)) {
+            if (!clients_->close(id, NMK_CLOSE_AUTHENTICATION_EXPIRED, "Account Authentication Expired")) users_.gone(id);
+        }
+    }
+
     std::atomic<std::shared_ptr<const Settings>> settings_;
     AccountTable table_;
     AccountSync sync_;
     ClaimsUpdates updates_;
+    FullResolver full_;
     TaskGate gate_;
+    ConnectedUsers users_;
+    std::optional<nats_sdk::Clients> clients_;
+    nats_sdk::Watch connections_;
 };
 
 }  // namespace nats::auth_jwt

@@ -100,15 +100,17 @@ void ClaimsUpdates::stop() {
     gate_.close();
 }
 
-nlohmann::ordered_json ClaimsUpdates::server_info() {
+nlohmann::ordered_json ClaimsUpdates::server_info() { return resolver_server_info(host_, ++seq_); }
+
+nlohmann::ordered_json resolver_server_info(nats_sdk::Host& host, std::uint64_t seq) {
     nlohmann::ordered_json server;
     try {
-        const auto varz = host_.query_json("varz");
+        const auto varz = host.query_json("varz");
         server["name"] = varz.value("server_name", "");
         server["host"] = varz.value("host", "");
         server["id"] = varz.value("server_id", "");
         server["ver"] = varz.value("version", "");
-        server["seq"] = ++seq_;
+        server["seq"] = seq;
         server["jetstream"] = varz.contains("jetstream") && varz["jetstream"].contains("config");
         server["time"] = nats_sdk::rfc3339(std::chrono::system_clock::now());
     } catch (const std::exception&) {
@@ -124,7 +126,10 @@ void ClaimsUpdates::handle(std::string subject, std::string reply, std::string p
     const auto settings = settings_();
     const UpdateOutcome outcome = apply_claims_update(key, payload, *settings, table_);
     if (outcome.error.empty()) {
-        if (outcome.message == "jwt updated") sync_.sync();
+        if (outcome.message == "jwt updated") {
+            sync_.sync();
+            if (const auto account = table_.find(key); account && updated_) updated_(*account);
+        }
         host_.debug("{} - {}", outcome.message, key);
     } else {
         host_.error("{} - {} - {}", outcome.message, key, outcome.error);

@@ -39,14 +39,21 @@ std::string account_of_update_subject(std::string_view subject);
 UpdateOutcome apply_claims_update(const std::string& account_key, const std::string& payload, const Settings& settings,
                                   AccountTable& table);
 
+// The "server" object of a resolver's answers (nats-server's ServerInfo): name, host,
+// id, ver, seq, jetstream, time.
+nlohmann::ordered_json resolver_server_info(nats_sdk::Host& host, std::uint64_t seq);
+
 // {"data"|"error": {...}, "server": server}: respondToUpdate's body.
 std::string update_response(const UpdateOutcome& outcome, const nlohmann::ordered_json& server);
 
 class ClaimsUpdates {
 public:
     using SettingsSource = std::function<std::shared_ptr<const Settings>()>;
-    ClaimsUpdates(nats_sdk::Host& host, AccountTable& table, AccountSync& sync, SettingsSource settings)
-        : host_(host), table_(table), sync_(sync), settings_(std::move(settings)) {}
+    // Told, after the kernel has the new block, of each account a push replaced.
+    using Updated = std::function<void(const KnownAccount&)>;
+    ClaimsUpdates(nats_sdk::Host& host, AccountTable& table, AccountSync& sync, SettingsSource settings,
+                  Updated updated)
+        : host_(host), table_(table), sync_(sync), settings_(std::move(settings)), updated_(std::move(updated)) {}
 
     // Subscribes in `system_account`. Throws nats_sdk::Error when the kernel refuses.
     void start(const std::string& system_account);
@@ -60,6 +67,7 @@ private:
     AccountTable& table_;
     AccountSync& sync_;
     SettingsSource settings_;
+    Updated updated_;
     std::optional<nats_sdk::Messaging> messaging_;
     nats_sdk::AccountHandle system_{};
     std::vector<nats_sdk::Subscription> subscriptions_;

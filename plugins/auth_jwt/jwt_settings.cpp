@@ -1,6 +1,7 @@
 #include "plugins/auth_jwt/jwt_settings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -105,7 +106,8 @@ ResolverSettings read_resolver(const json& value, const std::string& key) {
         return out;
     }
     if (!value.is_object()) refuse(key, std::string("expected a string or a map, got ") + value.type_name());
-    const std::string type = value.value("type", std::string());
+    std::string type = value.value("type", std::string());
+    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (type == "full") out.kind = ResolverSettings::Kind::full;
     else if (type == "cache") out.kind = ResolverSettings::Kind::cache;
     else refuse(key, "resolver type must be full or cache, got \"" + type + "\"");
@@ -124,7 +126,12 @@ ResolverSettings read_resolver(const json& value, const std::string& key) {
     out.timeout = duration(value, "timeout", out.timeout);
     // Read and checked as nats-server does, but not served yet: refuse rather than
     // run without the resolver the config asks for.
-    refuse(key, "resolver type \"" + type + "\" is not supported yet (use MEMORY or URL(...))");
+    if (out.kind == ResolverSettings::Kind::cache)
+        refuse(key, "resolver type \"cache\" is not supported yet (use full, MEMORY or URL(...))");
+    if (value.contains("ttl") && out.ttl.count() != 0) refuse(key, "FULL does not accept ttl");
+    // nats-server: no limit unless one is given (0 means none too).
+    if (!value.contains("limit") || out.limit < 0) out.limit = 0;
+    return out;
 }
 
 }  // namespace

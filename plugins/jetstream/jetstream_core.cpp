@@ -1,5 +1,6 @@
 #include "jetstream_core.hpp"
 
+#include <fnmatch.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -66,23 +67,84 @@ StorageGate gate_for(const JetStreamCore& core, const JsAccount& account) {
 
 }  // namespace
 
+const std::string& ServerSettings::file_backend_for(std::string_view account, std::string_view stream) const {
+    const std::string acc(account), name(stream);
+    for (const auto& rule : file_backend_rules) {
+        if (fnmatch(rule.account.c_str(), acc.c_str(), 0) == 0 && fnmatch(rule.stream.c_str(), name.c_str(), 0) == 0)
+            return rule.backend;
+    }
+    return file_backend;
+}
+
+std::vector<std::string> ServerSettings::file_backend_names() const {
+    std::vector<std::string> names{file_backend};
+    for (const auto& rule : file_backend_rules) {
+        if (std::find(names.begin(), names.end(), rule.backend) == names.end()) names.push_back(rule.backend);
+    }
+    return names;
+}
+
+// A store the settings no longer name (file_backend changed, a rule removed) keeps its
+// streams on disk, but nothing serves them: say so at start-up rather than show fewer
+// streams without a word. The in-tree backends' footprints in store_dir are known.
+void JetStreamCore::warn_of_unserved_stores() {
+    namespace fs = std::filesystem;
+    const fs::path root(settings_.store_dir);
+    std::error_code error;
+    if (!file_stores_.count("rocksdb") && fs::exists(root / "rocksdb" / "CURRENT", error))
+        bus_.log(3, "JetStream: " + (root / "rocksdb").string() +
+                        " holds a RocksDB store that no setting names: its streams are not served (name rocksdb in "
+                        "jetstream.file_backend or file_backends to serve them)");
+    if (file_stores_.count("file")) return;
+    for (const auto& account : fs::directory_iterator(root, error)) {
+        if (account.path().filename() != "rocksdb" && fs::is_directory(account.path() / "streams", error) &&
+            !fs::is_empty(account.path() / "streams", error)) {
+            bus_.log(3, "JetStream: " + account.path().string() +
+                            " holds file-store streams that no setting names: they are not served (name file in "
+                            "jetstream.file_backend or file_backends to serve them)");
+        }
+    }
+}
+
 JetStreamCore::JetStreamCore(ServerSettings settings, Bus& bus, std::shared_ptr<nats_sdk::store::StoreBackend> memory,
-                             std::shared_ptr<nats_sdk::store::StoreBackend> file)
-    : settings_(std::move(settings)), bus_(bus), memory_backend_(std::move(memory)), file_backend_(std::move(file)) {}
+                             Backends file_backends)
+    : settings_(std::move(settings)),
+      bus_(bus),
+      memory_backend_(std::move(memory)),
+      file_backends_(std::move(file_backends)) {}
 
 JetStreamCore::~JetStreamCore() { close(); }
 
 void JetStreamCore::open() {
     const std::string options = nlohmann::json{{"sync", settings_.sync}}.dump();
     if (memory_backend_) memory_store_ = memory_backend_->open_store({}, options);
-    if (file_backend_) {
+    if (!file_backends_.empty()) {
         std::filesystem::create_directories(settings_.store_dir);
         std::error_code ignored;  // restores a stop cut short left their staged chunks (as nats-server clears them)
         std::filesystem::remove_all(std::filesystem::path(settings_.store_dir) / ".snap-staging", ignored);
-        file_store_ = file_backend_->open_store(settings_.store_dir, options);
-        file_store_->list_streams([&](std::string_view account, std::string_view stream, std::string_view meta) {
-            found_on_disk_.emplace_back(std::string(account), std::string(stream), std::string(meta));
+    }
+    for (const auto& [name, backend] : file_backends_) {
+        if (!backend) continue;
+        auto& store = file_stores_[name] = backend->open_store(settings_.store_dir, options);
+        store->list_streams([&](std::string_view account, std::string_view stream, std::string_view meta) {
+            found_on_disk_.push_back({std::string(account), std::string(stream), std::string(meta), name});
         });
+    }
+    warn_of_unserved_stores();
+    // The same stream in two backends (its files copied by hand, or a store restored
+    // beside another): the one the rules choose now is served, the other is left alone.
+    for (auto it = found_on_disk_.begin(); it != found_on_disk_.end();) {
+        const auto twin = std::find_if(found_on_disk_.begin(), found_on_disk_.end(), [&](const FoundStream& f) {
+            return &f != &*it && f.account == it->account && f.stream == it->stream;
+        });
+        if (twin != found_on_disk_.end() && it->backend != settings_.file_backend_for(it->account, it->stream)) {
+            bus_.log(4, "JetStream: stream '" + it->account + " > " + it->stream + "' is in both the " + it->backend +
+                            " and the " + twin->backend + " store; serving the " + twin->backend +
+                            " one, the other stays on disk untouched");
+            it = found_on_disk_.erase(it);
+        } else {
+            ++it;
+        }
     }
     max_memory_ = settings_.max_memory >= 0 ? settings_.max_memory : default_max_memory();
     max_store_ = settings_.max_store >= 0 ? settings_.max_store : default_max_store(settings_.store_dir);
@@ -104,7 +166,7 @@ void JetStreamCore::close() {
     for (auto& [name, account] : accounts_) account->streams().clear();
     accounts_.clear();
     memory_store_.reset();
-    file_store_.reset();
+    file_stores_.clear();
 }
 
 void JetStreamCore::enable_account(const std::string& name, const AccountLimits& limits) {
@@ -125,7 +187,7 @@ void JetStreamCore::disable_account(const std::string& name) {
         stop_sourcing(*stream);
         for (const auto& [consumer, c] : stream->consumers()) bus_.detach_consumer(name, stream_name, consumer);
         // The data stays on disk; it comes back when the account is enabled again.
-        found_on_disk_.emplace_back(name, stream_name, meta_json(*stream));
+        found_on_disk_.push_back({name, stream_name, meta_json(*stream), stream->backend()});
     }
     accounts_.erase(it);
 }
@@ -137,7 +199,7 @@ JsAccount* JetStreamCore::account(const std::string& name) {
 
 void JetStreamCore::recover_account(JsAccount& account) {
     for (auto it = found_on_disk_.begin(); it != found_on_disk_.end();) {
-        const auto& [acc, stream_name, meta] = *it;
+        const auto& [acc, stream_name, meta, backend] = *it;
         if (acc != account.name()) {
             ++it;
             continue;
@@ -146,8 +208,9 @@ void JetStreamCore::recover_account(JsAccount& account) {
             const auto doc = nlohmann::ordered_json::parse(meta);
             StreamConfig config = stream_config_from_json(doc.at("config"));
             const std::int64_t created = doc.value("created_ns", std::int64_t{0});
-            auto store = file_store_->open_stream(acc, stream_name);
+            auto store = file_stores_.at(backend)->open_stream(acc, stream_name);
             auto stream = std::make_unique<Stream>(acc, std::move(config), created, std::move(store), settings_.domain);
+            stream->set_backend(backend);
             Stream& s = *stream;
             s.defer_dedup_rebuild();
             account.streams()[stream_name] = std::move(stream);
@@ -164,13 +227,23 @@ void JetStreamCore::recover_account(JsAccount& account) {
     }
 }
 
-nats_sdk::store::Store& JetStreamCore::store_for(Storage storage) {
-    auto& store = storage == Storage::memory ? memory_store_ : file_store_;
-    if (!store) {
-        throw nats_sdk::store::StoreError(NMK_STORE_IO_ERROR, storage == Storage::memory ? "no memory store backend is loaded"
-                                                                                         : "no file store backend is loaded");
+nats_sdk::store::Store& JetStreamCore::store_for(const std::string& account, const StreamConfig& config,
+                                                 std::string& backend) {
+    if (config.storage == Storage::memory) {
+        if (!memory_store_) throw nats_sdk::store::StoreError(NMK_STORE_IO_ERROR, "no memory store backend is loaded");
+        backend = "memory";
+        return *memory_store_;
     }
-    return *store;
+    backend = settings_.file_backend_for(account, config.name);
+    const auto it = file_stores_.find(backend);
+    if (it == file_stores_.end() || !it->second)
+        throw nats_sdk::store::StoreError(NMK_STORE_IO_ERROR, "no " + backend + " store backend is loaded");
+    return *it->second;
+}
+
+nats_sdk::store::Store& JetStreamCore::store_of(const Stream& stream) {
+    if (stream.backend() == "memory") return *memory_store_;
+    return *file_stores_.at(stream.backend());
 }
 
 void JetStreamCore::write_meta(Stream& stream) {
@@ -179,13 +252,16 @@ void JetStreamCore::write_meta(Stream& stream) {
 }
 
 Stream& JetStreamCore::add_stream(JsAccount& account, const StreamConfig& config, std::int64_t created_ns) {
-    auto handle = store_for(config.storage).open_stream(account.name(), config.name);
+    std::string backend;
+    auto& store = store_for(account.name(), config, backend);
+    auto handle = store.open_stream(account.name(), config.name);
     auto stream = std::make_unique<Stream>(account.name(), config, created_ns, std::move(handle), settings_.domain);
+    stream->set_backend(backend);
     try {
         write_meta(*stream);
     } catch (...) {
         stream.reset();
-        store_for(config.storage).delete_stream(account.name(), config.name);
+        store.delete_stream(account.name(), config.name);
         throw;
     }
     Stream& s = *stream;
@@ -215,9 +291,9 @@ void JetStreamCore::delete_stream(JsAccount& account, const std::string& name) {
     for (const auto& consumer : consumers) delete_consumer(account, *it->second, consumer, true);
     bus_.stop_listening(account.name(), name);
     stop_sourcing(*it->second);
-    const Storage storage = it->second->config().storage;
+    auto& store = store_of(*it->second);
     account.streams().erase(it);
-    store_for(storage).delete_stream(account.name(), name);
+    store.delete_stream(account.name(), name);
 }
 
 std::uint64_t JetStreamCore::add_session(std::unique_ptr<ApiSession> session) {

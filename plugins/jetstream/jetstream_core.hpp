@@ -101,6 +101,15 @@ struct ConsumerConfig;
 class SourceLink;
 struct OriginPosition;
 
+// jetstream { file_backends: [ { account: "TELEMETRY", stream: "*", backend: rocksdb } ] }:
+// which backend keeps a new `storage: file` stream. The first rule whose two patterns
+// match wins; without one, file_backend does. A stream stays where it was created.
+struct FileBackendRule {
+    std::string account = "*";  // glob over the account name: * any run, ? one character
+    std::string stream = "*";   // glob over the stream name
+    std::string backend;        // "file", "rocksdb"
+};
+
 // The server-wide `jetstream` block.
 struct ServerSettings {
     std::string store_dir;           // the file store's root (…/jetstream)
@@ -109,15 +118,24 @@ struct ServerSettings {
     std::string domain;
     std::string sync = "batch";      // "batch" (fsync before ack), "always", or a Go duration (lazy)
     std::string file_backend = "file";  // the store backend of `storage: file` streams ("file", "rocksdb")
+    std::vector<FileBackendRule> file_backend_rules;  // exceptions to file_backend, first match wins
     std::int64_t max_duplicate_window_ns = 0;
     std::string server_name;         // for the API audit advisory
     std::int64_t max_payload = 1024 * 1024;  // the server's max_payload (a rate limit's burst)
+
+    // The backend a new file stream of `account` named `stream` goes to.
+    const std::string& file_backend_for(std::string_view account, std::string_view stream) const;
+    // Every file backend the settings name: file_backend first, then the rules' in order.
+    std::vector<std::string> file_backend_names() const;
 };
 
 class JetStreamCore {
 public:
+    using Backends = std::map<std::string, std::shared_ptr<nats_sdk::store::StoreBackend>>;
+    // `file_backends`: every backend settings.file_backend_names() names, by name (one
+    // missing: streams meant for it cannot be created).
     JetStreamCore(ServerSettings settings, Bus& bus, std::shared_ptr<nats_sdk::store::StoreBackend> memory,
-                  std::shared_ptr<nats_sdk::store::StoreBackend> file);
+                  Backends file_backends);
     ~JetStreamCore();
 
     // Opens the stores and brings back the streams of every enabled account.
@@ -206,7 +224,11 @@ public:
     void set_inline_delivery(bool allowed) noexcept { inline_delivery_ = allowed; }
 
 private:
-    nats_sdk::store::Store& store_for(Storage storage);
+    // The store a new stream goes to (by storage kind and, for file, the backend rules);
+    // `backend` gets the backend's name.
+    nats_sdk::store::Store& store_for(const std::string& account, const StreamConfig& config, std::string& backend);
+    // The store holding an existing stream.
+    nats_sdk::store::Store& store_of(const Stream& stream);
     // After anything happened to a consumer: deliver, persist, schedule.
     void settle(JsAccount& account, Stream& stream, Consumer& consumer, std::int64_t now_ns);
     void deliver_consumers(JsAccount& account, Stream& stream, std::int64_t now_ns);
@@ -233,19 +255,25 @@ private:
     ConsumerBridge& bridge_for(const std::string& account);
     void write_meta(Stream& stream);
     void recover_account(JsAccount& account);
+    void warn_of_unserved_stores();
 
     ServerSettings settings_;
     Bus& bus_;
     std::shared_ptr<nats_sdk::store::StoreBackend> memory_backend_;
-    std::shared_ptr<nats_sdk::store::StoreBackend> file_backend_;
+    Backends file_backends_;
     std::unique_ptr<nats_sdk::store::Store> memory_store_;
-    std::unique_ptr<nats_sdk::store::Store> file_store_;
+    // One store per file backend, all rooted in store_dir (each backend keeps its own
+    // files apart there: the file store per account folder, RocksDB in rocksdb/).
+    std::map<std::string, std::unique_ptr<nats_sdk::store::Store>> file_stores_;
     bool opened_ = false;
     std::int64_t max_memory_ = -1;
     std::int64_t max_store_ = -1;
     std::map<std::string, std::unique_ptr<JsAccount>> accounts_;
-    // Streams recovered from disk whose account is not (yet) enabled: (account, stream, meta).
-    std::vector<std::tuple<std::string, std::string, std::string>> found_on_disk_;
+    // Streams recovered from disk whose account is not (yet) enabled.
+    struct FoundStream {
+        std::string account, stream, meta, backend;
+    };
+    std::vector<FoundStream> found_on_disk_;
     // What waits for the next flush(), per stream (usually one: a vector, not a map).
     std::vector<std::pair<Stream*, std::vector<DurableOutput>>> unsynced_;
     std::map<std::string, std::unique_ptr<ConsumerBridge>> bridges_;  // per account: a consumer's way out

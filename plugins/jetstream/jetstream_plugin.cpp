@@ -141,6 +141,12 @@ public:
         host.declare_kind(nats_sdk::store::kind_name, nats_sdk::KindVersion{NMK_STREAM_STORE_MAJOR, NMK_STREAM_STORE_MINOR}.packed());
     }
 
+    static bool same_rules(const std::vector<FileBackendRule>& a, const std::vector<FileBackendRule>& b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+            return x.account == y.account && x.stream == y.stream && x.backend == y.backend;
+        });
+    }
+
     // -t: the settings and the declared assets, without touching any data.
     static void validate(const nlohmann::json& config) {
         read_settings(config);
@@ -152,7 +158,7 @@ public:
     void reload(const nlohmann::json& config) override {
         const ServerSettings next = read_settings(config);
         if (next.store_dir != settings_.store_dir || next.sync != settings_.sync || next.domain != settings_.domain ||
-            next.file_backend != settings_.file_backend ||
+            next.file_backend != settings_.file_backend || !same_rules(next.file_backend_rules, settings_.file_backend_rules) ||
             next.max_memory != settings_.max_memory || next.max_store != settings_.max_store)
             throw nats_sdk::Error("JetStream settings other than declared assets need a restart", NMK_UNSUPPORTED);
         auto declared = std::make_shared<DeclaredAssets>(declared_in(config));
@@ -225,8 +231,13 @@ private:
     // the first client already finds JetStream complete.
     void open() {
         auto memory = nats_sdk::store::find_stream_store_backend(host(), "memory");
-        auto file = nats_sdk::store::find_stream_store_backend(host(), settings_.file_backend);
-        if (!memory && !file) {
+        JetStreamCore::Backends file;
+        for (const auto& name : settings_.file_backend_names()) {
+            file[name] = nats_sdk::store::find_stream_store_backend(host(), name);
+            if (!file[name] && name != settings_.file_backend)
+                host().error("JetStream: the store backend '{}' that jetstream.file_backends names is not loaded", name);
+        }
+        if (!memory && !file[settings_.file_backend]) {
             host().error("JetStream has no store backend (load store_memory and/or store_file)");
         }
         std::string server_name;
@@ -257,6 +268,8 @@ private:
                 host().info("  Storage directory: \"{}\"", settings_.store_dir);
                 if (!settings_.domain.empty()) host().info("  Domain: {}", settings_.domain);
                 if (settings_.file_backend != "file") host().info("  File storage on: {}", settings_.file_backend);
+                for (const auto& rule : settings_.file_backend_rules)
+                    host().info("  File storage on {} for account '{}', stream '{}'", rule.backend, rule.account, rule.stream);
                 host().info("  Sync: {}", settings_.sync == "batch" ? std::string("fsync before ack (group commit)")
                                                                     : settings_.sync);
                 for (const auto& [name, limits] : initial) {

@@ -44,6 +44,35 @@ std::string sync_value(const std::string& key, const nlohmann::json& v) {
     return s;
 }
 
+std::string backend_value(const std::string& key, const nlohmann::json& v) {
+    const std::string backend = lower(text_value(key, v));
+    if (backend != "file" && backend != "rocksdb") refuse(key, "must be file or rocksdb, got '" + backend + "'");
+    return backend;
+}
+
+// file_backends: [ { account: "A*", stream: "KV_*", backend: rocksdb }, ... ]
+std::vector<FileBackendRule> backend_rules(const std::string& key, const nlohmann::json& v) {
+    if (!v.is_array()) refuse(key, "must be a list of { account, stream, backend } rules");
+    std::vector<FileBackendRule> rules;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string at = key + "[" + std::to_string(i) + "]";
+        if (!v[i].is_object()) refuse(at, "must be a map such as { account: \"A\", stream: \"KV_*\", backend: rocksdb }");
+        FileBackendRule rule;
+        for (const auto& [raw_field, value] : v[i].items()) {
+            const std::string field = lower(raw_field);
+            if (field == "account") rule.account = text_value(at + ".account", value);
+            else if (field == "stream") rule.stream = text_value(at + ".stream", value);
+            else if (field == "backend") rule.backend = backend_value(at + ".backend", value);
+            else refuse(at + "." + raw_field, "is not a rule field (account, stream, backend)");
+            if ((field == "account" || field == "stream") && text_value(at, value).empty())
+                refuse(at + "." + field, "must not be empty (leave it out to match every name)");
+        }
+        if (rule.backend.empty()) refuse(at, "names no backend (backend: file or rocksdb)");
+        rules.push_back(std::move(rule));
+    }
+    return rules;
+}
+
 }  // namespace
 
 ServerSettings read_settings(const nlohmann::json& config) {
@@ -62,11 +91,8 @@ ServerSettings read_settings(const nlohmann::json& config) {
             else if (key == "max_file_store" || key == "max_file") out.max_store = size_value(key, v);
             else if (key == "domain") out.domain = text_value(key, v);
             else if (key == "sync" || key == "sync_interval") out.sync = sync_value(key, v);
-            else if (key == "file_backend") {
-                out.file_backend = lower(text_value(key, v));
-                if (out.file_backend != "file" && out.file_backend != "rocksdb")
-                    refuse(key, "must be file or rocksdb, got '" + out.file_backend + "'");
-            }
+            else if (key == "file_backend") out.file_backend = backend_value(key, v);
+            else if (key == "file_backends") out.file_backend_rules = backend_rules(key, v);
             else if (key == "enable" || key == "enabled") continue;
             else if (is_declared_assets_key(key)) continue;  // declare/declared_assets.cpp
             else if (key == "key" || key == "ek" || key == "cipher")

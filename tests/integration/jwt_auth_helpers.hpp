@@ -71,4 +71,34 @@ private:
     std::map<std::string, Account> accounts_;
 };
 
+// A raw client that read INFO; `nonce` is INFO's nonce.
+struct Raw {
+    RawClient client;
+    std::string nonce;
+    explicit Raw(const ServerProcess& server) : client(server.port()) {
+        const json info = client.read_info();
+        EXPECT_TRUE(info.value("auth_required", false));
+        nonce = info.value("nonce", "");
+        EXPECT_FALSE(nonce.empty()) << "operator mode sends a nonce";
+    }
+    // CONNECT + PING: "PONG" when admitted, else the -ERR line (and the connection closed).
+    std::string login(const json& connect) {
+        json c = connect;
+        c["verbose"] = false;
+        c["protocol"] = 1;
+        client.send("CONNECT " + c.dump() + "\r\nPING\r\n");
+        std::string line = client.read_line();
+        // Both servers send INFO again when the user's max_payload differs from the server's.
+        if (line.rfind("INFO ", 0) == 0) line = client.read_line();
+        if (line != "PONG") {
+            std::string rest;
+            EXPECT_TRUE(client.wait_closed(2s, &rest)) << "still open after " << line;
+        }
+        return line;
+    }
+    std::string login(const User& user) {
+        return login({{"jwt", user.jwt}, {"sig", nkeys::base64url_encode(user.key.sign(nonce))}});
+    }
+};
+
 }  // namespace nats::integration::jwt_world

@@ -279,8 +279,9 @@ void JetStreamCore::run_timers(std::int64_t now_ns) {
 }
 
 bool JetStreamCore::keeps_consumers(const Stream& stream) const {
-    const auto& backend = stream.config().storage == Storage::memory ? memory_backend_ : file_backend_;
-    return backend && backend->supports_consumer_records();
+    if (stream.backend() == "memory") return memory_backend_ && memory_backend_->supports_consumer_records();
+    const auto it = file_backends_.find(stream.backend());
+    return it != file_backends_.end() && it->second && it->second->supports_consumer_records();
 }
 
 void JetStreamCore::persist(Stream& stream, Consumer& consumer, bool with_config) {

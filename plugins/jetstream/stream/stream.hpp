@@ -69,6 +69,9 @@ public:
     std::int64_t created_ns() const noexcept { return created_ns_; }
     nats_sdk::store::Stream& store() noexcept { return *store_; }
     const nats_sdk::store::Stream& store() const noexcept { return *store_; }
+    // The backend keeping the stream ("memory", "file", "rocksdb"), set by whoever opened it.
+    const std::string& backend() const noexcept { return backend_; }
+    void set_backend(std::string name) { backend_ = std::move(name); }
 
     // A message published to one of the stream's subjects (reply may be empty).
     // With `at`, a mirror's message: stored at that sequence (the gap before it left as
@@ -148,6 +151,7 @@ private:
     StreamConfig config_;
     std::int64_t created_ns_;
     std::unique_ptr<nats_sdk::store::Stream> store_;
+    std::string backend_;
     std::string domain_;
     std::string pub_ack_prefix_;  // {"stream":"X", "seq":  (with "domain" when set)
     std::string last_msg_id_;

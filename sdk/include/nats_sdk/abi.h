@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define NMK_SDK_VERSION_MAJOR 1
-#define NMK_SDK_VERSION_MINOR 2
+#define NMK_SDK_VERSION_MINOR 3
 
 /* The one symbol a plugin exports. */
 #define NMK_PLUGIN_ENTRY_SYMBOL "nmk_plugin_entry"
@@ -105,6 +105,10 @@ typedef struct nmk_auth_result {
     nmk_str deny_reason;      /* logged on DENY; never sent to the client */
     int64_t max_payload;      /* <0: server default */
     int64_t max_subscriptions;/* <0: server default; 0 allows none (nats-server) */
+    /* SDK 1.3: when the credentials end (a user JWT's exp), in Unix nanoseconds; 0: never.
+     * The kernel closes the client then with -ERR 'User Authentication Expired' (closed
+     * reason "Authentication Expired"), as nats-server does when a user JWT expires. */
+    int64_t expires_unix_ns;
 } nmk_auth_result;
 
 typedef struct nmk_authenticator {
@@ -266,6 +270,15 @@ typedef enum nmk_executor_kind {
 
 /* What the kernel gives a plugin. Valid from create() until destroy() returns.
  * Every function may be called from any thread unless noted. */
+/* SDK 1.3: why a plugin closes a client (close_client), with nats-server's closed-reason texts. */
+typedef enum nmk_close_reason {
+    NMK_CLOSE_AUTHENTICATION_VIOLATION = 1, /* "Authentication Failure" */
+    NMK_CLOSE_AUTHENTICATION_EXPIRED = 2,   /* "Authentication Expired" */
+    NMK_CLOSE_CREDENTIALS_REVOKED = 3,      /* "Credentials Revoked" */
+    NMK_CLOSE_MAX_ACCOUNT_CONNECTIONS = 4,  /* "Maximum Account Connections Exceeded" */
+    NMK_CLOSE_SERVER_SHUTDOWN = 5           /* "Server Shutdown" */
+} nmk_close_reason;
+
 typedef struct nmk_host_api {
     uint32_t struct_size;
     uint16_t sdk_major;
@@ -464,6 +477,19 @@ typedef struct nmk_host_api {
      * message or deliver subject is invalid. OWNERSHIP: copied before the call returns. */
     nmk_status (*publish_deliver_batch)(void* host, nmk_account_handle account, const nmk_str* deliver_subjects,
                                         const nmk_message* messages, size_t count, uint32_t flags);
+
+    /* ===================== SDK 1.3 (read only when struct_size covers them) ===================== */
+
+    /* ---- SDK 1.3: closing a client ---- */
+
+    /* Closes the connected client with this id (as in /connz and nmk_auth_request), on
+     * its own I/O thread, after sending -ERR '<error>' when error is not empty: what an
+     * authenticator does when credentials it admitted are revoked or an account's limits
+     * shrink at run time. reason is one of NMK_CLOSE_* (the closed connection's reason
+     * in /connz and $SYS DISCONNECT events). Any thread; returns at once.
+     * NMK_NOT_FOUND when no such client is connected, NMK_INVALID_ARGUMENT for an
+     * unknown reason or an error containing CR, LF or a quote. */
+    nmk_status (*close_client)(void* host, uint64_t client_id, uint32_t reason, nmk_str error);
 } nmk_host_api;
 
 /* ---------------------------------------------------------- the plugin */

@@ -1,6 +1,7 @@
 #pragma once
 // Authentication requests and answers as an authenticator sees them.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -97,6 +98,9 @@ struct AuthResult {
     std::string deny_reason;       // logged on deny, never sent to the client; never a secret
     std::int64_t max_payload = -1; // <0: server default
     std::int64_t max_subscriptions = -1;  // <0: server default; 0 allows none; the account and server limits still apply
+    // SDK 1.3: when the credentials end; the kernel closes the client then ("User
+    // Authentication Expired"). The epoch (default): never. Ignored by a 1.2 kernel.
+    std::chrono::system_clock::time_point expires{};
 
     static AuthResult allow(std::string account = {}, std::string user = {}) {
         AuthResult r;
@@ -136,6 +140,8 @@ inline void write_auth_result(const AuthResult& result, nmk_auth_result& out, st
     if (has_member(out, &nmk_auth_result::deny_reason)) out.deny_reason = to_nmk(result.deny_reason);
     if (has_member(out, &nmk_auth_result::max_payload)) out.max_payload = result.max_payload;
     if (has_member(out, &nmk_auth_result::max_subscriptions)) out.max_subscriptions = result.max_subscriptions;
+    if (has_member(out, &nmk_auth_result::expires_unix_ns))
+        out.expires_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(result.expires.time_since_epoch()).count();
 }
 
 }  // namespace detail

@@ -1,6 +1,6 @@
 #pragma once
 // SDK 1.1 clients: learn when a client goes away, and every client connect and
-// disconnect (for $SYS events and monitoring).
+// disconnect (for $SYS events and monitoring); SDK 1.3: close one (revoked credentials).
 //
 //   nats_sdk::Clients clients(host());
 //   auto gone = clients.watch_client(message.client_id(), [](std::uint64_t id) { /* forget id */ });
@@ -83,10 +83,24 @@ struct connection_box final : box_base {
 class Clients {
 public:
     // Throws Error(NMK_UNSUPPORTED) when the kernel is older than SDK 1.1.
-    explicit Clients(const Host& host) : api_(&host.api()) {
+    explicit Clients(const Host& host)
+        : api_(&host.api()), can_close_(host.has(&nmk_host_api::close_client) && host.api().close_client != nullptr) {
         if (!host.has(&nmk_host_api::unwatch) || host.api().unwatch == nullptr) {
             throw Error("the kernel has no SDK 1.1 client calls", NMK_UNSUPPORTED);
         }
+    }
+
+    // SDK 1.3: whether the kernel can close a client for a plugin (close()).
+    bool can_close() const noexcept { return can_close_; }
+    // SDK 1.3: closes that client on its own thread after sending -ERR '<error>' (none when
+    // empty). False when no such client is connected. Throws Error(NMK_UNSUPPORTED) on an
+    // older kernel, Error(NMK_INVALID_ARGUMENT) for an error text with CR, LF or a quote.
+    bool close(std::uint64_t client_id, nmk_close_reason reason, std::string_view error = {}) const {
+        if (!can_close_) throw Error("the kernel has no SDK 1.3 close_client call", NMK_UNSUPPORTED);
+        const nmk_status status = api_->close_client(api_->host, client_id, static_cast<std::uint32_t>(reason), to_nmk(error));
+        if (status == NMK_NOT_FOUND) return false;
+        detail::check_status(status, "close_client");
+        return true;
     }
 
     // `callback(client_id)` once, when that client goes away. Throws Error(NMK_NOT_FOUND)
@@ -116,6 +130,7 @@ public:
 
 private:
     const nmk_host_api* api_;
+    bool can_close_;
 };
 
 }  // namespace nats_sdk

@@ -355,4 +355,36 @@ TEST_F(FakeMessagingTest, FailedCallsThrowTheSameWay) {
     }
 }
 
+// SDK 1.3: a plugin closes a client with -ERR and one of nats-server's closed reasons.
+TEST_F(FakeMessagingTest, CloseSendsTheErrorAndReportsTheReason) {
+    const auto id = client("A");
+    std::string reason;
+    auto watch = clients.watch_connections([&](const nats_sdk::ConnectionEvent& e) {
+        if (!e.connected()) reason = std::string(e.reason());
+    });
+    ASSERT_TRUE(clients.can_close());
+    EXPECT_TRUE(clients.close(id, NMK_CLOSE_CREDENTIALS_REVOKED, "User Authentication Revoked"));
+    EXPECT_FALSE(fake.clients().connected(id));
+    EXPECT_EQ(reason, "Credentials Revoked");
+    EXPECT_EQ(fake.clients().closed_with_errors(), std::vector<std::string>{std::to_string(id) + " User Authentication Revoked"});
+    EXPECT_FALSE(clients.close(id, NMK_CLOSE_CREDENTIALS_REVOKED));  // gone already: not found, no throw
+}
+
+TEST_F(FakeMessagingTest, CloseRefusesAnUnknownReasonAndAnErrorThatWouldBreakTheLine) {
+    const auto id = client();
+    EXPECT_EQ(status_of([&] { clients.close(id, static_cast<nmk_close_reason>(99)); }), NMK_INVALID_ARGUMENT);
+    EXPECT_EQ(status_of([&] { clients.close(id, NMK_CLOSE_AUTHENTICATION_EXPIRED, "it's"); }), NMK_INVALID_ARGUMENT);
+    EXPECT_EQ(status_of([&] { clients.close(id, NMK_CLOSE_AUTHENTICATION_EXPIRED, "a\r\nPING"); }), NMK_INVALID_ARGUMENT);
+    EXPECT_TRUE(fake.clients().connected(id));  // nothing happened
+}
+
+TEST_F(FakeMessagingTest, CloseOnAnOlderKernelSaysItIsUnsupported) {
+    FakeHost older;
+    older.mutable_api().close_client = nullptr;  // a 1.2 kernel's table
+    nats_sdk::Host old_host(older.api(), "t");
+    nats_sdk::Clients old_clients(old_host);
+    EXPECT_FALSE(old_clients.can_close());
+    EXPECT_EQ(status_of([&] { old_clients.close(1, NMK_CLOSE_AUTHENTICATION_EXPIRED); }), NMK_UNSUPPORTED);
+}
+
 }  // namespace

@@ -105,7 +105,34 @@ public:
         return clients_.contains(client);
     }
 
+    // The -ERR texts plugins closed clients with (close_client), oldest first: "<id> <error>".
+    std::vector<std::string> closed_with_errors() const {
+        const std::lock_guard lock(mutex_);
+        return closed_with_errors_;
+    }
+
     // ----------------------------------------------------------- host side
+
+    // SDK 1.3 close_client, checked as kernel/plugin_host/plugin_messaging.cpp does.
+    nmk_status close_client(std::uint64_t client, std::uint32_t reason, std::string_view error) {
+        std::string_view why;
+        switch (reason) {
+            case NMK_CLOSE_AUTHENTICATION_VIOLATION: why = "Authentication Failure"; break;
+            case NMK_CLOSE_AUTHENTICATION_EXPIRED: why = "Authentication Expired"; break;
+            case NMK_CLOSE_CREDENTIALS_REVOKED: why = "Credentials Revoked"; break;
+            case NMK_CLOSE_MAX_ACCOUNT_CONNECTIONS: why = "Maximum Account Connections Exceeded"; break;
+            case NMK_CLOSE_SERVER_SHUTDOWN: why = "Server Shutdown"; break;
+            default: return NMK_INVALID_ARGUMENT;
+        }
+        if (error.find_first_of("\r\n'") != std::string_view::npos) return NMK_INVALID_ARGUMENT;
+        if (!connected(client)) return NMK_NOT_FOUND;
+        {
+            const std::lock_guard lock(mutex_);
+            closed_with_errors_.push_back(std::to_string(client) + " " + std::string(error));
+        }
+        disconnect(client, why);
+        return NMK_OK;
+    }
 
     nmk_status watch_client(std::uint64_t client, nmk_client_gone_callback callback, void* user,
                             std::uint64_t* watch_id) {
@@ -200,6 +227,7 @@ private:
     std::atomic<std::uint64_t>& ids_;
     FakeBus& bus_;
     mutable std::mutex mutex_;
+    std::vector<std::string> closed_with_errors_;
     std::uint64_t next_client_ = 0;
     std::map<std::uint64_t, FakeClient> clients_;
     std::map<std::uint64_t, Watch> client_watches_;

@@ -1,8 +1,8 @@
 #pragma once
 // The FakeHost's SDK 1.1 messaging calls (account_handle, publish_ex, publish_batch,
 // subscribe_ex, has_interest, watch_interest, watch_client, watch_connections,
-// unwatch) and SDK 1.2's publish_deliver and publish_deliver_batch, checked and
-// answered as kernel/plugin_host/plugin_messaging.cpp does. A deliver-subject publish
+// unwatch), SDK 1.2's publish_deliver and publish_deliver_batch and SDK 1.3's
+// close_client, checked and answered as kernel/plugin_host/plugin_messaging.cpp does. A deliver-subject publish
 // reaches the subscriptions its deliver subject matches, showing its own subject.
 //
 // Publishing: the test's thread counts as an I/O thread, so publish_ex() and
@@ -102,6 +102,10 @@ public:
         api.watch_connections = [](void* h, nmk_connection_callback callback, void* user, std::uint64_t* id) noexcept {
             return guarded<Owner>(h, "watch_connections",
                                   [&](FakeMessaging& m) { return m.clients_.watch_connections(callback, user, id); });
+        };
+        api.close_client = [](void* h, std::uint64_t client, std::uint32_t reason, nmk_str error) noexcept {
+            return guarded<Owner>(h, "close_client",
+                                  [&](FakeMessaging& m) { return m.clients_.close_client(client, reason, to_view(error)); });
         };
         api.unwatch = [](void* h, std::uint64_t id) noexcept {
             return guarded<Owner>(h, "unwatch", [&](FakeMessaging& m) {

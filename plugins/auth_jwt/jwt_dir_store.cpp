@@ -1,0 +1,142 @@
+#include "plugins/auth_jwt/jwt_dir_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <openssl/sha.h>
+
+#include "libs/nkeys/nkeys.hpp"
+
+namespace nats::auth_jwt {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view extension = ".jwt";
+
+[[noreturn]] void fail(const std::string& what, const fs::path& path, int error) {
+    throw DirStoreError(what + " " + path.string() + ": " + std::strerror(error));
+}
+
+// Writes, fsyncs and renames into place, then fsyncs the directory: the JWT is on disk
+// before the update is answered.
+void write_durably(const fs::path& path, const std::string& text) {
+    const fs::path temp = path.string() + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail("open", temp, errno);
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int error = errno;
+            ::close(fd);
+            fail("write", temp, error);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) {
+        const int error = errno;
+        ::close(fd);
+        fail("fsync", temp, error);
+    }
+    ::close(fd);
+    if (::rename(temp.c_str(), path.c_str()) != 0) fail("rename", temp, errno);
+    const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail("open", path, errno);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+JwtDirStore::JwtDirStore(std::string dir, std::int64_t limit) : dir_(std::move(dir)), limit_(limit) {}
+
+std::string JwtDirStore::path_for(const std::string& key) const {
+    if (!nkeys::is_valid_public_key(key, nkeys::KeyType::account)) throw DirStoreError("invalid public key");
+    return (fs::path(dir_) / (key + std::string(extension))).string();
+}
+
+std::map<std::string, std::string> JwtDirStore::open() {
+    std::lock_guard lock(mutex_);
+    std::error_code error;
+    fs::create_directories(dir_, error);
+    if (error) throw DirStoreError("cannot create " + dir_ + ": " + error.message());
+    jwts_.clear();
+    for (const auto& entry : fs::directory_iterator(dir_, error)) {
+        const std::string name = entry.path().filename().string();
+        if (!entry.is_regular_file() || !name.ends_with(extension)) continue;
+        const std::string key = name.substr(0, name.size() - extension.size());
+        if (!nkeys::is_valid_public_key(key, nkeys::KeyType::account)) continue;
+        jwts_[key] = read_text(entry.path());
+    }
+    if (error) throw DirStoreError("cannot read " + dir_ + ": " + error.message());
+    return jwts_;
+}
+
+std::optional<std::string> JwtDirStore::load(const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    const auto it = jwts_.find(key);
+    if (it == jwts_.end()) return std::nullopt;
+    return it->second;
+}
+
+bool JwtDirStore::save(const std::string& key, const std::string& jwt) {
+    std::lock_guard lock(mutex_);
+    const std::string path = path_for(key);
+    const auto it = jwts_.find(key);
+    if (it != jwts_.end() && it->second == jwt) return false;
+    if (it == jwts_.end() && limit_ > 0 && static_cast<std::int64_t>(jwts_.size()) >= limit_)
+        throw DirStoreError("jwt store is full");
+    write_durably(path, jwt);
+    jwts_[key] = jwt;
+    return true;
+}
+
+bool JwtDirStore::remove(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    const std::string path = path_for(key);
+    if (::rename(path.c_str(), (path + ".deleted").c_str()) != 0) {
+        if (errno == ENOENT) {
+            jwts_.erase(key);
+            return false;
+        }
+        fail("rename", path, errno);
+    }
+    jwts_.erase(key);
+    return true;
+}
+
+std::map<std::string, std::string> JwtDirStore::all() const {
+    std::lock_guard lock(mutex_);
+    return jwts_;
+}
+
+JwtDirStore::Hash JwtDirStore::hash() const {
+    std::lock_guard lock(mutex_);
+    Hash out{};
+    for (const auto& [key, jwt] : jwts_) {
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        SHA256(reinterpret_cast<const unsigned char*>(jwt.data()), jwt.size(), digest);
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] ^= digest[i];
+    }
+    return out;
+}
+
+}  // namespace nats::auth_jwt

@@ -1,0 +1,54 @@
+#pragma once
+// The full resolver's directory of account JWTs, in nats-server's layout (DirJWTStore,
+// unsharded): one `<account key>.jwt` file per account, a deleted one renamed to
+// `<account key>.jwt.deleted`. Writes go to a temporary file that is fsynced and
+// renamed over the old one, so a crash leaves the old JWT or the new one, never half
+// of either. The store's hash is nats-server's: the XOR of every JWT's SHA-256 (what a
+// $SYS.REQ.CLAIMS.PACK request compares).
+// Thread safety: one mutex around every call; calls run on blocking workers only.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nats::auth_jwt {
+
+struct DirStoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class JwtDirStore {
+public:
+    using Hash = std::array<unsigned char, 32>;
+
+    // limit: how many JWTs it keeps at most (nats-server's `limit`); <= 0: no limit.
+    JwtDirStore(std::string dir, std::int64_t limit);
+
+    // Creates the directory if needed and reads every JWT in it: key -> JWT text.
+    // Throws DirStoreError when the directory cannot be made or read.
+    std::map<std::string, std::string> open();
+    std::optional<std::string> load(const std::string& key) const;
+    // Writes `jwt` for `key` unless that exact text is there already (then false).
+    // Throws DirStoreError ("jwt store is full", an I/O error).
+    bool save(const std::string& key, const std::string& jwt);
+    // Renames the key's file to <key>.jwt.deleted; false when there was none.
+    bool remove(const std::string& key);
+    // Every JWT, by key.
+    std::map<std::string, std::string> all() const;
+    Hash hash() const;
+    const std::string& dir() const noexcept { return dir_; }
+
+private:
+    std::string path_for(const std::string& key) const;
+
+    std::string dir_;
+    std::int64_t limit_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::string> jwts_;  // what the directory holds
+};
+
+}  // namespace nats::auth_jwt

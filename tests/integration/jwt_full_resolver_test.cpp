@@ -1,0 +1,183 @@
+// The `full` account resolver (issue 17): account JWTs kept in a directory and managed
+// through the system account ($SYS.REQ.CLAIMS.UPDATE / LOOKUP / LIST / DELETE / PACK),
+// as nats-server 2.9.10 answers them. Every test also runs against nats-server
+// (NMK_SERVER_BIN), so the answers' JSON is checked against the real thing.
+#include <filesystem>
+#include <set>
+
+#include "tests/integration/jwt_auth_helpers.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace nats::integration {
+namespace {
+
+using namespace jwt_world;
+
+// Operator mode with the full resolver in `dir`, the system account preloaded.
+std::string full_config(const World& w, const Account& sys, const std::string& dir, bool allow_delete) {
+    return "operator: \"" + w.operator_jwt + "\"\nsystem_account: " + sys.key.public_key() +
+           "\nresolver: { type: full, dir: \"" + dir + "\", allow_delete: " + (allow_delete ? "true" : "false") +
+           " }\nresolver_preload: {\n  " + sys.key.public_key() + ": \"" + sys.jwt + "\"\n}\n";
+}
+
+// A system-account client making requests.
+struct Admin {
+    Raw raw;
+    int sid = 100;
+    Admin(const ServerProcess& server, const World& w, const Account& sys) : raw(server) {
+        EXPECT_EQ(raw.login(w.user(sys)), "PONG");
+    }
+    // Sends a request and returns the payloads of the replies that arrive within `wait`
+    // (stops at the first when `one` is set).
+    std::vector<std::string> request(const std::string& subject, const std::string& payload, bool one = true,
+                                     std::chrono::milliseconds wait = 3s) {
+        const std::string inbox = "_INBOX.admin." + std::to_string(++sid);
+        raw.client.send("SUB " + inbox + " " + std::to_string(sid) + "\r\n" + pub(subject, payload, inbox));
+        std::vector<std::string> out;
+        while (true) {
+            std::string line;
+            try {
+                line = raw.client.read_line(out.empty() ? wait : 500ms);
+            } catch (const std::runtime_error&) {
+                break;  // nothing (more) within the wait
+            }
+            if (line.rfind("MSG " + inbox, 0) != 0) break;
+            const auto size = std::stoul(line.substr(line.rfind(' ') + 1));
+            out.push_back(size == 0 ? std::string() : raw.client.read_line());
+            if (size == 0) raw.client.read_line();  // the empty payload's CRLF
+            if (one || (size == 0)) break;
+        }
+        return out;
+    }
+    json request_json(const std::string& subject, const std::string& payload) {
+        const auto replies = request(subject, payload);
+        if (replies.empty()) return json();
+        return json::parse(replies.front());
+    }
+};
+
+TEST(JwtFullResolver, PushedAccountsAreStoredLookedUpListedAndSurviveARestart) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    test_support::TempDir dir;
+    const std::string jwt_dir = dir.file("jwt").string();
+    const User alice = w.user(a);
+    {
+        auto server = start_server(full_config(w, sys, jwt_dir, false));
+        EXPECT_EQ(Raw(*server).login(alice), "-ERR 'Authorization Violation'") << "A is not known yet";
+        Admin admin(*server, w, sys);
+        const json pushed = admin.request_json("$SYS.REQ.CLAIMS.UPDATE", a.jwt);
+        EXPECT_EQ(pushed["data"], json({{"account", a.key.public_key()}, {"code", 200}, {"message", "jwt updated"}}))
+            << pushed.dump();
+        EXPECT_TRUE(pushed.contains("server"));
+        EXPECT_EQ(Raw(*server).login(alice), "PONG");
+
+        const auto found = admin.request("$SYS.REQ.ACCOUNT." + a.key.public_key() + ".CLAIMS.LOOKUP", "");
+        ASSERT_EQ(found.size(), 1u);
+        EXPECT_EQ(found[0], a.jwt);
+        EXPECT_TRUE(admin.request("$SYS.REQ.ACCOUNT." + KeyPair::generate(KeyType::account).public_key() +
+                                      ".CLAIMS.LOOKUP", "", true, 500ms)
+                        .empty())
+            << "an unknown account gets no answer";
+
+        const json listed = admin.request_json("$SYS.REQ.CLAIMS.LIST", "");
+        std::set<std::string> keys;
+        for (const auto& k : listed["data"]) keys.insert(k.get<std::string>());
+        EXPECT_EQ(keys, (std::set<std::string>{a.key.public_key(), sys.key.public_key()})) << listed.dump();
+
+        // A JWT for another account on this account's subject, and garbage.
+        const json wrong = admin.request_json("$SYS.REQ.ACCOUNT." + a.key.public_key() + ".CLAIMS.UPDATE", sys.jwt);
+        EXPECT_EQ(wrong["error"]["description"], "jwt update resulted in error - subject does not match jwt content")
+            << wrong.dump();
+        const json garbage = admin.request_json("$SYS.REQ.CLAIMS.UPDATE", "not a jwt");
+        EXPECT_EQ(garbage["error"]["account"], "n/a") << garbage.dump();
+        EXPECT_EQ(garbage["error"]["code"], 500);
+    }
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(jwt_dir) / (a.key.public_key() + ".jwt")));
+    auto server = start_server(full_config(w, sys, jwt_dir, false));
+    EXPECT_EQ(Raw(*server).login(alice), "PONG") << "A came back from the directory";
+}
+
+TEST(JwtFullResolver, DeleteNeedsAllowDeleteAndAnOperatorSignatureAndClosesTheAccountsClients) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    test_support::TempDir dir;
+    const std::string jwt_dir = dir.file("jwt").string();
+    auto delete_request = [&](const KeyPair& signer, const std::vector<std::string>& accounts) {
+        json claims = {{"sub", signer.public_key()}, {"nats", {{"accounts", accounts}}}};
+        return jwt::encode(claims, signer);
+    };
+    {
+        auto server = start_server(full_config(w, sys, jwt_dir, false));
+        Admin admin(*server, w, sys);
+        ASSERT_EQ(admin.request_json("$SYS.REQ.CLAIMS.UPDATE", a.jwt)["data"]["message"], "jwt updated");
+        const json refused = admin.request_json("$SYS.REQ.CLAIMS.DELETE", delete_request(w.op, {a.key.public_key()}));
+        EXPECT_EQ(refused["error"]["description"], "delete accounts request by " + w.op.public_key() +
+                                                       " failed - delete must be enabled in server config")
+            << refused.dump();
+    }
+    auto server = start_server(full_config(w, sys, jwt_dir, true));
+    Raw user(*server);
+    ASSERT_EQ(user.login(w.user(a)), "PONG");
+    Admin admin(*server, w, sys);
+    const KeyPair stranger = KeyPair::generate(KeyType::operator_);
+    EXPECT_EQ(admin.request_json("$SYS.REQ.CLAIMS.DELETE", delete_request(stranger, {a.key.public_key()}))["error"]
+                                ["description"],
+              "delete accounts request by " + stranger.public_key() + " failed - not trusted");
+    EXPECT_EQ(admin.request_json("$SYS.REQ.CLAIMS.DELETE", delete_request(w.op, {sys.key.public_key()}))["error"]
+                                ["description"],
+              "delete accounts request by " + w.op.public_key() + " failed - not allowed to delete system account");
+    EXPECT_EQ(admin.request_json("$SYS.REQ.CLAIMS.DELETE", delete_request(w.op, {"nonsense"}))["error"]["description"],
+              "delete accounts request by " + w.op.public_key() + " failed - malformed request");
+
+    const json deleted = admin.request_json("$SYS.REQ.CLAIMS.DELETE", delete_request(w.op, {a.key.public_key()}));
+    EXPECT_EQ(deleted["data"], json({{"code", 200}, {"message", "deleted 1 accounts"}})) << deleted.dump();
+    EXPECT_EQ(user.client.read_line(3s), "-ERR 'Account Authentication Expired'");
+    EXPECT_TRUE(user.client.wait_closed(2s));
+    EXPECT_EQ(Raw(*server).login(w.user(a)), "-ERR 'Authorization Violation'");
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(jwt_dir) / (a.key.public_key() + ".jwt.deleted")));
+}
+
+TEST(JwtFullResolver, PackAnswersEveryJwtThenAnEmptyMessage) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    test_support::TempDir dir;
+    auto server = start_server(full_config(w, sys, dir.file("jwt").string(), false));
+    Admin admin(*server, w, sys);
+    ASSERT_EQ(admin.request_json("$SYS.REQ.CLAIMS.UPDATE", a.jwt)["data"]["message"], "jwt updated");
+    const auto pack = admin.request("$SYS.REQ.CLAIMS.PACK", "", false);
+    ASSERT_FALSE(pack.empty());
+    EXPECT_EQ(pack.back(), "") << "the end of the pack";
+    std::set<std::string> lines(pack.begin(), pack.end() - 1);
+    EXPECT_EQ(lines, (std::set<std::string>{a.key.public_key() + "|" + a.jwt, sys.key.public_key() + "|" + sys.jwt}));
+}
+
+TEST(JwtFullResolver, ABadDirectoryOrCacheStopsStartUp) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    if (!server_loads_plugins()) GTEST_SKIP() << "our start-up texts";
+    World w;
+    auto& sys = w.account("SYS");
+    test_support::TempDir dir;
+    test_support::write_file(dir.file("a-file"), "x");
+    for (const auto& [resolver, expected] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"{ type: full, dir: \"" + dir.file("a-file").string() + "/jwt\" }", "cannot create"},
+             {"{ type: cache, dir: \"" + dir.file("c").string() + "\" }", "resolver type \"cache\" is not supported yet"},
+             {"{ type: full, dir: \"" + dir.file("d").string() + "\", ttl: \"1m\" }", "FULL does not accept ttl"}}) {
+        const std::string config = "operator: \"" + w.operator_jwt + "\"\nsystem_account: " + sys.key.public_key() +
+                                   "\nresolver: " + resolver + "\n";
+        const auto run = run_config_to_exit(config);
+        ASSERT_TRUE(run.exit_code.has_value());
+        EXPECT_EQ(*run.exit_code, 1) << run.output;
+        EXPECT_NE(run.output.find(expected), std::string::npos) << resolver << "\n" << run.output;
+    }
+}
+
+}  // namespace
+}  // namespace nats::integration

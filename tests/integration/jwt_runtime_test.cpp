@@ -1,0 +1,117 @@
+// Decentralized JWT auth after login (issue 17): clients already connected when their
+// user JWT expires, or when a pushed account JWT revokes them or lowers the account's
+// connection limit (the oldest go), are closed with nats-server's -ERR texts. Each also runs against
+// nats-server 2.9.10 (NMK_SERVER_BIN); the closed reasons in /connz are checked on ours
+// through the monitoring port.
+#include "tests/integration/jwt_auth_helpers.hpp"
+
+namespace nats::integration {
+namespace {
+
+using namespace jwt_world;
+
+// After the close: the -ERR line, then the socket ends.
+void expect_closed_with(Raw& raw, const std::string& error, std::chrono::milliseconds within) {
+    EXPECT_EQ(raw.client.read_line(within), error);
+    EXPECT_TRUE(raw.client.wait_closed(2s));
+}
+
+void expect_alive(Raw& raw) {
+    raw.client.send("PING\r\n");
+    EXPECT_EQ(raw.client.read_line(2s), "PONG");
+}
+
+// Pushes `account_jwt` for `account` through the system account's user `admin` and
+// waits for the answer ("jwt updated").
+void push(Raw& admin, const Account& account, const std::string& account_jwt) {
+    const std::string subject = "$SYS.REQ.ACCOUNT." + account.key.public_key() + ".CLAIMS.UPDATE";
+    admin.client.send("SUB _INBOX.push 91\r\n" + pub(subject, account_jwt, "_INBOX.push"));
+    const std::string line = admin.client.read_line(5s);
+    ASSERT_EQ(line.rfind("MSG _INBOX.push 91 ", 0), 0u) << line;
+    const json answer = json::parse(admin.client.read_line());
+    ASSERT_EQ(answer["data"]["message"], "jwt updated") << answer.dump();
+}
+
+TEST(JwtRuntime, AUserWhoseJwtExpiresIsClosed) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& a = w.account("A");
+    auto server = start_server(w.config());
+    Raw lasting(*server);
+    ASSERT_EQ(lasting.login(w.user(a)), "PONG");
+    Raw brief(*server);
+    const std::int64_t expires = jwt::now_unix() + 2;
+    ASSERT_EQ(brief.login(w.user(a, [&](json& c) { c["exp"] = expires; })), "PONG");
+    expect_closed_with(brief, "-ERR 'User Authentication Expired'", 5s);
+    EXPECT_GE(jwt::now_unix(), expires - 1);  // not closed long before its time
+    expect_alive(lasting);
+}
+
+TEST(JwtRuntime, APushedRevocationClosesTheRevokedUserOnly) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    auto& b = w.account("B");
+    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    const User doomed_user = w.user(a);
+    const User other_user = w.user(a);
+    Raw doomed(*server), other(*server), elsewhere(*server), admin(*server);
+    ASSERT_EQ(doomed.login(doomed_user), "PONG");
+    ASSERT_EQ(other.login(other_user), "PONG");
+    ASSERT_EQ(elsewhere.login(w.user(b)), "PONG");
+    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+
+    auto claims = jwt::account_claims("A", a.key.public_key());
+    claims["nats"]["revocations"] = {{doomed_user.key.public_key(), jwt::now_unix()}};
+    push(admin, a, jwt::encode(claims, w.op));
+    expect_closed_with(doomed, "-ERR 'User Authentication Revoked'", 3s);
+    expect_alive(other);
+    expect_alive(elsewhere);
+    // And the revoked user cannot come back.
+    EXPECT_EQ(Raw(*server).login(doomed_user), "-ERR 'Authorization Violation'");
+}
+
+// As nats-server's updateAccountClaims: sorted newest first, the first `conn` stay.
+TEST(JwtRuntime, ALoweredConnectionLimitKeepsTheNewestClients) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    Raw oldest(*server), middle(*server), newest(*server), admin(*server);
+    ASSERT_EQ(oldest.login(w.user(a)), "PONG");
+    std::this_thread::sleep_for(20ms);  // nats-server orders by connection start
+    ASSERT_EQ(middle.login(w.user(a)), "PONG");
+    std::this_thread::sleep_for(20ms);
+    ASSERT_EQ(newest.login(w.user(a)), "PONG");
+    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+
+    auto claims = jwt::account_claims("A", a.key.public_key());
+    claims["nats"]["limits"]["conn"] = 1;
+    push(admin, a, jwt::encode(claims, w.op));
+    expect_closed_with(oldest, "-ERR 'maximum account active connections exceeded'", 3s);
+    expect_closed_with(middle, "-ERR 'maximum account active connections exceeded'", 3s);
+    expect_alive(newest);
+}
+
+TEST(JwtRuntime, ABearerTokenTheAccountNowRefusesIsClosed) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    Raw bearer(*server), signer(*server), admin(*server);
+    ASSERT_EQ(bearer.login(json{{"jwt", w.user(a, [](json& c) { c["nats"]["bearer_token"] = true; }).jwt}}), "PONG");
+    ASSERT_EQ(signer.login(w.user(a)), "PONG");
+    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+
+    auto claims = jwt::account_claims("A", a.key.public_key());
+    claims["nats"]["limits"]["disallow_bearer"] = true;
+    push(admin, a, jwt::encode(claims, w.op));
+    expect_closed_with(bearer, "-ERR 'Authorization Violation'", 3s);
+    expect_alive(signer);
+}
+
+}  // namespace
+}  // namespace nats::integration
