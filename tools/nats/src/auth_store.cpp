@@ -48,7 +48,7 @@ std::vector<std::string> named_dirs(const fs::path& dir, bool need_jwt) {
 }
 
 void write_file(const fs::path& file, const std::string& text, bool secret) {
-    fs::create_directories(file.parent_path());
+    if (file.has_parent_path()) fs::create_directories(file.parent_path());
     const fs::path temp = file.string() + ".tmp";
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
