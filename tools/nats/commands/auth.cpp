@@ -3,7 +3,9 @@
 // auth` verbs; `auth generate config` writes the server's operator-mode config
 // as nsc's `generate config` does. This file: the group, the operator verbs and
 // config generation; accounts and users are in auth_account.cpp, auth_user.cpp.
+#include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 
 #include "auth_claims.hpp"

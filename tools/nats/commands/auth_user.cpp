@@ -2,6 +2,8 @@
 // file: the user JWT and its seed, as nsc writes them). Users are signed by
 // their account's key, or with --key by one of its signing keys (then the JWT
 // names the account in issuer_account, as nats-io/jwt requires).
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #include "auth_claims.hpp"
