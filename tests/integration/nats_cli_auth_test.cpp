@@ -201,6 +201,11 @@ TEST_F(NatsCliAuth, SigningKeysAndExpiringUsers) {
     // A credential with its own shorter expiry leaves the stored user alone.
     ok({"user", "credential", file("short.creds"), "alice", "APP", "--expire", "1s"});
     EXPECT_EQ(login(*server, file("alice.creds")), NATS_OK);
+
+    // natscli's way to revoke: remove the user with --revoke.
+    EXPECT_EQ(ok({"user", "rm", "signed", "APP", "--revoke"}).out, "Removed user signed and revoked it\n");
+    EXPECT_FALSE(contains(ok({"user", "ls", "APP", "--names"}).out, "signed"));
+    EXPECT_TRUE(contains(ok({"account", "info", "APP"}).out, "Revocations: 1\n"));
 }
 
 TEST_F(NatsCliAuth, FullResolverTakesPushedAccounts) {
