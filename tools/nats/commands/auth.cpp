@@ -57,7 +57,6 @@ std::string unix_time_text(std::int64_t seconds) {
 
 namespace {
 
-using namespace auth_verbs;
 using nlohmann::json;
 
 struct operator_options {
@@ -219,7 +218,7 @@ int generate_config(const operator_options& o) {
 void add_auth_command(command& app, app_state& state) {
     auto o = std::make_shared<operator_options>();
     auto& auth = app.add_command("auth", "NATS Decentralized Authentication");
-    add_store_flags(auth, o->flags, true);
+    auth_verbs::add_store_flags(auth, o->flags, true);
 
     auto& op = auth.add_command("operator", "Manage NATS Operators").alias("o").alias("op");
     auto& add = op.add_command("add", "Adds a new Operator");
