@@ -199,7 +199,8 @@ int generate_config(const operator_options& o) {
         text = mem_resolver_config(op, op_jwt, sys_key, std::move(accounts));
     } else {
         if (sys_name.empty()) throw cli_error("system account is not set");
-        text = full_resolver_config(op, op_jwt, {sys_name, sys_key, s.store().account_jwt(op, sys_name)}, o.resolver_dir);
+        const resolver_account sys{sys_name, sys_key, s.store().account_jwt(op, sys_name)};
+        text = full_resolver_config(op, op_jwt, sys, o.resolver_dir);
     }
     if (o.config_file.empty() || o.config_file == "--") {
         out(text);

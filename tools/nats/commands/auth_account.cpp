@@ -34,21 +34,24 @@ struct account_options {
 
 void add_limit_flags(command& cmd, account_limit_flags& l) {
     optional_bool(cmd, "bearer", "Allows bearer tokens", &l.bearer);
-    optional_flag(cmd, "connections", "Maximum allowed connections (-1: unlimited)", &l.connections);
+    optional_flag(cmd, "connections", "Maximum allowed connections (-1: unlimited)", &l.connections)
+        .with_placeholder("N");
     optional_flag(cmd, "max-conns", "Maximum allowed connections (nsc's name)", &l.connections).make_hidden();
-    optional_flag(cmd, "subscriptions", "Maximum allowed subscriptions", &l.subscriptions);
+    optional_flag(cmd, "subscriptions", "Maximum allowed subscriptions", &l.subscriptions).with_placeholder("N");
     optional_flag(cmd, "max-subs", "Maximum allowed subscriptions (nsc's name)", &l.subscriptions).make_hidden();
     optional_flag(cmd, "payload", "Maximum allowed payload", &l.payload).with_placeholder("BYTES");
     optional_flag(cmd, "max-payload", "Maximum allowed payload", &l.payload).make_hidden();
     optional_flag(cmd, "data", "Maximum message data", &l.data).with_placeholder("BYTES").make_hidden();
-    optional_flag(cmd, "leafnodes", "Maximum allowed Leafnode connections", &l.leafnodes);
-    optional_flag(cmd, "imports", "Maximum allowed imports", &l.imports);
-    optional_flag(cmd, "exports", "Maximum allowed exports", &l.exports);
+    optional_flag(cmd, "leafnodes", "Maximum allowed Leafnode connections", &l.leafnodes).with_placeholder("N");
+    optional_flag(cmd, "imports", "Maximum allowed imports", &l.imports).with_placeholder("N");
+    optional_flag(cmd, "exports", "Maximum allowed exports", &l.exports).with_placeholder("N");
     optional_bool(cmd, "jetstream", "Enables JetStream", &l.jetstream);
     optional_flag(cmd, "js-memory", "Sets a Memory Storage quota", &l.js_memory).with_placeholder("BYTES");
     optional_flag(cmd, "js-disk", "Sets a Disk Storage quota", &l.js_disk).with_placeholder("BYTES");
-    optional_flag(cmd, "js-streams", "Sets the maximum Streams the account can have", &l.js_streams);
-    optional_flag(cmd, "js-consumers", "Sets the maximum Consumers the account can have", &l.js_consumers);
+    optional_flag(cmd, "js-streams", "Sets the maximum Streams the account can have", &l.js_streams)
+        .with_placeholder("N");
+    optional_flag(cmd, "js-consumers", "Sets the maximum Consumers the account can have", &l.js_consumers)
+        .with_placeholder("N");
     optional_flag(cmd, "js-max-pending", "Default Max Ack Pending", &l.js_max_pending).with_placeholder("MESSAGES");
     optional_flag(cmd, "js-memory-stream", "Sets the maximum size a Memory Storage stream may be",
                   &l.js_memory_stream)

@@ -60,7 +60,8 @@ void add_user_flags(command& cmd, user_options& o) {
     optional_bool(cmd, "bearer", "Enables the use of bearer tokens", &o.settings.bearer);
     optional_flag(cmd, "data", "Maximum message data size to allow", &o.settings.data).with_placeholder("BYTES");
     optional_flag(cmd, "payload", "Maximum payload size to allow", &o.settings.payload).with_placeholder("BYTES");
-    optional_flag(cmd, "subscriptions", "Maximum subscription count to allow", &o.settings.subscriptions);
+    optional_flag(cmd, "subscriptions", "Maximum subscription count to allow", &o.settings.subscriptions)
+        .with_placeholder("N");
     cmd.strings_flag("pub-allow", "Allow publishing to a subject", &o.settings.pub_allow).with_placeholder("SUBJECT");
     cmd.strings_flag("pub-deny", "Deny publishing to a subject", &o.settings.pub_deny).with_placeholder("SUBJECT");
     cmd.strings_flag("sub-allow", "Allow subscribing to a subject", &o.settings.sub_allow).with_placeholder("SUBJECT");
@@ -126,7 +127,9 @@ std::string account_for(const auth_session& s, const std::string& given) {
     for (const auto& a : s.store().accounts(s.operator_name())) {
         if (a != sys) candidates.push_back(a);
     }
-    if (candidates.size() != 1) throw cli_error("cannot pick an Account without a terminal and no Account name supplied");
+    if (candidates.size() != 1) {
+        throw cli_error("cannot pick an Account without a terminal and no Account name supplied");
+    }
     return candidates.front();
 }
 

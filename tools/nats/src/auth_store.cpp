@@ -199,7 +199,9 @@ std::optional<nkeys::KeyPair> auth_store::key(const std::string& public_key) con
     std::string seed = trim(read_text_file(file));
     auto pair = nkeys::KeyPair::from_seed(seed);
     std::fill(seed.begin(), seed.end(), '\0');
-    if (pair.public_key() != public_key) throw cli_error("the seed in " + file.string() + " is not " + public_key + "'s");
+    if (pair.public_key() != public_key) {
+        throw cli_error("the seed in " + file.string() + " is not " + public_key + "'s");
+    }
     return pair;
 }
 

@@ -168,7 +168,8 @@ TEST(AuthClaims, UserSettingsAndRevocation) {
 }
 
 TEST(AuthClaims, MemResolverConfigAsNscWritesIt) {
-    const std::string text = mem_resolver_config("OP", "OJWT", "ASYS", {{"SYS", "ASYS", "SJWT"}, {"APP", "AAPP", "AJWT"}});
+    const std::string text =
+        mem_resolver_config("OP", "OJWT", "ASYS", {{"SYS", "ASYS", "SJWT"}, {"APP", "AAPP", "AJWT"}});
     EXPECT_EQ(text,
               "// Operator \"OP\"\noperator: OJWT\n\nsystem_account: ASYS\n\nresolver: MEMORY\n\n"
               "resolver_preload: {\n  // Account \"APP\"\n  AAPP: AJWT\n\n  // Account \"SYS\"\n  ASYS: SJWT\n\n}\n");
