@@ -66,6 +66,7 @@ int run(const std::vector<std::string>& args) {
     add_account_command(app, *state);
     add_consumer_command(app, *state);
     add_object_command(app, *state);
+    add_auth_command(app, *state);
     try {
         const parse_result parsed = parse_command_line(app, args);
         if (parsed.help) {

@@ -24,6 +24,7 @@ void add_kv_command(command& app, app_state& state);
 void add_account_command(command& app, app_state& state);
 void add_consumer_command(command& app, app_state& state);
 void add_object_command(command& app, app_state& state);
+void add_auth_command(command& app, app_state& state);
 // Parts of the `stream` command in their own files; `all` is its --all flag.
 void add_stream_admin_commands(command& str, app_state& state, const bool* all);
 void add_stream_backup_commands(command& str, app_state& state, const bool* all);
