@@ -18,6 +18,8 @@ void add_request_command(command& app, app_state& state);
 void add_reply_command(command& app, app_state& state);
 void add_server_command(command& app, app_state& state);
 void add_bench_command(command& app, app_state& state);
+// natscli 0.2+'s bench verbs (pub, sub, service, js) under `bench`.
+void add_bench_verbs(command& bench, const app_state& state);
 void add_context_command(command& app, app_state& state);
 void add_stream_command(command& app, app_state& state);
 void add_kv_command(command& app, app_state& state);
