@@ -22,7 +22,8 @@
 #include "templates.hpp"
 
 namespace nats::cli {
-namespace {
+// Named, not anonymous: the unity build puts several command files in one unit.
+namespace bench_verbs_impl {
 
 enum class verb { pub, sub, request, serve, js_pub_sync, js_pub_async, js_pub_v020, js_consume, js_fetch, js_ordered };
 
@@ -315,6 +316,7 @@ void refuse(command& parent, const std::string& name, const std::string& help, c
 } // namespace
 
 void add_bench_verbs(command& bench, const app_state& state) {
+    using namespace bench_verbs_impl;
     auto o = std::make_shared<verb_options>();
 
     auto& pub = leaf(bench, "pub", "Publish Core NATS messages", state, verb::pub, o, true);
