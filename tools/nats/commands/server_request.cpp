@@ -86,19 +86,45 @@ std::string ib(std::int64_t v) { return ibytes(static_cast<std::uint64_t>(std::m
 
 // ---- server list -----------------------------------------------------------------
 
-int run_list(const app_state& state, std::int64_t expect) {
+struct list_options {
+    std::int64_t expect = 0;
+    std::string sort = "rtt";
+    bool reverse = false;
+    bool json = false;
+};
+
+int run_list(const app_state& state, const list_options& o) {
+    const std::int64_t expect = o.expect;
     const auto settings = state.settings();
     auto nc = connect(settings, {.reconnect = false});
-    const auto start = std::chrono::steady_clock::now();
-    const auto replies = sys_request(nc.get(), settings, "$SYS.REQ.SERVER.PING", "", expect);
-    const auto rtt = std::chrono::steady_clock::now() - start;
-    struct row { sjson server, stats; };
-    std::vector<row> rows;
-    for (const auto& r : replies) {
-        const sjson j = sjson::parse(r, nullptr, false);
-        if (j.is_object()) rows.push_back({j.value("server", sjson::object()), j.value("statsz", sjson::object())});
+    std::vector<std::chrono::nanoseconds> rtts;
+    const auto replies = sys_request(nc.get(), settings, "$SYS.REQ.SERVER.PING", "", expect, &rtts);
+    if (o.json) {
+        sjson all = sjson::array();
+        for (const auto& r : replies) all.push_back(sjson::parse(r, nullptr, false));
+        out(all.dump(2) + "\n");
+        return 0;
     }
-    std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) { return str_of(a.server, "name") < str_of(b.server, "name"); });
+    struct row { sjson server, stats; std::chrono::nanoseconds rtt; };
+    std::vector<row> rows;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        const sjson j = sjson::parse(replies[i], nullptr, false);
+        if (j.is_object()) rows.push_back({j.value("server", sjson::object()), j.value("statsz", sjson::object()), rtts[i]});
+    }
+    // natscli's orders: names and RTTs ascending, counts descending, the longest up first; -R turns them round.
+    auto before = [&](const row& a, const row& b) {
+        const auto num = [&](const row& r, const char* k) { return r.stats.value(k, 0.0); };
+        if (o.sort == "name") return str_of(a.server, "name") < str_of(b.server, "name");
+        if (o.sort == "cluster") return str_of(a.server, "cluster") < str_of(b.server, "cluster");
+        if (o.sort == "conns" || o.sort == "conn") return num(a, "connections") > num(b, "connections");
+        if (o.sort == "subs" || o.sort == "sub") return num(a, "subscriptions") > num(b, "subscriptions");
+        if (o.sort == "mem") return num(a, "mem") > num(b, "mem");
+        if (o.sort == "cpu") return num(a, "cpu") > num(b, "cpu");
+        if (o.sort == "slow") return num(a, "slow_consumers") > num(b, "slow_consumers");
+        if (o.sort == "uptime") return str_of(a.stats, "start") < str_of(b.stats, "start");
+        return a.rtt < b.rtt;
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const row& a, const row& b) { return o.reverse ? before(b, a) : before(a, b); });
     table t("Server Overview");
     t.headers({"Name", "Cluster", "Host", "Version", "JS", "Conns", "Subs", "Routes", "GWs", "Mem", "CPU %", "Cores", "Slow",
                "Uptime", "RTT"});
@@ -126,7 +152,7 @@ int run_list(const app_state& state, std::int64_t expect) {
                comma(int_of(r.stats, "subscriptions")), std::to_string(r.stats.value("routes", sjson::array()).size()),
                std::to_string(r.stats.value("gateways", sjson::array()).size()), ib(int_of(r.stats, "mem")), cpu,
                std::to_string(int_of(r.stats, "cores")), comma(int_of(r.stats, "slow_consumers")), humanize_duration(up),
-               humanize_duration(std::chrono::duration_cast<std::chrono::milliseconds>(rtt))});
+               humanize_duration(std::chrono::duration_cast<std::chrono::milliseconds>(r.rtt))});
     }
     t.footer({"", std::to_string(clusters.size()), std::to_string(rows.size()), versions_ok, std::to_string(js), comma(conns),
               comma(subs), "", "", ib(mem), "", "", comma(slow), "", ""});
@@ -449,10 +475,15 @@ void add_server_request_commands(command& server, app_state& state) {
                                    {"profile", "Run a profile"},
                                    {"raft", "Show RAFT state details"}});
 
-    auto expect = std::make_shared<std::int64_t>(0);
+    auto lo = std::make_shared<list_options>();
     auto& list = server.add_command("list", "List known servers").alias("ls");
-    list.int_arg("expect", "How many servers to expect", expect.get());
-    list.action([&state, expect] { return run_list(state, *expect); });
+    list.int_arg("expect", "How many servers to expect", &lo->expect);
+    list.bool_flag("json", "Produce JSON output", &lo->json).with_short('j');
+    list.enum_flag("sort", "Sort servers by a specific key (name,cluster,conns,subs,routes,gws,mem,cpu,slow,uptime,rtt",
+                   &lo->sort, {"name", "cluster", "conns", "conn", "subs", "sub", "routes", "route", "gw", "mem", "cpu", "slow",
+                               "uptime", "rtt"});
+    list.bool_flag("reverse", "Reverse sort servers", &lo->reverse).with_short('R');
+    list.action([&state, lo] { return run_list(state, *lo); });
 
     auto r = std::make_shared<srv_report_options>();
     auto& report = server.add_command("report", "Report on various server metrics").alias("rep");

@@ -18,11 +18,13 @@ std::string data_string(natsMsg* m) {
 } // namespace
 
 std::vector<std::string> sys_request(natsConnection* nc, const connection_settings& settings,
-                                     const std::string& subject, const std::string& body, std::int64_t wait_for) {
+                                     const std::string& subject, const std::string& body, std::int64_t wait_for,
+                                     std::vector<std::chrono::nanoseconds>* rtts) {
     const std::string inbox = new_inbox(settings);
     natsSubscription* raw = nullptr;
     check(natsConnection_SubscribeSync(&raw, nc, inbox.c_str()));
     subscription_ptr sub(raw);
+    const auto sent = clock_type::now();
     check(natsConnection_PublishRequest(nc, subject.c_str(), inbox.c_str(), body.data(), static_cast<int>(body.size())));
     check(natsConnection_Flush(nc));
     std::vector<std::string> replies;
@@ -46,6 +48,7 @@ std::vector<std::string> sys_request(natsConnection* nc, const connection_settin
             break;
         }
         replies.push_back(data_string(msg.get()));
+        if (rtts != nullptr) rtts->push_back(clock_type::now() - sent);
         if (wait_for <= 0) idle_deadline = clock_type::now() + std::chrono::milliseconds(300);
     }
     if (replies.empty()) {

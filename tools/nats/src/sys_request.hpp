@@ -4,6 +4,7 @@
 // gathered on one inbox, as natscli's serverdata.DoReq does.
 #include <nats/nats.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,8 +19,10 @@ namespace nats::cli {
 // order: until `wait_for` arrived, or, with wait_for 0, until 300 ms pass
 // without another one; never longer than the connection timeout. Throws
 // cli_error with natscli's wording when nothing answers (no system account).
+// `rtts`, when given, gets each reply's time since the request.
 std::vector<std::string> sys_request(natsConnection* nc, const connection_settings& settings,
-                                     const std::string& subject, const std::string& body, std::int64_t wait_for);
+                                     const std::string& subject, const std::string& body, std::int64_t wait_for,
+                                     std::vector<std::chrono::nanoseconds>* rtts = nullptr);
 
 // The number of servers in the cluster, from the first server's STATSZ
 // ($SYS.REQ.SERVER.PING); 0 when nothing answered.
