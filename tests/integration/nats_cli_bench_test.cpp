@@ -1,6 +1,6 @@
 // natscli 0.2+'s `nats bench` verbs (tools/nats/commands/bench_verbs.cpp):
 // pub, sub, service request|serve (and request|reply), js pub sync|async (and
-// 0.2.0's js pub --batch), js consume|fetch|ordered, their banners, reports and
+// 0.2.0's js pub --batch), js consume|fetch|ordered, kv put|get, their banners, reports and
 // CSV, and the mistakes natscli refuses. The 0.1 form is in nats_cli_test.cpp.
 #include <csignal>
 #include <map>
@@ -125,6 +125,24 @@ TEST_F(NatsCliBench, JetStreamPublishAndConsume) {
     r = nats({"--timeout", "1s", "bench", "js", "ordered", "--msgs", "700", "--no-progress"});
     EXPECT_EQ(r.code, 1);
     EXPECT_TRUE(contains(r.err, "nats: error: client 1 received 600 of 700 messages\n")) << r.err;
+}
+
+TEST_F(NatsCliBench, KeyValuePutAndGet) {
+    auto r = nats({"bench", "kv", "put", "--msgs", "200", "--clients", "2", "--storage", "memory", "--no-progress"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.err, "Starting JetStream KV putter benchmark [bucket=benchbucket, clients=2, msg-size=128 B, "
+                                "msgs=200, purge=false, sleep=0s]"))
+        << r.err;
+    EXPECT_EQ(count_of(r.err, "] Starting JetStream KV putter, publishing 100 messages"), 2u) << r.err;
+    EXPECT_TRUE(contains(r.out, " NATS JetStream KV putter aggregated stats: ")) << r.out;
+    r = nats({"kv", "status", "benchbucket"});
+    EXPECT_TRUE(contains(r.out, "Values Stored: 200")) << r.out;
+    r = nats({"bench", "kv", "get", "--msgs", "200", "--randomize", "50", "--no-progress"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, R"(^\nNATS JetStream KV getter stats: [\d,]+ msgs/sec ~ .* ~ P99\.9: [\d,.]+us\n\n$)")) << r.out;
+    r = nats({"bench", "kv", "get", "--bucket", "nope", "--msgs", "1", "--no-progress"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(r.err.ends_with("nats: error: getting the kv bucket 'nope': nats: bucket not found\n")) << r.err;
 }
 
 TEST_F(NatsCliBench, RefusesBadInputLikeNatscli) {

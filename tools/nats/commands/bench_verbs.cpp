@@ -2,9 +2,10 @@
 // (bench.cpp): `bench pub|sub <subject>`, `bench service request|serve
 // <subject>` (also `bench request|reply <subject>`), `bench js pub
 // sync|async <subject>` (and 0.2.0's `bench js pub <subject> --batch N`),
-// `bench js consume|fetch|ordered`. Flags, banner ("Starting Core NATS
+// `bench js consume|fetch|ordered`, `bench kv put|get`. Flags, banner ("Starting Core NATS
 // publisher benchmark [clients=1, ...]"), report and CSV are natscli's; the
-// work is done by src/bench_core (core NATS) and src/bench_js (JetStream).
+// work is done by src/bench_core (core NATS), src/bench_js (JetStream) and
+// src/bench_kv (Key/Value).
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -12,6 +13,7 @@
 
 #include "bench_core.hpp"
 #include "bench_js.hpp"
+#include "bench_kv.hpp"
 #include "bench_report.hpp"
 #include "commands.hpp"
 #include "console.hpp"
@@ -25,7 +27,7 @@ namespace nats::cli {
 // Named, not anonymous: the unity build puts several command files in one unit.
 namespace bench_verbs_impl {
 
-enum class verb { pub, sub, request, serve, js_pub_sync, js_pub_async, js_pub_v020, js_consume, js_fetch, js_ordered };
+enum class verb { pub, sub, request, serve, js_pub_sync, js_pub_async, js_pub_v020, js_consume, js_fetch, js_ordered, kv_put, kv_get };
 
 // One set of values for every verb, as natscli's benchCmd: each verb registers the flags it takes.
 struct verb_options {
@@ -45,10 +47,11 @@ struct verb_options {
     std::chrono::nanoseconds duration{0};
     std::string max_bytes = "1GB";
     js_bench_options js;
+    kv_bench_options kv;
 };
 
 bool is_js_pub(verb v) { return v == verb::js_pub_sync || v == verb::js_pub_async || v == verb::js_pub_v020; }
-bool publishes(verb v) { return v == verb::pub || v == verb::request || is_js_pub(v); }
+bool publishes(verb v) { return v == verb::pub || v == verb::request || v == verb::kv_put || is_js_pub(v); }
 
 std::string label(verb v, const verb_options& o) {
     switch (v) {
@@ -56,6 +59,8 @@ std::string label(verb v, const verb_options& o) {
     case verb::sub: return "Core NATS subscriber";
     case verb::request: return "Core NATS service requester";
     case verb::serve: return "Core NATS service server";
+    case verb::kv_put: return "JetStream KV putter";
+    case verb::kv_get: return "JetStream KV getter";
     default: return js_bench_label(o.js.kind);
     }
 }
@@ -83,6 +88,7 @@ std::int64_t check_arguments(verb_options& o) {
         throw cli_error("can not parse or invalid the value specified for the max stream/bucket size: " + o.max_bytes);
     }
     o.js.max_bytes = max_bytes;
+    o.kv.max_bytes = max_bytes;
     if (o.clients <= 0) throw cli_error("the number of clients should be greater than 0");
     return size;
 }
@@ -148,6 +154,16 @@ std::string banner(verb v, const verb_options& o, std::int64_t size) {
         a.emplace_back("batch", comma(o.js.batch));
         filter();
         js_common();
+        break;
+    case verb::kv_put:
+        a.emplace_back("bucket", o.kv.bucket);
+        a.emplace_back("sleep", humanize_duration(o.kv.sleep));
+        a.emplace_back("purge", yes_no(o.kv.purge));
+        break;
+    case verb::kv_get:
+        a.emplace_back("bucket", o.kv.bucket);
+        a.emplace_back("sleep", humanize_duration(o.kv.sleep));
+        a.emplace_back("randomize", comma(o.kv.randomize));
         break;
     }
     a.emplace_back("msgs", comma(o.msgs));
@@ -230,6 +246,14 @@ int run_verb(const app_state& state, verb v, verb_options o) {
             std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(settings.timeout).count());
     }
     if (is_js_pub(v)) return print_results(run_js_publish(settings, core, o.js), v, o);
+    if (v == verb::kv_put || v == verb::kv_get) {
+        o.kv.clients = o.clients;
+        o.kv.msgs = o.msgs;
+        o.kv.value_size = static_cast<std::size_t>(size);
+        o.kv.progress = o.progress;
+        o.kv.throughput_per_client = core.throughput_per_client;
+        return print_results(v == verb::kv_put ? run_kv_put(settings, o.kv) : run_kv_get(settings, o.kv), v, o);
+    }
     const core_bench_result result = run_core_bench(settings, core);
     if (result.interrupted) {
         if (v != verb::serve) return 130;
@@ -390,7 +414,25 @@ void add_bench_verbs(command& bench, const app_state& state) {
     js_consumer_flags(leaf(js, "fetch", "Consume JetStream messages from a durable consumer using fetch", state,
                            verb::js_fetch, o, false), *o);
     add_unsupported_commands(js, {{"get", "Retrieve messages from JetStream using gets"}});
-    add_unsupported_commands(bench, {{"kv", "KV benchmark operations"}});
+
+    auto& kv = bench.add_command("kv", "KV benchmark operations");
+    common_flags(kv, *o);
+    kv.string_flag("bucket", "The bucket to use for the benchmark", &o->kv.bucket);
+    kv.duration_flag("sleep", "Sleep for the specified interval after putting each message", &o->kv.sleep)
+        .with_placeholder("DURATION");
+    auto& put = leaf(kv, "put", "Put messages in a KV bucket", state, verb::kv_put, o, false);
+    put.enum_flag("storage", "JetStream storage (memory/file) for the \"benchstream\" bucket", &o->kv.storage,
+                  {"memory", "file"});
+    put.int_flag("replicas", "Number of replicas for the \"benchstream\" bucket", &o->kv.replicas);
+    put.string_flag("maxbytes", "The maximum size of the stream or KV bucket in bytes", &o->max_bytes);
+    put.int_flag("history", "History depth for the bucket in KV mode", &o->kv.history);
+    put.bool_flag("purge", "Purge the stream before running", &o->kv.purge);
+    put.int_flag("randomize", "Randomly put messages using keys between 0 and this number (set to 0 for sequential access)",
+                 &o->kv.randomize);
+    throughput_flags(put, *o);
+    auto& get = leaf(kv, "get", "Get messages from a KV bucket", state, verb::kv_get, o, false);
+    get.int_flag("randomize", "Randomly get messages using keys between 0 and this number (set to 0 for sequential access)",
+                 &o->kv.randomize);
 }
 
 } // namespace nats::cli
