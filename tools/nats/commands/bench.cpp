@@ -125,6 +125,8 @@ void add_bench_command(command& app, app_state& state) {
                   &o->multi_subject);
     cmd.int_flag("multisubjectmax", "The maximum number of subjects to use in multi-subject mode (0 means no max)",
                  &o->multi_subject_max);
+    cmd.long_help("Two forms: natscli 0.2+'s verbs (bench pub|sub|service|js|kv ...), and natscli 0.1's\n"
+                  "`bench <subject> --pub N --sub N [--request|--reply]` (a subject named like a verb is the verb).");
     const command* self = &cmd;
     cmd.action([&state, o, self] { return run_bench(state, *o, *self); });
     add_bench_verbs(cmd, state);
