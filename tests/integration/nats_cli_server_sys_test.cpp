@@ -105,6 +105,11 @@ TEST_F(NatsCliServerSys, RequestListAndReports) {
     auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["server"]["name"], "clisys");
     EXPECT_EQ(j["data"]["server_name"], "clisys");
+    // A server ID as --host addresses $SYS.REQ.SERVER.<id>.<KIND>.
+    const std::string id = j["server"]["id"];
+    r = as("sys", {"server", "request", "subscriptions", "--host", id});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["server"]["id"], id);
     r = as("sys", {"server", "request", "connections", "--subscriptions", "1"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(nlohmann::json::parse(r.out)["data"].contains("connections")) << r.out;

@@ -205,7 +205,7 @@ core_bench_options core_options(verb v, const verb_options& o, std::int64_t size
     if (v == verb::sub || v == verb::serve) c.subs = clients;
     c.request = v == verb::request;
     c.reply = v == verb::serve;
-    if (v == verb::request) c.pub_sleep = o.sleep, c.request_timeout_ms = 0;
+    if (v == verb::request) c.pub_sleep = o.sleep;
     if (v == verb::pub) c.pub_sleep = o.sleep;
     if (v == verb::serve) c.sub_sleep = o.sleep;
     return c;

@@ -56,13 +56,29 @@ std::int64_t wait_count(natsConnection* nc, const connection_settings& s, const 
     return sys_active_servers(nc, s);
 }
 
+// A server's public NKey: 56 characters, upper case, starting with N.
+bool is_server_id(const std::string& s) {
+    if (s.size() != 56 || s[0] != 'N') return false;
+    for (char c : s) {
+        if (!((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7'))) return false;
+    }
+    return true;
+}
+
 int run_request(const app_state& state, const srv_request_options& o, const std::string& kind, const sjson& options) {
     const auto settings = state.settings();
     auto nc = connect(settings, {.reconnect = false});
     sjson body = filter_of(o);
     for (const auto& [k, v] : options.items()) body[k] = v;
-    const auto replies = sys_request(nc.get(), settings, "$SYS.REQ.SERVER.PING." + kind, body.dump(),
-                                     wait_count(nc.get(), settings, o));
+    // A server ID given as --host or --name addresses that server directly.
+    std::string subject = "$SYS.REQ.SERVER.PING." + kind;
+    for (const std::string* id : {&o.host, &o.name}) {
+        if (is_server_id(*id)) {
+            subject = "$SYS.REQ.SERVER." + *id + "." + kind;
+            body.erase(id == &o.host ? "host" : "server_name");
+        }
+    }
+    const auto replies = sys_request(nc.get(), settings, subject, body.dump(), wait_count(nc.get(), settings, o));
     for (const auto& r : replies) out(r + "\n");
     return 0;
 }
