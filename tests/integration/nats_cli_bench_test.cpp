@@ -1,6 +1,6 @@
 // natscli 0.2+'s `nats bench` verbs (tools/nats/commands/bench_verbs.cpp):
 // pub, sub, service request|serve (and request|reply), js pub sync|async (and
-// 0.2.0's js pub --batch), js consume|fetch|ordered, kv put|get, their banners, reports and
+// 0.2.0's js pub --batch), js consume|fetch|ordered, js get sync, kv put|get, their banners, reports and
 // CSV, and the mistakes natscli refuses. The 0.1 form is in nats_cli_test.cpp.
 #include <csignal>
 #include <map>
@@ -107,6 +107,16 @@ TEST_F(NatsCliBench, JetStreamPublishAndConsume) {
     r = nats({"stream", "info", "benchstream", "--json"});
     EXPECT_EQ(nlohmann::json::parse(r.out)["state"]["messages"], 600) << r.out;
 
+    r = nats({"bench", "js", "get", "sync", "--msgs", "600", "--clients", "2", "--no-progress"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.err, "Starting JetStream synchronous getter benchmark [clients=2, msg-size=128 B, msgs=600, "
+                                "sleep=0s, stream=benchstream]"))
+        << r.err;
+    EXPECT_TRUE(contains(r.out, " NATS JetStream synchronous getter aggregated stats: ")) << r.out;
+    r = nats({"bench", "js", "get", "sync", "--msgs", "601", "--no-progress"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(r.err.ends_with("nats: error: getting message sequence number 601 from the stream: nats: message not found\n"))
+        << r.err;
     r = nats({"bench", "js", "fetch", "--msgs", "300", "--clients", "2", "--batch", "50", "--no-progress"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(contains(r.err, "Starting JetStream durable consumer (fetch) benchmark [acks=explicit, batch=50, "

@@ -2,7 +2,7 @@
 // (bench.cpp): `bench pub|sub <subject>`, `bench service request|serve
 // <subject>` (also `bench request|reply <subject>`), `bench js pub
 // sync|async <subject>` (and 0.2.0's `bench js pub <subject> --batch N`),
-// `bench js consume|fetch|ordered`, `bench kv put|get`. Flags, banner ("Starting Core NATS
+// `bench js consume|fetch|ordered`, `bench js get sync`, `bench kv put|get`. Flags, banner ("Starting Core NATS
 // publisher benchmark [clients=1, ...]"), report and CSV are natscli's; the
 // work is done by src/bench_core (core NATS), src/bench_js (JetStream) and
 // src/bench_kv (Key/Value).
@@ -27,7 +27,7 @@ namespace nats::cli {
 // Named, not anonymous: the unity build puts several command files in one unit.
 namespace bench_verbs_impl {
 
-enum class verb { pub, sub, request, serve, js_pub_sync, js_pub_async, js_pub_v020, js_consume, js_fetch, js_ordered, kv_put, kv_get };
+enum class verb { pub, sub, request, serve, js_pub_sync, js_pub_async, js_pub_v020, js_consume, js_fetch, js_ordered, js_get_sync, kv_put, kv_get };
 
 // One set of values for every verb, as natscli's benchCmd: each verb registers the flags it takes.
 struct verb_options {
@@ -146,6 +146,10 @@ std::string banner(verb v, const verb_options& o, std::int64_t size) {
         filter();
         js_common();
         break;
+    case verb::js_get_sync:
+        a.emplace_back("stream", o.js.stream);
+        a.emplace_back("sleep", humanize_duration(o.js.sleep));
+        break;
     case verb::js_consume:
     case verb::js_fetch:
         a.emplace_back("consumer", o.js.consumer);
@@ -231,11 +235,15 @@ int run_verb(const app_state& state, verb v, verb_options o) {
     case verb::js_consume: o.js.kind = js_bench_kind::consume; break;
     case verb::js_fetch: o.js.kind = js_bench_kind::fetch; break;
     case verb::js_ordered: o.js.kind = js_bench_kind::ordered; break;
+    case verb::js_get_sync: o.js.kind = js_bench_kind::get_sync; break;
     default: break;
     }
     if (publishes(v)) o.clients = std::min(o.clients, o.msgs);
     const auto settings = state.settings();
     log_line(banner(v, o, size));
+    if (v == verb::js_get_sync) {
+        return print_results(run_js_get(settings, o.js, o.clients, o.msgs, static_cast<std::size_t>(size), o.progress), v, o);
+    }
     if (v == verb::js_consume || v == verb::js_fetch || v == verb::js_ordered) {
         return print_results(run_js_consume(settings, o.js, o.clients, o.msgs, static_cast<std::size_t>(size), o.progress),
                              v, o);
@@ -413,7 +421,10 @@ void add_bench_verbs(command& bench, const app_state& state) {
                            verb::js_consume, o, false), *o);
     js_consumer_flags(leaf(js, "fetch", "Consume JetStream messages from a durable consumer using fetch", state,
                            verb::js_fetch, o, false), *o);
-    add_unsupported_commands(js, {{"get", "Retrieve messages from JetStream using gets"}});
+    auto& get = js.add_command("get", "Retrieve messages from JetStream using gets");
+    leaf(get, "sync", "Use synchronous JetStream get", state, verb::js_get_sync, o, false);
+    // Batched direct gets are nats-server 2.11's.
+    add_unsupported_commands(get, {{"batch", "Use batched JetStream direct get"}});
 
     auto& kv = bench.add_command("kv", "KV benchmark operations");
     common_flags(kv, *o);
@@ -430,8 +441,8 @@ void add_bench_verbs(command& bench, const app_state& state) {
     put.int_flag("randomize", "Randomly put messages using keys between 0 and this number (set to 0 for sequential access)",
                  &o->kv.randomize);
     throughput_flags(put, *o);
-    auto& get = leaf(kv, "get", "Get messages from a KV bucket", state, verb::kv_get, o, false);
-    get.int_flag("randomize", "Randomly get messages using keys between 0 and this number (set to 0 for sequential access)",
+    auto& kvget = leaf(kv, "get", "Get messages from a KV bucket", state, verb::kv_get, o, false);
+    kvget.int_flag("randomize", "Randomly get messages using keys between 0 and this number (set to 0 for sequential access)",
                  &o->kv.randomize);
 }
 

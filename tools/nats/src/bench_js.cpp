@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "connection.hpp"
@@ -326,6 +327,24 @@ void js_reader(const connection_settings& settings, const js_bench_options& js, 
     if (progress.active()) progress.set_state(bar, "Finished  ");
 }
 
+// One message by sequence: a direct get (the reply is the message, a status
+// header when missing) or the API's STREAM.MSG.GET.
+void get_one(natsConnection* nc, const std::string& stream, bool direct, std::uint64_t seq, std::int64_t timeout) {
+    const std::string body = "{\"seq\":" + std::to_string(seq) + "}";
+    const std::string subject = (direct ? "$JS.API.DIRECT.GET." : "$JS.API.STREAM.MSG.GET.") + stream;
+    natsMsg* raw = nullptr;
+    const natsStatus st = natsConnection_Request(&raw, nc, subject.c_str(), body.data(), static_cast<int>(body.size()), timeout);
+    if (st != NATS_OK) throw cli_error("getting message sequence number " + std::to_string(seq) + " from the stream: " + status_text(st));
+    message_ptr msg(raw);
+    const char* status = nullptr;
+    const bool failed = direct ? natsMsgHeader_Get(msg.get(), "Status", &status) == NATS_OK
+                               : std::string_view(natsMsg_GetData(msg.get()) != nullptr ? natsMsg_GetData(msg.get()) : "")
+                                         .find("\"error\"") != std::string_view::npos;
+    if (failed) {
+        throw cli_error("getting message sequence number " + std::to_string(seq) + " from the stream: nats: message not found");
+    }
+}
+
 const char* kind_label(js_bench_kind k) {
     switch (k) {
     case js_bench_kind::pub_sync: return "JetStream synchronous publisher";
@@ -333,6 +352,7 @@ const char* kind_label(js_bench_kind k) {
     case js_bench_kind::consume: return "JetStream durable consumer (callback)";
     case js_bench_kind::fetch: return "JetStream durable consumer (fetch)";
     case js_bench_kind::ordered: return "JetStream ordered ephemeral consumer";
+    case js_bench_kind::get_sync: return "JetStream synchronous getter";
     }
     return "Unknown benchmark";
 }
@@ -438,6 +458,54 @@ std::vector<bench_sample> run_js_consume(const connection_settings& settings, co
     run_clients(static_cast<std::int64_t>(counts.size()), run, progress, [&](std::size_t i) {
         js_reader(settings, js, conns[i].get(), ordered_subject, counts[i], message_size, i, progress, bars[i], run,
                   samples[i]);
+    });
+    return samples;
+}
+
+std::vector<bench_sample> run_js_get(const connection_settings& settings, const js_bench_options& js,
+                                     std::int64_t clients, std::int64_t msgs, std::size_t message_size, bool show_progress) {
+    std::uint64_t first = 1;
+    bool direct = false;
+    {
+        connection_ptr admin = connect(settings, {.reconnect = false});
+        const jetstream_api api(admin.get(), settings.timeout);
+        if (js.purge) {
+            stream_info(api, js.stream, "getting stream '" + js.stream + "': ");
+            purge_stream(api, js.stream);
+        }
+        const ordered_json info = stream_info(api, js.stream, "getting stream '" + js.stream + "': ");
+        first = static_cast<std::uint64_t>(std::max<std::int64_t>(1, info["state"].value("first_seq", std::int64_t{1})));
+        direct = info["config"].value("allow_direct", false);
+    }
+    progress_display progress(show_progress);
+    std::vector<connection_ptr> conns;
+    std::vector<std::size_t> bars(static_cast<std::size_t>(clients), 0);
+    for (std::int64_t i = 0; i < clients; ++i) {
+        conns.push_back(connect(settings, {.reconnect = false}));
+        log_line("[" + std::to_string(i + 1) + "] Starting " + kind_label(js.kind) + ", expecting " + comma(msgs) + " messages");
+        if (progress.active()) bars[static_cast<std::size_t>(i)] = progress.add_bar(msgs, "Getting   ");
+    }
+    std::vector<bench_sample> samples(static_cast<std::size_t>(clients));
+    shared_run run;
+    run_clients(clients, run, progress, [&](std::size_t i) {
+        std::vector<std::uint64_t> latencies;
+        latencies.reserve(static_cast<std::size_t>(msgs));
+        const auto start = clock_type::now();
+        for (std::int64_t n = 0; n < msgs && !run.stop.load(); ++n) {
+            const auto t = clock_type::now();
+            get_one(conns[i].get(), js.stream, direct, first + static_cast<std::uint64_t>(n), timeout_ms(settings));
+            latencies.push_back(since_ns(t));
+            if (progress.active()) progress.increment(bars[i]);
+            if (js.sleep.count() > 0) std::this_thread::sleep_for(js.sleep);
+        }
+        std::sort(latencies.begin(), latencies.end());
+        samples[i] = {.job_msgs = msgs,
+                      .msg_bytes = static_cast<std::uint64_t>(msgs) * message_size,
+                      .io_msgs = connection_io_messages(conns[i].get()),
+                      .start = start,
+                      .end = clock_type::now(),
+                      .latencies_ns = std::move(latencies)};
+        if (progress.active()) progress.set_state(bars[i], "Finished  ");
     });
     return samples;
 }

@@ -2,7 +2,8 @@
 // natscli 0.2+'s JetStream benchmarks on libnats: `bench js pub sync|async`
 // (publishers into a stream the run may create or purge) and `bench js
 // consume|fetch|ordered` (clients reading it back through a durable pull
-// consumer or an ordered push consumer). One thread per client; each returns
+// consumer or an ordered push consumer), `bench js get sync` (gets by
+// sequence). One thread per client; each returns
 // a bench_sample for the report in bench_report.
 //
 // libnats 3.4 has no continuous pull ("Consume" in nats.go's jetstream
@@ -19,7 +20,7 @@
 
 namespace nats::cli {
 
-enum class js_bench_kind { pub_sync, pub_async, consume, fetch, ordered };
+enum class js_bench_kind { pub_sync, pub_async, consume, fetch, ordered, get_sync };
 
 struct js_bench_options {
     js_bench_kind kind = js_bench_kind::pub_sync;
@@ -39,6 +40,12 @@ struct js_bench_options {
     bool persist_async = false;
     std::chrono::nanoseconds sleep{0};
 };
+
+// Gets `msgs` messages by sequence from the stream's first one, per client
+// (`bench js get sync`): direct gets when the stream allows them, else
+// STREAM.MSG.GET, as nats.go's GetMsg does; a latency per get.
+std::vector<bench_sample> run_js_get(const connection_settings& settings, const js_bench_options& js,
+                                     std::int64_t clients, std::int64_t msgs, std::size_t message_size, bool progress);
 
 // natscli's label: "JetStream synchronous publisher", ...
 std::string js_bench_label(js_bench_kind k);
