@@ -14,6 +14,7 @@
 #include "console.hpp"
 #include "durations.hpp"
 #include "errors.hpp"
+#include "format.hpp"
 #include "jetstream_session.hpp"
 #include "json_fields.hpp"
 #include "sys_request.hpp"
