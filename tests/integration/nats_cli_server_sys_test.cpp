@@ -1,7 +1,7 @@
 // The nats CLI's system-account verbs (tools/nats/commands/server_checks.cpp,
 // server_request.cpp): `server check consumer|meta|server|kv` in Nagios,
 // JSON and Prometheus formats, `server request <kind>`, `server list`,
-// `server report connections|accounts|jetstream`, against a server with a
+// `server report connections|accounts|jetstream|health`, against a server with a
 // system account SYS and a JetStream account APP. With
 // NMK_SERVER_BIN=/usr/sbin/nats-server they show what natscli shows against
 // nats-server 2.9.10 (meta: a server that is not clustered has no meta group).
@@ -141,6 +141,11 @@ TEST_F(NatsCliServerSys, RequestListAndReports) {
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(has(r.out, R"(Top \d+ Connections out of \d+ by subs)")) << r.out;
     EXPECT_TRUE(contains(r.out, "Connections per server")) << r.out;
+    // nats-server 2.9 sends no status_code: natscli shows 0 and counts the server as failing.
+    r = as("sys", {"server", "report", "health"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, R"(│ clisys +│ +│ +│ ok \(0\) +│)")) << r.out;
+    EXPECT_TRUE(has(r.out, R"(│ 1 +│ 1 +│ +│ ok: 0 / err: 1 +│ +│ 0 +│)")) << r.out;
     r = as("sys", {"server", "report", "accounts", "--sort", "conns"});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(has(r.out, R"(\d+ Accounts Overview)")) << r.out;

@@ -1,5 +1,5 @@
 // nats server request <kind>, server list, server report
-// connections|accounts|jetstream: natscli's views of the system account's
+// connections|accounts|jetstream|health: natscli's views of the system account's
 // server API ($SYS.REQ.SERVER.PING.<X> to every server, or
 // $SYS.REQ.SERVER.<id>.<X> with --host ID). They need a user of the system
 // account; without one they fail as natscli does.
@@ -394,6 +394,41 @@ int run_report_jetstream(const app_state& state, const srv_report_options& o) {
     return 0;
 }
 
+int run_report_health(const app_state& state, const srv_report_options& o) {
+    sjson body = report_filter(o);
+    body["details"] = true;
+    if (!o.account.empty()) body["account"] = o.account;
+    auto replies = gather(state, "HEALTHZ", body, o.wait);
+    std::stable_sort(replies.begin(), replies.end(), [&](const sjson& a, const sjson& b) {
+        const bool less = str_of(object_of(a, "server"), "name") < str_of(object_of(b, "server"), "name");
+        return o.reverse ? !less : less;
+    });
+    table t("Health Report");
+    t.headers({"Server", "Cluster", "Domain", "Status", "Type", "Error"});
+    int ok = 0, failed = 0;
+    std::size_t errors = 0;
+    std::map<std::string, int> clusters;
+    for (const auto& reply : replies) {
+        const sjson& server = object_of(reply, "server");
+        const sjson& d = object_of(reply, "data");
+        // nats-server 2.9 sends no status_code; natscli then shows 0 and counts an error.
+        const auto code = int_of(d, "status_code");
+        t.row({str_of(server, "name"), str_of(server, "cluster"), str_of(server, "domain"),
+               str_of(d, "status") + " (" + std::to_string(code) + ")"});
+        (code == 200 ? ok : failed) += 1;
+        ++clusters[str_of(server, "cluster")];
+        const auto list = d.value("errors", sjson::array());
+        errors += list.size();
+        const std::size_t show = list.size() > 10 ? 9 : list.size();
+        for (std::size_t i = 0; i < show; ++i) t.row({"", "", "", "", str_of(list[i], "type"), str_of(list[i], "error")});
+        if (show != list.size()) t.row({"", "", "", std::to_string(list.size() - show) + " more errors"});
+    }
+    t.footer({comma(static_cast<std::int64_t>(replies.size())), comma(static_cast<std::int64_t>(clusters.size())), "",
+              "ok: " + std::to_string(ok) + " / err: " + std::to_string(failed), "", comma(static_cast<std::int64_t>(errors))});
+    out(t.render() + "\n");
+    return 0;
+}
+
 void add_kind(command& req, const app_state& state, const std::shared_ptr<srv_request_options>& o, const std::string& name,
               std::vector<std::string> aliases, const std::string& help, const std::string& kind,
               std::function<sjson()> options) {
@@ -537,9 +572,13 @@ void add_server_request_commands(command& server, app_state& state) {
     jsz_report.string_flag("account", "Produce the report for a specific account", &r->account);
     jsz_report.int_arg("limit", "Limit the responses to a certain amount of servers", &r->wait);
     jsz_report.action([&state, r] { return run_report_jetstream(state, *r); });
+    auto& health_report = report.add_command("health", "Report on Server health");
+    common(health_report);
+    health_report.int_arg("limit", "Limit the responses to a certain amount of servers", &r->wait);
+    health_report.string_flag("account", "Check only a specific Account", &r->account);
+    health_report.action([&state, r] { return run_report_health(state, *r); });
     add_unsupported_commands(report, {{"cpu", "Report on CPU usage"},
                                       {"gateways", "Repost on Gateway (Super Cluster) connections"},
-                                      {"health", "Report on Server health"},
                                       {"leafnodes", "Report on Leafnode connections"},
                                       {"mem", "Report on Memory usage"},
                                       {"routes", "Report on Route (Cluster) connections"}});
