@@ -46,9 +46,9 @@ TEST_F(NatsCliServerExtra, CheckJetStreamAndStream) {
     r = nats({"server", "check", "stream", "--stream", "NOPE"});
     EXPECT_EQ(r.code, 2);
     EXPECT_EQ(r.out, "CRITICAL NOPE Crit:could not load stream NOPE: stream not found (10059)\n");
-    r = nats({"server", "check", "consumer", "--stream", "ORDERS"});
-    EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.err, "nats: 'server check consumer' is not supported by this build yet\n");
+    r = nats({"server", "check", "consumer", "--stream", "ORDERS", "--consumer", "NOPE"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.out, "CRITICAL NOPE Crit:could not load info: consumer not found (10014)\n");
 }
 
 TEST_F(NatsCliServerExtra, RttMeasuresEachAddress) {

@@ -1,33 +1,21 @@
-// nats bench: core NATS throughput (publishers and subscribers) and
-// request/reply latency, with natscli's flags (--pub, --sub, --msgs, --size,
-// --request, --reply), progress bars and summary.
-//
-// Threads: one per publisher or requester; subscribers and repliers run on
-// libnats' delivery threads. All clients report to the main thread through
-// the waiter; counters the progress bars read are atomics.
-#include <algorithm>
-#include <atomic>
+// nats bench <subject>: natscli 0.1's form (--pub, --sub, --msgs, --size,
+// --request, --reply) with its banner and the nats.go bench summary. The
+// engine is src/bench_core; natscli 0.2+'s verbs (bench pub|sub|service|js)
+// are in bench_verbs.cpp and bench_js_verbs.cpp, registered under the same command.
 #include <fstream>
 #include <memory>
-#include <optional>
-#include <thread>
 
+#include "bench_core.hpp"
 #include "bench_report.hpp"
 #include "commands.hpp"
-#include "connection.hpp"
 #include "console.hpp"
 #include "durations.hpp"
 #include "errors.hpp"
 #include "format.hpp"
-#include "progress.hpp"
-#include "subscriptions.hpp"
 #include "templates.hpp"
-#include "waiter.hpp"
 
 namespace nats::cli {
 namespace {
-
-using clock_type = std::chrono::steady_clock;
 
 struct bench_options {
     std::string subject;
@@ -44,134 +32,6 @@ struct bench_options {
     bool multi_subject = false;
     std::int64_t multi_subject_max = 100000;
 };
-
-// State shared by every client of a run; guarded by the waiter's mutex unless atomic.
-struct run_state {
-    const bench_options* options = nullptr;
-    waiter* wake = nullptr;
-    progress_display* progress = nullptr;
-    std::size_t message_size = 0;
-    std::optional<std::string> failure;  // the first error any client hit
-    std::atomic<bool> stop{false};       // set with failure: publishers give up
-    std::int64_t publishers_done = 0;
-};
-
-struct subscriber {
-    run_state* run = nullptr;
-    natsConnection* nc = nullptr;
-    std::size_t bar = 0;
-    std::int64_t expected = 0;
-    std::atomic<std::int64_t> received{0};
-    clock_type::time_point first;
-    clock_type::time_point last;
-    bool complete = false;
-};
-
-std::string publish_subject(const bench_options& o, std::int64_t number) {
-    if (!o.multi_subject) return o.subject;
-    const std::int64_t n = o.multi_subject_max == 0 ? number : number % o.multi_subject_max;
-    return o.subject + "." + std::to_string(n);
-}
-
-std::string subscribe_subject(const bench_options& o) { return o.multi_subject ? o.subject + ".*" : o.subject; }
-
-std::uint64_t io_messages(natsConnection* nc) {
-    natsStatistics* stats = nullptr;
-    if (natsStatistics_Create(&stats) != NATS_OK) return 0;
-    uint64_t in_msgs = 0, in_bytes = 0, out_msgs = 0, out_bytes = 0, reconnects = 0;
-    if (natsConnection_GetStats(nc, stats) == NATS_OK) {
-        natsStatistics_GetCounts(stats, &in_msgs, &in_bytes, &out_msgs, &out_bytes, &reconnects);
-    }
-    natsStatistics_Destroy(stats);
-    return in_msgs + out_msgs;
-}
-
-void fail_run(run_state& run, const std::string& message) {
-    run.stop.store(true);
-    std::lock_guard lock(run.wake->mutex());
-    if (!run.failure) run.failure = message;
-    run.wake->notify_locked();
-}
-
-void on_bench_message(natsConnection*, natsSubscription*, natsMsg* raw, void* closure) {
-    message_ptr msg(raw);
-    auto& s = *static_cast<subscriber*>(closure);
-    const bench_options& o = *s.run->options;
-    const auto now = clock_type::now();
-    if (o.reply) {
-        if (o.sub_sleep.count() > 0) std::this_thread::sleep_for(o.sub_sleep);
-        const char* reply_to = natsMsg_GetReply(msg.get());
-        if (reply_to != nullptr && *reply_to != '\0') {
-            if (const natsStatus st = natsConnection_PublishString(s.nc, reply_to, "+ACK"); st != NATS_OK) {
-                fail_run(*s.run, "Error sending a reply message: " + status_text(st));
-            }
-        }
-    }
-    const std::int64_t n = s.received.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (s.run->progress->active()) s.run->progress->increment(s.bar);
-    if (n == 1) s.first = now;
-    if (o.reply || n != s.expected) return;
-    if (s.run->progress->active()) s.run->progress->set_state(s.bar, "Finished  ");
-    std::lock_guard lock(s.run->wake->mutex());
-    s.last = now;
-    s.complete = true;
-    s.run->wake->notify_locked();
-}
-
-struct publisher_result {
-    bench_sample sample;
-};
-
-// One publisher or requester: publishes its share, flushes, and records the sample.
-void run_publisher(run_state& run, natsConnection* nc, std::size_t bar, std::int64_t count, std::int64_t offset,
-                   std::atomic<bool>& go, publisher_result& result) {
-    const bench_options& o = *run.options;
-    const std::string payload(run.message_size, '\0');
-    while (!go.load()) std::this_thread::yield();
-    const auto start = clock_type::now();
-    std::vector<std::uint64_t> latencies;
-    if (o.request) latencies.reserve(static_cast<std::size_t>(count));
-    try {
-        for (std::int64_t i = 0; i < count; ++i) {
-            if (run.wake->interrupted() || run.stop.load()) return;
-            const std::string subject = publish_subject(o, i + offset);
-            if (!o.request) {
-                check(natsConnection_Publish(nc, subject.c_str(), payload.data(), static_cast<int>(payload.size())));
-            } else {
-                natsMsg* raw = nullptr;
-                const auto sent = clock_type::now();
-                const natsStatus st = natsConnection_Request(&raw, nc, subject.c_str(), payload.data(),
-                                                             static_cast<int>(payload.size()), 1000);
-                if (st != NATS_OK) throw cli_error("Request error " + status_text(st));
-                message_ptr reply(raw);
-                latencies.push_back(static_cast<std::uint64_t>(
-                    std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - sent).count()));
-                const char* data = natsMsg_GetData(reply.get());
-                const std::string body(data != nullptr ? data : "", static_cast<std::size_t>(natsMsg_GetDataLength(reply.get())));
-                if (body.empty() || body[0] == '-' || body.find("error") != std::string::npos) {
-                    throw cli_error("Publish Request did not receive a positive ACK: " + go_quote(body));
-                }
-            }
-            if (run.progress->active()) run.progress->increment(bar);
-            if (o.pub_sleep.count() > 0) std::this_thread::sleep_for(o.pub_sleep);
-        }
-        check(natsConnection_FlushTimeout(nc, 60000));
-    } catch (const std::exception& e) {
-        fail_run(run, e.what());
-        return;
-    }
-    std::sort(latencies.begin(), latencies.end());
-    result.sample = {.job_msgs = count,
-                     .msg_bytes = static_cast<std::uint64_t>(count) * run.message_size,
-                     .io_msgs = io_messages(nc),
-                     .start = start,
-                     .end = clock_type::now(),
-                     .latencies_ns = std::move(latencies)};
-    if (run.progress->active()) run.progress->set_state(bar, "Finished  ");
-    std::lock_guard lock(run.wake->mutex());
-    ++run.publishers_done;
-    run.wake->notify_locked();
-}
 
 void validate(const bench_options& o, std::int64_t size) {
     if (o.msgs <= 0) throw cli_error("number of messages should be greater than 0");
@@ -191,7 +51,7 @@ void validate(const bench_options& o, std::int64_t size) {
 }
 
 std::string banner(const bench_options& o, std::int64_t size) {
-    const std::string common = "subject=" + subscribe_subject(o) + ", multisubject=" + (o.multi_subject ? "true" : "false") +
+    const std::string common = "subject=" + bench_subscribe_subject(o.subject, o.multi_subject) + ", multisubject=" + (o.multi_subject ? "true" : "false") +
                                ", multisubjectmax=" + std::to_string(o.multi_subject_max);
     const std::string tail = ", msgs=" + comma(o.msgs) + ", msgsize=" + ibytes(static_cast<std::uint64_t>(size)) +
                              ", pubs=" + std::to_string(o.pubs) + ", subs=" + std::to_string(o.subs) +
@@ -203,131 +63,38 @@ std::string banner(const bench_options& o, std::int64_t size) {
     return "Starting Core NATS pub/sub benchmark [" + common + tail;
 }
 
-int run_bench(const app_state& state, const bench_options& o) {
+int run_bench(const app_state& state, const bench_options& o, const command& cmd) {
+    // `nats bench` alone: natscli 0.2+ wants one of its verbs.
+    if (o.subject.empty()) throw command_line_error("a subcommand from the list below is required", &cmd);
     const std::int64_t size = parse_size(o.size);
     validate(o, size);
     const auto settings = state.settings();
     if (o.request || o.reply) log_line("Benchmark in request-reply mode");
     log_line(banner(o, size));
 
-    waiter wake;
-    progress_display progress(!o.no_progress && !o.reply);
-    run_state run;
-    run.options = &o;
-    run.wake = &wake;
-    run.progress = &progress;
-    run.message_size = static_cast<std::size_t>(size);
-
-    // Subscribers first, so no published message finds no interest.
-    const auto sub_counts = messages_per_client(o.msgs, o.subs);
-    std::vector<connection_ptr> sub_conns;
-    std::vector<std::unique_ptr<subscriber>> subs;
-    async_subscriptions subscriptions;
-    for (std::int64_t i = 0; i < o.subs; ++i) {
-        sub_conns.push_back(connect(settings, {.reconnect = false}));
-        auto s = std::make_unique<subscriber>();
-        s->run = &run;
-        s->nc = sub_conns.back().get();
-        s->expected = o.reply ? sub_counts[static_cast<std::size_t>(i)] : o.msgs;
-        if (progress.active()) s->bar = progress.add_bar(s->expected, "Receiving ");
-        subscriptions.subscribe(s->nc, subscribe_subject(o), o.reply ? "bench-reply" : "", on_bench_message, s.get());
-        check(natsConnection_FlushTimeout(s->nc, 5000));
-        // Logged once the interest is registered, so a requester started
-        // after this line finds the replier.
-        if (o.reply) log_line("Starting replier, hit control-c to stop");
-        else log_line("Starting subscriber, expecting " + comma(s->expected) + " messages");
-        subs.push_back(std::move(s));
-    }
-
-    const auto pub_counts = messages_per_client(o.msgs, o.pubs);
-    std::vector<connection_ptr> pub_conns;
-    std::vector<publisher_result> pub_results(static_cast<std::size_t>(o.pubs));
-    std::vector<std::size_t> pub_bars(static_cast<std::size_t>(o.pubs), 0);
-    for (std::int64_t i = 0; i < o.pubs; ++i) {
-        pub_conns.push_back(connect(settings, {.reconnect = false, .send_asap = o.request}));
-        log_line("Starting publisher, publishing " + comma(pub_counts[static_cast<std::size_t>(i)]) + " messages");
-        if (progress.active()) pub_bars[static_cast<std::size_t>(i)] = progress.add_bar(pub_counts[static_cast<std::size_t>(i)], "Publishing");
-    }
-
-    progress.start();
-    std::atomic<bool> go{false};
-    std::vector<std::thread> threads;
-    std::int64_t offset = 0;
-    for (std::int64_t i = 0; i < o.pubs; ++i) {
-        const auto k = static_cast<std::size_t>(i);
-        threads.emplace_back(run_publisher, std::ref(run), pub_conns[k].get(), pub_bars[k], pub_counts[k], offset,
-                             std::ref(go), std::ref(pub_results[k]));
-        offset += pub_counts[k];
-    }
-    go.store(true);
-
-    // Once our own publishers are done, a subscriber that stops receiving for
-    // the whole --timeout has lost messages; without publishers of our own we
-    // wait for someone else's, as natscli does.
-    std::int64_t last_total = -1;
-    auto last_change = clock_type::now();
-    const wait_result outcome = wake.wait([&] {
-        if (run.failure) return true;
-        if (o.reply) return false;
-        if (run.publishers_done < o.pubs) return false;
-        std::int64_t total = 0;
-        bool all = true;
-        for (const auto& s : subs) {
-            total += s->received.load(std::memory_order_relaxed);
-            all = all && s->complete;
-        }
-        if (all) return true;
-        if (total != last_total) {
-            last_total = total;
-            last_change = clock_type::now();
-        }
-        if (o.pubs > 0 && clock_type::now() - last_change >= settings.timeout) {
-            for (std::size_t i = 0; i < subs.size(); ++i) {
-                const auto got = subs[i]->received.load(std::memory_order_relaxed);
-                if (got < subs[i]->expected) {
-                    run.failure = "subscriber " + std::to_string(i + 1) + " received " + comma(got) + " of " +
-                                  comma(subs[i]->expected) + " messages";
-                    break;
-                }
-            }
-            return true;
-        }
-        return false;
-    });
-    for (auto& t : threads) t.join();
-    stop_reporting_disconnects();
-    subscriptions.close();
-    progress.stop();
-
-    std::optional<std::string> failure;
-    {
-        std::lock_guard lock(wake.mutex());
-        failure = run.failure;
-    }
-    if (failure) throw cli_error(*failure);
-    if (outcome == wait_result::interrupted) {
+    core_bench_options core;
+    core.subject = o.subject;
+    core.pubs = o.pubs;
+    core.subs = o.subs;
+    core.request = o.request;
+    core.reply = o.reply;
+    core.msgs = o.msgs;
+    core.message_size = static_cast<std::size_t>(size);
+    core.progress = !o.no_progress;
+    core.pub_sleep = o.pub_sleep;
+    core.sub_sleep = o.sub_sleep;
+    core.multi_subject = o.multi_subject;
+    core.multi_subject_max = o.multi_subject_max;
+    const core_bench_result result = run_core_bench(settings, core);
+    if (result.interrupted) {
         if (!o.reply) return 130;
-        std::int64_t replied = 0;
-        for (const auto& s : subs) replied += s->received.load();
-        log_line("Replied to " + comma(replied) + " requests");
+        log_line("Replied to " + comma(result.replied) + " requests");
         return 0;
     }
-
-    std::vector<bench_sample> pub_samples;
-    for (const auto& r : pub_results) pub_samples.push_back(r.sample);
-    std::vector<bench_sample> sub_samples;
-    for (const auto& s : subs) {
-        sub_samples.push_back({.job_msgs = s->expected,
-                               .msg_bytes = static_cast<std::uint64_t>(s->expected) * run.message_size,
-                               .io_msgs = io_messages(s->nc),
-                               .start = s->first,
-                               .end = s->last,
-                               .latencies_ns = {}});
-    }
-    out("\n" + bench_report("NATS", pub_samples, sub_samples) + "\n");
+    out("\n" + bench_report("NATS", result.pubs, result.subs) + "\n");
     if (!o.csv.empty()) {
         std::ofstream file(o.csv, std::ios::trunc);
-        file << bench_csv(unique_id(), pub_samples, sub_samples);
+        file << bench_csv(unique_id(), result.pubs, result.subs);
         if (!file.flush()) log_line("error writing file " + o.csv);
         else out("Saved metric data in csv file " + o.csv + "\n");
     }
@@ -339,7 +106,8 @@ int run_bench(const app_state& state, const bench_options& o) {
 void add_bench_command(command& app, app_state& state) {
     auto o = std::make_shared<bench_options>();
     auto& cmd = app.add_command("bench", "Benchmark utility");
-    cmd.string_arg("subject", "Subject to use for the benchmark", &o->subject, true);
+    // Not required: without it a natscli 0.2+ verb must follow (bench_verbs.cpp).
+    cmd.string_arg("subject", "Subject to use for the benchmark (natscli 0.1 form)", &o->subject, false);
     cmd.int_flag("pub", "Number of concurrent publishers", &o->pubs);
     cmd.int_flag("sub", "Number of concurrent subscribers", &o->subs);
     cmd.bool_flag("request", "Request-Reply mode: publishers send requests waits for a reply", &o->request);
@@ -357,7 +125,11 @@ void add_bench_command(command& app, app_state& state) {
                   &o->multi_subject);
     cmd.int_flag("multisubjectmax", "The maximum number of subjects to use in multi-subject mode (0 means no max)",
                  &o->multi_subject_max);
-    cmd.action([&state, o] { return run_bench(state, *o); });
+    cmd.long_help("Two forms: natscli 0.2+'s verbs (bench pub|sub|service|js|kv ...), and natscli 0.1's\n"
+                  "`bench <subject> --pub N --sub N [--request|--reply]` (a subject named like a verb is the verb).");
+    const command* self = &cmd;
+    cmd.action([&state, o, self] { return run_bench(state, *o, *self); });
+    add_bench_verbs(cmd, state);
 }
 
 } // namespace nats::cli

@@ -18,6 +18,8 @@ void add_request_command(command& app, app_state& state);
 void add_reply_command(command& app, app_state& state);
 void add_server_command(command& app, app_state& state);
 void add_bench_command(command& app, app_state& state);
+// natscli 0.2+'s bench verbs (pub, sub, service, js) under `bench`.
+void add_bench_verbs(command& bench, const app_state& state);
 void add_context_command(command& app, app_state& state);
 void add_stream_command(command& app, app_state& state);
 void add_kv_command(command& app, app_state& state);
@@ -30,6 +32,11 @@ void add_stream_admin_commands(command& str, app_state& state, const bool* all);
 void add_stream_backup_commands(command& str, app_state& state, const bool* all);
 // server passwd, server check jetstream|stream, rtt; `format` is `server check --format`.
 void add_server_extra_commands(command& app, command& server, command& check, app_state& state, const std::string* format);
+
+// server check consumer|meta|server|kv (server_checks.cpp); `prometheus_namespace` is --namespace.
+void add_server_checks(command& check, app_state& state, const std::string* format, const std::string* prometheus_namespace);
+// server request <kind>, server list, server report connections|accounts|jetstream (server_request.cpp).
+void add_server_request_commands(command& server, app_state& state);
 
 struct verb_summary {
     std::string name;

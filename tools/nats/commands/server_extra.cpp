@@ -1,7 +1,7 @@
 // nats server passwd, server check jetstream|stream, rtt: natscli 0.0.35's
 // (cli/server_mkpasswd_command.go, server_check_command.go, rtt_command.go).
-// `server check consumer` (natscli 0.1+) and `server request` need server
-// endpoints this build does not have and say so in one line.
+// `server check consumer|meta|server|kv` are in server_checks.cpp, `server
+// request|list|report` in server_request.cpp.
 #include <netdb.h>
 
 #include <chrono>
@@ -313,11 +313,8 @@ void add_server_extra_commands(command& app, command& server, command& check, ap
         return run_check_stream(state, *o);
     });
 
-    add_unsupported_commands(check, {{"consumer", "Checks the health of a consumer"},
-                                     {"meta", "Check JetStream cluster state"},
-                                     {"server", "Checks a NATS Server health"},
-                                     {"kv", "Checks a NATS KV Bucket"}});
-    add_unsupported_commands(server, {{"request", "Request monitoring data from a specific server"}});
+    add_server_checks(check, state, format, &o->prometheus_namespace);
+    add_server_request_commands(server, state);
 
     auto r = std::make_shared<rtt_options>();
     auto& rtt = app.add_command("rtt", "Compute round-trip time to NATS server");

@@ -138,6 +138,63 @@ std::string bench_report(const std::string& name, const std::vector<bench_sample
     return out;
 }
 
+std::string sample_text_iec(const bench_sample& s) {
+    std::string text = comma(s.rate()) + " msgs/sec ~ " + ibytes(static_cast<std::uint64_t>(s.throughput())) + "/sec";
+    const auto& l = s.latencies_ns;
+    if (!l.empty()) {
+        text += " ~ min: " + us(latency_min_us(l)) + " ~ avg: " + us(latency_avg_us(l)) + " ~ max: " +
+                us(latency_max_us(l)) + " ~ P50: " + us(latency_percentile_us(l, 50)) + " ~ P90: " +
+                us(latency_percentile_us(l, 90)) + " ~ P99: " + us(latency_percentile_us(l, 99)) + " ~ P99.9: " +
+                us(latency_percentile_us(l, 99.9));
+    }
+    return text;
+}
+
+std::string bench_type_report(const std::string& name, const std::string& label,
+                              const std::vector<bench_sample>& samples) {
+    if (samples.empty()) return "No publisher or subscribers. Nothing to report.";
+    if (samples.size() == 1) return name + " " + label + " stats: " + sample_text_iec(samples[0]) + "\n";
+    std::string out;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        out += "  [" + std::to_string(i + 1) + "] " + sample_text_iec(samples[i]) + " (" + comma(samples[i].job_msgs) +
+               " msgs)\n";
+    }
+    const bench_sample group = aggregate(samples);
+    out += "\n " + name + " " + label + " aggregated stats: " + comma(group.rate()) + " msgs/sec ~ " +
+           ibytes(static_cast<std::uint64_t>(group.throughput())) + "/sec\n";
+    out += " message rates " + rate_statistics(samples) + "\n";
+    if (!group.latencies_ns.empty()) out += " latencies per operation " + latency_statistics(group.latencies_ns) + "\n";
+    return out;
+}
+
+std::string bench_type_csv(const std::string& run_id, char prefix, const std::vector<bench_sample>& samples) {
+    bool latencies = false;
+    for (const auto& s : samples) latencies = latencies || !s.latencies_ns.empty();
+    std::string out = "#RunID,ClientID,MsgCount,MsgBytes,MsgsPerSec,BytesPerSec,DurationSecs";
+    if (latencies) {
+        out += ",MinLatencyMicroSecs,AvgLatencyMicroSecs,MaxLatencyMicroSecs,P50LatencyMicroSecs,P90LatencyMicroSecs,"
+               "P99LatencyMicroSecs,P99.9LatencyMicroSecs,StdDevLatencyMicroSecs";
+    }
+    out += "\n";
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const auto& s = samples[i];
+        char line[512];
+        int n = std::snprintf(line, sizeof line, "%s,%c%zu,%llu,%llu,%lld,%f,%f", run_id.c_str(), prefix, i,
+                              static_cast<unsigned long long>(s.io_msgs), static_cast<unsigned long long>(s.msg_bytes),
+                              static_cast<long long>(s.rate()), s.throughput(), s.seconds());
+        if (latencies && n > 0 && static_cast<std::size_t>(n) < sizeof line) {
+            const auto& l = s.latencies_ns;
+            std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ",%f,%f,%f,%f,%f,%f,%f,%f",
+                          latency_min_us(l), latency_avg_us(l), latency_max_us(l), latency_percentile_us(l, 50),
+                          latency_percentile_us(l, 90), latency_percentile_us(l, 99), latency_percentile_us(l, 99.9),
+                          latency_stddev_us(l));
+        }
+        out += line;
+        out += "\n";
+    }
+    return out;
+}
+
 std::string bench_csv(const std::string& run_id, const std::vector<bench_sample>& pubs,
                       const std::vector<bench_sample>& subs) {
     std::string out = "#RunID,ClientID,MsgCount,MsgBytes,MsgsPerSec,BytesPerSec,DurationSecs\n";

@@ -39,6 +39,18 @@ std::string bench_report(const std::string& name, const std::vector<bench_sample
 std::string bench_csv(const std::string& run_id, const std::vector<bench_sample>& pubs,
                       const std::vector<bench_sample>& subs);
 
+// natscli 0.2+'s report of one benchmark (one kind of client): for one client
+// "NATS Core NATS publisher stats: 1,234 msgs/sec ~ 154 KiB/sec[ ~ min: ...]",
+// for several a line per client, the aggregate, "message rates ..." and
+// "latencies per operation ..." when there are latencies.
+std::string bench_type_report(const std::string& name, const std::string& label,
+                              const std::vector<bench_sample>& samples);
+// Its sample text: the rate, go-humanize IBytes per second, the latencies.
+std::string sample_text_iec(const bench_sample& s);
+// natscli 0.2+'s CSV: one row per client ("P0", "S0", ...), with the latency
+// columns when any client has latencies.
+std::string bench_type_csv(const std::string& run_id, char prefix, const std::vector<bench_sample>& samples);
+
 // The percentile of sorted latencies in microseconds (natscli's rank rule).
 double latency_percentile_us(const std::vector<std::uint64_t>& sorted_ns, double percentile);
 

@@ -26,15 +26,6 @@ bool parse_bool(const std::string& value, bool& out) {
 }
 
 // The flags in reach of a command: its own, then those of the commands above it.
-const flag* find_long(const command* cmd, const std::string& name) {
-    for (; cmd != nullptr; cmd = cmd->parent()) {
-        for (const auto& f : cmd->flags()) {
-            if (f.name == name) return &f;
-        }
-    }
-    return nullptr;
-}
-
 const flag* find_short(const command* cmd, char name) {
     for (; cmd != nullptr; cmd = cmd->parent()) {
         for (const auto& f : cmd->flags()) {
@@ -132,10 +123,18 @@ private:
             result.version = true;
             return i;
         }
-        const flag* f = find_long(current_, name);
+        // The nearest command wins: a subcommand's --no-progress negates its
+        // own --progress before a parent's --no-progress flag is considered.
+        const flag* f = nullptr;
         bool negated = false;
-        if (f == nullptr && name.rfind("no-", 0) == 0) {
-            f = find_long(current_, name.substr(3));
+        for (const command* c = current_; c != nullptr && f == nullptr; c = c->parent()) {
+            for (const auto& candidate : c->flags()) {
+                if (candidate.name == name) f = &candidate;
+            }
+            if (f != nullptr || name.rfind("no-", 0) != 0) continue;
+            for (const auto& candidate : c->flags()) {
+                if (candidate.name == name.substr(3)) f = &candidate;
+            }
             negated = f != nullptr;
         }
         if (f == nullptr) fail("unknown long flag '" + shown + "'");
@@ -183,11 +182,16 @@ private:
     void positional(const std::string& token) {
         if (!current_->commands().empty() && next_arg_ == 0 && !remainder_used_) {
             const command* sub = current_->find_command(token);
-            if (sub == nullptr) {
+            if (sub != nullptr) {
+                current_ = sub;
+                return;
+            }
+            // A command with an action and arguments of its own takes a word
+            // that names none of its subcommands as its first argument (`nats
+            // bench <subject>` next to `nats bench pub <subject>`).
+            if (current_->arguments().empty() || !current_->has_action()) {
                 throw command_line_error("expected command but got " + quoted(token), current_);
             }
-            current_ = sub;
-            return;
         }
         const auto& defs = current_->arguments();
         if (next_arg_ >= defs.size()) fail("unexpected " + token);

@@ -85,7 +85,7 @@ std::int64_t parse_size(std::string_view text) {
     std::string suffix;
     for (char c : text.substr(i)) suffix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     int shift = 0;
-    if (suffix.empty()) shift = 0;
+    if (suffix.empty() || suffix == "B") shift = 0;
     else if (suffix == "K" || suffix == "KB" || suffix == "KIB") shift = 10;
     else if (suffix == "M" || suffix == "MB" || suffix == "MIB") shift = 20;
     else if (suffix == "G" || suffix == "GB" || suffix == "GIB") shift = 30;

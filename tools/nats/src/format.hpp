@@ -25,7 +25,7 @@ std::string ibytes(std::uint64_t bytes);
 // The nats.go bench report's byte figures: "75.35 MB" (base 1024, two decimals).
 std::string bench_bytes(double bytes);
 
-// Parses natscli's size syntax: "128", "1K", "1KB", "1KiB", "2M", ... (base
+// Parses natscli's size syntax: "128", "128B", "1K", "1KB", "1KiB", "2M", ... (base
 // 1024). Returns -1 for an invalid or negative size.
 std::int64_t parse_size(std::string_view text);
 

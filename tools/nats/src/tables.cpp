@@ -30,6 +30,8 @@ void table::headers(std::vector<std::string> names) { headers_ = std::move(names
 
 void table::row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
 
+void table::footer(std::vector<std::string> cells) { footer_ = std::move(cells); }
+
 std::string table::render() const {
     std::size_t count = headers_.size();
     for (const auto& r : rows_) count = std::max(count, r.size());
@@ -37,8 +39,11 @@ std::string table::render() const {
     auto measure = [&](const std::vector<std::string>& cells) {
         for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], display_width(cells[i]));
     };
+    count = std::max(count, footer_.size());
+    widths.resize(count, 0);
     measure(headers_);
     for (const auto& r : rows_) measure(r);
+    measure(footer_);
     if (count == 0) return {};
 
     std::size_t inner = count - 1;
@@ -79,6 +84,10 @@ std::string table::render() const {
         out += border("\u251c", "\u253c", "\u2524");
     }
     for (const auto& r : rows_) out += cells_line(r);
+    if (!footer_.empty()) {
+        out += border("\u251c", "\u253c", "\u2524");
+        out += cells_line(footer_);
+    }
     out += border("\u2570", "\u2534", "\u256f");
     return out;
 }

@@ -11,12 +11,15 @@ public:
     explicit table(std::string title = {});
     void headers(std::vector<std::string> names);
     void row(std::vector<std::string> cells);
+    // A last row under its own rule (go-pretty's footer: totals).
+    void footer(std::vector<std::string> cells);
     std::string render() const;
 
 private:
     std::string title_;
     std::vector<std::string> headers_;
     std::vector<std::vector<std::string>> rows_;
+    std::vector<std::string> footer_;
 };
 
 // Rows "Label: value" aligned on the colon, under an optional heading, in

@@ -58,5 +58,40 @@ TEST(BenchReport, EmptyAndCsv) {
               "RUN,P0,10,80,10,80.000000,1.000000\n");
 }
 
+// natscli 0.2+'s layout: one client is one line, several get per-client
+// lines, the aggregate, the rate spread and (with latencies) their statistics.
+TEST(BenchTypeReport, OneClientOneLine) {
+    EXPECT_EQ(bench_type_report("NATS", "Core NATS subscriber", {sample(1000, 1024, seconds(1))}),
+              "NATS Core NATS subscriber stats: 1,000 msgs/sec ~ 1000 KiB/sec\n");
+    EXPECT_EQ(bench_type_report("NATS", "Core NATS subscriber", {}), "No publisher or subscribers. Nothing to report.");
+}
+
+TEST(BenchTypeReport, SeveralClientsWithLatencies) {
+    const std::vector<std::uint64_t> lat{1000, 2000, 3000, 4000};
+    const std::string report = bench_type_report("NATS", "Core NATS publisher",
+                                                 {sample(1000, 128, seconds(1), lat), sample(1000, 128, seconds(2), lat)});
+    EXPECT_EQ(report,
+              "  [1] 1,000 msgs/sec ~ 125 KiB/sec ~ min: 1us ~ avg: 2.5us ~ max: 4us ~ P50: 2us ~ P90: 4us ~ P99: 4us ~ "
+              "P99.9: 4us (1,000 msgs)\n"
+              "  [2] 500 msgs/sec ~ 62 KiB/sec ~ min: 1us ~ avg: 2.5us ~ max: 4us ~ P50: 2us ~ P90: 4us ~ P99: 4us ~ "
+              "P99.9: 4us (1,000 msgs)\n"
+              "\n NATS Core NATS publisher aggregated stats: 1,000 msgs/sec ~ 125 KiB/sec\n"
+              " message rates min 500 | avg 750 | max 1,000 | stddev 250 msgs\n"
+              " latencies per operation min 1us | avg 2.5us | max 4us | stddev 1.12us | P50 2us | P90 4us | P99 4us | "
+              "P99.9: 4us\n");
+}
+
+TEST(BenchTypeReport, CsvAddsLatencyColumnsWhenMeasured) {
+    EXPECT_EQ(bench_type_csv("RUN", 'S', {sample(10, 8, seconds(2))}),
+              "#RunID,ClientID,MsgCount,MsgBytes,MsgsPerSec,BytesPerSec,DurationSecs\n"
+              "RUN,S0,10,80,5,40.000000,2.000000\n");
+    EXPECT_EQ(bench_type_csv("RUN", 'P', {sample(10, 8, seconds(1), {1000, 3000})}),
+              "#RunID,ClientID,MsgCount,MsgBytes,MsgsPerSec,BytesPerSec,DurationSecs,MinLatencyMicroSecs,"
+              "AvgLatencyMicroSecs,MaxLatencyMicroSecs,P50LatencyMicroSecs,P90LatencyMicroSecs,P99LatencyMicroSecs,"
+              "P99.9LatencyMicroSecs,StdDevLatencyMicroSecs\n"
+              "RUN,P0,10,80,10,80.000000,1.000000,1.000000,2.000000,3.000000,1.000000,3.000000,3.000000,3.000000,"
+              "1.000000\n");
+}
+
 } // namespace
 } // namespace nats::cli

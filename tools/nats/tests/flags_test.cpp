@@ -147,5 +147,38 @@ TEST(Flags, UsageListsArgumentsFlagsAndCommands) {
     EXPECT_NE(top.find("  server"), std::string::npos);
 }
 
+// `nats bench <subject>` next to `nats bench pub <subject>`: a word that names
+// no subcommand is the parent's argument; the nearest command's flag wins,
+// also in its --no- form.
+TEST(Flags, ArgumentNextToSubcommands) {
+    command app{"nats", "app"};
+    std::string subject, sub_subject;
+    bool old_no_progress = false, progress = true;
+    int ran = 0;
+    auto& bench = app.add_command("bench", "bench");
+    bench.string_arg("subject", "s", &subject, false);
+    bench.bool_flag("no-progress", "old", &old_no_progress);
+    bench.action([&] { ran = 1; return 0; });
+    auto& pub = bench.add_command("pub", "pub");
+    pub.string_arg("subject", "s", &sub_subject, true);
+    pub.bool_flag("progress", "new", &progress);
+    pub.action([&] { ran = 2; return 0; });
+
+    auto r = parse_command_line(app, {"bench", "orders", "--no-progress"});
+    EXPECT_EQ(r.selected, &bench);
+    EXPECT_EQ(subject, "orders");
+    EXPECT_TRUE(old_no_progress);
+    old_no_progress = false;
+    r = parse_command_line(app, {"bench", "pub", "orders", "--no-progress"});
+    EXPECT_EQ(r.selected, &pub);
+    EXPECT_EQ(sub_subject, "orders");
+    EXPECT_FALSE(progress);
+    EXPECT_FALSE(old_no_progress);
+    // A parent without arguments still refuses an unknown word.
+    auto& js = bench.add_command("js", "js");
+    js.add_command("pub", "pub").action([] { return 0; });
+    EXPECT_THROW(parse_command_line(app, {"bench", "js", "bogus"}), command_line_error);
+}
+
 } // namespace
 } // namespace nats::cli
