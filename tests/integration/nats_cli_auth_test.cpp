@@ -3,8 +3,7 @@
 // generates, a server started on it, and libnats logging in with the creds
 // files it wrote: admitted, refused a subject outside its permissions, refused
 // once revoked (pushed to the running server's resolver). Each runs against
-// ours and nats-server 2.9.10 (NMK_SERVER_BIN); the `full` resolver test runs
-// on nats-server only (ours refuses that resolver today).
+// ours and nats-server 2.9.10 (NMK_SERVER_BIN), the `full` resolver test too.
 #include <regex>
 
 #include "tests/integration/nats_cli_helpers.hpp"
@@ -212,14 +211,6 @@ TEST_F(NatsCliAuth, FullResolverTakesPushedAccounts) {
     ok({"operator", "add", "OP", "--system-account", "SYS"});
     ok({"user", "add", "admin", "SYS", "--credential", file("admin.creds")});
     ok({"generate", "config", "--nats-resolver", "--resolver-dir", file("jwt"), "--config-file", file("server.conf")});
-    if (server_loads_plugins()) {
-        // Ours reads the generated config and refuses it in one line, as its README says.
-        const auto run = test_support::run_server_to_exit({"-c", file("server.conf")}, 5s);
-        EXPECT_EQ(run.exit_code, 1);
-        EXPECT_TRUE(contains(run.output, "resolver type \"full\" is not supported yet")) << run.output;
-        GTEST_SKIP() << "our server refuses `resolver: { type: full }` (plugins/auth_jwt README, 'Not yet'); "
-                        "run with NMK_SERVER_BIN=nats-server";
-    }
     auto server = ServerProcess::with_config(read_file(file("server.conf")));
 
     // An account made after the server started: unknown until pushed.
