@@ -98,6 +98,7 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         // messages in order. Elsewhere (the API worker) deliveries are left to a posted turn.
         explicit CoreAccess(JetStreamPlugin& plugin, bool io = false)
             : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_), previous_retired_(retired_), io_(io) {
+            out_.swap(spare_out_);  // a list with room from an earlier turn on this thread
             deferred_ = &out_;
             retired_ = &graveyard_;
             if (plugin_.core_) plugin_.core_->set_inline_delivery(io_);
@@ -111,11 +112,13 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
                 lock_.unlock();
                 graveyard_ = {};
                 for (const auto& m : out_) plugin_.send_out(m);
+                recycle(out_);
                 return;
             }
             // Queued while the core is still held, so the outbox keeps the order in which the
             // core produced them; one I/O thread at a time routes it (inline, so in order).
             if (!out_.empty()) plugin_.queue_out(std::move(out_));
+            recycle(out_);  // what queue_out did not take (usually all of it: nothing was published)
             lock_.unlock();
             graveyard_ = {};
             plugin_.drain_outbox();
@@ -133,6 +136,14 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         Retired graveyard_;
     };
     static inline thread_local std::vector<OutMessage>* deferred_ = nullptr;
+    // An emptied list kept for its capacity: a fresh one per batch of acks was a heap
+    // request large enough to make glibc consolidate its fast bins every time.
+    static inline thread_local std::vector<OutMessage> spare_out_;
+    static void recycle(std::vector<OutMessage>& list) {
+        constexpr std::size_t keep_at_most = 4096;
+        list.clear();
+        if (list.capacity() > spare_out_.capacity() && list.capacity() <= keep_at_most) spare_out_.swap(list);
+    }
     static inline thread_local Retired* retired_ = nullptr;
 
 public:
@@ -512,7 +523,7 @@ private:
         else send_out(m);
     }
 
-    void publish_all(const std::string& account, std::vector<DurableOutput> messages) override {
+    void publish_all(const std::string& account, std::vector<DurableOutput>& messages) override {
         if (messages.empty()) return;
         if (deferred_ != nullptr) {
             deferred_->reserve(deferred_->size() + messages.size());  // a read's acks: grown once
@@ -576,6 +587,7 @@ private:
                 batch.swap(outbox_);
             }
             for (const auto& m : batch) send_out(m);
+            recycle(batch);
             std::lock_guard lock(outbox_mutex_);
             outbox_sending_ = false;
         }
