@@ -141,8 +141,26 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
     static inline thread_local std::vector<OutMessage> spare_out_;
     static void recycle(std::vector<OutMessage>& list) {
         constexpr std::size_t keep_at_most = 4096;
+        for (auto& m : list) keep_payload_buffer(m.payload);
         list.clear();
         if (list.capacity() > spare_out_.capacity() && list.capacity() <= keep_at_most) spare_out_.swap(list);
+    }
+    // Large payload copies (an Object Store chunk is 128 KiB) reuse the buffers of sent
+    // deliveries on this thread: a fresh heap block that size came from newly faulted
+    // pages (or mmap) nearly every time, a tenth of the server's CPU on an object get.
+    // At most 8 buffers of 16 KiB..1 MiB are kept per thread.
+    static inline thread_local std::vector<std::string> spare_payloads_;
+    static void keep_payload_buffer(std::string& payload) {
+        const std::size_t c = payload.capacity();
+        if (c < (16u << 10) || c > (1u << 20) || spare_payloads_.size() >= 8) return;
+        spare_payloads_.push_back(std::move(payload));
+    }
+    static std::string copy_payload(std::string_view payload) {
+        if (payload.size() < (16u << 10) || spare_payloads_.empty()) return std::string(payload);
+        std::string out = std::move(spare_payloads_.back());
+        spare_payloads_.pop_back();
+        out.assign(payload);
+        return out;
     }
     static inline thread_local Retired* retired_ = nullptr;
 
@@ -562,7 +580,7 @@ private:
     void deliver(const std::string& account, std::string_view deliver_subject, std::string_view subject,
                  std::string_view reply, std::string_view headers, std::string_view payload) override {
         // Echoed: a mirror's or source's own subscription may be what receives it.
-        OutMessage m{account, std::string(subject), std::string(headers), std::string(payload), std::string(deliver_subject),
+        OutMessage m{account, std::string(subject), std::string(headers), copy_payload(payload), std::string(deliver_subject),
                      std::string(reply), true};
         if (m.subject.empty()) m.subject.swap(m.deliver_subject);
         if (deferred_ != nullptr) deferred_->push_back(std::move(m));
