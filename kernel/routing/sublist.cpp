@@ -1,6 +1,9 @@
 #include "kernel/routing/sublist.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <memory>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -59,6 +62,24 @@ struct Sublist::Impl {
 
     mutable detail::RwLock cache_mu;
     std::unordered_map<std::string, MatchResultPtr, SubjectHash, std::equal_to<>> cache;
+
+    // Once the cache has filled up, a subject is stored only the second time it is
+    // matched. Subjects met once (each request's unique reply inbox: every JetStream
+    // ack) otherwise cost an entry, its allocations and an eviction each, and push out
+    // the subjects that recur. A direct-mapped table of subject hashes, read and
+    // written without a lock (a lost race only delays or hastens one admission).
+    // Created when the cache first fills (under cache_mu, exclusive) and kept, so the
+    // many small sublists (permissions) never pay for it.
+    struct Doorkeeper {
+        std::array<std::atomic<std::size_t>, 1024> seen{};
+        bool admit(std::size_t hash) {
+            auto& slot = seen[(hash ^ (hash >> 17)) & (seen.size() - 1)];
+            if (slot.load(std::memory_order_relaxed) == hash) return true;
+            slot.store(hash, std::memory_order_relaxed);
+            return false;
+        }
+    };
+    std::unique_ptr<Doorkeeper> door;
 
     // Copy-on-write: readers may still hold the old result.
     void add_to_cache(const SubscriptionPtr& sub) {
@@ -158,12 +179,14 @@ void Sublist::remove_batch(const std::vector<const Subscription*>& subs) {
 MatchResultPtr Sublist::match(std::string_view subject) {
     // Counted as nats-server counts: every lookup, then the ones the cache answered.
     impl_->matches.fetch_add(1, std::memory_order_relaxed);
+    Impl::Doorkeeper* door = nullptr;
     {
         std::shared_lock cache_lock(impl_->cache_mu);
         if (auto it = impl_->cache.find(subject); it != impl_->cache.end()) {
             impl_->cache_hits.fetch_add(1, std::memory_order_relaxed);
             return it->second;
         }
+        door = impl_->door.get();
     }
     TokenList tokens;
     // Like nats-server: a subject with an empty token matches nothing and is not cached.
@@ -173,10 +196,14 @@ MatchResultPtr Sublist::match(std::string_view subject) {
     auto found = std::make_shared<MatchResult>();
     impl_->trie.match(tokens.data(), tokens.size(), *found);
     MatchResultPtr result = found->empty() ? empty_result() : MatchResultPtr(std::move(found));
+    if (door != nullptr && !door->admit(SubjectHash{}(subject))) return result;
 
     std::unique_lock cache_lock(impl_->cache_mu);
     auto [it, inserted] = impl_->cache.insert_or_assign(std::string(subject), result);
-    if (impl_->cache.size() > cache_max) impl_->trim(it->first);
+    if (impl_->cache.size() > cache_max) {
+        impl_->trim(it->first);
+        if (!impl_->door) impl_->door = std::make_unique<Impl::Doorkeeper>();
+    }
     return result;
 }
 

@@ -259,6 +259,9 @@ private:
     bool stalled_ = false;
     std::unique_ptr<asio::steady_timer> stall_timer_;
     bool writing_ = false;       // a write (or wait for writability) is in progress
+    // A TLS write outlives the call that starts it, so it cannot use the thread's
+    // shared write_buffers(); sized on the first TLS write.
+    std::vector<asio::const_buffer> tls_iov_;
     std::chrono::steady_clock::time_point write_started_{};
 
     std::atomic<bool> closed_{false};   // no more deliveries; subscriptions gone

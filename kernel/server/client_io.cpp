@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <span>
 
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client_detail.hpp"
@@ -258,7 +259,7 @@ bool Client::append_within_limit(std::string_view bytes, IoThread& from) {
         std::lock_guard lock(out_.mutex);
         if (closed()) return false;  // nats-server queues nothing for a closed client
         if (static_cast<std::int64_t>(out_.queued_bytes_locked() + bytes.size()) <= max_pending) {
-            out_.pending.append(bytes);
+            out_.append_locked(bytes);
             return true;
         }
         first_overflow = !slow_consumer_;
@@ -319,14 +320,16 @@ void Client::flush() {
 
 void Client::write_plain() {
     for (;;) {
-        if (out_.unwritten().empty() && !out_.take_pending()) {
+        if (!out_.take_pending()) {
             writing_ = false;
             if (closed() && !finished_) finish_close();
             return;
         }
-        auto data = out_.unwritten();
+        // One writev for as many blocks as the socket takes.
+        auto& iov = thread_.write_buffers();
+        const std::size_t count = out_.gather(iov.data(), iov.size());
         asio::error_code ec;
-        std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);
+        std::size_t n = socket_.write_some(std::span<const asio::const_buffer>(iov.data(), count), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
             if (!writing_) write_started_ = steady::now();
             writing_ = true;
@@ -348,15 +351,17 @@ void Client::write_plain() {
 }
 
 void Client::write_tls() {
-    if (out_.unwritten().empty() && !out_.take_pending()) {
+    if (!out_.take_pending()) {
         writing_ = false;
         if (closed() && !finished_) finish_close();
         return;
     }
     if (!writing_) write_started_ = steady::now();
     writing_ = true;
-    auto data = out_.unwritten();
-    asio::async_write(*tls_, asio::buffer(data.data(), data.size()),
+    // The blocks stay put until consumed(); the operation keeps a view of tls_iov_.
+    if (tls_iov_.empty()) tls_iov_.resize(IoThread::max_write_buffers);
+    const std::size_t count = out_.gather(tls_iov_.data(), tls_iov_.size());
+    asio::async_write(*tls_, std::span<const asio::const_buffer>(tls_iov_.data(), count),
                       [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
                           if (self->finished_) return;
                           self->writing_ = false;

@@ -265,7 +265,7 @@ void Client::close_now(CloseReason reason, std::string_view err) {
                             reason == CloseReason::read_error;
     if (skip_flush) {
         std::lock_guard lock(out_.mutex);
-        out_.pending.clear();
+        out_.clear_pending_locked();
     } else if (!err.empty()) {
         std::string line = "-ERR '";
         line += err;
@@ -273,7 +273,7 @@ void Client::close_now(CloseReason reason, std::string_view err) {
         std::lock_guard lock(out_.mutex);
         // Even the last words stay within max_pending.
         if (static_cast<std::int64_t>(out_.queued_bytes_locked() + line.size()) <= server_.max_pending())
-            out_.pending.append(line);
+            out_.append_locked(line);
     }
     // Kept for /connz?state=closed while the subscriptions are still there.
     server_.remember_closed(closed_record(reason));

@@ -5,6 +5,7 @@
 #include "kernel/server/delivery_report.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include <nats_sdk/headers.hpp>
 #include <nats_sdk/subject.hpp>
@@ -17,10 +18,59 @@ namespace nats::server {
 
 namespace {
 
-void append_number(std::string& out, std::uint64_t n) {
-    char buf[24];
-    auto res = std::to_chars(buf, buf + sizeof buf, n);
-    out.append(buf, res.ptr);
+// The MSG/HMSG control line, put together on the stack and appended at once (one
+// room check on the outbound buffer instead of one per piece); a line too long for
+// the stack buffer (very long subjects) goes piece by piece.
+void append_msg_line(OutboundBuffer& out, bool with_headers, std::string_view subject, std::string_view sid,
+                     std::string_view reply, std::size_t header_size, std::size_t body) {
+    constexpr std::size_t numbers = 2 * 21;  // two 20-digit numbers and their separators
+    char line[512];
+    const std::size_t most = 5 + subject.size() + 1 + sid.size() + 1 + reply.size() + 1 + numbers + 2;
+    if (most <= sizeof line) [[likely]] {
+        char* p = line;
+        auto put = [&p](std::string_view s) {
+            std::memcpy(p, s.data(), s.size());
+            p += s.size();
+        };
+        put(with_headers ? "HMSG " : "MSG ");
+        put(subject);
+        *p++ = ' ';
+        put(sid);
+        *p++ = ' ';
+        if (!reply.empty()) {
+            put(reply);
+            *p++ = ' ';
+        }
+        if (with_headers) {
+            p = std::to_chars(p, line + sizeof line, header_size).ptr;
+            *p++ = ' ';
+        }
+        p = std::to_chars(p, line + sizeof line, body).ptr;
+        *p++ = '\r';
+        *p++ = '\n';
+        out.append_locked(line, static_cast<std::size_t>(p - line));
+        return;
+    }
+    auto number = [&out](std::size_t n) {
+        char buf[24];
+        auto res = std::to_chars(buf, buf + sizeof buf, n);
+        out.append_locked(buf, static_cast<std::size_t>(res.ptr - buf));
+    };
+    out.append_locked(with_headers ? "HMSG " : "MSG ");
+    out.append_locked(subject);
+    out.append_locked(" ", 1);
+    out.append_locked(sid);
+    out.append_locked(" ", 1);
+    if (!reply.empty()) {
+        out.append_locked(reply);
+        out.append_locked(" ", 1);
+    }
+    if (with_headers) {
+        number(header_size);
+        out.append_locked(" ", 1);
+    }
+    number(body);
+    out.append_locked("\r\n", 2);
 }
 
 constexpr std::string_view no_responders_status = nats_sdk::no_responders_block;
@@ -126,7 +176,6 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
         if (delivery_rules_ && !delivery_admits_locked(message, sub.queue.empty() ? subject : message.route()))
             [[unlikely]]
             return false;
-        auto& out = out_.pending;
         const auto queued = static_cast<std::int64_t>(out_.queued_bytes_locked() + body);
         overflow = queued > max_pending;
         if (overflow) {
@@ -140,24 +189,10 @@ bool Client::deliver(ClientSubscription& sub, const RoutedMessage& message, IoTh
             first_overflow = !slow_consumer_;
             slow_consumer_ = true;
         } else {
-        out.append(with_headers ? "HMSG " : "MSG ");
-        out.append(subject);
-        out.push_back(' ');
-        out.append(sub.sid);
-        out.push_back(' ');
-        if (!reply.empty()) {
-            out.append(reply);
-            out.push_back(' ');
-        }
-        if (with_headers) {
-            append_number(out, headers.size());
-            out.push_back(' ');
-        }
-        append_number(out, body);
-        out.append("\r\n");
-        if (with_headers) out.append(headers);
-        out.append(payload);
-        out.append("\r\n");
+        append_msg_line(out_, with_headers, subject, sub.sid, reply, with_headers ? headers.size() : 0, body);
+        if (with_headers) out_.append_locked(headers);
+        out_.append_locked(payload);
+        out_.append_locked("\r\n", 2);
         ++out_msgs_;
         out_bytes_ += body;
         sub.delivered.store(delivered + 1, std::memory_order_relaxed);

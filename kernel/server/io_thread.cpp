@@ -2,6 +2,7 @@
 
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client.hpp"
+#include "kernel/server/outbound_chunks.hpp"
 
 namespace nats::server {
 
@@ -69,6 +70,7 @@ void IoThread::schedule_tick() {
         // on_tick may close a client, which removes it from clients_: iterate a copy.
         std::vector<ClientPtr> snapshot(clients_.begin(), clients_.end());
         for (auto& c : snapshot) c->on_tick(now);
+        chunk_pool::trim_if_idle(now);
         end_batch();
         schedule_tick();
     });

@@ -48,6 +48,12 @@ public:
     // keep only a split tail, so idle connections hold no read buffer.
     std::vector<char>& read_buffer() { return read_buffer_; }
 
+    // Buffers for one plain connection's writev of its outbound blocks, shared like
+    // the read buffer (a plain write completes or gives up within one call). Asio
+    // passes at most 64 to the kernel.
+    static constexpr std::size_t max_write_buffers = 64;
+    std::array<asio::const_buffer, max_write_buffers>& write_buffers() { return write_buffers_; }
+
     // Owner-thread registry of this thread's connections, visited by the tick.
     void add_client(ClientPtr c) { clients_.insert(std::move(c)); }
     void remove_client(const ClientPtr& c) { clients_.erase(c); }
@@ -106,6 +112,7 @@ private:
     ThreadStats stats_;
     routing::ThreadMatchCache match_cache_;
     std::vector<char> read_buffer_;
+    std::array<asio::const_buffer, max_write_buffers> write_buffers_;
     std::unordered_set<ClientPtr> clients_;
     std::vector<ClientPtr> dirty_;
     std::uint64_t batch_token_;

@@ -361,13 +361,18 @@ void JetStreamCore::handle_publish(const std::string& account_name, const std::s
 
 std::vector<DurableOutput>& JetStreamCore::unsynced_for(Stream& stream) {
     auto it = std::find_if(unsynced_.begin(), unsynced_.end(), [&](const auto& e) { return e.first == &stream; });
-    if (it == unsynced_.end()) it = unsynced_.insert(unsynced_.end(), {&stream, {}});
+    if (it == unsynced_.end()) {
+        std::vector<DurableOutput> list;
+        if (!spare_outputs_.empty()) {
+            list = std::move(spare_outputs_.back());
+            spare_outputs_.pop_back();
+        }
+        it = unsynced_.insert(unsynced_.end(), {&stream, std::move(list)});
+    }
     auto& pending = it->second;
-    // A burst of publishes (a read's worth, up to 256) grows this list from 8 straight to
-    // 256 entries rather than doubling through 16..128: each heap request of a kilobyte or
-    // more makes glibc consolidate its fast bins, which the acks freed a moment ago fill,
-    // and that was 7-16% of the server's CPU on the memory-store async path. A lone
-    // synchronous publish stays in the small first allocation.
+    // A burst of publishes (a read's worth, up to 256) grows a new list from 8 straight to
+    // 256 entries rather than doubling through 16..128 (each a large heap request, see
+    // spare_outputs_). A lone synchronous publish stays in the small first allocation.
     if (pending.size() >= 8 && pending.capacity() < 256) pending.reserve(256);
     return pending;
 }
@@ -401,13 +406,17 @@ struct SyncRound {
     // Set once sync() returned: a completion after that came from the syncer thread and
     // must ask for a delivery turn itself.
     std::atomic<bool> returned{false};
+    // Set when complete() is done with `out`: flush() may then keep the list's capacity.
+    std::atomic<bool> done{false};
 
     void complete(nmk_store_status status, std::string_view error) {
         if (status == NMK_STORE_OK) {
             std::uint64_t seen = durable->load();
             while (seen < target && !durable->compare_exchange_weak(seen, target)) {
             }
-            bus->publish_all(account, std::move(out));
+            bus->publish_all(account, out);
+            out.clear();
+            done.store(true, std::memory_order_release);
             if (has_consumers && returned.load()) bus->kick(account, stream);
             return;
         }
@@ -422,7 +431,7 @@ struct SyncRound {
         for (auto& o : out) {
             if (o.headers.empty()) failures.push_back({std::move(o.subject), text, {}});  // acks only; no republish
         }
-        bus->publish_all(account, std::move(failures));
+        bus->publish_all(account, failures);
         bus->log(4, "JetStream store sync failed for account '" + account + "': " + std::string(error));
     }
 };
@@ -448,6 +457,9 @@ void JetStreamCore::flush() {
         round->has_consumers = !stream->consumers().empty();
         stream->store().sync([round](nmk_store_status status, std::string_view error) { round->complete(status, error); });
         round->returned.store(true);
+        // Completed at once (a memory stream, or nothing to sync): the list comes back.
+        if (round->done.load(std::memory_order_acquire) && spare_outputs_.size() < 4)
+            spare_outputs_.push_back(std::move(round->out));
         if (round->has_consumers && round->durable->load() >= round->target) {
             if (JsAccount* a = this->account(round->account)) deliver_consumers(*a, *stream, now_ns());
         }

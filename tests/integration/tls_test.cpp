@@ -115,6 +115,34 @@ TEST(TlsConfig, TwoTlsClientsExchangeMessages) {
     EXPECT_EQ(nats_msg_data(m.get()), "hello");
 }
 
+// Output goes out in blocks of at most 64 KiB, many per write; over TLS each is
+// encrypted in turn. Messages straddling the block edges and larger than a block
+// arrive whole and in order.
+TEST(TlsConfig, MessagesLargerThanAnOutputBlockArriveWhole) {
+    TempDir dir;
+    const auto files = make_test_certificates(dir.path());
+    auto server = start_server(tls_block(files, false));
+    const auto options = secure_options(server->url(), files, Trust::ca);
+    auto subscriber = nats_connect(options.get());
+    auto publisher = nats_connect(options.get());
+    auto sub = nats_subscribe_sync(subscriber.get(), "big");
+    nats_check(natsConnection_Flush(subscriber.get()), "flush");
+    std::vector<std::string> sent;
+    for (std::size_t size : {1u, 4097u, 65535u, 65536u, 65537u, 300000u, 1000000u, 12u}) {
+        std::string payload(size, '\0');
+        for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<char>('a' + (i * 7 + sent.size()) % 26);
+        nats_check(natsConnection_Publish(publisher.get(), "big", payload.data(), static_cast<int>(payload.size())),
+                   "publish");
+        sent.push_back(std::move(payload));
+    }
+    nats_check(natsConnection_Flush(publisher.get()), "flush");
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        NatsMsgPtr m = nats_next_msg(sub.get(), 5s);
+        ASSERT_TRUE(m) << "message " << i << " missing";
+        ASSERT_TRUE(nats_msg_data(m.get()) == sent[i]) << "message " << i << " differs";
+    }
+}
+
 TEST(TlsConfig, ClientThatDoesNotTrustTheServerFails) {
     TempDir dir;
     const auto files = make_test_certificates(dir.path());

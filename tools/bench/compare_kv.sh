@@ -9,12 +9,13 @@ set -uo pipefail
 
 usage() {
     cat <<'EOF2'
-usage: tools/bench/compare_kv.sh [--quick] [--rounds N] [--only LIST] [--ops N] [--object-mb N]
+usage: tools/bench/compare_kv.sh [--quick] [--rounds N] [--only LIST] [--ops N] [--object-mb N] [--ours PATH]
   --quick        one round, fewer operations
   --rounds N     rounds per server (default 3)
   --only LIST    comma-separated: kv-put-1,kv-put-4,kv-get-1,kv-get-4,obj-put,obj-get
   --ops N        KV operations per run (default 20000; --quick 5000)
   --object-mb N  object size in MiB (default 64)
+  --ours PATH    our server binary (default: <repo>/build/bin/nats-server; its plugins from ../lib beside it)
 EOF2
 }
 
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
         --only) only="${2:?}"; shift 2 ;;
         --ops) ops="${2:?}"; shift 2 ;;
         --object-mb) object_mb="${2:?}"; shift 2 ;;
+        --ours) ours_bin="${2:?}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "compare_kv.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac

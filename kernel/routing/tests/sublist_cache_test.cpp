@@ -139,5 +139,24 @@ TEST(SublistCache, SmallBatchEvictsAffectedLargeBatchClears) {
     EXPECT_EQ(plain_tags(*sl.match("b")), (Tags{"b"}));
 }
 
+
+// Once the cache has filled, a subject met once (a unique reply inbox) is answered but
+// not stored; met again it is. Results are right either way.
+TEST(SublistCache, FullCacheStoresOnlySubjectsSeenTwice) {
+    Sublist sl;
+    ASSERT_TRUE(sl.insert(make_sub("_INBOX.*")));
+    for (int i = 0; i < 1100; ++i) sl.match("fill." + std::to_string(i));  // past 1024: trimmed, doorkeeper on
+    const std::size_t after_fill = sl.cache_entries();
+    EXPECT_LE(after_fill, 1024u);
+    for (int i = 0; i < 200; ++i) EXPECT_EQ(plain_tags(*sl.match("_INBOX." + std::to_string(i))), (Tags{"_INBOX.*"}));
+    EXPECT_EQ(sl.cache_entries(), after_fill);  // each met once: none stored
+    auto first = sl.match("_INBOX.again");
+    auto second = sl.match("_INBOX.again");
+    EXPECT_NE(first.get(), second.get());  // the second sighting stores it
+    EXPECT_EQ(sl.cache_entries(), after_fill + 1);
+    EXPECT_EQ(sl.match("_INBOX.again").get(), second.get());
+    EXPECT_EQ(plain_tags(*second), (Tags{"_INBOX.*"}));
+}
+
 }  // namespace
 }  // namespace nats::routing

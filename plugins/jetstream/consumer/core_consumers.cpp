@@ -181,7 +181,10 @@ void JetStreamCore::handle_ack(const std::string& account_name, const std::strin
         if (consumer->take_dirty()) persist(*stream, *consumer, false);
         stream->store().sync([bus = &bus_, account = account_name, to = std::string(reply)](nmk_store_status status,
                                                                                           std::string_view) {
-            if (status == NMK_STORE_OK) bus->publish_all(account, {DurableOutput{to, {}, {}}});
+            if (status == NMK_STORE_OK) {
+                std::vector<DurableOutput> ack{DurableOutput{to, {}, {}}};
+                bus->publish_all(account, ack);
+            }
         });
     }
     settle(*account, *stream, *consumer, now);

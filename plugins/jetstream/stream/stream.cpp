@@ -90,8 +90,13 @@ void Stream::skip_to(std::uint64_t sequence, std::int64_t now_ns) {
 }
 
 std::string Stream::pub_ack(std::uint64_t sequence, bool duplicate) const {
-    std::string out = pub_ack_prefix_ + std::to_string(sequence);
-    out += duplicate ? ",\"duplicate\": true}" : "}";
+    // One allocation per ack (this runs for every publish).
+    const std::string_view tail = duplicate ? ",\"duplicate\": true}" : "}";
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, sequence).ptr;
+    std::string out;
+    out.reserve(pub_ack_prefix_.size() + static_cast<std::size_t>(end - digits) + tail.size());
+    out.append(pub_ack_prefix_).append(digits, end).append(tail);
     return out;
 }
 
