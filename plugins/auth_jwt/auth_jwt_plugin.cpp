@@ -54,7 +54,7 @@ public:
 
     void start() override {
         const auto first = settings_.load();
-        if (first->resolver.kind == ResolverSettings::Kind::full) full_.open(*first);
+        if (directory_resolver(first->resolver)) full_.open(*first);
         sync_.sync();
         // Who is connected, so that a pushed account JWT reaches them (SDK 1.3's close_client;
         // an older kernel keeps them until they leave, as before).
@@ -76,7 +76,7 @@ public:
             }
         }
         // As nats-server: run-time account updates arrive in the system account.
-        if (s.resolver.kind == ResolverSettings::Kind::full) full_.start(s.system_account);
+        if (directory_resolver(s.resolver)) full_.start(s.system_account);
         else if (!s.system_account.empty()) updates_.start(s.system_account);
         // nats-server's start-up lines for operators.
         if (!s.operators.empty()) host().info("Trusted Operators");
@@ -140,7 +140,12 @@ public:
     }
 
 private:
-    static bool fetches(const ResolverSettings& r) { return r.kind == ResolverSettings::Kind::url; }
+    // The full and cache resolvers keep account JWTs in a directory (full_resolver.*).
+    static bool directory_resolver(const ResolverSettings& r) {
+        return r.kind == ResolverSettings::Kind::full || r.kind == ResolverSettings::Kind::cache;
+    }
+    // Resolvers that can look an unknown account up (off the I/O thread).
+    static bool fetches(const ResolverSettings& r) { return r.kind == ResolverSettings::Kind::url || directory_resolver(r); }
 
     // Go's time.Time %v for time.Unix(t, 0): local time, "2006-01-02 15:04:05 -0700 MST".
     static std::string go_local_time(std::int64_t unix_seconds) {
@@ -179,9 +184,13 @@ private:
                                             const nats_sdk::AuthRequest& request) {
         auto account = table_.find(user.account_key);
         if (!account) {
-            const std::string text = http_get(settings.resolver.url + user.account_key, settings.resolver.timeout);
             try {
-                account = verify_account(jwt::token_in_file_text(text), settings, user.account_key);
+                if (directory_resolver(settings.resolver)) {
+                    account = full_.fetch(user.account_key, settings);  // asks the system account
+                } else {
+                    const std::string text = http_get(settings.resolver.url + user.account_key, settings.resolver.timeout);
+                    account = verify_account(jwt::token_in_file_text(text), settings, user.account_key);
+                }
             } catch (const jwt::Error& e) {
                 return refuse(Refusal{std::string("Account JWT lookup error: ") + e.what()}, user.claims.subject);
             }

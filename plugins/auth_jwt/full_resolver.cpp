@@ -1,5 +1,10 @@
 #include "plugins/auth_jwt/full_resolver.hpp"
 
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+
 #include <nats_sdk/error.hpp>
 #include <nats_sdk/host.hpp>
 
@@ -29,7 +34,8 @@ FullResolver::FullResolver(nats_sdk::Host& host, AccountTable& table, AccountSyn
     : host_(host), table_(table), sync_(sync), settings_(std::move(settings)), changed_(std::move(changed)) {}
 
 void FullResolver::open(const Settings& settings) {
-    store_ = std::make_unique<JwtDirStore>(settings.resolver.dir, settings.resolver.limit);
+    cache_ = settings.resolver.kind == ResolverSettings::Kind::cache;
+    store_ = std::make_unique<JwtDirStore>(settings.resolver.dir, settings.resolver.limit, cache_);
     std::map<std::string, std::string> found;
     try {
         found = store_->open();
@@ -53,7 +59,7 @@ void FullResolver::open(const Settings& settings) {
             host_.warn("Account [{}] has validation issues: {}", key, e.what());
         }
     }
-    host_.info("Managing all jwt in exclusive directory {}", settings.resolver.dir);
+    host_.info("Managing {} jwt in exclusive directory {}", cache_ ? "some" : "all", settings.resolver.dir);
 }
 
 void FullResolver::later(std::function<void()> task) {
@@ -84,11 +90,12 @@ void FullResolver::start(const std::string& system_account) {
     });
     on("$SYS.REQ.CLAIMS.UPDATE",
        [this](const std::string&, const std::string& r, const std::string& p) { on_update({}, r, p); });
-    on("$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP",
-       [this](const std::string& s, const std::string& r, const std::string&) { on_lookup(s, r); });
     on("$SYS.REQ.CLAIMS.LIST", [this](const std::string&, const std::string& r, const std::string&) { on_list(r); });
     on("$SYS.REQ.CLAIMS.DELETE",
        [this](const std::string&, const std::string& r, const std::string& p) { on_delete(r, p); });
+    if (cache_) return;  // a cache answers no lookups and no packs
+    on("$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP",
+       [this](const std::string& s, const std::string& r, const std::string&) { on_lookup(s, r); });
     on("$SYS.REQ.CLAIMS.PACK", [this](const std::string&, const std::string& r, const std::string& p) { on_pack(r, p); },
        "responder");
 }
@@ -113,6 +120,7 @@ void FullResolver::answer(const std::string& reply, const UpdateOutcome& outcome
 
 void FullResolver::on_update(const std::string& key_in_subject, const std::string& reply, const std::string& payload) {
     const auto settings = settings_();
+    const std::string in_error = text("jwt update resulted in error", "jwt update cache resulted in error");
     std::shared_ptr<const KnownAccount> account;
     std::string key = key_in_subject;
     try {
@@ -120,24 +128,56 @@ void FullResolver::on_update(const std::string& key_in_subject, const std::strin
         if (token.type != jwt::ClaimType::account) throw jwt::Error("not account claim");
         const std::string subject = jwt::read_account(token).subject;
         if (key.empty()) key = subject;
-        if (subject != key)
-            return answer(reply, failed(key, "jwt update resulted in error", "subject does not match jwt content"));
+        if (subject != key) return answer(reply, failed(key, in_error, "subject does not match jwt content"));
+        // The cache keeps only accounts the server has loaded already.
+        if (cache_ && !table_.find(key)) return answer(reply, {key, "jwt update cache skipped", {}});
         account = verify_account(payload, *settings, key);
     } catch (const jwt::Error& e) {
-        return answer(reply, failed(key.empty() ? "n/a" : key, "jwt update resulted in error", e.what()));
+        return answer(reply, failed(key.empty() ? "n/a" : key, in_error, e.what()));
     }
     bool changed = false;
     try {
         changed = store_->save(key, payload);
     } catch (const DirStoreError& e) {
-        return answer(reply, failed(key, "jwt update resulted in error", e.what()));
+        return answer(reply, failed(key, in_error, e.what()));
     }
     if (changed) {
         table_.put(account);
         sync_.sync();
         if (changed_) changed_(key, account.get());
     }
-    answer(reply, {key, "jwt updated", {}});
+    answer(reply, {key, text("jwt updated", "jwt updated cache"), {}});
+}
+
+std::shared_ptr<const KnownAccount> FullResolver::fetch(const std::string& key, const Settings& settings) {
+    if (!messaging_ || !store_) throw std::runtime_error("eventing shut down");
+    if (auto text = store_->load(key)) return verify_account(*text, settings, key);
+    struct Waiter {
+        std::mutex mutex;
+        std::condition_variable arrived;
+        std::optional<std::string> answer;
+    };
+    auto waiter = std::make_shared<Waiter>();
+    const std::string inbox = "$SYS._INBOX_.lookup." + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + "." +
+                              std::to_string(++lookups_);
+    {
+        auto sub = messaging_->subscribe(system_, inbox, [waiter](const nats_sdk::MessageEx& m) {
+            std::lock_guard lock(waiter->mutex);
+            if (!waiter->answer) waiter->answer = std::string(m.payload());  // the first answer only
+            waiter->arrived.notify_all();
+        });
+        messaging_->publish(system_, nats_sdk::OutMessage{"$SYS.REQ.ACCOUNT." + key + ".CLAIMS.LOOKUP", {}, inbox});
+        std::unique_lock lock(waiter->mutex);
+        if (!waiter->arrived.wait_for(lock, settings.resolver.timeout, [&] { return waiter->answer.has_value(); }))
+            throw std::runtime_error("fetching jwt timed out");
+    }
+    auto account = verify_account(*waiter->answer, settings, key);  // jwt::Error names what is wrong
+    try {
+        store_->save(key, *waiter->answer);
+    } catch (const DirStoreError& e) {
+        throw std::runtime_error(e.what());
+    }
+    return account;
 }
 
 void FullResolver::on_lookup(const std::string& subject, const std::string& reply) {
@@ -169,7 +209,7 @@ void FullResolver::on_delete(const std::string& reply, const std::string& payloa
         const jwt::Token token = jwt::decode(payload);
         subject = token.subject;
         const nlohmann::json& list = token.nats().contains("accounts") ? token.nats()["accounts"] : token.claims["accounts"];
-        if (!settings->resolver.allow_delete) error = "delete must be enabled in server config";
+        if (!cache_ && !settings->resolver.allow_delete) error = "delete must be enabled in server config";
         else if (token.subject != token.issuer) error = "not self signed";
         else if (!settings->trusts(token.issuer)) error = "not trusted";
         else if (!list.is_array()) error = "malformed request";

@@ -12,6 +12,13 @@
 //   $SYS.REQ.CLAIMS.PACK (queue "responder"): "<key>|<jwt>" messages then an empty one,
 //     or just the empty one when the asker's hash (the payload) equals ours.
 // An update is on disk (fsynced) before it is answered and before the kernel gets it.
+// An account not in the directory is asked for on $SYS.REQ.ACCOUNT.<key>.CLAIMS.LOOKUP
+// (fetch(): whoever answers in the system account, e.g. an account server) and kept.
+//
+// The `cache` resolver (CacheDirAccResolver) is the same class in cache mode: updates
+// only for accounts already known ("jwt updated cache", "jwt update cache skipped"), no
+// LOOKUP or PACK answers, deletes remove the file, the least recently used JWT makes
+// room past `limit` (default 1000).
 // Threads: subscription callbacks copy the message and hand it to a blocking worker.
 #include <atomic>
 #include <cstdint>
@@ -47,6 +54,9 @@ public:
     // Subscribes in the system account.
     void start(const std::string& system_account);
     void stop();
+    // On a blocking worker: asks the system account for the account's JWT, verifies and
+    // keeps it. Throws std::runtime_error ("fetching jwt timed out", the verification's).
+    std::shared_ptr<const KnownAccount> fetch(const std::string& key, const Settings& settings);
 
 private:
     void on_update(const std::string& key_in_subject, const std::string& reply, const std::string& payload);
@@ -64,12 +74,19 @@ private:
     AccountSync& sync_;
     SettingsSource settings_;
     AccountEvent changed_;
+    // "jwt updated" / "jwt updated cache" and the like: the cache says "cache".
+    std::string text(const std::string& full_text, const std::string& cache_text) const {
+        return cache_ ? cache_text : full_text;
+    }
+
+    bool cache_ = false;
     std::unique_ptr<JwtDirStore> store_;
     std::optional<nats_sdk::Messaging> messaging_;
     nats_sdk::AccountHandle system_{};
     std::string system_key_;
     std::vector<nats_sdk::Subscription> subscriptions_;
     std::atomic<std::uint64_t> seq_{0};
+    std::atomic<std::uint64_t> lookups_{0};
     TaskGate gate_;
 };
 

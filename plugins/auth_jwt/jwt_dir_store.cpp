@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -66,7 +67,8 @@ std::string read_text(const fs::path& path) {
 
 }  // namespace
 
-JwtDirStore::JwtDirStore(std::string dir, std::int64_t limit) : dir_(std::move(dir)), limit_(limit) {}
+JwtDirStore::JwtDirStore(std::string dir, std::int64_t limit, bool cache)
+    : dir_(std::move(dir)), limit_(limit), cache_(cache) {}
 
 std::string JwtDirStore::path_for(const std::string& key) const {
     if (!nkeys::is_valid_public_key(key, nkeys::KeyType::account)) throw DirStoreError("invalid public key");
@@ -85,6 +87,7 @@ std::map<std::string, std::string> JwtDirStore::open() {
         const std::string key = name.substr(0, name.size() - extension.size());
         if (!nkeys::is_valid_public_key(key, nkeys::KeyType::account)) continue;
         jwts_[key] = read_text(entry.path());
+        touch(key);
     }
     if (error) throw DirStoreError("cannot read " + dir_ + ": " + error.message());
     return jwts_;
@@ -94,6 +97,7 @@ std::optional<std::string> JwtDirStore::load(const std::string& key) const {
     std::lock_guard lock(mutex_);
     const auto it = jwts_.find(key);
     if (it == jwts_.end()) return std::nullopt;
+    touch(key);
     return it->second;
 }
 
@@ -102,17 +106,30 @@ bool JwtDirStore::save(const std::string& key, const std::string& jwt) {
     const std::string path = path_for(key);
     const auto it = jwts_.find(key);
     if (it != jwts_.end() && it->second == jwt) return false;
-    if (it == jwts_.end() && limit_ > 0 && static_cast<std::int64_t>(jwts_.size()) >= limit_)
-        throw DirStoreError("jwt store is full");
+    if (it == jwts_.end() && limit_ > 0 && static_cast<std::int64_t>(jwts_.size()) >= limit_) {
+        if (!cache_) throw DirStoreError("jwt store is full");
+        // The cache makes room: the least recently used JWT goes.
+        const auto oldest = std::min_element(last_used_.begin(), last_used_.end(),
+                                             [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (oldest != last_used_.end()) {
+            std::error_code ignored;
+            fs::remove(path_for(oldest->first), ignored);
+            jwts_.erase(oldest->first);
+            last_used_.erase(oldest);
+        }
+    }
     write_durably(path, jwt);
     jwts_[key] = jwt;
+    touch(key);
     return true;
 }
 
 bool JwtDirStore::remove(const std::string& key) {
     std::lock_guard lock(mutex_);
     const std::string path = path_for(key);
-    if (::rename(path.c_str(), (path + ".deleted").c_str()) != 0) {
+    last_used_.erase(key);
+    const int moved = cache_ ? ::unlink(path.c_str()) : ::rename(path.c_str(), (path + ".deleted").c_str());
+    if (moved != 0) {
         if (errno == ENOENT) {
             jwts_.erase(key);
             return false;

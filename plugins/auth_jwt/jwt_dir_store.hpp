@@ -26,7 +26,9 @@ public:
     using Hash = std::array<unsigned char, 32>;
 
     // limit: how many JWTs it keeps at most (nats-server's `limit`); <= 0: no limit.
-    JwtDirStore(std::string dir, std::int64_t limit);
+    // cache: the `cache` resolver's store: past the limit the least recently used JWT
+    // is removed to make room, and a delete removes the file (no .deleted copy).
+    JwtDirStore(std::string dir, std::int64_t limit, bool cache = false);
 
     // Creates the directory if needed and reads every JWT in it: key -> JWT text.
     // Throws DirStoreError when the directory cannot be made or read.
@@ -45,8 +47,13 @@ public:
 private:
     std::string path_for(const std::string& key) const;
 
+    void touch(const std::string& key) const { last_used_[key] = ++use_clock_; }
+
     std::string dir_;
     std::int64_t limit_;
+    bool cache_;
+    mutable std::map<std::string, std::uint64_t> last_used_;  // cache: for eviction
+    mutable std::uint64_t use_clock_ = 0;
     mutable std::mutex mutex_;
     std::map<std::string, std::string> jwts_;  // what the directory holds
 };

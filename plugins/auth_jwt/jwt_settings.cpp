@@ -126,11 +126,19 @@ ResolverSettings read_resolver(const json& value, const std::string& key) {
     out.timeout = duration(value, "timeout", out.timeout);
     // Read and checked as nats-server does, but not served yet: refuse rather than
     // run without the resolver the config asks for.
-    if (out.kind == ResolverSettings::Kind::cache)
-        refuse(key, "resolver type \"cache\" is not supported yet (use full, MEMORY or URL(...))");
-    if (value.contains("ttl") && out.ttl.count() != 0) refuse(key, "FULL does not accept ttl");
-    // nats-server: no limit unless one is given (0 means none too).
-    if (!value.contains("limit") || out.limit < 0) out.limit = 0;
+    if (out.kind == ResolverSettings::Kind::cache) {
+        if (value.contains("interval")) refuse(key, "CACHE does not accept sync");
+        if (out.allow_delete) refuse(key, "CACHE does not accept allow_delete");
+        // Refused rather than ignored: a cached account would outlive the ttl asked for.
+        if (out.ttl.count() != 0) refuse(key, "resolver type \"cache\" with a ttl is not supported yet");
+        if (out.limit <= 0) out.limit = 1000;  // nats-server's default for the cache
+    } else {
+        if (value.contains("ttl") && out.ttl.count() != 0) refuse(key, "FULL does not accept ttl");
+        // nats-server: no limit unless one is given (0 means none too).
+        if (!value.contains("limit") || out.limit < 0) out.limit = 0;
+    }
+    // nats-server's DEFAULT_ACCOUNT_FETCH_TIMEOUT for a lookup through the system account.
+    if (!value.contains("timeout")) out.timeout = std::chrono::milliseconds(1900);
     return out;
 }
 

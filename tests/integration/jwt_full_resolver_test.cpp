@@ -3,6 +3,7 @@
 // as nats-server 2.9.10 answers them. Every test also runs against nats-server
 // (NMK_SERVER_BIN), so the answers' JSON is checked against the real thing.
 #include <filesystem>
+#include <future>
 #include <set>
 
 #include "tests/integration/jwt_auth_helpers.hpp"
@@ -158,6 +159,57 @@ TEST(JwtFullResolver, PackAnswersEveryJwtThenAnEmptyMessage) {
     EXPECT_EQ(lines, (std::set<std::string>{a.key.public_key() + "|" + a.jwt, sys.key.public_key() + "|" + sys.jwt}));
 }
 
+// Both directory resolvers ask the system account for an account they lack
+// ($SYS.REQ.ACCOUNT.<key>.CLAIMS.LOOKUP), so an account server listening there serves them;
+// the cache then takes updates only for accounts it has.
+TEST(JwtFullResolver, UnknownAccountsAreLookedUpInTheSystemAccountAndKept) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    for (const std::string type : {"full", "cache"}) {
+        SCOPED_TRACE(type);
+        World w;
+        auto& sys = w.account("SYS");
+        auto& a = w.account("A");
+        auto& b = w.account("B");
+        test_support::TempDir dir;
+        const std::string config = "operator: \"" + w.operator_jwt + "\"\nsystem_account: " + sys.key.public_key() +
+                                   "\nresolver: { type: " + type + ", dir: \"" + dir.file("jwt").string() +
+                                   "\" }\nresolver_preload: {\n  " + sys.key.public_key() + ": \"" + sys.jwt + "\"\n}\n";
+        auto server = start_server(config);
+        Admin account_server(*server, w, sys);
+        account_server.raw.client.send("SUB $SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP 7\r\nPING\r\n");
+        ASSERT_EQ(account_server.raw.client.read_line(), "PONG");
+
+        auto login = std::async(std::launch::async, [&] { return Raw(*server).login(w.user(a)); });
+        // The server's lookup (a full resolver also hears its own request first: skip ours' answers).
+        std::string reply;
+        for (int i = 0; i < 4 && reply.empty(); ++i) {
+            const std::string line = account_server.raw.client.read_line(5s);
+            if (line.rfind("MSG $SYS.REQ.ACCOUNT." + a.key.public_key() + ".CLAIMS.LOOKUP 7 ", 0) != 0) continue;
+            const auto parts = line.substr(4);
+            reply = parts.substr(parts.find(' ', parts.find(' ') + 1) + 1);
+            reply = reply.substr(0, reply.find(' '));
+            account_server.raw.client.read_line();  // the empty payload
+        }
+        ASSERT_FALSE(reply.empty());
+        account_server.raw.client.send(pub(reply, a.jwt));
+        EXPECT_EQ(login.get(), "PONG") << "A was fetched from the account server";
+        EXPECT_TRUE(std::filesystem::exists(dir.file("jwt") / (a.key.public_key() + ".jwt")));
+
+        // Nobody answers for B: refused once the lookup times out.
+        EXPECT_EQ(Raw(*server).login(w.user(b)), "-ERR 'Authorization Violation'");
+        Admin admin(*server, w, sys);
+        const json pushed_b = admin.request_json("$SYS.REQ.ACCOUNT." + b.key.public_key() + ".CLAIMS.UPDATE", b.jwt);
+        const json pushed_a = admin.request_json("$SYS.REQ.ACCOUNT." + a.key.public_key() + ".CLAIMS.UPDATE", a.jwt);
+        if (type == "cache") {
+            EXPECT_EQ(pushed_b["data"]["message"], "jwt update cache skipped") << pushed_b.dump();
+            EXPECT_EQ(pushed_a["data"]["message"], "jwt updated cache") << pushed_a.dump();
+        } else {
+            EXPECT_EQ(pushed_b["data"]["message"], "jwt updated") << pushed_b.dump();
+            EXPECT_EQ(pushed_a["data"]["message"], "jwt updated") << pushed_a.dump();
+        }
+    }
+}
+
 TEST(JwtFullResolver, ABadDirectoryOrCacheStopsStartUp) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
     if (!server_loads_plugins()) GTEST_SKIP() << "our start-up texts";
@@ -168,7 +220,10 @@ TEST(JwtFullResolver, ABadDirectoryOrCacheStopsStartUp) {
     for (const auto& [resolver, expected] :
          std::vector<std::pair<std::string, std::string>>{
              {"{ type: full, dir: \"" + dir.file("a-file").string() + "/jwt\" }", "cannot create"},
-             {"{ type: cache, dir: \"" + dir.file("c").string() + "\" }", "resolver type \"cache\" is not supported yet"},
+             {"{ type: cache, dir: \"" + dir.file("c").string() + "\", ttl: \"1m\" }",
+              "resolver type \"cache\" with a ttl is not supported yet"},
+             {"{ type: cache, dir: \"" + dir.file("c").string() + "\", allow_delete: true }",
+              "CACHE does not accept allow_delete"},
              {"{ type: full, dir: \"" + dir.file("d").string() + "\", ttl: \"1m\" }", "FULL does not accept ttl"}}) {
         const std::string config = "operator: \"" + w.operator_jwt + "\"\nsystem_account: " + sys.key.public_key() +
                                    "\nresolver: " + resolver + "\n";
