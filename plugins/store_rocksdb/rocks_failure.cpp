@@ -211,6 +211,7 @@ bool RocksStore::point_current_at_newest_manifest() {
 bool RocksStream::catch_up() {
     const std::uint64_t epoch = store_.epoch();
     if (epoch == seen_epoch_) return false;
+    ahead_.clear();  // read from the database that was replaced
     const std::uint64_t keep = durable_->load(std::memory_order_acquire);
     if (store_.writable()) {
         // Records above the last synced sequence that made it into the log anyway: nobody

@@ -251,6 +251,13 @@ bool RocksStream::offer(const SequenceScan& it, std::string_view filter,
 LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(const MessageView&)>& found) {
     RocksStore::Access access(store_, false, this);
     if (sequence > ceiling_) return LoadResult::not_found;
+    if (!ahead_.covers(sequence) && ahead_.worth_filling(sequence, counts_.last))
+        ahead_.fill(store_.db(), store_.messages(), prefix_, sequence, counts_.last, ceiling_);
+    ahead_.asked(sequence);
+    if (ahead_.covers(sequence)) {
+        const auto record = ahead_.find(sequence);
+        return record ? deliver(sequence, *record, found) : LoadResult::not_found;
+    }
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
     if (s.IsNotFound()) return LoadResult::not_found;
@@ -279,8 +286,9 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
         check(it.status(), "load next");
         return LoadResult::not_found;
     }
-    // A consumer reading a dense stream asks for the next sequence, which is usually there:
-    // a point read costs far less than setting up an iterator.
+    if (const auto r = load_ahead(start, filter, found)) return *r;
+    // A reader at the tail asks for the next sequence, which is usually there: a point
+    // read costs less than setting up an iterator.
     if (start <= counts_.last && start <= ceiling_) {
         std::string value;
         if (store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, start), &value).ok()) {
@@ -296,6 +304,35 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
     }
     check(it.status(), "load next");
     return LoadResult::not_found;
+}
+
+std::optional<LoadResult> RocksStream::load_ahead(std::uint64_t start, std::string_view filter,
+                                                  const std::function<void(const MessageView&)>& found) {
+    const std::uint64_t end = std::min(counts_.last, ceiling_);
+    for (;;) {
+        if (start > end) return std::nullopt;
+        if (!ahead_.covers(start)) {
+            if (!ahead_.worth_filling(start, counts_.last)) return std::nullopt;
+            ahead_.fill(store_.db(), store_.messages(), prefix_, start, counts_.last, ceiling_);
+            if (!ahead_.covers(start)) return std::nullopt;
+        }
+        for (std::size_t i = ahead_.first_at_or_after(start); i < ahead_.size(); ++i) {
+            const std::uint64_t sequence = ahead_.sequence_at(i);
+            const auto m = decode_message(ahead_.record_at(i));
+            if (!m) {
+                ++corrupt_;
+                continue;
+            }
+            if (!matches(m->subject, filter)) continue;
+            ahead_.asked(sequence);
+            found(MessageView{sequence, m->time_ns, m->subject, m->headers, m->payload});
+            return LoadResult::found;
+        }
+        // Nothing matching up to the end of what is covered: nothing stored there.
+        ahead_.asked(ahead_.covered_to());
+        if (ahead_.covered_to() >= end) return LoadResult::not_found;
+        start = ahead_.covered_to() + 1;
+    }
 }
 
 LoadResult RocksStream::load_last(std::string_view filter, const std::function<void(const MessageView&)>& found) {
@@ -365,6 +402,7 @@ std::uint64_t RocksStream::remove_all(const std::map<std::uint64_t, std::string>
         ++removed;
     }
     if (removed == 0) return 0;
+    ahead_.clear();
     counts_.messages -= std::min(counts_.messages, removed);
     counts_.bytes -= std::min(counts_.bytes, bytes);
     counts_.fresh = false;
@@ -409,6 +447,7 @@ std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, s
     if (filter.empty() || filter == ">") {
         if (keep == 0 && below <= 1) {
             const std::uint64_t n = counts_.messages;
+            ahead_.clear();
             rocksdb::WriteBatch batch;
             batch.DeleteRange(store_.messages(), prefix_, id_prefix(id_ + 1));
             batch.DeleteRange(store_.subjects(), prefix_, id_prefix(id_ + 1));
@@ -468,6 +507,7 @@ std::uint64_t RocksStream::compact(std::uint64_t sequence) {
 
 void RocksStream::truncate(std::uint64_t sequence) {
     RocksStore::Access access(store_, true, this);
+    ahead_.clear();
     std::map<std::uint64_t, std::string> doomed;
     std::int64_t time_ns = counts_.last_time_ns;
     auto it = message_scan();
