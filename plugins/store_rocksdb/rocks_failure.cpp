@@ -247,6 +247,8 @@ bool RocksStream::catch_up() {
         counts_.fresh = false;
     }
     seen_epoch_ = epoch;
+    // A snapshot removal may have gone with the dropped writes: the next change repeats it.
+    snapshot_stale_ = true;
     if (last_before > counts_.last) {
         store_.log(NMK_LOG_WARN, "rocksdb stream " + store_.describe(id_) + ": sequences " + std::to_string(counts_.last + 1) + " to " + std::to_string(last_before) +
                                      " were never synced and are dropped");

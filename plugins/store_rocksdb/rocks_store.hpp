@@ -91,6 +91,9 @@ private:
     void refresh_first();
     void refresh_subject(const std::string& subject);
     void write_bounds(rocksdb::WriteBatch& batch) const;
+    // Writes a change to the stream's messages or counts (with the snapshot's removal when
+    // one is still stored).
+    void write_change(rocksdb::WriteBatch& batch);
     bool offer(const SequenceScan& it, std::string_view filter,
                const std::function<void(const nats_sdk::store::MessageView&)>& found);
     // Walks over this stream's messages, or one subject's index entries, past damage.
@@ -124,6 +127,8 @@ private:
     std::uint64_t ceiling_ = ~std::uint64_t{0};
     // The epoch of the appends not yet covered by a sync request (0: none).
     std::uint64_t appended_in_ = 0;
+    // The clean-close snapshot read at open is still stored: the next change removes it.
+    bool snapshot_stale_ = false;
     // Records read ahead for an in-order reader; cleared by every change but an append.
     ReadAhead ahead_;
 };

@@ -83,10 +83,11 @@ void RocksStream::recover() {
         check(s, "read snapshot");
     }
     if (!value.empty() && decode_snapshot(value, counts_, subjects_) && (!have_bounds || bounds.last <= counts_.last)) {
-        // Used once: until the next clean close the records are the truth.
-        rocksdb::WriteBatch batch;
-        batch.Delete(store_.state(), prefix_ + snapshot_suffix);
-        store_.write_durably(batch);
+        // Used once: until the next clean close the records are the truth. It goes in the
+        // same write as the stream's first change (write_change), not in a synced write of
+        // its own here (an fsync at every open): while nothing changes it stays true, and
+        // the change and its removal reach the log, a flush or a crash together.
+        snapshot_stale_ = true;
         return;
     }
     counts_ = StreamCounts{};
@@ -97,11 +98,14 @@ void RocksStream::recover() {
         counts_.fresh = bounds.fresh;
     }
     rebuild_from_records();
-    if (!value.empty()) {
-        rocksdb::WriteBatch batch;
-        batch.Delete(store_.state(), prefix_ + snapshot_suffix);
-        store_.write_durably(batch);
-    }
+    // A snapshot not used (damaged, or behind the bounds) goes with the first change.
+    if (!value.empty()) snapshot_stale_ = true;
+}
+
+void RocksStream::write_change(rocksdb::WriteBatch& batch) {
+    if (snapshot_stale_) batch.Delete(store_.state(), prefix_ + snapshot_suffix);
+    store_.write(batch);
+    snapshot_stale_ = false;
 }
 
 SequenceScan RocksStream::message_scan() const {
@@ -190,7 +194,7 @@ void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::stri
     next.fresh = false;
     // No bounds record: the newest message key says the last sequence (recovery takes the
     // larger of the two; bounds are written when removals leave the last behind).
-    store_.write(batch);
+    write_change(batch);
     if (appended_in_ == 0) appended_in_ = seen_epoch_;
     counts_ = next;
     auto it = subjects_.find(subject);
@@ -413,7 +417,7 @@ std::uint64_t RocksStream::remove_all(const std::map<std::uint64_t, std::string>
     counts_.bytes -= std::min(counts_.bytes, bytes);
     counts_.fresh = false;
     write_bounds(batch);
-    store_.write(batch);
+    write_change(batch);
     for (const auto& [subject, n] : per_subject) {
         auto it = subjects_.find(subject);
         if (it == subjects_.end()) continue;
@@ -462,7 +466,7 @@ std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, s
             counts_.first_time_ns = 0;
             counts_.fresh = false;
             write_bounds(batch);
-            store_.write(batch);
+            write_change(batch);
             subjects_.clear();
             return n;
         }
@@ -497,7 +501,7 @@ std::uint64_t RocksStream::compact(std::uint64_t sequence) {
         counts_.last = sequence - 1;  // the stream starts at `sequence`
         rocksdb::WriteBatch batch;
         write_bounds(batch);
-        store_.write(batch);
+        write_change(batch);
         return n;
     }
     std::map<std::uint64_t, std::string> doomed;
@@ -532,7 +536,7 @@ void RocksStream::truncate(std::uint64_t sequence) {
     counts_.last_time_ns = time_ns;
     rocksdb::WriteBatch batch;
     write_bounds(batch);
-    store_.write(batch);
+    write_change(batch);
 }
 
 // The const calls catch up with a reopen too (they report what is served).
