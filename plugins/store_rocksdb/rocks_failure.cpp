@@ -211,6 +211,7 @@ bool RocksStore::point_current_at_newest_manifest() {
 bool RocksStream::catch_up() {
     const std::uint64_t epoch = store_.epoch();
     if (epoch == seen_epoch_) return false;
+    ahead_.clear();  // read from the database that was replaced
     const std::uint64_t keep = durable_->load(std::memory_order_acquire);
     if (store_.writable()) {
         // Records above the last synced sequence that made it into the log anyway: nobody
@@ -246,6 +247,8 @@ bool RocksStream::catch_up() {
         counts_.fresh = false;
     }
     seen_epoch_ = epoch;
+    // A snapshot removal may have gone with the dropped writes: the next change repeats it.
+    snapshot_stale_ = true;
     if (last_before > counts_.last) {
         store_.log(NMK_LOG_WARN, "rocksdb stream " + store_.describe(id_) + ": sequences " + std::to_string(counts_.last + 1) + " to " + std::to_string(last_before) +
                                      " were never synced and are dropped");

@@ -26,6 +26,7 @@
 
 #include "plugins/store_rocksdb/rocks_format.hpp"
 #include "plugins/store_rocksdb/rocks_log.hpp"
+#include "plugins/store_rocksdb/rocks_readahead.hpp"
 #include "plugins/store_rocksdb/rocks_wal_guard.hpp"
 
 namespace nats::store_rocksdb {
@@ -90,6 +91,9 @@ private:
     void refresh_first();
     void refresh_subject(const std::string& subject);
     void write_bounds(rocksdb::WriteBatch& batch) const;
+    // Writes a change to the stream's messages or counts (with the snapshot's removal when
+    // one is still stored).
+    void write_change(rocksdb::WriteBatch& batch);
     bool offer(const SequenceScan& it, std::string_view filter,
                const std::function<void(const nats_sdk::store::MessageView&)>& found);
     // Walks over this stream's messages, or one subject's index entries, past damage.
@@ -100,6 +104,10 @@ private:
     std::string consumer_key(std::string_view name) const;
     nats_sdk::store::LoadResult deliver(std::uint64_t sequence, std::string_view record,
                                         const std::function<void(const nats_sdk::store::MessageView&)>& found);
+    // The next message at or after `start` matching `filter` from the read-ahead buffer
+    // (filling it when a reader walks in order). nullopt: the slow way must answer.
+    std::optional<nats_sdk::store::LoadResult> load_ahead(std::uint64_t start, std::string_view filter,
+                                                          const std::function<void(const nats_sdk::store::MessageView&)>& found);
 
     RocksStore& store_;
     std::uint64_t id_;
@@ -119,6 +127,10 @@ private:
     std::uint64_t ceiling_ = ~std::uint64_t{0};
     // The epoch of the appends not yet covered by a sync request (0: none).
     std::uint64_t appended_in_ = 0;
+    // The clean-close snapshot read at open is still stored: the next change removes it.
+    bool snapshot_stale_ = false;
+    // Records read ahead for an in-order reader; cleared by every change but an append.
+    ReadAhead ahead_;
 };
 
 class RocksStore final : public nats_sdk::store::Store {

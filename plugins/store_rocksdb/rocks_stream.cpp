@@ -83,10 +83,11 @@ void RocksStream::recover() {
         check(s, "read snapshot");
     }
     if (!value.empty() && decode_snapshot(value, counts_, subjects_) && (!have_bounds || bounds.last <= counts_.last)) {
-        // Used once: until the next clean close the records are the truth.
-        rocksdb::WriteBatch batch;
-        batch.Delete(store_.state(), prefix_ + snapshot_suffix);
-        store_.write_durably(batch);
+        // Used once: until the next clean close the records are the truth. It goes in the
+        // same write as the stream's first change (write_change), not in a synced write of
+        // its own here (an fsync at every open): while nothing changes it stays true, and
+        // the change and its removal reach the log, a flush or a crash together.
+        snapshot_stale_ = true;
         return;
     }
     counts_ = StreamCounts{};
@@ -97,11 +98,14 @@ void RocksStream::recover() {
         counts_.fresh = bounds.fresh;
     }
     rebuild_from_records();
-    if (!value.empty()) {
-        rocksdb::WriteBatch batch;
-        batch.Delete(store_.state(), prefix_ + snapshot_suffix);
-        store_.write_durably(batch);
-    }
+    // A snapshot not used (damaged, or behind the bounds) goes with the first change.
+    if (!value.empty()) snapshot_stale_ = true;
+}
+
+void RocksStream::write_change(rocksdb::WriteBatch& batch) {
+    if (snapshot_stale_) batch.Delete(store_.state(), prefix_ + snapshot_suffix);
+    store_.write(batch);
+    snapshot_stale_ = false;
 }
 
 SequenceScan RocksStream::message_scan() const {
@@ -190,7 +194,7 @@ void RocksStream::append(std::uint64_t sequence, std::int64_t time_ns, std::stri
     next.fresh = false;
     // No bounds record: the newest message key says the last sequence (recovery takes the
     // larger of the two; bounds are written when removals leave the last behind).
-    store_.write(batch);
+    write_change(batch);
     if (appended_in_ == 0) appended_in_ = seen_epoch_;
     counts_ = next;
     auto it = subjects_.find(subject);
@@ -251,6 +255,13 @@ bool RocksStream::offer(const SequenceScan& it, std::string_view filter,
 LoadResult RocksStream::load(std::uint64_t sequence, const std::function<void(const MessageView&)>& found) {
     RocksStore::Access access(store_, false, this);
     if (sequence > ceiling_) return LoadResult::not_found;
+    if (!ahead_.covers(sequence) && ahead_.worth_filling(sequence, counts_.last))
+        ahead_.fill(store_.db(), store_.messages(), prefix_, sequence, counts_.last, ceiling_);
+    ahead_.asked(sequence);
+    if (ahead_.covers(sequence)) {
+        const auto record = ahead_.find(sequence);
+        return record ? deliver(sequence, *record, found) : LoadResult::not_found;
+    }
     std::string value;
     const auto s = store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, sequence), &value);
     if (s.IsNotFound()) return LoadResult::not_found;
@@ -272,6 +283,12 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
         // The subject index: the subject's sequences in order.
         const auto info = subjects_.find(filter);
         if (info == subjects_.end() || info->second.last < start) return LoadResult::not_found;
+        // A subject holding a good share of the stream (a consumer filtered on the one
+        // subject published to): reading the messages in order, with read-ahead, costs
+        // less than an index iterator and a point read per message.
+        if (info->second.messages * 4 >= counts_.messages) {
+            if (const auto r = load_ahead(start, filter, found)) return *r;
+        }
         auto it = subject_scan(filter);
         for (it.seek(start); it.valid(); it.next()) {
             if (load(it.sequence(), found) == LoadResult::found) return LoadResult::found;
@@ -279,8 +296,9 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
         check(it.status(), "load next");
         return LoadResult::not_found;
     }
-    // A consumer reading a dense stream asks for the next sequence, which is usually there:
-    // a point read costs far less than setting up an iterator.
+    if (const auto r = load_ahead(start, filter, found)) return *r;
+    // A reader at the tail asks for the next sequence, which is usually there: a point
+    // read costs less than setting up an iterator.
     if (start <= counts_.last && start <= ceiling_) {
         std::string value;
         if (store_.db().Get(rocksdb::ReadOptions(), store_.messages(), message_key(id_, start), &value).ok()) {
@@ -296,6 +314,35 @@ LoadResult RocksStream::load_next(std::uint64_t start, std::string_view filter,
     }
     check(it.status(), "load next");
     return LoadResult::not_found;
+}
+
+std::optional<LoadResult> RocksStream::load_ahead(std::uint64_t start, std::string_view filter,
+                                                  const std::function<void(const MessageView&)>& found) {
+    const std::uint64_t end = std::min(counts_.last, ceiling_);
+    for (;;) {
+        if (start > end) return std::nullopt;
+        if (!ahead_.covers(start)) {
+            if (!ahead_.worth_filling(start, counts_.last)) return std::nullopt;
+            ahead_.fill(store_.db(), store_.messages(), prefix_, start, counts_.last, ceiling_);
+            if (!ahead_.covers(start)) return std::nullopt;
+        }
+        for (std::size_t i = ahead_.first_at_or_after(start); i < ahead_.size(); ++i) {
+            const std::uint64_t sequence = ahead_.sequence_at(i);
+            const auto m = decode_message(ahead_.record_at(i));
+            if (!m) {
+                ++corrupt_;
+                continue;
+            }
+            if (!matches(m->subject, filter)) continue;
+            ahead_.asked(sequence);
+            found(MessageView{sequence, m->time_ns, m->subject, m->headers, m->payload});
+            return LoadResult::found;
+        }
+        // Nothing matching up to the end of what is covered: nothing stored there.
+        ahead_.asked(ahead_.covered_to());
+        if (ahead_.covered_to() >= end) return LoadResult::not_found;
+        start = ahead_.covered_to() + 1;
+    }
 }
 
 LoadResult RocksStream::load_last(std::string_view filter, const std::function<void(const MessageView&)>& found) {
@@ -365,11 +412,12 @@ std::uint64_t RocksStream::remove_all(const std::map<std::uint64_t, std::string>
         ++removed;
     }
     if (removed == 0) return 0;
+    ahead_.clear();
     counts_.messages -= std::min(counts_.messages, removed);
     counts_.bytes -= std::min(counts_.bytes, bytes);
     counts_.fresh = false;
     write_bounds(batch);
-    store_.write(batch);
+    write_change(batch);
     for (const auto& [subject, n] : per_subject) {
         auto it = subjects_.find(subject);
         if (it == subjects_.end()) continue;
@@ -409,6 +457,7 @@ std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, s
     if (filter.empty() || filter == ">") {
         if (keep == 0 && below <= 1) {
             const std::uint64_t n = counts_.messages;
+            ahead_.clear();
             rocksdb::WriteBatch batch;
             batch.DeleteRange(store_.messages(), prefix_, id_prefix(id_ + 1));
             batch.DeleteRange(store_.subjects(), prefix_, id_prefix(id_ + 1));
@@ -417,7 +466,7 @@ std::uint64_t RocksStream::purge(std::string_view filter, std::uint64_t below, s
             counts_.first_time_ns = 0;
             counts_.fresh = false;
             write_bounds(batch);
-            store_.write(batch);
+            write_change(batch);
             subjects_.clear();
             return n;
         }
@@ -452,7 +501,7 @@ std::uint64_t RocksStream::compact(std::uint64_t sequence) {
         counts_.last = sequence - 1;  // the stream starts at `sequence`
         rocksdb::WriteBatch batch;
         write_bounds(batch);
-        store_.write(batch);
+        write_change(batch);
         return n;
     }
     std::map<std::uint64_t, std::string> doomed;
@@ -468,6 +517,7 @@ std::uint64_t RocksStream::compact(std::uint64_t sequence) {
 
 void RocksStream::truncate(std::uint64_t sequence) {
     RocksStore::Access access(store_, true, this);
+    ahead_.clear();
     std::map<std::uint64_t, std::string> doomed;
     std::int64_t time_ns = counts_.last_time_ns;
     auto it = message_scan();
@@ -486,7 +536,7 @@ void RocksStream::truncate(std::uint64_t sequence) {
     counts_.last_time_ns = time_ns;
     rocksdb::WriteBatch batch;
     write_bounds(batch);
-    store_.write(batch);
+    write_change(batch);
 }
 
 // The const calls catch up with a reopen too (they report what is served).
