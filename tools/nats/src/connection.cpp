@@ -110,9 +110,22 @@ options_ptr make_options(const connection_settings& s, const connect_tuning& tun
 
 connection_ptr connect(const connection_settings& s, const connect_tuning& tuning) {
     auto opts = make_options(s, tuning);
-    natsConnection* nc = nullptr;
-    check(natsConnection_Connect(&nc, opts.get()));
-    return connection_ptr(nc);
+    // libnats 3.4 (Debian's; nats.c before PR #705, fixed in 3.8) base64-encodes
+    // the nonce signature with a routine that returns nothing when the first byte
+    // is 0x00, so one nkey/creds CONNECT in 256 goes out without "sig" and is
+    // refused. The next connection gets a new nonce, hence a new signature; a
+    // wrong key is refused every time, so a few attempts hide nothing.
+    const bool signs_nonce = !s.nkey.empty() || !s.creds.empty();
+    const int attempts = signs_nonce ? nonce_sign_attempts : 1;
+    natsStatus status = NATS_OK;
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+        natsConnection* nc = nullptr;
+        status = natsConnection_Connect(&nc, opts.get());
+        if (status == NATS_OK) return connection_ptr(nc);
+        if (status != NATS_CONNECTION_AUTH_FAILED) break;
+    }
+    check(status);
+    return nullptr; // not reached: check throws for any failure
 }
 
 std::string connected_url(natsConnection* nc) {

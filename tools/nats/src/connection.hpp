@@ -30,6 +30,10 @@ struct connect_tuning {
 // cli_error when a credential file cannot be used.
 options_ptr make_options(const connection_settings& settings, const connect_tuning& tuning = {});
 
+// How often connect() tries an nkey or creds login that the server refuses
+// (see connect() for the libnats bug this covers).
+inline constexpr int nonce_sign_attempts = 4;
+
 // Connects; throws cli_error with the Go client's wording ("nats: no servers
 // available for connection", "nats: authorization violation", ...).
 connection_ptr connect(const connection_settings& settings, const connect_tuning& tuning = {});
