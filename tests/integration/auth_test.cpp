@@ -39,11 +39,12 @@ constexpr const char* seed_b = "SUAEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJBEEQSCIJBEEQSC
 // The connect status with `setup` applied to the options, and on failure libnats'
 // last error text in `error`.
 template <class Setup>
-natsStatus try_connect(const ServerProcess& server, Setup setup, std::string* error = nullptr) {
+natsStatus try_connect(const ServerProcess& server, Setup setup, std::string* error = nullptr, bool signs = false) {
     NatsOptionsPtr options = nats_options(server.url());
     setup(options.get());
     NatsConnectionPtr nc;
-    const natsStatus status = nats_try_connect(options.get(), nc);
+    const natsStatus status = signs ? test_support::nats_try_signed_connect(options.get(), nc)
+                                    : nats_try_connect(options.get(), nc);
     if (status != NATS_OK && error != nullptr) {
         natsStatus last = NATS_OK;
         const char* text = nats_GetLastError(&last);
@@ -62,9 +63,9 @@ natsStatus connect_with_nkey(const ServerProcess& server, const char* nkey, cons
     test_support::TempDir dir;
     test_support::write_file(dir.file("user.nk"), std::string(seed) + "\n");
     const std::string seed_file = dir.file("user.nk").string();
-    return try_connect(server, [&](natsOptions* o) {
-        nats_check(natsOptions_SetNKeyFromSeed(o, nkey, seed_file.c_str()), "nkey");
-    });
+    return try_connect(
+        server, [&](natsOptions* o) { nats_check(natsOptions_SetNKeyFromSeed(o, nkey, seed_file.c_str()), "nkey"); },
+        nullptr, true);
 }
 
 // Sends `connect` (a CONNECT's JSON, verbose off unless it says otherwise) and PING;

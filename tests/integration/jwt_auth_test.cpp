@@ -26,7 +26,7 @@ natsStatus connect_creds(const ServerProcess& server, const User& user, NatsConn
     auto options = nats_options(server.url());
     nats_check(natsOptions_SetUserCredentialsFromFiles(options.get(), dir.file("user.creds").c_str(), nullptr), "creds");
     NatsConnectionPtr nc;
-    const natsStatus status = nats_try_connect(options.get(), nc);
+    const natsStatus status = test_support::nats_try_signed_connect(options.get(), nc);
     if (out) *out = std::move(nc);
     return status;
 }

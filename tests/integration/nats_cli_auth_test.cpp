@@ -57,7 +57,7 @@ protected:
         auto options = nats_options(server.url());
         natsOptions_SetUserCredentialsFromFiles(options.get(), creds.c_str(), nullptr);
         NatsConnectionPtr nc;
-        const natsStatus status = nats_try_connect(options.get(), nc);
+        const natsStatus status = test_support::nats_try_signed_connect(options.get(), nc);
         if (out) *out = std::move(nc);
         return status;
     }

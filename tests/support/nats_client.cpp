@@ -28,6 +28,15 @@ natsStatus nats_try_connect(natsOptions* options, NatsConnectionPtr& out) {
     return s;
 }
 
+natsStatus nats_try_signed_connect(natsOptions* options, NatsConnectionPtr& out) {
+    natsStatus status = NATS_OK;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        status = nats_try_connect(options, out);
+        if (status != NATS_CONNECTION_AUTH_FAILED) break;
+    }
+    return status;
+}
+
 NatsConnectionPtr nats_connect(natsOptions* options) {
     NatsConnectionPtr nc;
     nats_check(nats_try_connect(options, nc), "natsConnection_Connect");
