@@ -1,5 +1,7 @@
 #include "kernel/server/account_imports.hpp"
 
+#include "kernel/accounts/system_imports.hpp"
+
 #include <asio.hpp>
 
 #include <algorithm>
@@ -212,7 +214,10 @@ std::shared_ptr<const accounts::AccountsConfig> AccountImports::config() const {
 
 // ---- configuration ----
 
-void AccountImports::apply(const accounts::AccountsConfig& config) {
+void AccountImports::apply(const accounts::AccountsConfig& configured) {
+    // nats-server's automatic imports of the system account's CONNZ/STATZ into every account.
+    accounts::AccountsConfig config = configured;
+    accounts::add_system_imports(config);
     for (const auto& a : config.accounts) {
         const AccountPtr account = server_.get_or_create_account(a.name);
         account->max_connections.store(a.limits.max_connections, std::memory_order_relaxed);
