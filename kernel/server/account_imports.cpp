@@ -272,6 +272,7 @@ void AccountImports::apply(const accounts::AccountsConfig& configured) {
 
     std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>> old_subs, old_shadows;
     const bool linked = config.has_links();
+    has_streams_.store(!config.stream_links.empty(), std::memory_order_release);
     {
         std::lock_guard lock(mutex_);
         old_subs.swap(service_subs_);
@@ -385,6 +386,11 @@ void AccountImports::on_interest(const Account& account, const ServerSubscriptio
     // Only client and plugin subscriptions import streams; the ones this file adds are neither.
     if (typeid(subscription) != typeid(ClientSubscription) && !dynamic_cast<const ImportingSubscription*>(&subscription))
         return;
+    // Every account has the system imports: with no stream import, a SUB costs no lock here.
+    if (!has_streams_.load(std::memory_order_acquire)) {
+        if (!added && has_responses_.load(std::memory_order_acquire)) drop_lost_interest(account, subscription.subject);
+        return;
+    }
     std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>> changed;
     {
         std::lock_guard lock(mutex_);
