@@ -271,7 +271,9 @@ void AccountImports::apply(const accounts::AccountsConfig& configured) {
     for (auto& [account, sub] : new_wildcards) server_.add_internal_subscription(account, sub);
 
     std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>> old_subs, old_shadows;
-    const bool linked = config.has_links();
+    // The system imports alone do not make SUB/UNSUB observed: they have no shadows, and
+    // their streamed responses are swept after the threshold rather than on lost interest.
+    const bool linked = configured.has_links();
     has_streams_.store(!config.stream_links.empty(), std::memory_order_release);
     {
         std::lock_guard lock(mutex_);
