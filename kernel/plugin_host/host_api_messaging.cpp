@@ -82,6 +82,12 @@ nmk_status api_watch_connections(void* host, nmk_connection_callback callback, v
                              [&](PluginMessaging& m) { return m.watch_connections(callback, user, watch_id); });
 }
 
+nmk_status api_watch_connections_ex(void* host, std::uint32_t flags, nmk_connection_callback callback, void* user,
+                                    std::uint64_t* watch_id) {
+    return guarded_messaging(host, "watch_connections_ex",
+                             [&](PluginMessaging& m) { return m.watch_connections(callback, user, watch_id, flags); });
+}
+
 nmk_status api_close_client(void* host, std::uint64_t client_id, std::uint32_t reason, nmk_str error) {
     return guarded_messaging(host, "close_client",
                              [&](PluginMessaging& m) { return m.close_client(client_id, reason, view(error)); });
@@ -106,6 +112,7 @@ void add_messaging_api(nmk_host_api& api) {
     api.publish_deliver = api_publish_deliver;
     api.publish_deliver_batch = api_publish_deliver_batch;
     api.close_client = api_close_client;
+    api.watch_connections_ex = api_watch_connections_ex;
 }
 
 }  // namespace nats::plugins

@@ -265,10 +265,11 @@ nmk_status PluginMessaging::close_client(std::uint64_t client_id, std::uint32_t 
     return host_.server().close_client(client_id, why, error) ? NMK_OK : NMK_NOT_FOUND;
 }
 
-nmk_status PluginMessaging::watch_connections(nmk_connection_callback callback, void* user, std::uint64_t* watch_id) {
+nmk_status PluginMessaging::watch_connections(nmk_connection_callback callback, void* user, std::uint64_t* watch_id,
+                                              std::uint32_t flags) {
     if (!accepting()) return NMK_ERROR;
     const auto id = host_.next_id();
-    const auto status = watches_->watch_connections(id, callback, user);
+    const auto status = watches_->watch_connections(id, callback, user, flags);
     if (status == NMK_OK && watch_id) *watch_id = id;
     return status;
 }

@@ -51,7 +51,8 @@ public:
                               void* user, std::uint64_t* watch_id, int* active_now);
     nmk_status watch_client(std::uint64_t client_id, nmk_client_gone_callback callback, void* user,
                             std::uint64_t* watch_id);
-    nmk_status watch_connections(nmk_connection_callback callback, void* user, std::uint64_t* watch_id);
+    nmk_status watch_connections(nmk_connection_callback callback, void* user, std::uint64_t* watch_id,
+                                 std::uint32_t flags = 0);
     // SDK 1.3.
     nmk_status close_client(std::uint64_t client_id, std::uint32_t reason, std::string_view error);
     nmk_status unwatch(std::uint64_t watch_id);

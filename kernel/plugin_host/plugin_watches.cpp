@@ -32,6 +32,7 @@ struct PluginWatches::ConnectionWatch {
     std::uint64_t id;
     nmk_connection_callback callback;
     void* user;
+    std::uint32_t flags;  // NMK_WATCH_*
     CallGate gate;
 };
 
@@ -120,9 +121,10 @@ nmk_status PluginWatches::watch_client(std::uint64_t id, std::uint64_t client_id
     return NMK_OK;
 }
 
-nmk_status PluginWatches::watch_connections(std::uint64_t id, nmk_connection_callback callback, void* user) {
-    if (!callback) return NMK_INVALID_ARGUMENT;
-    auto w = std::make_shared<ConnectionWatch>(id, callback, user);
+nmk_status PluginWatches::watch_connections(std::uint64_t id, nmk_connection_callback callback, void* user,
+                                            std::uint32_t flags) {
+    if (!callback || (flags & ~NMK_WATCH_AUTH_ERRORS) != 0) return NMK_INVALID_ARGUMENT;
+    auto w = std::make_shared<ConnectionWatch>(id, callback, user, flags);
     std::lock_guard lock(mutex_);
     if (released_) return NMK_ERROR;
     observe_clients();
@@ -229,7 +231,9 @@ void PluginWatches::on_client_event(const server::ClientEvent& event) {
     if (!event.connected && clients)
         for (const auto& w : *clients)
             if (w->client_id == event.info.cid) fire_gone(*w);
-    if (!event.admitted || !connections || connections->empty()) return;
+    if (!connections || connections->empty()) return;
+    const bool auth_error = !event.connected && event.auth_error;
+    if (!event.admitted && !auth_error) return;
     const auto& info = event.info;
     nmk_connection_event e{};
     e.struct_size = sizeof e;
@@ -244,6 +248,7 @@ void PluginWatches::on_client_event(const server::ClientEvent& event) {
     e.port = static_cast<std::uint16_t>(info.port);
     e.tls = info.tls ? 1 : 0;
     e.start_unix_ns = unix_ns(info.start);
+    e.rtt_ns = info.rtt.count();
     if (!event.connected) {
         e.stop_unix_ns = unix_ns(event.stop);
         e.reason = to_nmk(event.reason);
@@ -252,16 +257,26 @@ void PluginWatches::on_client_event(const server::ClientEvent& event) {
         e.out_msgs = info.out_msgs;
         e.out_bytes = info.out_bytes;
     }
-    for (const auto& w : *connections) {
-        CallGate::Pass pass(*plugin_gate_);
-        if (!pass) return;
-        CallGate::Pass own(w->gate);
-        if (!own) continue;
-        try {
-            w->callback(w->user, &e);
-        } catch (...) {
-            NMK_ERROR("{}: connection watch callback threw an exception", plugin_);
+    // Watches without NMK_WATCH_AUTH_ERRORS see what they always saw: admitted clients only.
+    auto deliver = [&](bool auth_watchers_only) {
+        for (const auto& w : *connections) {
+            if (auth_watchers_only && (w->flags & NMK_WATCH_AUTH_ERRORS) == 0) continue;
+            CallGate::Pass pass(*plugin_gate_);
+            if (!pass) return;
+            CallGate::Pass own(w->gate);
+            if (!own) continue;
+            try {
+                w->callback(w->user, &e);
+            } catch (...) {
+                NMK_ERROR("{}: connection watch callback threw an exception", plugin_);
+            }
         }
+    };
+    if (event.admitted) deliver(false);
+    if (auth_error) {
+        e.kind = NMK_CONNECTION_AUTH_ERROR;
+        e.user = to_nmk(event.claimed_user);
+        deliver(true);
     }
 }
 

@@ -28,7 +28,9 @@ public:
     nmk_status watch_interest(std::uint64_t id, const server::AccountPtr& account, std::string_view subject,
                               nmk_interest_callback callback, void* user, int* active_now);
     nmk_status watch_client(std::uint64_t id, std::uint64_t client_id, nmk_client_gone_callback callback, void* user);
-    nmk_status watch_connections(std::uint64_t id, nmk_connection_callback callback, void* user);
+    // flags: NMK_WATCH_* (NMK_WATCH_AUTH_ERRORS: refused logins too).
+    nmk_status watch_connections(std::uint64_t id, nmk_connection_callback callback, void* user,
+                                 std::uint32_t flags = 0);
     nmk_status unwatch(std::uint64_t id);
     // Ends every watch and leaves the server's observer lists (the plugin stops).
     void release();

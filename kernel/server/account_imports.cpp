@@ -1,5 +1,7 @@
 #include "kernel/server/account_imports.hpp"
 
+#include "kernel/accounts/system_imports.hpp"
+
 #include <asio.hpp>
 
 #include <algorithm>
@@ -212,7 +214,10 @@ std::shared_ptr<const accounts::AccountsConfig> AccountImports::config() const {
 
 // ---- configuration ----
 
-void AccountImports::apply(const accounts::AccountsConfig& config) {
+void AccountImports::apply(const accounts::AccountsConfig& configured) {
+    // nats-server's automatic imports of the system account's CONNZ/STATZ into every account.
+    accounts::AccountsConfig config = configured;
+    accounts::add_system_imports(config);
     for (const auto& a : config.accounts) {
         const AccountPtr account = server_.get_or_create_account(a.name);
         account->max_connections.store(a.limits.max_connections, std::memory_order_relaxed);
@@ -266,7 +271,10 @@ void AccountImports::apply(const accounts::AccountsConfig& config) {
     for (auto& [account, sub] : new_wildcards) server_.add_internal_subscription(account, sub);
 
     std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>> old_subs, old_shadows;
-    const bool linked = config.has_links();
+    // The system imports alone do not make SUB/UNSUB observed: they have no shadows, and
+    // their streamed responses are swept after the threshold rather than on lost interest.
+    const bool linked = configured.has_links();
+    has_streams_.store(!config.stream_links.empty(), std::memory_order_release);
     {
         std::lock_guard lock(mutex_);
         old_subs.swap(service_subs_);
@@ -380,6 +388,11 @@ void AccountImports::on_interest(const Account& account, const ServerSubscriptio
     // Only client and plugin subscriptions import streams; the ones this file adds are neither.
     if (typeid(subscription) != typeid(ClientSubscription) && !dynamic_cast<const ImportingSubscription*>(&subscription))
         return;
+    // Every account has the system imports: with no stream import, a SUB costs no lock here.
+    if (!has_streams_.load(std::memory_order_acquire)) {
+        if (!added && has_responses_.load(std::memory_order_acquire)) drop_lost_interest(account, subscription.subject);
+        return;
+    }
     std::vector<std::pair<AccountPtr, std::shared_ptr<ServerSubscription>>> changed;
     {
         std::lock_guard lock(mutex_);

@@ -130,6 +130,8 @@ private:
         reverse_;
     std::size_t response_count_ = 0;
     std::atomic<bool> has_responses_{false};
+    // Any stream import (shadows to keep): without one a SUB/UNSUB only matters for responses.
+    std::atomic<bool> has_streams_{false};
     std::chrono::milliseconds sweep_interval_{60 * 1000};
     std::atomic<bool> sweep_armed_{false};
     std::unique_ptr<asio::steady_timer> sweep_timer_;  // on thread 0

@@ -104,6 +104,8 @@ public:
     bool is_lame_duck_eligible() const { return opts_.protocol >= 1; }
     // Owner thread: its CONNECT was accepted (after authentication).
     bool admitted() const { return connect_received_; }
+    // Owner thread: the identity its CONNECT claimed (nkey, user or token), for the auth error event.
+    std::string claimed_identity() const;
     // Any thread: a snapshot for monitoring.
     ConnectionInfo info();
     // Any thread: this client's subscriptions with their delivery counts.

@@ -105,6 +105,18 @@ std::string Client::connect_user() const {
     return (it != doc.end() && it->is_string()) ? it->get<std::string>() : std::string();
 }
 
+// nats-server's getRawAuthUser for the auth error event: the CONNECT's nkey, else user, else token.
+// (A JWT's public key is only known once verified, so a refused JWT shows none.)
+std::string Client::claimed_identity() const {
+    auto doc = nlohmann::json::parse(connect_json_, nullptr, false);
+    if (!doc.is_object()) return {};
+    for (const char* key : {"nkey", "user", "auth_token"}) {
+        auto it = doc.find(key);
+        if (it != doc.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) return it->get<std::string>();
+    }
+    return {};
+}
+
 // Asks the authenticators from auth_index_ on. False when the connection was refused.
 bool Client::run_auth_chain() {
     const AuthResult result = ask_auth_chain();

@@ -20,6 +20,10 @@ struct ClientEvent {
     // Disconnect only: nats-server's ClosedState text and when it closed.
     std::string_view reason{};
     std::chrono::system_clock::time_point stop{};
+    // Disconnect only: closed for an authentication violation (a refused login, as
+    // nats-server's auth error event counts them), and the identity the client claimed.
+    bool auth_error = false;
+    std::string_view claimed_user{};
 };
 
 class ClientObserver {

@@ -190,11 +190,15 @@ void Server::client_closed(const ClientPtr& c, CloseReason reason) {
     // the index: observers see a client that is fully gone.
     if (has_client_observers()) {
         const ConnectionInfo info = c->info();
+        const bool auth_error = reason == CloseReason::auth_violation;
+        const std::string claimed = auth_error ? c->claimed_identity() : std::string();
         notify_client_event({.connected = false,
                              .admitted = c->admitted(),
                              .info = info,
                              .reason = close_reason_text(reason),
-                             .stop = std::chrono::system_clock::now()});
+                             .stop = std::chrono::system_clock::now(),
+                             .auth_error = auth_error,
+                             .claimed_user = claimed});
     }
 }
 

@@ -25,8 +25,10 @@ void SystemEvents::start() {
     statsz_gap_ = settings_.first_statsz;
     next_statsz_ = now + statsz_gap_;
     next_heartbeat_ = now + settings_.conns_heartbeat;
-    connections_ = nats_sdk::Clients(host_).watch_connections(
-        [this](const nats_sdk::ConnectionEvent& e) { on_connection(e); });
+    const nats_sdk::Clients clients(host_);
+    // SDK 1.3 kernels also report refused logins (the auth error event); older ones cannot.
+    connections_ = clients.watch_connections(clients.has_watch_flags() ? NMK_WATCH_AUTH_ERRORS : 0u,
+                                             [this](const nats_sdk::ConnectionEvent& e) { on_connection(e); });
     ticker_ = host_.every(tick_period, [this] { tick(); });
 }
 
@@ -53,7 +55,15 @@ void SystemEvents::publish(const std::string& subject, const std::string& payloa
     }
 }
 
+std::int64_t go_event_rtt(std::chrono::nanoseconds rtt) {
+    // nats-server's getRTT: whole microseconds between 1 us and 1 ms, nanoseconds otherwise.
+    const auto ns = rtt.count();
+    if (ns > 1000 && ns < 1000000) return ns - ns % 1000;
+    return ns;
+}
+
 std::string SystemEvents::connection_message(const nats_sdk::ConnectionEvent& e) {
+    // A refused login is told as a disconnect (nats-server's sendAuthErrorEvent).
     const bool connect = e.connected();
     nats_sdk::GoJsonWriter w(false);
     w.begin_object();
@@ -71,6 +81,8 @@ std::string SystemEvents::connection_message(const nats_sdk::ConnectionEvent& e)
     if (!e.name().empty()) w.field("name", e.name());
     if (!e.lang().empty()) w.field("lang", e.lang());
     if (!e.version().empty()) w.field("ver", e.version());
+    // Only disconnects (and auth errors) carry the round trip; omitted while unknown.
+    if (!connect && e.rtt().count() != 0) w.field("rtt", go_event_rtt(e.rtt()));
     if (!connect) w.field("stop", nats_sdk::rfc3339(e.stop()));
     w.field("kind", "Client").field("client_type", "nats");
     w.end_object();
@@ -86,6 +98,14 @@ std::string SystemEvents::connection_message(const nats_sdk::ConnectionEvent& e)
 
 void SystemEvents::on_connection(const nats_sdk::ConnectionEvent& e) {
     if (!running_) return;
+    if (e.auth_error()) {
+        // Sent for every account, $G included; the count of connections did not change.
+        std::string subject = "$SYS.SERVER." + info_.server_id() + ".CLIENT.AUTH.ERR";
+        if (!messaging_.has_interest(system_, subject)) return;
+        std::string body = connection_message(e);
+        host_.post([this, subject = std::move(subject), body = std::move(body)] { publish(subject, body); });
+        return;
+    }
     const std::string account(e.account());
     std::string subject = "$SYS.ACCOUNT." + account + (e.connected() ? ".CONNECT" : ".DISCONNECT");
     // Nobody listening (the usual case): no message to build, as nothing would receive it.

@@ -8,6 +8,8 @@
 //   $SYS.SERVER.<id>.STATSZ                   server statistics: after 250 ms, then at
 //                                             doubling intervals up to every 30 s
 //   $SYS.SERVER.<id>.SHUTDOWN                 the server is stopping
+//   $SYS.SERVER.<id>.CLIENT.AUTH.ERR          a login was refused (a DisconnectEventMsg,
+//                                             reason "Authentication Failure")
 // Events nobody subscribes to are not built. Connection-count events are coalesced: a burst of connects gives one event per
 // account with the count after the burst (nats-server sends one per change).
 //
@@ -33,6 +35,10 @@ struct EventSettings {
     std::chrono::milliseconds statsz_interval{30000};
     std::chrono::milliseconds conns_heartbeat{30000};
 };
+
+// The event's rtt as nats-server writes it (Go nanoseconds, truncated to microseconds
+// between 1 us and 1 ms).
+std::int64_t go_event_rtt(std::chrono::nanoseconds rtt);
 
 class SystemEvents {
 public:

@@ -78,7 +78,22 @@ const ServerEndpoint server_endpoints[] = {
     {"HEALTHZ", "/healthz", &healthz_options},
 };
 
+// The query with key=value, replacing what the request body gave for that key (the
+// account of a $SYS.REQ.ACCOUNT.<acc>.X subject wins over the body's, as in nats-server).
 std::string with(std::string query, std::string_view key, std::string_view value) {
+    std::string kept;
+    for (std::size_t start = 0; start < query.size();) {
+        std::size_t end = query.find('&', start);
+        if (end == std::string::npos) end = query.size();
+        const std::string_view part = std::string_view(query).substr(start, end - start);
+        const std::string_view name = part.substr(0, part.find('='));
+        if (name != key) {
+            if (!kept.empty()) kept += '&';
+            kept += part;
+        }
+        start = end + 1;
+    }
+    query = std::move(kept);
     if (!query.empty()) query += '&';
     query += key;
     query += '=';

@@ -151,5 +151,14 @@ TEST_F(NatsCliServerSys, RequestListAndReports) {
     EXPECT_TRUE(has(r.out, R"(\d+ Accounts Overview)")) << r.out;
 }
 
+// A user of an ordinary account reaches $SYS.REQ.SERVER.PING.CONNZ through the import
+// every account gets, and sees its own account's connections only.
+TEST_F(NatsCliServerSys, ReportConnectionsAsAnAccountUser) {
+    auto r = as("app", {"server", "report", "connections"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(has(r.out, R"(Top \d+ Connections out of 1 by subs)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "Connections per server")) << r.out;
+}
+
 } // namespace
 } // namespace nats::integration

@@ -176,6 +176,28 @@ TEST(PluginMessaging, DisconnectEventsCarryTheClientsDetailsAndCounts) {
               "disconnect " + id + " $G event-test raw 127.0.0.1 0 in=1/5 out=0/0 Client Closed");
 }
 
+// SDK 1.3 added refused logins for watches that ask (NMK_WATCH_AUTH_ERRORS); a watch
+// made with watch_connections still sees admitted clients only.
+TEST(PluginMessaging, PlainConnectionWatchesDoNotSeeRefusedLogins) {
+    SKIP_UNLESS_PLUGIN_SERVER();
+    SKIP_WITHOUT_PLUGINS("auth_users");
+    auto server = messaging_server("authorization { users: [{user: u, password: p}] }\n");
+    auto nc = nats_connect("nats://u:p@127.0.0.1:" + std::to_string(server->port()));
+    auto events = nats_subscribe_sync(nc.get(), "msg.events");
+    flush(nc.get());
+    EXPECT_EQ(ask(nc.get(), "conns"), "watching status=0");
+    test_support::RawClient refused(server->port());
+    refused.read_info();
+    refused.send("CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"wrong\"}\r\nPING\r\n");
+    EXPECT_TRUE(refused.wait_closed(std::chrono::seconds(3)));
+    auto raw = std::make_unique<test_support::RawClient>(server->port());
+    const auto info = raw->connect({{"user", "u"}, {"pass", "p"}, {"name", "admitted"}, {"lang", "raw"}});
+    const std::string id = std::to_string(info.at("client_id").get<std::uint64_t>());
+    // The first event after the refusal is the admitted client's connect.
+    const std::string first = next_text(events.get());
+    EXPECT_TRUE(first.starts_with("connect " + id + " $G u admitted raw")) << first;
+}
+
 TEST(PluginMessaging, BadInputIsRefused) {
     SKIP_UNLESS_PLUGIN_SERVER();
     auto server = messaging_server();

@@ -216,8 +216,19 @@ typedef void (*nmk_client_gone_callback)(void* user, uint64_t watch_id, uint64_t
 
 typedef enum nmk_connection_event_kind {
     NMK_CONNECTION_CONNECT = 0,   /* admitted: CONNECT accepted (after authentication) */
-    NMK_CONNECTION_DISCONNECT = 1 /* closed, after having been admitted */
+    NMK_CONNECTION_DISCONNECT = 1, /* closed, after having been admitted */
+    /* SDK 1.3, only to watches made with NMK_WATCH_AUTH_ERRORS (watch_connections_ex):
+     * a login was refused (closed for an authentication violation: credentials an
+     * authenticator denied, a command before CONNECT, or credentials denied again on
+     * reload). `user` is the identity the client claimed (CONNECT's nkey, else user,
+     * else auth_token, as nats-server's auth error event shows it); the disconnect
+     * members are filled. A refused client that was admitted before (reload) also gets
+     * its DISCONNECT. */
+    NMK_CONNECTION_AUTH_ERROR = 2
 } nmk_connection_event_kind;
+
+/* SDK 1.3: watch_connections_ex flags. */
+#define NMK_WATCH_AUTH_ERRORS 0x1u /* also report refused logins (NMK_CONNECTION_AUTH_ERROR) */
 
 /* A client connected or disconnected, for $SYS events and monitoring.
  * OWNERSHIP: views valid during the callback only. */
@@ -238,6 +249,9 @@ typedef struct nmk_connection_event {
     int64_t stop_unix_ns;
     nmk_str reason;     /* nats-server's ClosedState text: "Client Closed", "Slow Consumer (Pending Bytes)", ... */
     uint64_t in_msgs, in_bytes, out_msgs, out_bytes;
+    /* SDK 1.3 (read only when struct_size covers it): the last measured PING/PONG round
+     * trip in nanoseconds (before the first PONG, accept to CONNECT); 0 before CONNECT. */
+    int64_t rtt_ns;
 } nmk_connection_event;
 
 typedef void (*nmk_connection_callback)(void* user, const nmk_connection_event* event);
@@ -490,6 +504,13 @@ typedef struct nmk_host_api {
      * NMK_NOT_FOUND when no such client is connected, NMK_INVALID_ARGUMENT for an
      * unknown reason or an error containing CR, LF or a quote. */
     nmk_status (*close_client)(void* host, uint64_t client_id, uint32_t reason, nmk_str error);
+
+    /* ---- SDK 1.3: connection watch with options ---- */
+
+    /* watch_connections with flags (NMK_WATCH_*; 0 is watch_connections). Unknown flags:
+     * NMK_INVALID_ARGUMENT. Ended by unwatch like the others. */
+    nmk_status (*watch_connections_ex)(void* host, uint32_t flags, nmk_connection_callback callback, void* user,
+                                       uint64_t* watch_id);
 } nmk_host_api;
 
 /* ---------------------------------------------------------- the plugin */

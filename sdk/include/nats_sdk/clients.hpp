@@ -1,6 +1,7 @@
 #pragma once
 // SDK 1.1 clients: learn when a client goes away, and every client connect and
-// disconnect (for $SYS events and monitoring); SDK 1.3: close one (revoked credentials).
+// disconnect (for $SYS events and monitoring); SDK 1.3: close one (revoked credentials),
+// hear about refused logins (NMK_WATCH_AUTH_ERRORS) and each client's round trip.
 //
 //   nats_sdk::Clients clients(host());
 //   auto gone = clients.watch_client(message.client_id(), [](std::uint64_t id) { /* forget id */ });
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -29,6 +31,8 @@ public:
     explicit ConnectionEvent(const nmk_connection_event& raw) noexcept : raw_(&raw) {}
 
     bool connected() const noexcept { return raw_->kind == NMK_CONNECTION_CONNECT; }
+    // SDK 1.3: a refused login (only with NMK_WATCH_AUTH_ERRORS); user() is the claimed identity.
+    bool auth_error() const noexcept { return raw_->kind == NMK_CONNECTION_AUTH_ERROR; }
     std::uint64_t client_id() const noexcept { return raw_->client_id; }
     std::string_view account() const noexcept { return to_view(raw_->account); }
     std::string_view user() const noexcept { return to_view(raw_->user); }
@@ -46,6 +50,11 @@ public:
     std::uint64_t in_bytes() const noexcept { return raw_->in_bytes; }
     std::uint64_t out_msgs() const noexcept { return raw_->out_msgs; }
     std::uint64_t out_bytes() const noexcept { return raw_->out_bytes; }
+    // SDK 1.3: the measured round trip; 0 when unknown or the kernel is older.
+    std::chrono::nanoseconds rtt() const noexcept {
+        return covers(offsetof(nmk_connection_event, rtt_ns), sizeof raw_->rtt_ns) ? std::chrono::nanoseconds(raw_->rtt_ns)
+                                                                                  : std::chrono::nanoseconds(0);
+    }
     const nmk_connection_event& raw() const noexcept { return *raw_; }
 
 private:
@@ -53,6 +62,7 @@ private:
         return std::chrono::system_clock::time_point(
             std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(unix_ns)));
     }
+    bool covers(std::size_t offset, std::size_t size) const noexcept { return raw_->struct_size >= offset + size; }
     const nmk_connection_event* raw_;
 };
 
@@ -84,7 +94,9 @@ class Clients {
 public:
     // Throws Error(NMK_UNSUPPORTED) when the kernel is older than SDK 1.1.
     explicit Clients(const Host& host)
-        : api_(&host.api()), can_close_(host.has(&nmk_host_api::close_client) && host.api().close_client != nullptr) {
+        : api_(&host.api()),
+          can_close_(host.has(&nmk_host_api::close_client) && host.api().close_client != nullptr),
+          has_watch_flags_(host.has(&nmk_host_api::watch_connections_ex) && host.api().watch_connections_ex != nullptr) {
         if (!host.has(&nmk_host_api::unwatch) || host.api().unwatch == nullptr) {
             throw Error("the kernel has no SDK 1.1 client calls", NMK_UNSUPPORTED);
         }
@@ -128,9 +140,27 @@ public:
         return Watch(api_, id, box.release());
     }
 
+    // SDK 1.3: whether watch_connections takes flags (NMK_WATCH_AUTH_ERRORS).
+    bool has_watch_flags() const noexcept { return has_watch_flags_; }
+    // SDK 1.3: the same with NMK_WATCH_* flags; NMK_WATCH_AUTH_ERRORS adds refused logins
+    // (ConnectionEvent::auth_error()). Throws Error(NMK_UNSUPPORTED) on an older kernel.
+    template <class Fn>
+        requires std::invocable<Fn&, const ConnectionEvent&>
+    [[nodiscard]] Watch watch_connections(std::uint32_t flags, Fn&& callback) const {
+        if (flags == 0) return watch_connections(std::forward<Fn>(callback));
+        if (!has_watch_flags_) throw Error("the kernel has no SDK 1.3 watch_connections_ex call", NMK_UNSUPPORTED);
+        using box_type = detail::connection_box<std::decay_t<Fn>>;
+        auto box = std::make_unique<box_type>(api_, std::forward<Fn>(callback));
+        std::uint64_t id = 0;
+        detail::check_status(api_->watch_connections_ex(api_->host, flags, &box_type::call, box.get(), &id),
+                             "watch_connections_ex");
+        return Watch(api_, id, box.release());
+    }
+
 private:
     const nmk_host_api* api_;
     bool can_close_;
+    bool has_watch_flags_;
 };
 
 }  // namespace nats_sdk
