@@ -123,9 +123,11 @@ void JetStreamCore::open() {
         std::error_code ignored;  // restores a stop cut short left their staged chunks (as nats-server clears them)
         std::filesystem::remove_all(std::filesystem::path(settings_.store_dir) / ".snap-staging", ignored);
     }
-    for (const auto& [name, backend] : file_backends_) {
-        if (!backend) continue;
-        auto& store = file_stores_[name] = backend->open_store(settings_.store_dir, options);
+    for (const auto& entry : file_backends_) {
+        // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda.
+        const std::string& name = entry.first;
+        if (!entry.second) continue;
+        auto& store = file_stores_[name] = entry.second->open_store(settings_.store_dir, options);
         store->list_streams([&](std::string_view account, std::string_view stream, std::string_view meta) {
             found_on_disk_.push_back({std::string(account), std::string(stream), std::string(meta), name});
         });
