@@ -42,6 +42,8 @@ public:
     std::size_t pending_bytes_locked() const { return pending_bytes_; }
 
     void append_locked(const char* bytes, std::size_t n) {
+        // An empty payload may come as a null pointer, which memcpy must not see.
+        if (n == 0) return;
         if (tail_ != nullptr && tail_->room() >= n) [[likely]] {
             std::memcpy(tail_->data() + tail_->size, bytes, n);
             tail_->size += static_cast<std::uint32_t>(n);
