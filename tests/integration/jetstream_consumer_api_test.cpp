@@ -316,6 +316,8 @@ TEST_F(JetStreamConsumerApi, PushDeliveryStaysInOrderAcrossFlowControl) {
                     .contains("name"));
     std::uint64_t expected = 1;
     int flow_control = 0;
+    // Built once: a std::regex per frame made this test take a minute under ASan.
+    const std::regex ack_reply(R"(\$JS\.ACK\.W\.O\.1\.(\d+)\.\d+\.\d+\.\d+)");
     while (expected <= count) {
         const Frame f = sub.read_frame(5s);
         if (f.kind == Frame::Kind::hmsg && f.headers.rfind("NATS/1.0 100 FlowControl Request", 0) == 0) {
@@ -325,7 +327,7 @@ TEST_F(JetStreamConsumerApi, PushDeliveryStaysInOrderAcrossFlowControl) {
         }
         if (f.kind == Frame::Kind::hmsg) continue;  // a heartbeat
         std::smatch m;
-        ASSERT_TRUE(std::regex_match(f.reply, m, std::regex(R"(\$JS\.ACK\.W\.O\.1\.(\d+)\.\d+\.\d+\.\d+)"))) << f.reply;
+        ASSERT_TRUE(std::regex_match(f.reply, m, ack_reply)) << f.reply;
         ASSERT_EQ(std::stoull(m[1].str()), expected) << "out of order";
         ++expected;
     }

@@ -91,7 +91,7 @@ void Consumer::select_start() {
                 break;
             }
             case DeliverPolicy::by_start_time:
-                sseq_ = config_.opt_start_time ? store.sequence_for_time(config_.opt_start_time->unix_ns) : 0;
+                sseq_ = config_.opt_start_time ? store.sequence_for_time(config_.opt_start_time->unix_ns()) : 0;
                 if (sseq_ == 0) sseq_ = state.last_sequence + 1;
                 break;
             case DeliverPolicy::new_only: sseq_ = state.last_sequence + 1; break;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <ctime>
+#include <limits>
 #include <stdexcept>
 
 #include <nats_sdk/go_quote.hpp>
@@ -151,18 +152,36 @@ GoTime parse_go_time(std::string_view s) {
         throw std::invalid_argument("parsing time \"" + std::string(s) + "\" as RFC 3339");
     }
     const std::int64_t seconds = static_cast<std::int64_t>(timegm(&tm)) - std::int64_t{t.offset_minutes} * 60;
-    t.unix_ns = seconds * 1'000'000'000 + fraction;
+    t.unix_seconds = seconds;
+    t.nanos = static_cast<std::int32_t>(fraction);
+    return t;
+}
+
+std::int64_t GoTime::unix_ns() const noexcept {
+    constexpr std::int64_t billion = 1'000'000'000;
+    constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t least = std::numeric_limits<std::int64_t>::min();
+    if (unix_seconds > (most - nanos) / billion) return most;
+    if (unix_seconds < least / billion + 1) return least;
+    return unix_seconds * billion + nanos;
+}
+
+GoTime GoTime::from_unix_ns(std::int64_t unix_ns) noexcept {
+    constexpr std::int64_t billion = 1'000'000'000;
+    GoTime t;
+    t.unix_seconds = unix_ns / billion;
+    std::int64_t nanos = unix_ns % billion;
+    if (nanos < 0) {
+        nanos += billion;
+        --t.unix_seconds;
+    }
+    t.nanos = static_cast<std::int32_t>(nanos);
     return t;
 }
 
 std::string format_go_time(const GoTime& t) {
-    const std::int64_t local_ns = t.unix_ns + std::int64_t{t.offset_minutes} * 60 * 1'000'000'000;
-    std::int64_t seconds = local_ns / 1'000'000'000;
-    std::int64_t nanos = local_ns % 1'000'000'000;
-    if (nanos < 0) {
-        nanos += 1'000'000'000;
-        --seconds;
-    }
+    const std::int64_t seconds = t.unix_seconds + std::int64_t{t.offset_minutes} * 60;
+    const std::int64_t nanos = t.nanos;
     const std::time_t tt = static_cast<std::time_t>(seconds);
     std::tm tm{};
     gmtime_r(&tt, &tm);

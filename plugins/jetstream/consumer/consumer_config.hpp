@@ -23,10 +23,17 @@ enum class AckPolicy { none, all, explicit_ack };
 enum class ReplayPolicy { instant, original };
 
 // A time.Time as Go reads RFC 3339 and writes it back (RFC3339Nano, its offset kept).
+// Seconds and nanoseconds apart, as Go keeps them: Go reads any year from 0000 to 9999,
+// and Unix nanoseconds in 64 bits only reach 1677 to 2262.
 struct GoTime {
-    std::int64_t unix_ns = 0;
+    std::int64_t unix_seconds = 0;
+    std::int32_t nanos = 0;  // 0 to 999,999,999
     int offset_minutes = 0;  // east of UTC; the text ends in Z when 0 and written as Z
     bool utc = true;
+    // Unix nanoseconds, held at the int64 range's ends for times beyond it (a start time
+    // before 1677 is before every message, one after 2262 after every message).
+    std::int64_t unix_ns() const noexcept;
+    static GoTime from_unix_ns(std::int64_t unix_ns) noexcept;  // in UTC
     friend bool operator==(const GoTime&, const GoTime&) = default;
 };
 // Throws std::invalid_argument on text Go's time.Parse(RFC3339) refuses.

@@ -53,7 +53,7 @@ std::uint64_t header_number(std::string_view headers, std::string_view key) {
 // An opt_start_time as Go reads it; 0 when it does not parse (the start then falls back).
 std::int64_t start_time_of(const std::string& text) {
     try {
-        return parse_go_time(text).unix_ns;
+        return parse_go_time(text).unix_ns();
     } catch (const std::exception&) {
         return 0;
     }

@@ -129,7 +129,7 @@ SourceLink::Request SourceLink::consumer_request(const std::string& deliver_subj
     c.direct = true;
     if (opt_start_time_ns != 0) {
         c.deliver_policy = DeliverPolicy::by_start_time;
-        c.opt_start_time = GoTime{opt_start_time_ns, 0, true};
+        c.opt_start_time = GoTime::from_unix_ns(opt_start_time_ns);
     } else if (opt_start_seq != 0) {
         c.deliver_policy = DeliverPolicy::by_start_sequence;
         c.opt_start_seq = opt_start_seq;
