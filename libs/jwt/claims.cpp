@@ -30,7 +30,7 @@ std::int64_t number(const json& object, const char* key, std::int64_t fallback) 
     const json& value = member(object, key);
     if (value.is_null()) return fallback;
     if (!value.is_number()) throw Error(wrong_type(key, value, "int64"));
-    return value.get<std::int64_t>();
+    return read_int64(value, key);
 }
 
 bool flag(const json& object, const char* key) {
@@ -59,7 +59,7 @@ std::map<std::string, std::int64_t> revocation_list(const json& object, const ch
     if (!value.is_object()) throw Error(wrong_type(key, value, "RevocationList"));
     for (auto it = value.begin(); it != value.end(); ++it) {
         if (!it->is_number()) throw Error(wrong_type(key, *it, "int64"));
-        out[it.key()] = it->get<std::int64_t>();
+        out[it.key()] = read_int64(*it, key);
     }
     return out;
 }
@@ -74,7 +74,7 @@ Permission read_permission(const json& value) {
 ExportType export_type(const json& object, const char* key) {
     const json& value = member(object, key);
     if (value.is_string() && value.get<std::string>() == "service") return ExportType::service;
-    if (value.is_number() && value.get<int>() == 2) return ExportType::service;  // the enum's number
+    if (value.is_number_integer() && value.get<std::int64_t>() == 2) return ExportType::service;  // the enum's number
     return ExportType::stream;
 }
 
@@ -183,6 +183,8 @@ AccountClaims read_account(const Token& token) {
             if (const json& latency = member(item, "service_latency"); latency.is_object()) {
                 e.latency_results = text(latency, "results");
                 e.latency_sampling = member(latency, "sampling");
+                // nats-io/jwt's SamplingRate: "headers" or a whole percentage.
+                if (e.latency_sampling.is_number()) (void)read_int64(e.latency_sampling, "sampling");
             }
             out.exports.push_back(std::move(e));
         }

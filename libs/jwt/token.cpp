@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "libs/nkeys/key_text.hpp"
@@ -45,7 +47,7 @@ std::string string_field(const nlohmann::json& object, const char* key) {
 
 std::int64_t int_field(const nlohmann::json& object, const char* key) {
     const auto it = object.find(key);
-    return it != object.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+    return it == object.end() ? 0 : read_int64(*it, key);
 }
 
 // nats-io/jwt's header check: typ "JWT" (any case), alg ed25519 or ed25519-nkey.
@@ -143,6 +145,23 @@ std::string decode_part(std::string_view part) {
 }
 
 std::string encode_part(std::string_view raw) { return nkeys::base64url_encode(raw); }
+
+std::int64_t read_int64(const nlohmann::json& value, const char* field) {
+    if (value.is_null()) return 0;
+    if (value.is_number_integer()) {
+        // nlohmann keeps a non-negative integer as unsigned: above int64's range Go refuses it.
+        if (value.is_number_unsigned() && value.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+            throw Error("json: cannot unmarshal number " + value.dump() + " into Go struct field " + field +
+                        " of type int64");
+        return value.get<std::int64_t>();
+    }
+    // A fraction, an exponent form or a number too large for a double's integer: Go's
+    // decoder refuses them for an int64 (converting such a double here would be undefined).
+    if (value.is_number())
+        throw Error("json: cannot unmarshal number " + value.dump() + " into Go struct field " + field + " of type int64");
+    throw Error(std::string("json: cannot unmarshal ") + value.type_name() + " into Go struct field " + field +
+                " of type int64");
+}
 
 Token decode(std::string_view text) {
     if (text.size() > max_token_size) {

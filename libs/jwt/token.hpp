@@ -53,6 +53,11 @@ struct Token {
 // of the wrong role for the claim type.
 Token decode(std::string_view token);
 
+// Go's json.Unmarshal of `value` into an int64 field named `field`: null is 0, an integer
+// in range is itself; a fraction, an out-of-range number or another JSON type throws Error
+// ("json: cannot unmarshal ... of type int64"), as Go's decoder does.
+std::int64_t read_int64(const nlohmann::json& value, const char* field);
+
 // nats-io/jwt's time validation at `now_unix` seconds: "claim is expired",
 // "claim is not yet valid", or nullopt when valid.
 std::optional<std::string> time_problem(const Token& token, std::int64_t now_unix);

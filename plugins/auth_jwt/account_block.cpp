@@ -39,7 +39,7 @@ json export_json(const jwt::Export& e, const std::vector<std::string>& admitted)
             out["threshold"] = nats_sdk::format_go_duration(std::chrono::nanoseconds(e.response_threshold_ns));
         }
         if (!e.latency_results.empty()) {
-            json sampling = e.latency_sampling.is_number() ? json(std::to_string(e.latency_sampling.get<int>()) + "%")
+            json sampling = e.latency_sampling.is_number() ? json(std::to_string(e.latency_sampling.get<std::int64_t>()) + "%")
                                                            : json("headers");
             out["latency"] = {{"sampling", sampling}, {"subject", e.latency_results}};
         }

@@ -118,6 +118,26 @@ TEST(JwtClaims, ActivationAndWrongTypes) {
     EXPECT_THROW(read_user(decode(encode(bad, exporter))), Error);
 }
 
+// Found by fuzz_jwt: a number that is no int64 (a fraction, 1e56, above 2^63) was
+// converted anyway (undefined behaviour); Go's decoder refuses it, so do we.
+TEST(JwtClaims, NumbersThatAreNoInt64AreErrors) {
+    const auto exporter = KeyPair::generate(KeyType::account);
+    for (const char* number : {"1.5", "-1.1e56", "1e300", "9223372036854775808", "18446744073709551615"}) {
+        auto bad = user_claims("u", KeyPair::generate(KeyType::user).public_key());
+        bad["nats"]["subs"] = nlohmann::json::parse(number);
+        EXPECT_THROW(read_user(decode(encode(bad, exporter))), Error) << number;
+        auto exp = user_claims("u", KeyPair::generate(KeyType::user).public_key());
+        exp["exp"] = nlohmann::json::parse(number);
+        EXPECT_THROW(decode(encode(exp, exporter)), Error) << number;
+    }
+    auto fine = user_claims("u", KeyPair::generate(KeyType::user).public_key());
+    fine["nats"]["subs"] = nlohmann::json::parse("9223372036854775807");
+    EXPECT_EQ(read_user(decode(encode(fine, exporter))).limits.subs, 9223372036854775807);
+    EXPECT_EQ(read_int64(nlohmann::json(), "x"), 0);
+    EXPECT_EQ(read_int64(nlohmann::json(-5), "x"), -5);
+    EXPECT_THROW(read_int64(nlohmann::json("5"), "x"), Error);
+}
+
 TEST(JwtCreds, FormatAndParseRoundTrip) {
     const auto user = KeyPair::generate(KeyType::user);
     const std::string seed = user.seed();
