@@ -6,6 +6,8 @@
 #include <future>
 #include <set>
 
+#include <openssl/sha.h>
+
 #include "tests/integration/jwt_auth_helpers.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -157,6 +159,15 @@ TEST(JwtFullResolver, PackAnswersEveryJwtThenAnEmptyMessage) {
     EXPECT_EQ(pack.back(), "") << "the end of the pack";
     std::set<std::string> lines(pack.begin(), pack.end() - 1);
     EXPECT_EQ(lines, (std::set<std::string>{a.key.public_key() + "|" + a.jwt, sys.key.public_key() + "|" + sys.jwt}));
+
+    // A PACK carrying the store's own hash (the XOR of each JWT's SHA-256) gets the end only.
+    std::string hash(SHA256_DIGEST_LENGTH, '\0');
+    for (const std::string* jwt : {&a.jwt, &sys.jwt}) {
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        SHA256(reinterpret_cast<const unsigned char*>(jwt->data()), jwt->size(), digest);
+        for (std::size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<char>(hash[i] ^ digest[i]);
+    }
+    EXPECT_EQ(admin.request("$SYS.REQ.CLAIMS.PACK", hash, false), std::vector<std::string>{""});
 }
 
 // Both directory resolvers ask the system account for an account they lack
