@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <nats_sdk/close_reason.hpp>
+
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client_detail.hpp"
 #include "kernel/server/server.hpp"
@@ -343,20 +345,20 @@ void Client::finish_close(bool drain_input) {
 std::string_view close_reason_text(CloseReason r) {
     switch (r) {
         case CloseReason::client_closed: return "Client Closed";
-        case CloseReason::server_shutdown: return "Server Shutdown";
+        case CloseReason::server_shutdown: return nats_sdk::close_reason_text(NMK_CLOSE_SERVER_SHUTDOWN);
         case CloseReason::protocol_error: return "Protocol Violation";
-        case CloseReason::auth_violation: return "Authentication Failure";
+        case CloseReason::auth_violation: return nats_sdk::close_reason_text(NMK_CLOSE_AUTHENTICATION_VIOLATION);
         case CloseReason::auth_timeout: return "Authentication Timeout";
         case CloseReason::stale_connection: return "Stale Connection";
         case CloseReason::slow_consumer_pending: return "Slow Consumer (Pending Bytes)";
         case CloseReason::slow_consumer_deadline: return "Slow Consumer (Write Deadline)";
         case CloseReason::max_connections: return "Maximum Connections Exceeded";
-        case CloseReason::max_account_connections: return "Maximum Account Connections Exceeded";
+        case CloseReason::max_account_connections: return nats_sdk::close_reason_text(NMK_CLOSE_MAX_ACCOUNT_CONNECTIONS);
         case CloseReason::max_subscriptions: return "Maximum Subscriptions Exceeded";
-        case CloseReason::authentication_expired: return "Authentication Expired";
-        case CloseReason::credentials_revoked: return "Credentials Revoked";
+        case CloseReason::authentication_expired: return nats_sdk::close_reason_text(NMK_CLOSE_AUTHENTICATION_EXPIRED);
+        case CloseReason::credentials_revoked: return nats_sdk::close_reason_text(NMK_CLOSE_CREDENTIALS_REVOKED);
         case CloseReason::tls_error: return "TLS Handshake Failure";
-        case CloseReason::lame_duck: return "Server Shutdown";
+        case CloseReason::lame_duck: return nats_sdk::close_reason_text(NMK_CLOSE_SERVER_SHUTDOWN);
         case CloseReason::read_error: return "Read Error";
         case CloseReason::write_error: return "Write Error";
         case CloseReason::max_payload: return "Maximum Message Payload Exceeded";

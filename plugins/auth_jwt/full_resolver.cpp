@@ -166,7 +166,10 @@ std::shared_ptr<const KnownAccount> FullResolver::fetch(const std::string& key, 
             if (!waiter->answer) waiter->answer = std::string(m.payload());  // the first answer only
             waiter->arrived.notify_all();
         });
-        messaging_->publish(system_, nats_sdk::OutMessage{"$SYS.REQ.ACCOUNT." + key + ".CLAIMS.LOOKUP", {}, inbox});
+        // Not echoed to our own LOOKUP handler, which has nothing to answer (nats-server's
+        // system client does not hear itself either): no "Merging resulted in error" for it.
+        messaging_->publish(system_, nats_sdk::OutMessage{"$SYS.REQ.ACCOUNT." + key + ".CLAIMS.LOOKUP", {}, inbox},
+                            nats_sdk::publish_no_echo);
         std::unique_lock lock(waiter->mutex);
         if (!waiter->arrived.wait_for(lock, settings.resolver.timeout, [&] { return waiter->answer.has_value(); }))
             throw std::runtime_error("fetching jwt timed out");

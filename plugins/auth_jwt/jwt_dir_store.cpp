@@ -65,6 +65,17 @@ std::string read_text(const fs::path& path) {
     return text.str();
 }
 
+JwtDirStore::Hash sha256(const std::string& text) {
+    JwtDirStore::Hash digest{};
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+    return digest;
+}
+
+// XOR is its own inverse: the same call adds a digest to the running hash or takes it out.
+void toggle(JwtDirStore::Hash& into, const JwtDirStore::Hash& digest) {
+    for (std::size_t i = 0; i < into.size(); ++i) into[i] ^= digest[i];
+}
+
 }  // namespace
 
 JwtDirStore::JwtDirStore(std::string dir, std::int64_t limit, bool cache)
@@ -75,18 +86,40 @@ std::string JwtDirStore::path_for(const std::string& key) const {
     return (fs::path(dir_) / (key + std::string(extension))).string();
 }
 
+void JwtDirStore::put(const std::string& key, const std::string& jwt) {
+    const Hash digest = sha256(jwt);
+    const auto [it, added] = digests_.try_emplace(key, digest);
+    if (!added) {
+        toggle(hash_, it->second);  // the overwritten JWT leaves the hash
+        it->second = digest;
+    }
+    toggle(hash_, digest);
+    jwts_[key] = jwt;
+}
+
+void JwtDirStore::drop(const std::string& key) {
+    const auto it = digests_.find(key);
+    if (it != digests_.end()) {
+        toggle(hash_, it->second);
+        digests_.erase(it);
+    }
+    jwts_.erase(key);
+}
+
 std::map<std::string, std::string> JwtDirStore::open() {
     std::lock_guard lock(mutex_);
     std::error_code error;
     fs::create_directories(dir_, error);
     if (error) throw DirStoreError("cannot create " + dir_ + ": " + error.message());
     jwts_.clear();
+    digests_.clear();
+    hash_ = {};
     for (const auto& entry : fs::directory_iterator(dir_, error)) {
         const std::string name = entry.path().filename().string();
         if (!entry.is_regular_file() || !name.ends_with(extension)) continue;
         const std::string key = name.substr(0, name.size() - extension.size());
         if (!nkeys::is_valid_public_key(key, nkeys::KeyType::account)) continue;
-        jwts_[key] = read_text(entry.path());
+        put(key, read_text(entry.path()));
         touch(key);
     }
     if (error) throw DirStoreError("cannot read " + dir_ + ": " + error.message());
@@ -114,12 +147,12 @@ bool JwtDirStore::save(const std::string& key, const std::string& jwt) {
         if (oldest != last_used_.end()) {
             std::error_code ignored;
             fs::remove(path_for(oldest->first), ignored);
-            jwts_.erase(oldest->first);
+            drop(oldest->first);
             last_used_.erase(oldest);
         }
     }
     write_durably(path, jwt);
-    jwts_[key] = jwt;
+    put(key, jwt);
     touch(key);
     return true;
 }
@@ -131,12 +164,12 @@ bool JwtDirStore::remove(const std::string& key) {
     const int moved = cache_ ? ::unlink(path.c_str()) : ::rename(path.c_str(), (path + ".deleted").c_str());
     if (moved != 0) {
         if (errno == ENOENT) {
-            jwts_.erase(key);
+            drop(key);
             return false;
         }
         fail("rename", path, errno);
     }
-    jwts_.erase(key);
+    drop(key);
     return true;
 }
 
@@ -147,13 +180,7 @@ std::map<std::string, std::string> JwtDirStore::all() const {
 
 JwtDirStore::Hash JwtDirStore::hash() const {
     std::lock_guard lock(mutex_);
-    Hash out{};
-    for (const auto& [key, jwt] : jwts_) {
-        unsigned char digest[SHA256_DIGEST_LENGTH];
-        SHA256(reinterpret_cast<const unsigned char*>(jwt.data()), jwt.size(), digest);
-        for (std::size_t i = 0; i < out.size(); ++i) out[i] ^= digest[i];
-    }
-    return out;
+    return hash_;
 }
 
 }  // namespace nats::auth_jwt

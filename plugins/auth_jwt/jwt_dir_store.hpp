@@ -4,7 +4,8 @@
 // `<account key>.jwt.deleted`. Writes go to a temporary file that is fsynced and
 // renamed over the old one, so a crash leaves the old JWT or the new one, never half
 // of either. The store's hash is nats-server's: the XOR of every JWT's SHA-256 (what a
-// $SYS.REQ.CLAIMS.PACK request compares).
+// $SYS.REQ.CLAIMS.PACK request compares). Each JWT's digest is kept beside it and the
+// XOR is updated on every change, so hash() costs nothing however many JWTs there are.
 // Thread safety: one mutex around every call; calls run on blocking workers only.
 #include <array>
 #include <cstdint>
@@ -48,6 +49,9 @@ private:
     std::string path_for(const std::string& key) const;
 
     void touch(const std::string& key) const { last_used_[key] = ++use_clock_; }
+    // The only ways jwts_ changes: they keep digests_ and hash_ in step with it.
+    void put(const std::string& key, const std::string& jwt);
+    void drop(const std::string& key);
 
     std::string dir_;
     std::int64_t limit_;
@@ -56,6 +60,8 @@ private:
     mutable std::uint64_t use_clock_ = 0;
     mutable std::mutex mutex_;
     std::map<std::string, std::string> jwts_;  // what the directory holds
+    std::map<std::string, Hash> digests_;      // SHA-256 of each JWT in jwts_
+    Hash hash_{};                              // XOR of digests_
 };
 
 }  // namespace nats::auth_jwt

@@ -6,6 +6,8 @@
 #include <future>
 #include <set>
 
+#include <openssl/sha.h>
+
 #include "tests/integration/jwt_auth_helpers.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -55,6 +57,15 @@ struct Admin {
         if (replies.empty()) return json();
         return json::parse(replies.front());
     }
+};
+
+// A full resolver with SYS preloaded and A minted but not pushed (members in this order).
+struct FullResolverServer {
+    World w;
+    Account& sys = w.account("SYS");
+    Account& a = w.account("A");
+    test_support::TempDir dir;
+    std::unique_ptr<ServerProcess> server = start_server(full_config(w, sys, dir.file("jwt").string(), false));
 };
 
 TEST(JwtFullResolver, PushedAccountsAreStoredLookedUpListedAndSurviveARestart) {
@@ -145,18 +156,25 @@ TEST(JwtFullResolver, DeleteNeedsAllowDeleteAndAnOperatorSignatureAndClosesTheAc
 
 TEST(JwtFullResolver, PackAnswersEveryJwtThenAnEmptyMessage) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    test_support::TempDir dir;
-    auto server = start_server(full_config(w, sys, dir.file("jwt").string(), false));
-    Admin admin(*server, w, sys);
+    FullResolverServer s;
+    const Account& sys = s.sys;
+    const Account& a = s.a;
+    Admin admin(*s.server, s.w, sys);
     ASSERT_EQ(admin.request_json("$SYS.REQ.CLAIMS.UPDATE", a.jwt)["data"]["message"], "jwt updated");
     const auto pack = admin.request("$SYS.REQ.CLAIMS.PACK", "", false);
     ASSERT_FALSE(pack.empty());
     EXPECT_EQ(pack.back(), "") << "the end of the pack";
     std::set<std::string> lines(pack.begin(), pack.end() - 1);
     EXPECT_EQ(lines, (std::set<std::string>{a.key.public_key() + "|" + a.jwt, sys.key.public_key() + "|" + sys.jwt}));
+
+    // A PACK carrying the store's own hash (the XOR of each JWT's SHA-256) gets the end only.
+    std::string hash(SHA256_DIGEST_LENGTH, '\0');
+    for (const std::string* jwt : {&a.jwt, &sys.jwt}) {
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        SHA256(reinterpret_cast<const unsigned char*>(jwt->data()), jwt->size(), digest);
+        for (std::size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<char>(hash[i] ^ digest[i]);
+    }
+    EXPECT_EQ(admin.request("$SYS.REQ.CLAIMS.PACK", hash, false), std::vector<std::string>{""});
 }
 
 // Both directory resolvers ask the system account for an account they lack
@@ -180,7 +198,7 @@ TEST(JwtFullResolver, UnknownAccountsAreLookedUpInTheSystemAccountAndKept) {
         ASSERT_EQ(account_server.raw.client.read_line(), "PONG");
 
         auto login = std::async(std::launch::async, [&] { return Raw(*server).login(w.user(a)); });
-        // The server's lookup (a full resolver also hears its own request first: skip ours' answers).
+        // The server's lookup (skipping whatever else the subscription brings).
         std::string reply;
         for (int i = 0; i < 4 && reply.empty(); ++i) {
             const std::string line = account_server.raw.client.read_line(5s);
@@ -208,6 +226,27 @@ TEST(JwtFullResolver, UnknownAccountsAreLookedUpInTheSystemAccountAndKept) {
             EXPECT_EQ(pushed_a["data"]["message"], "jwt updated") << pushed_a.dump();
         }
     }
+}
+
+// nats-server's own lookups are not echoed to its own LOOKUP handler, so an account it lacks
+// is not logged as a failed merge; another's LOOKUP of such an account is, as an error.
+TEST(JwtFullResolver, OnlyAnotherClientsLookupOfAnUnknownAccountLogsAnError) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    FullResolverServer s;
+    const auto& server = s.server;
+    EXPECT_EQ(Raw(*server).login(s.w.user(s.a)), "-ERR 'Authorization Violation'") << "nobody answers the lookup";
+    Admin admin(*server, s.w, s.sys);
+    EXPECT_EQ(admin.request("$SYS.REQ.CLAIMS.LIST", "").size(), 1u);  // all that came before is handled
+    EXPECT_EQ(server->log_text().find("Merging resulted in error"), std::string::npos) << server->log_text();
+
+    const std::string key = s.a.key.public_key();
+    EXPECT_TRUE(admin.request("$SYS.REQ.ACCOUNT." + key + ".CLAIMS.LOOKUP", "", true, 500ms).empty());
+    ASSERT_TRUE(wait_for_log(*server, "Merging resulted in error: open ")) << server->log_text();
+    const std::string log = server->log_text();
+    const auto at = log.find("Merging resulted in error: open ");
+    const std::string line = log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1);
+    EXPECT_NE(line.find("[ERR] "), std::string::npos) << line;
+    EXPECT_NE(line.find("/" + key + ".jwt: no such file or directory"), std::string::npos) << line;
 }
 
 TEST(JwtFullResolver, ABadDirectoryOrCacheStopsStartUp) {

@@ -5,12 +5,13 @@
 // (run with NMK_SERVER_BIN=/usr/sbin/nats-server). Ours needs plugins/system_account.
 #include <optional>
 
-#include "tests/integration/plugin_test_helpers.hpp"
+#include "tests/integration/system_account_fixture.hpp"
 
 namespace nats::integration {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace system_account;
 
 constexpr std::string_view three_accounts = R"(
 accounts {
@@ -20,48 +21,6 @@ accounts {
 }
 system_account: SYS
 )";
-
-std::unique_ptr<RawClient> login(const ServerProcess& server, const std::string& user, json extra = json::object()) {
-    auto c = std::make_unique<RawClient>(server.port());
-    json options = {{"user", user}, {"pass", user}, {"headers", true}};
-    options.update(extra);
-    c->connect(options);
-    return c;
-}
-
-std::vector<std::string> keys(const nlohmann::ordered_json& object) {
-    std::vector<std::string> out;
-    for (auto it = object.begin(); it != object.end(); ++it) out.push_back(it.key());
-    return out;
-}
-
-// The next message on `subject_prefix...` seen by `client` within `wait`.
-std::optional<Frame> next_on(RawClient& client, std::string_view subject_prefix, std::chrono::milliseconds wait = 3000ms) {
-    const auto deadline = std::chrono::steady_clock::now() + wait;
-    while (std::chrono::steady_clock::now() < deadline) {
-        Frame f;
-        try {
-            f = client.read_frame(
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
-        if ((f.kind == Frame::Kind::msg || f.kind == Frame::Kind::hmsg) && f.subject.starts_with(subject_prefix)) return f;
-    }
-    return std::nullopt;
-}
-
-// A request from `client` (already subscribed to _R.>); the first answer's JSON.
-std::optional<nlohmann::ordered_json> request(RawClient& client, const std::string& subject, const std::string& body,
-                                              int n, std::chrono::milliseconds wait = 2000ms) {
-    const std::string reply = "_R." + std::to_string(n);
-    client.send("PUB " + subject + " " + reply + " " + std::to_string(body.size()) + "\r\n" + body + "\r\n");
-    const auto f = next_on(client, reply, wait);
-    if (!f) return std::nullopt;
-    return nlohmann::ordered_json::parse(f->payload);
-}
-
-#define SKIP_WITHOUT_SYSTEM_ACCOUNT() SKIP_WITHOUT_PLUGINS("system_account", "auth_users", "monitoring")
 
 TEST(SystemAccountEvents, RefusedLoginSendsAnAuthErrorEvent) {
     SKIP_WITHOUT_SYSTEM_ACCOUNT();

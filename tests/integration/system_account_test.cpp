@@ -5,90 +5,13 @@
 #include <csignal>
 #include <optional>
 
-#include "tests/integration/plugin_test_helpers.hpp"
+#include "tests/integration/system_account_fixture.hpp"
 
 namespace nats::integration {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr std::string_view two_accounts = R"(
-accounts {
-  SYS: { users: [{user: sys, password: sys}] }
-  A: { users: [{user: a, password: a}] }
-}
-system_account: SYS
-)";
-
-#define SKIP_WITHOUT_SYSTEM_ACCOUNT() SKIP_WITHOUT_PLUGINS("system_account", "auth_users", "monitoring")
-
-std::unique_ptr<RawClient> login(const ServerProcess& server, const std::string& user, json extra = json::object()) {
-    auto c = std::make_unique<RawClient>(server.port());
-    json options = {{"user", user}, {"pass", user}, {"headers", true}};
-    options.update(extra);
-    c->connect(options);
-    return c;
-}
-
-// Keys of a JSON object in order.
-std::vector<std::string> keys(const nlohmann::ordered_json& object) {
-    std::vector<std::string> out;
-    for (auto it = object.begin(); it != object.end(); ++it) out.push_back(it.key());
-    return out;
-}
-
-class SystemAccount : public ::testing::Test {
-protected:
-    void SetUp() override {
-        SKIP_WITHOUT_SYSTEM_ACCOUNT();
-        server_ = ServerProcess::with_config(two_accounts);
-        sys_ = login(*server_, "sys");
-        sys_->send("SUB _R.> 1\r\n");
-        sys_->flush();
-    }
-
-    // Sends a request from the system user; the first answer's JSON, or nullopt
-    // when none came within `wait`.
-    std::optional<nlohmann::ordered_json> request(const std::string& subject, const std::string& body,
-                                                  std::chrono::milliseconds wait = 2000ms) {
-        const std::string reply = "_R." + std::to_string(++requests_);
-        sys_->send("PUB " + subject + " " + reply + " " + std::to_string(body.size()) + "\r\n" + body + "\r\n");
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            Frame f;
-            try {
-                f = sys_->read_frame(std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()));
-            } catch (const std::exception&) {
-                return std::nullopt;  // timed out
-            }
-            if ((f.kind == Frame::Kind::msg || f.kind == Frame::Kind::hmsg) && f.subject == reply)
-                return nlohmann::ordered_json::parse(f.payload);
-        }
-        return std::nullopt;
-    }
-
-    // The next message on `subject_prefix...` seen by `client` within `wait`.
-    static std::optional<Frame> next_on(RawClient& client, std::string_view subject_prefix,
-                                        std::chrono::milliseconds wait = 3000ms) {
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (std::chrono::steady_clock::now() < deadline) {
-            Frame f;
-            try {
-                f = client.read_frame(std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()));
-            } catch (const std::exception&) {
-                return std::nullopt;
-            }
-            if (f.kind == Frame::Kind::msg && f.subject.starts_with(subject_prefix)) return f;
-        }
-        return std::nullopt;
-    }
-
-    std::unique_ptr<ServerProcess> server_;
-    std::unique_ptr<RawClient> sys_;
-    int requests_ = 0;
-};
+using namespace system_account;
 
 const std::vector<std::string> server_info_keys = {"name", "host", "id", "ver", "seq", "jetstream", "time"};
 
@@ -290,6 +213,8 @@ no_system_account: true
 namespace nats::integration {
 namespace {
 
+using namespace system_account;
+
 TEST(SystemAccountJetStream, JszAndStatszShowJetStream) {
     SKIP_WITHOUT_PLUGINS("system_account", "auth_users", "monitoring", "jetstream");
     test_support::TempDir store;
@@ -305,14 +230,8 @@ system_account: SYS
     auto sys = login(*server, "sys");
     sys->send("SUB _R.> 1\r\n");
     int n = 0;
-    auto ask = [&](const std::string& subject, const std::string& body) -> nlohmann::ordered_json {
-        const std::string reply = "_R." + std::to_string(++n);
-        sys->send("PUB " + subject + " " + reply + " " + std::to_string(body.size()) + "\r\n" + body + "\r\n");
-        for (int i = 0; i < 20; ++i) {
-            const Frame f = sys->read_frame(3000ms);
-            if (f.kind == Frame::Kind::msg && f.subject == reply) return nlohmann::ordered_json::parse(f.payload);
-        }
-        return {};
+    auto ask = [&](const std::string& subject, const std::string& body) {
+        return request(*sys, subject, body, ++n, 3000ms).value_or(nlohmann::ordered_json());
     };
     const auto jsz = ask("$SYS.REQ.SERVER.PING.JSZ", R"({"accounts":true})");
     EXPECT_EQ(jsz["server"]["jetstream"], true) << jsz.dump();

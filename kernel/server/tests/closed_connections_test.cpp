@@ -104,6 +104,10 @@ TEST(ClosedConnections, ReasonsReadAsNatsServerWritesThem) {
     EXPECT_EQ(close_reason_text(CloseReason::slow_consumer_pending), "Slow Consumer (Pending Bytes)");
     EXPECT_EQ(close_reason_text(CloseReason::slow_consumer_deadline), "Slow Consumer (Write Deadline)");
     EXPECT_EQ(close_reason_text(CloseReason::max_connections), "Maximum Connections Exceeded");
+    EXPECT_EQ(close_reason_text(CloseReason::max_account_connections), "Maximum Account Connections Exceeded");
+    EXPECT_EQ(close_reason_text(CloseReason::max_subscriptions), "Maximum Subscriptions Exceeded");
+    EXPECT_EQ(close_reason_text(CloseReason::authentication_expired), "Authentication Expired");
+    EXPECT_EQ(close_reason_text(CloseReason::credentials_revoked), "Credentials Revoked");
     EXPECT_EQ(close_reason_text(CloseReason::tls_error), "TLS Handshake Failure");
     EXPECT_EQ(close_reason_text(CloseReason::read_error), "Read Error");
     EXPECT_EQ(close_reason_text(CloseReason::write_error), "Write Error");

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "nats_sdk/abi.hpp"
+#include "nats_sdk/close_reason.hpp"
 #include "nats_sdk/detail/callback_box.hpp"
 #include "nats_sdk/host.hpp"
 #include "nats_sdk/messaging.hpp"

@@ -10,6 +10,7 @@
 #include "nats_sdk/auth.hpp"
 #include "nats_sdk/authenticator.hpp"
 #include "nats_sdk/clients.hpp"
+#include "nats_sdk/close_reason.hpp"
 #include "nats_sdk/config.hpp"
 #include "nats_sdk/constant_time.hpp"
 #include "nats_sdk/entry.hpp"

@@ -370,6 +370,17 @@ TEST_F(FakeMessagingTest, CloseSendsTheErrorAndReportsTheReason) {
     EXPECT_FALSE(clients.close(id, NMK_CLOSE_CREDENTIALS_REVOKED));  // gone already: not found, no throw
 }
 
+// The kernel and FakeClients both read the closed reason from this one table.
+TEST(CloseReasonText, NamesEachReasonAPluginMayCloseWith) {
+    static_assert(nats_sdk::close_reason_text(NMK_CLOSE_CREDENTIALS_REVOKED) == "Credentials Revoked");
+    EXPECT_EQ(nats_sdk::close_reason_text(NMK_CLOSE_AUTHENTICATION_VIOLATION), "Authentication Failure");
+    EXPECT_EQ(nats_sdk::close_reason_text(NMK_CLOSE_AUTHENTICATION_EXPIRED), "Authentication Expired");
+    EXPECT_EQ(nats_sdk::close_reason_text(NMK_CLOSE_MAX_ACCOUNT_CONNECTIONS), "Maximum Account Connections Exceeded");
+    EXPECT_EQ(nats_sdk::close_reason_text(NMK_CLOSE_SERVER_SHUTDOWN), "Server Shutdown");
+    EXPECT_EQ(nats_sdk::close_reason_text(0), "");
+    EXPECT_EQ(nats_sdk::close_reason_text(99), "");
+}
+
 TEST_F(FakeMessagingTest, CloseRefusesAnUnknownReasonAndAnErrorThatWouldBreakTheLine) {
     const auto id = client();
     EXPECT_EQ(status_of([&] { clients.close(id, static_cast<nmk_close_reason>(99)); }), NMK_INVALID_ARGUMENT);

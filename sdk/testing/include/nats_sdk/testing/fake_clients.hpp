@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "nats_sdk/abi.hpp"
+#include "nats_sdk/close_reason.hpp"
 #include "nats_sdk/strings.hpp"
 #include "nats_sdk/testing/fake_bus.hpp"
 #include "nats_sdk/testing/fake_records.hpp"
@@ -115,15 +116,8 @@ public:
 
     // SDK 1.3 close_client, checked as kernel/plugin_host/plugin_messaging.cpp does.
     nmk_status close_client(std::uint64_t client, std::uint32_t reason, std::string_view error) {
-        std::string_view why;
-        switch (reason) {
-            case NMK_CLOSE_AUTHENTICATION_VIOLATION: why = "Authentication Failure"; break;
-            case NMK_CLOSE_AUTHENTICATION_EXPIRED: why = "Authentication Expired"; break;
-            case NMK_CLOSE_CREDENTIALS_REVOKED: why = "Credentials Revoked"; break;
-            case NMK_CLOSE_MAX_ACCOUNT_CONNECTIONS: why = "Maximum Account Connections Exceeded"; break;
-            case NMK_CLOSE_SERVER_SHUTDOWN: why = "Server Shutdown"; break;
-            default: return NMK_INVALID_ARGUMENT;
-        }
+        const std::string_view why = close_reason_text(reason);
+        if (why.empty()) return NMK_INVALID_ARGUMENT;
         if (error.find_first_of("\r\n'") != std::string_view::npos) return NMK_INVALID_ARGUMENT;
         if (!connected(client)) return NMK_NOT_FOUND;
         {
