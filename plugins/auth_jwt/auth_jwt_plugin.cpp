@@ -63,6 +63,9 @@ public:
             connections_ = clients_->watch_connections([this](const nats_sdk::ConnectionEvent& e) {
                 if (!e.connected()) users_.gone(e.client_id());
             });
+            // nats-server arms a timer per account JWT with an `exp`; one tick a second over
+            // the accounts that have clients does the same within a second.
+            expiry_tick_ = host().every(std::chrono::seconds(1), [this] { close_expired_accounts(); });
         }
         const auto settings = settings_.load();
         const auto& s = *settings;
@@ -104,6 +107,7 @@ public:
     }
 
     void stop() override {
+        expiry_tick_.reset();
         updates_.stop();
         full_.stop();
         connections_.stop();
@@ -247,6 +251,16 @@ private:
         }
     }
 
+    // An account JWT whose `exp` has passed: its clients go with nats-server's
+    // "Account Authentication Expired" (new logins are refused by admit()).
+    void close_expired_accounts() {
+        const std::int64_t now = jwt::now_unix();
+        for (const auto& key : users_.accounts()) {
+            const auto account = table_.find(key);
+            if (account && account->token.expires > 0 && now >= account->token.expires) close_account(key);
+        }
+    }
+
     std::atomic<std::shared_ptr<const Settings>> settings_;
     AccountTable table_;
     AccountSync sync_;
@@ -256,6 +270,7 @@ private:
     ConnectedUsers users_;
     std::optional<nats_sdk::Clients> clients_;
     nats_sdk::Watch connections_;
+    std::optional<nats_sdk::Timer> expiry_tick_;
 };
 
 }  // namespace nats::auth_jwt

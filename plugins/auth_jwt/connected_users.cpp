@@ -28,6 +28,17 @@ std::vector<std::uint64_t> ConnectedUsers::of_account(const std::string& account
     return out;
 }
 
+std::vector<std::string> ConnectedUsers::accounts() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [id, entry] : clients_) {
+        if (out.empty() || out.back() != entry.user.account) out.push_back(entry.user.account);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 std::vector<Closing> ConnectedUsers::to_close(const KnownAccount& account) const {
     std::vector<std::pair<std::uint64_t, Entry>> mine;
     {

@@ -41,6 +41,8 @@ public:
     std::vector<Closing> to_close(const KnownAccount& account) const;
     // Every client of the account (a deleted account: all of them go).
     std::vector<std::uint64_t> of_account(const std::string& account_key) const;
+    // The accounts that have connected clients, each once.
+    std::vector<std::string> accounts() const;
     std::size_t size() const;
 
 private:

@@ -47,6 +47,30 @@ TEST(JwtRuntime, AUserWhoseJwtExpiresIsClosed) {
     expect_alive(lasting);
 }
 
+// An account JWT with `exp`: once it passes, every client of the account goes with
+// nats-server's "Account Authentication Expired", new logins are refused, and the other
+// accounts' clients stay.
+TEST(JwtRuntime, AnExpiredAccountJwtClosesItsClients) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    const std::int64_t expires = jwt::now_unix() + 3;
+    auto& brief = w.account("BRIEF", [&](json& c) { c["exp"] = expires; });
+    auto& lasting = w.account("LASTING");
+    auto server = start_server(w.config());
+    Raw first(*server);
+    ASSERT_EQ(first.login(w.user(brief)), "PONG");
+    Raw second(*server);
+    ASSERT_EQ(second.login(w.user(brief)), "PONG");
+    Raw other(*server);
+    ASSERT_EQ(other.login(w.user(lasting)), "PONG");
+    expect_closed_with(first, "-ERR 'Account Authentication Expired'", 6s);
+    expect_closed_with(second, "-ERR 'Account Authentication Expired'", 2s);
+    EXPECT_GE(jwt::now_unix(), expires - 1);  // not closed long before its time
+    expect_alive(other);
+    Raw late(*server);
+    EXPECT_EQ(late.login(w.user(brief)), "-ERR 'Authorization Violation'");
+}
+
 TEST(JwtRuntime, APushedRevocationClosesTheRevokedUserOnly) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
     World w;
