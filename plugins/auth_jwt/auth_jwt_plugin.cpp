@@ -73,7 +73,7 @@ public:
         // "basic test to see if anyone is home"): fail closed on a dead account server.
         if (s.resolver.kind == ResolverSettings::Kind::url) {
             try {
-                http_get(s.resolver.url, s.resolver.timeout);
+                http_get(s.resolver.url, s.resolver.timeout, s.resolver.tls);
             } catch (const FetchError& e) {
                 throw nats_sdk::ConfigError(std::string("config key 'resolver': ") + e.what());
             }
@@ -192,7 +192,8 @@ private:
                 if (directory_resolver(settings.resolver)) {
                     account = full_.fetch(user.account_key, settings);  // asks the system account
                 } else {
-                    const std::string text = http_get(settings.resolver.url + user.account_key, settings.resolver.timeout);
+                    const std::string text = http_get(settings.resolver.url + user.account_key, settings.resolver.timeout,
+                                                       settings.resolver.tls);
                     account = verify_account(jwt::token_in_file_text(text), settings, user.account_key);
                 }
             } catch (const jwt::Error& e) {

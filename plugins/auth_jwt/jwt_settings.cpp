@@ -84,6 +84,41 @@ std::chrono::milliseconds duration(const json& block, const char* name, std::chr
     return std::chrono::duration_cast<std::chrono::milliseconds>(*parsed);
 }
 
+// nats-server's parseTLS for resolver_tls, then GenTLSConfig's checks of the files.
+ResolverTls read_resolver_tls(const json& value) {
+    const std::string key = "resolver_tls";
+    if (!value.is_object()) refuse(key, std::string("expected a map, got ") + value.type_name());
+    ResolverTls out;
+    auto text = [&](const std::string& field, const json& v) {
+        if (!v.is_string()) refuse(key + "." + field, "error parsing tls config, expected '" + field + "' to be a filename");
+        return v.get<std::string>();
+    };
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        const std::string& field = it.key();
+        if (field == "cert_file") out.cert_file = text(field, *it);
+        else if (field == "key_file") out.key_file = text(field, *it);
+        else if (field == "ca_file") out.ca_file = text(field, *it);
+        else if (field == "insecure") {
+            if (!it->is_boolean()) refuse(key + ".insecure", "error parsing tls config, expected 'insecure' to be a boolean");
+            out.insecure = it->get<bool>();
+        } else if (field == "verify" || field == "timeout") {
+            // Server-side settings in nats-server's TLS block: they change nothing for a client.
+        } else if (field == "cipher_suites" || field == "curve_preferences" || field == "pinned_certs" ||
+                   field == "verify_and_map" || field == "verify_cert_and_check_known_urls") {
+            refuse(key + "." + field, "'" + field + "' is not supported for the account resolver's TLS");
+        } else {
+            refuse(key + "." + field, "error parsing tls config, unknown field [\"" + field + "\"]");
+        }
+    }
+    if (!out.cert_file.empty() && out.key_file.empty()) refuse(key, "missing 'key_file' in TLS configuration");
+    if (out.cert_file.empty() && !out.key_file.empty()) refuse(key, "missing 'cert_file' in TLS configuration");
+    for (const std::string* file : {&out.cert_file, &out.key_file, &out.ca_file}) {
+        if (!file->empty() && !std::ifstream(*file).good())
+            refuse(key, "error parsing X509 certificate/key pair: open " + *file + ": no such file or directory");
+    }
+    return out;
+}
+
 ResolverSettings read_resolver(const json& value, const std::string& key) {
     ResolverSettings out;
     if (value.is_string()) {
@@ -99,7 +134,6 @@ ResolverSettings read_resolver(const json& value, const std::string& key) {
             if (!out.url.starts_with("http://") && !out.url.starts_with("https://")) {
                 refuse(key, "error parsing account resolver url \"" + out.url + "\": only http:// and https:// are supported");
             }
-            if (out.url.starts_with("https://")) refuse(key, "URL resolver over https is not supported yet (use http on a trusted network)");
         } else {
             refuse(key, "resolver must be MEMORY, URL(<url>) or a {type: full|cache, dir: ...} block, got \"" + text + "\"");
         }
@@ -213,6 +247,8 @@ Settings read_settings(const json& config) {
             }
         }
     }
+
+    if (const json* tls = find(config, {"resolver_tls"}); tls) out.resolver.tls = read_resolver_tls(*tls);
 
     if (const json* preload = find(config, {"resolver_preload"}); preload) {
         if (!preload->is_object()) refuse("resolver_preload", "preload should be a map of account_public_key:account_jwt");

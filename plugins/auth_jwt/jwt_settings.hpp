@@ -17,6 +17,16 @@
 
 namespace nats::auth_jwt {
 
+// resolver_tls: how the URL resolver talks to an https account server. Stricter than
+// nats-server 2.9.10 in one place: there `ca_file` goes to a server-side field and the
+// resolver only trusts the system's roots; here it is the trust anchor (without it, the
+// system's roots), so a private CA works without `insecure`.
+struct ResolverTls {
+    std::string cert_file, key_file;  // a client certificate, when both are set
+    std::string ca_file;
+    bool insecure = false;            // no verification of the server's certificate at all
+};
+
 struct ResolverSettings {
     enum class Kind { none, memory, url, full, cache };
     Kind kind = Kind::none;
@@ -27,6 +37,7 @@ struct ResolverSettings {
     std::int64_t limit = 1000;
     std::chrono::milliseconds ttl{0};
     std::chrono::milliseconds timeout{std::chrono::seconds(2)};
+    ResolverTls tls;
 };
 
 struct Settings {

@@ -74,7 +74,11 @@ std::variant<Admission, Refusal> admit(const PresentedUser& user, const KnownAcc
             limits = std::move(*expanded);
         }
     }
-    if (jwt::time_problem(account.token, now)) return Refusal{"Account JWT has expired"};
+    // Expired from its `exp` second on: nats-server's expiry timer fires at exp and marks
+    // the account, so a login in that second is refused there too (the JWT check alone
+    // would still pass it until exp + 1).
+    if (jwt::time_problem(account.token, now) || (account.token.expires > 0 && now >= account.token.expires))
+        return Refusal{"Account JWT has expired"};
     if (limits.bearer_token && account.claims.limits.disallow_bearer) return Refusal{"Account does not allow bearer token"};
     if (!limits.bearer_token) {
         const std::string sig = string_field(connect, "sig");

@@ -2,7 +2,9 @@
 // A minimal HTTP account server on 127.0.0.1 for the URL resolver tests: GET
 // <prefix><account key> answers 200 with the JWT registered for that key, 404
 // otherwise. One connection at a time, closed after each answer; counts requests.
+// Given a certificate and key it speaks https (a failed handshake counts as no request).
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,7 +18,13 @@ namespace nats::integration {
 
 class AccountServer {
 public:
-    AccountServer() {
+    AccountServer(const std::string& cert_file = {}, const std::string& key_file = {}) {
+        if (!cert_file.empty()) {
+            tls_ = SSL_CTX_new(TLS_server_method());
+            if (tls_ == nullptr || SSL_CTX_use_certificate_chain_file(tls_, cert_file.c_str()) != 1 ||
+                SSL_CTX_use_PrivateKey_file(tls_, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+                throw std::runtime_error("account server: cannot load the certificate");
+        }
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -37,9 +45,11 @@ public:
         ::shutdown(fd_, SHUT_RDWR);
         ::close(fd_);
         thread_.join();
+        if (tls_ != nullptr) SSL_CTX_free(tls_);
     }
     std::string url(std::string_view prefix = "/jwt/v1/accounts/") const {
-        return "http://127.0.0.1:" + std::to_string(port_) + std::string(prefix);
+        return std::string(tls_ != nullptr ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) +
+               std::string(prefix);
     }
     void put(const std::string& path, const std::string& body) {
         std::lock_guard lock(mutex_);
@@ -52,10 +62,21 @@ private:
         while (!stopping_) {
             const int client = ::accept(fd_, nullptr, nullptr);
             if (client < 0) return;
+            SSL* ssl = nullptr;
+            if (tls_ != nullptr) {
+                ssl = SSL_new(tls_);
+                SSL_set_fd(ssl, client);
+                if (SSL_accept(ssl) != 1) {  // e.g. the client refused our certificate
+                    SSL_free(ssl);
+                    ::close(client);
+                    continue;
+                }
+            }
             std::string request;
             char buffer[4096];
             while (request.find("\r\n\r\n") == std::string::npos) {
-                const auto n = ::recv(client, buffer, sizeof buffer, 0);
+                const auto n = ssl != nullptr ? SSL_read(ssl, buffer, sizeof buffer)
+                                              : ::recv(client, buffer, sizeof buffer, 0);
                 if (n <= 0) break;
                 request.append(buffer, static_cast<std::size_t>(n));
             }
@@ -76,11 +97,18 @@ private:
                     response = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
                 }
             }
-            ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
+            if (ssl != nullptr) {
+                SSL_write(ssl, response.data(), static_cast<int>(response.size()));
+                SSL_shutdown(ssl);
+                SSL_free(ssl);
+            } else {
+                ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
+            }
             ::close(client);
         }
     }
 
+    SSL_CTX* tls_ = nullptr;
     int fd_ = -1;
     int port_ = 0;
     std::thread thread_;
