@@ -35,7 +35,8 @@ FullResolver::FullResolver(nats_sdk::Host& host, AccountTable& table, AccountSyn
 
 void FullResolver::open(const Settings& settings) {
     cache_ = settings.resolver.kind == ResolverSettings::Kind::cache;
-    store_ = std::make_unique<JwtDirStore>(settings.resolver.dir, settings.resolver.limit, cache_);
+    store_ = std::make_unique<JwtDirStore>(settings.resolver.dir, settings.resolver.limit, cache_,
+                                           cache_ ? settings.resolver.ttl : std::chrono::nanoseconds(0));
     std::map<std::string, std::string> found;
     try {
         found = store_->open();
@@ -93,6 +94,7 @@ void FullResolver::start(const std::string& system_account) {
     on("$SYS.REQ.CLAIMS.LIST", [this](const std::string&, const std::string& r, const std::string&) { on_list(r); });
     on("$SYS.REQ.CLAIMS.DELETE",
        [this](const std::string&, const std::string& r, const std::string& p) { on_delete(r, p); });
+    expiry_timer_ = host_.every(store_->expiry_check_interval(), [this] { later([this] { expire_files(); }); });
     if (cache_) return;  // a cache answers no lookups and no packs
     on("$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP",
        [this](const std::string& s, const std::string& r, const std::string&) { on_lookup(s, r); });
@@ -100,7 +102,18 @@ void FullResolver::start(const std::string& system_account) {
        "responder");
 }
 
+// nats-server's expiration tracker: JWT files whose ttl (cache) or `exp` has passed are
+// removed; accounts already loaded stay, as there.
+void FullResolver::expire_files() {
+    for (const auto& key : store_->expire(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count())) {
+        host_.debug("jwt {} expired from {}", key, store_->dir());
+    }
+}
+
 void FullResolver::stop() {
+    expiry_timer_.reset();
     subscriptions_.clear();
     gate_.close();
 }

@@ -68,6 +68,7 @@ private:
     void reply_raw(const std::string& reply, std::string body);
     // Runs `task` on a blocking worker, inside the gate.
     void later(std::function<void()> task);
+    void expire_files();
 
     nats_sdk::Host& host_;
     AccountTable& table_;
@@ -85,6 +86,7 @@ private:
     nats_sdk::AccountHandle system_{};
     std::string system_key_;
     std::vector<nats_sdk::Subscription> subscriptions_;
+    std::optional<nats_sdk::Timer> expiry_timer_;
     std::atomic<std::uint64_t> seq_{0};
     std::atomic<std::uint64_t> lookups_{0};
     TaskGate gate_;

@@ -8,10 +8,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <openssl/sha.h>
 
+#include <nlohmann/json.hpp>
+
+#include "libs/jwt/token.hpp"
 #include "libs/nkeys/nkeys.hpp"
 
 namespace nats::auth_jwt {
@@ -76,10 +80,32 @@ void toggle(JwtDirStore::Hash& into, const JwtDirStore::Hash& digest) {
     for (std::size_t i = 0; i < into.size(); ++i) into[i] ^= digest[i];
 }
 
+// The JWT's `exp` in unix seconds (0: none), read without verifying: the store only holds
+// JWTs that were verified before they were saved, and this only decides when a file goes.
+std::int64_t jwt_expiry(const std::string& text) {
+    const auto first = text.find('.');
+    const auto second = first == std::string::npos ? first : text.find('.', first + 1);
+    if (second == std::string::npos) return 0;
+    try {
+        const auto claims = nlohmann::json::parse(jwt::decode_part(text.substr(first + 1, second - first - 1)),
+                                                  nullptr, false);
+        if (!claims.is_object()) return 0;
+        const auto exp = claims.find("exp");
+        return exp != claims.end() && exp->is_number_integer() ? exp->get<std::int64_t>() : 0;
+    } catch (const jwt::Error&) {
+        return 0;
+    }
+}
+
+std::int64_t now_unix_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 }  // namespace
 
-JwtDirStore::JwtDirStore(std::string dir, std::int64_t limit, bool cache)
-    : dir_(std::move(dir)), limit_(limit), cache_(cache) {}
+JwtDirStore::JwtDirStore(std::string dir, std::int64_t limit, bool cache, std::chrono::nanoseconds ttl)
+    : dir_(std::move(dir)), limit_(limit), cache_(cache), ttl_(ttl) {}
 
 std::string JwtDirStore::path_for(const std::string& key) const {
     if (!nkeys::is_valid_public_key(key, nkeys::KeyType::account)) throw DirStoreError("invalid public key");
@@ -95,6 +121,15 @@ void JwtDirStore::put(const std::string& key, const std::string& jwt) {
     }
     toggle(hash_, digest);
     jwts_[key] = jwt;
+    // As nats-server's tracker: a ttl wins over the JWT's own expiry.
+    constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();
+    std::int64_t at = never;
+    if (ttl_.count() > 0) {
+        at = now_unix_ns() + ttl_.count();
+    } else if (const std::int64_t exp = jwt_expiry(jwt); exp > 0 && exp < never / 1'000'000'000) {
+        at = exp * 1'000'000'000;
+    }
+    expires_at_[key] = at;
 }
 
 void JwtDirStore::drop(const std::string& key) {
@@ -104,6 +139,7 @@ void JwtDirStore::drop(const std::string& key) {
         digests_.erase(it);
     }
     jwts_.erase(key);
+    expires_at_.erase(key);
 }
 
 std::map<std::string, std::string> JwtDirStore::open() {
@@ -181,6 +217,29 @@ std::map<std::string, std::string> JwtDirStore::all() const {
 JwtDirStore::Hash JwtDirStore::hash() const {
     std::lock_guard lock(mutex_);
     return hash_;
+}
+
+std::vector<std::string> JwtDirStore::expire(std::int64_t now) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> due;
+    for (const auto& [key, at] : expires_at_) {
+        if (at <= now) due.push_back(key);
+    }
+    std::vector<std::string> removed;
+    for (const auto& key : due) {
+        // A file that cannot be removed stays tracked and is tried again next time.
+        if (::unlink(path_for(key).c_str()) != 0 && errno != ENOENT) continue;
+        drop(key);
+        last_used_.erase(key);
+        removed.push_back(key);
+    }
+    return removed;
+}
+
+std::chrono::milliseconds JwtDirStore::expiry_check_interval() const {
+    const auto half = std::chrono::duration_cast<std::chrono::milliseconds>(ttl_ / 2);
+    if (half.count() <= 0 || half > std::chrono::minutes(1)) return std::chrono::minutes(1);
+    return half;
 }
 
 }  // namespace nats::auth_jwt

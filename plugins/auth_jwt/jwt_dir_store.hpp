@@ -8,6 +8,7 @@
 // XOR is updated on every change, so hash() costs nothing however many JWTs there are.
 // Thread safety: one mutex around every call; calls run on blocking workers only.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -29,7 +30,11 @@ public:
     // limit: how many JWTs it keeps at most (nats-server's `limit`); <= 0: no limit.
     // cache: the `cache` resolver's store: past the limit the least recently used JWT
     // is removed to make room, and a delete removes the file (no .deleted copy).
-    JwtDirStore(std::string dir, std::int64_t limit, bool cache = false);
+    // ttl (the cache's `ttl`): each JWT's file is removed that long after it was written
+    // or read at open; without a ttl, when the JWT's own `exp` passes (nats-server's
+    // expiration tracker, for both resolver types).
+    JwtDirStore(std::string dir, std::int64_t limit, bool cache = false,
+                std::chrono::nanoseconds ttl = std::chrono::nanoseconds(0));
 
     // Creates the directory if needed and reads every JWT in it: key -> JWT text.
     // Throws DirStoreError when the directory cannot be made or read.
@@ -43,6 +48,11 @@ public:
     // Every JWT, by key.
     std::map<std::string, std::string> all() const;
     Hash hash() const;
+    // Removes the files of JWTs whose time is up at `now_unix_ns` (as nats-server's tracker:
+    // the file only; the account the server loaded stays). Returns their keys.
+    std::vector<std::string> expire(std::int64_t now_unix_ns);
+    // How often expire() should run: ttl / 2, at most a minute (nats-server's reCheck).
+    std::chrono::milliseconds expiry_check_interval() const;
     const std::string& dir() const noexcept { return dir_; }
 
 private:
@@ -56,6 +66,8 @@ private:
     std::string dir_;
     std::int64_t limit_;
     bool cache_;
+    std::chrono::nanoseconds ttl_;
+    std::map<std::string, std::int64_t> expires_at_;  // unix ns; INT64_MAX: never
     mutable std::map<std::string, std::uint64_t> last_used_;  // cache: for eviction
     mutable std::uint64_t use_clock_ = 0;
     mutable std::mutex mutex_;

@@ -158,13 +158,9 @@ ResolverSettings read_resolver(const json& value, const std::string& key) {
     out.ttl = duration(value, "ttl", out.ttl);
     out.interval = duration(value, "interval", out.interval);
     out.timeout = duration(value, "timeout", out.timeout);
-    // Read and checked as nats-server does, but not served yet: refuse rather than
-    // run without the resolver the config asks for.
     if (out.kind == ResolverSettings::Kind::cache) {
         if (value.contains("interval")) refuse(key, "CACHE does not accept sync");
         if (out.allow_delete) refuse(key, "CACHE does not accept allow_delete");
-        // Refused rather than ignored: a cached account would outlive the ttl asked for.
-        if (out.ttl.count() != 0) refuse(key, "resolver type \"cache\" with a ttl is not supported yet");
         if (out.limit <= 0) out.limit = 1000;  // nats-server's default for the cache
     } else {
         if (value.contains("ttl") && out.ttl.count() != 0) refuse(key, "FULL does not accept ttl");

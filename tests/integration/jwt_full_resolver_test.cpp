@@ -249,6 +249,34 @@ TEST(JwtFullResolver, OnlyAnotherClientsLookupOfAnUnknownAccountLogsAnError) {
     EXPECT_NE(line.find("/" + key + ".jwt: no such file or directory"), std::string::npos) << line;
 }
 
+// The cache's ttl: a JWT's file goes that long after it was written (checked every ttl/2);
+// the account the server loaded stays, so its clients and new logins carry on.
+TEST(JwtFullResolver, ACacheTtlRemovesTheJwtFileButNotTheLoadedAccount) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    test_support::TempDir dir;
+    const auto jwt_dir = dir.file("jwt");
+    const std::string config = "operator: \"" + w.operator_jwt + "\"\nsystem_account: " + sys.key.public_key() +
+                               "\nresolver: { type: cache, dir: \"" + jwt_dir.string() + "\", ttl: \"2s\" }\n" +
+                               "resolver_preload: {\n  " + sys.key.public_key() + ": \"" + sys.jwt + "\"\n  " +
+                               a.key.public_key() + ": \"" + a.jwt + "\"\n}\n";
+    auto server = start_server(config);
+    const auto file = jwt_dir / (a.key.public_key() + ".jwt");
+    ASSERT_TRUE(std::filesystem::exists(file));
+    Raw client(*server);
+    ASSERT_EQ(client.login(w.user(a)), "PONG");
+    const auto started = std::chrono::steady_clock::now();
+    while (std::filesystem::exists(file) && std::chrono::steady_clock::now() - started < 8s)
+        std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(std::filesystem::exists(file)) << "still there after 8 s";
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 1s);  // not at once
+    client.client.send("PING\r\n");
+    EXPECT_EQ(client.client.read_line(), "PONG");
+    EXPECT_EQ(Raw(*server).login(w.user(a)), "PONG");
+}
+
 TEST(JwtFullResolver, ABadDirectoryOrCacheStopsStartUp) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
     if (!server_loads_plugins()) GTEST_SKIP() << "our start-up texts";
@@ -259,8 +287,7 @@ TEST(JwtFullResolver, ABadDirectoryOrCacheStopsStartUp) {
     for (const auto& [resolver, expected] :
          std::vector<std::pair<std::string, std::string>>{
              {"{ type: full, dir: \"" + dir.file("a-file").string() + "/jwt\" }", "cannot create"},
-             {"{ type: cache, dir: \"" + dir.file("c").string() + "\", ttl: \"1m\" }",
-              "resolver type \"cache\" with a ttl is not supported yet"},
+             {"{ type: cache, dir: \"" + dir.file("c").string() + "\", ttl: \"soon\" }", "resolver.ttl"},
              {"{ type: cache, dir: \"" + dir.file("c").string() + "\", allow_delete: true }",
               "CACHE does not accept allow_delete"},
              {"{ type: full, dir: \"" + dir.file("d").string() + "\", ttl: \"1m\" }", "FULL does not accept ttl"}}) {

@@ -2,9 +2,11 @@
 
 #include <stdlib.h>  // mkdtemp
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <openssl/sha.h>
 
@@ -100,6 +102,61 @@ TEST(JwtDirStoreHash, CacheEvictionAndDeleteLeaveTheHash) {
     ASSERT_TRUE(cache.remove(a));  // the cache deletes the file outright
     EXPECT_EQ(cache.hash(), hash_from_scratch({{c, "jwt-c"}})) << "after delete";
     EXPECT_FALSE(fs::exists(dir.path / (a + ".jwt.deleted")));
+}
+
+}  // namespace
+}  // namespace nats::auth_jwt
+
+namespace nats::auth_jwt {
+namespace {
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A JWT-shaped text whose claims carry `exp` (the store reads it without verifying).
+std::string jwt_with_exp(std::int64_t exp) {
+    const std::string claims = "{\"exp\":" + std::to_string(exp) + "}";
+    return "eyJ0eXAiOiJKV1QifQ." + nkeys::base64url_encode(claims) + ".sig";
+}
+
+TEST(JwtDirStoreExpiry, ATtlRemovesTheFileThatLongAfterItWasWritten) {
+    ScratchDir dir;
+    const std::string a = KeyPair::generate(KeyType::account).public_key();
+    JwtDirStore store(dir.path.string(), 0, true, std::chrono::hours(1));
+    store.open();
+    ASSERT_TRUE(store.save(a, jwt_with_exp(0)));
+    EXPECT_TRUE(store.expire(now_ns()).empty());
+    EXPECT_TRUE(fs::exists(dir.path / (a + ".jwt")));
+    EXPECT_EQ(store.expire(now_ns() + std::chrono::nanoseconds(std::chrono::hours(2)).count()),
+              std::vector<std::string>{a});
+    EXPECT_FALSE(fs::exists(dir.path / (a + ".jwt")));
+    EXPECT_FALSE(store.load(a));
+    EXPECT_EQ(store.hash(), JwtDirStore::Hash{});
+    EXPECT_EQ(store.expiry_check_interval(), std::chrono::minutes(1));  // ttl/2, at most a minute
+    EXPECT_EQ(JwtDirStore(dir.path.string(), 0, true, std::chrono::seconds(2)).expiry_check_interval(),
+              std::chrono::seconds(1));
+}
+
+TEST(JwtDirStoreExpiry, WithoutATtlTheJwtsOwnExpDecidesAndReopenTracksItAgain) {
+    ScratchDir dir;
+    const std::string lasting = KeyPair::generate(KeyType::account).public_key();
+    const std::string brief = KeyPair::generate(KeyType::account).public_key();
+    const std::int64_t exp = now_ns() / 1'000'000'000 + 100;
+    {
+        JwtDirStore store(dir.path.string(), 0);
+        store.open();
+        store.save(lasting, jwt_with_exp(0));
+        store.save(brief, jwt_with_exp(exp));
+    }
+    JwtDirStore reopened(dir.path.string(), 0);
+    reopened.open();
+    EXPECT_TRUE(reopened.expire(exp * 1'000'000'000 - 1).empty());
+    EXPECT_EQ(reopened.expire(exp * 1'000'000'000), std::vector<std::string>{brief});
+    EXPECT_TRUE(fs::exists(dir.path / (lasting + ".jwt")));
+    EXPECT_FALSE(fs::exists(dir.path / (brief + ".jwt")));
+    EXPECT_FALSE(fs::exists(dir.path / (brief + ".jwt.deleted")));  // removed, not renamed
 }
 
 }  // namespace
