@@ -152,14 +152,24 @@ void RocksStore::reopen_after_failure() {
 // log files it can read and moves the others to lost/.
 void RocksStore::open_despite_damage() {
     rocksdb::Status s = open_db(false);
-    if (s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) {
+    // A table file cut short (its size below what the MANIFEST says): opening without
+    // paranoid checks still reads its footer, fails, and Debian's RocksDB 7.8 then aborts on
+    // an assertion while cleaning up (ColumnFamilySet's `last_ref`), so such a store goes
+    // straight to RepairDB, which moves the cut file to lost/.
+    const bool cut_table = s.IsCorruption() && s.ToString().find("to be an sstable") != std::string::npos;
+    if (!cut_table && (s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace()))) {
         store_corruption_.fetch_add(1, std::memory_order_relaxed);
         log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": cannot open (" + s.ToString() +
                                "); opening without paranoid checks, damaged data is skipped when read");
         db_options_.paranoid_checks = false;
         s = open_db(false);
     }
-    if ((s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) && point_current_at_newest_manifest()) s = open_db(false);
+    if (cut_table) {
+        store_corruption_.fetch_add(1, std::memory_order_relaxed);
+        log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": cannot open (" + s.ToString() + ")");
+    } else if ((s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) && point_current_at_newest_manifest()) {
+        s = open_db(false);
+    }
     if (s.IsCorruption() || (s.IsIOError() && !s.IsNoSpace())) {
         log(NMK_LOG_ERROR, "rocksdb store " + path_ + ": still cannot open (" + s.ToString() +
                                "); repairing it (RepairDB: the MANIFEST rebuilt from the readable table and log files, the "
