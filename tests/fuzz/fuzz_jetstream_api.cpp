@@ -368,9 +368,10 @@ constexpr Op ops[] = {
     {Kind::clock, ""},              // timers and expiry run the body's seconds (up to 1 h) ahead
 };
 
-constexpr std::string_view stream_tokens[] = {"ORDERS", "ORDERS", "FZ",     "NOPE",   "a.b",     "*",
-                                              ">",      "",       "ÖRDERS", "\xff\xfe", "KV_b", "ORDERS.PULL",
-                                              "FZ",     "ORDERS", "O RD"};
+// 16 (bits 0-3 of byte 1); the last is used only where the body does not give the tail.
+constexpr std::string_view stream_tokens[] = {"ORDERS", "ORDERS",     "FZ", "NOPE",   "a.b",  "*",    ">",  "",
+                                              "ÖRDERS", "\xff\xfe", "KV_b", "ORDERS.PULL", "FZ", "ORDERS", "O RD", "FZ"};
+static_assert(std::size(stream_tokens) == 16);
 constexpr std::string_view consumer_tokens[] = {"PULL", "PUSH", "FZC", "NOPE", "a.b", "*", "", "PULL"};
 
 std::string expand(std::string_view pattern, std::string_view stream, std::string_view consumer) {
@@ -641,7 +642,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     static const bool trace = std::getenv("FUZZ_JS_API_TRACE") != nullptr;  // to see what a seed does
     for (const auto& m : bus.sent) {
-        if (trace) std::fprintf(stderr, "%s [%s] %.300s\n", m.route.c_str(), m.reply.c_str(), m.payload.c_str());
+        if (trace) {
+            std::fprintf(stderr, "%s [%s] %.300s\n", m.route.c_str(), m.reply.c_str(), m.payload.c_str());
+            // A snapshot chunk in hex too, to make restore seeds from.
+            if (m.reply.rfind("$JS.SNAPSHOT.ACK.", 0) == 0) {
+                std::fprintf(stderr, "chunk-hex ");
+                for (const unsigned char c : m.payload) std::fprintf(stderr, "%02x", c);
+                std::fprintf(stderr, "\n");
+            }
+        }
         if (m.route.rfind("$JS.EVENT.", 0) == 0) json_of(m, "advisory");
     }
     for (const bool all : {false, true}) {
