@@ -286,7 +286,8 @@ private:
     std::uint64_t next_id_ = 0;
 };
 
-// ApiRouter's patterns (api/api_router.cpp): a request whose subject matches one is
+// ApiRouter's patterns (api/api_router.cpp; a route added there must be added here, or its
+// answers fail the count): a request whose subject matches one is
 // answered exactly once; `type` is its answer's type ("": not a JSON answer).
 struct Route {
     std::string_view pattern, type;
