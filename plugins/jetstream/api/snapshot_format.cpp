@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace nmk::jetstream::snapshot {
@@ -135,6 +136,20 @@ void Decoder::read_exact(char* into, std::size_t n, const char* what) {
     }
 }
 
+// A record body of `length` bytes, grown as its bytes arrive: a corrupt length in a small
+// (uploaded) snapshot costs what the snapshot holds, not the 256 MiB the length may claim.
+std::string Decoder::read_body(std::uint32_t length, const char* what) {
+    constexpr std::size_t step = 1u << 20;
+    std::string body;
+    while (body.size() < length) {
+        const std::size_t at = body.size();
+        const std::size_t n = std::min<std::size_t>(step, length - at);
+        body.resize(at + n);
+        read_exact(body.data() + at, n, what);
+    }
+    return body;
+}
+
 StreamRecord Decoder::begin() {
     char header[header_size];
     std::size_t got = 0;
@@ -160,8 +175,7 @@ StreamRecord Decoder::begin() {
     read_exact(head, record_head_size, "the stream record");
     const std::uint32_t length = get<std::uint32_t>(head + 1);
     if (head[0] != 'S' || length > max_body) throw FormatError("snapshot does not start with its stream record");
-    std::string body(length, '\0');
-    read_exact(body.data(), length, "the stream record");
+    std::string body = read_body(length, "the stream record");
     char tail[record_tail_size];
     read_exact(tail, record_tail_size, "the stream record");
     if (get<std::uint64_t>(tail) != record_checksum('S', length, body))
@@ -197,8 +211,7 @@ Decoder::Item Decoder::next(nats_sdk::store::StoredMessage& message, std::string
     const char type = head[0];
     const std::uint32_t length = get<std::uint32_t>(head + 1);
     if (length > max_body) throw FormatError("snapshot is corrupt (record length)");
-    std::string body(length, '\0');
-    read_exact(body.data(), length, "a record");
+    std::string body = read_body(length, "a record");
     char tail[record_tail_size];
     read_exact(tail, record_tail_size, "a record");
     if (get<std::uint64_t>(tail) != record_checksum(type, length, body)) throw FormatError("snapshot is corrupt (record checksum)");

@@ -98,6 +98,7 @@ public:
 
 private:
     void read_exact(char* into, std::size_t n, const char* what);
+    std::string read_body(std::uint32_t length, const char* what);
 
     Read read_;
     struct Hash;

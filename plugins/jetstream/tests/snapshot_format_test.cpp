@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "api/snapshot_format.hpp"
 
@@ -115,6 +116,26 @@ TEST(SnapshotFormat, EveryTruncationIsRefused) {
     for (std::size_t n = 0; n < good.size(); ++n) {
         EXPECT_THROW(decode(good.substr(0, n)), FormatError) << "length " << n;
     }
+}
+
+// A corrupt record length (up to the 256 MiB bound) in a small snapshot: the body is read
+// in steps of at most 1 MiB as its bytes arrive, so an upload of a few bytes cannot make
+// the server allocate 200 MiB before the truncation is seen (fuzz_jetstream_api's note).
+TEST(SnapshotFormat, ACorruptLengthCostsOnlyWhatTheSnapshotHolds) {
+    std::string bad = encode(sample_messages());
+    ASSERT_EQ(bad[16], 'S');  // the stream record after the 16-byte header
+    const std::uint32_t claimed = 200u << 20;
+    std::memcpy(bad.data() + 17, &claimed, sizeof claimed);
+    std::size_t at = 0, largest_read = 0;
+    Decoder d([&](char* into, std::size_t n) {
+        largest_read = std::max(largest_read, n);
+        n = std::min(n, bad.size() - at);
+        std::copy_n(bad.data() + at, n, into);
+        at += n;
+        return n;
+    });
+    EXPECT_THROW(d.begin(), FormatError);
+    EXPECT_LE(largest_read, std::size_t{1} << 20);
 }
 
 TEST(SnapshotFormat, TrailingBytesAreRefused) {
