@@ -86,6 +86,29 @@ std::string activation_problem(const jwt::Import& import, const jwt::Export& e, 
     return {};
 }
 
+// The JWT's `mappings` ({"src": [{"subject", "weight", "cluster"}]}, nats-io/jwt's
+// Mapping) in the config file's form the kernel reads ({"src": [{"destination",
+// "weight", "cluster"}]}); a weight of 0 or none is 100, as WeightedMapping.GetWeight.
+json mappings_json(const json& mappings) {
+    json out = json::object();
+    if (!mappings.is_object()) return out;
+    for (auto it = mappings.begin(); it != mappings.end(); ++it) {
+        if (!it->is_array()) continue;
+        json destinations = json::array();
+        for (const auto& m : *it) {
+            if (!m.is_object() || !m.contains("subject") || !m["subject"].is_string()) continue;
+            std::int64_t weight = m.contains("weight") && m["weight"].is_number_integer() ? m["weight"].get<std::int64_t>() : 0;
+            if (weight == 0) weight = 100;
+            json d = {{"destination", m["subject"]}, {"weight", weight}};
+            if (m.contains("cluster") && m["cluster"].is_string() && !m["cluster"].get<std::string>().empty())
+                d["cluster"] = m["cluster"];
+            destinations.push_back(std::move(d));
+        }
+        if (!destinations.empty()) out[it.key()] = std::move(destinations);
+    }
+    return out;
+}
+
 json import_json(const jwt::Import& i) {
     json out;
     if (i.type == jwt::ExportType::stream) {
@@ -156,6 +179,7 @@ AccountBlock account_block(const KnownAccount& account, const AccountTable& all,
                  {"jetstream", jetstream_json(account.claims.limits)},
                  {"exports", exports},
                  {"imports", imports}};
+    if (auto mappings = mappings_json(account.claims.mappings); !mappings.empty()) out.block["mappings"] = std::move(mappings);
     return out;
 }
 

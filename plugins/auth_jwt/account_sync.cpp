@@ -58,6 +58,12 @@ void AccountSync::sync() {
                 errors.erase(it->first);
                 it = pending.erase(it);
                 progress = true;
+            } else if (it->second.block.contains("mappings")) {
+                // nats-server skips JWT mappings it cannot add and keeps the rest of the
+                // account: so do we, with the reason in the log.
+                host_.warn("account {}: subject mappings left out: {}", it->first, error);
+                it->second.block.erase("mappings");
+                progress = true;
             } else {
                 errors[it->first] = error;
                 ++it;

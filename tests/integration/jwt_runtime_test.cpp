@@ -139,3 +139,41 @@ TEST(JwtRuntime, ABearerTokenTheAccountNowRefusesIsClosed) {
 
 }  // namespace
 }  // namespace nats::integration
+
+namespace nats::integration {
+namespace {
+
+using namespace jwt_world;
+
+// An account JWT's `mappings` (nats-io/jwt's Mapping) apply to its clients' publishes,
+// as nats-server's updateAccountClaims adds them; other accounts are not mapped; a
+// mapping the server cannot add leaves the rest of the account working.
+TEST(JwtRuntime, AccountJwtMappingsApplyToItsPublishes) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& mapped = w.account("MAPPED", [](json& c) {
+        c["nats"]["mappings"] = {{"orders.new", {{{"subject", "orders.audit"}, {"weight", 100}}}},
+                                 {"jobs.*", {{{"subject", "work.$1"}}}}};  // no weight: 100
+    });
+    auto& plain = w.account("PLAIN");
+    auto server = start_server(w.config());
+    for (auto* account : {&mapped, &plain}) {
+        Raw client(*server);
+        ASSERT_EQ(client.login(w.user(*account)), "PONG");
+        client.client.send("SUB orders.audit 1\r\nSUB orders.new 2\r\nSUB work.x 3\r\nSUB jobs.x 4\r\n"
+                           "PUB orders.new 2\r\nhi\r\nPUB jobs.x 2\r\nyo\r\nPING\r\n");
+        std::vector<std::string> lines;
+        for (int i = 0; i < 10; ++i) {
+            lines.push_back(client.client.read_line());
+            if (lines.back() == "PONG") break;
+        }
+        if (account == &mapped) {
+            EXPECT_EQ(lines, (std::vector<std::string>{"MSG orders.audit 1 2", "hi", "MSG work.x 3 2", "yo", "PONG"}));
+        } else {
+            EXPECT_EQ(lines, (std::vector<std::string>{"MSG orders.new 2 2", "hi", "MSG jobs.x 4 2", "yo", "PONG"}));
+        }
+    }
+}
+
+}  // namespace
+}  // namespace nats::integration
