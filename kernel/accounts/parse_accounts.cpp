@@ -429,7 +429,7 @@ void parse_accounts_block(const config::Value& block, AccountsConfig& out, Error
                 p.error(item, "Duplicate Account Entry: " + *name);
                 continue;
             }
-            out.accounts.push_back(AccountConfig{*name, item.location(), {}, {}, {}, {}, {}});
+            out.accounts.push_back(AccountConfig{*name, item.location(), {}, {}, {}, {}, {}, {}});
         }
         return;
     }

@@ -5,13 +5,17 @@
 // reads no further mappings of the block, so neither do we).
 #include "kernel/accounts/parse_accounts.hpp"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+
+#include <nats_sdk/subject.hpp>
 
 namespace nats::accounts {
 
 namespace {
 
-std::string lower(std::string_view s) {
+std::string key_lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -19,7 +23,7 @@ std::string lower(std::string_view s) {
 }
 
 // Go's %T for a config value.
-std::string go_type(const config::Value& v) {
+std::string value_go_type(const config::Value& v) {
     switch (v.type()) {
         case config::Value::Type::map: return "map[string]interface {}";
         case config::Value::Type::array: return "[]interface {}";
@@ -46,7 +50,7 @@ std::string go_value(const config::Value& v) {
 }
 
 std::string interface_conversion(const config::Value& v, std::string_view want) {
-    return "interface conversion: interface {} is " + go_type(v) + ", not " + std::string(want);
+    return "interface conversion: interface {} is " + value_go_type(v) + ", not " + std::string(want);
 }
 
 // Thrown to stop the block, as a panic stops nats-server's parseAccountMappings.
@@ -64,7 +68,7 @@ struct MappingParser {
         MappingDestination d;
         bool weighted = false;
         for (const auto& [key, v] : item.as_map()) {
-            const std::string k = lower(key);
+            const std::string k = key_lower(key);
             if (k == "dest" || k == "destination") {
                 if (!v.is_string()) {
                     errors.add(item.location(), interface_conversion(v, "string"));

