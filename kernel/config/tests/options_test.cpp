@@ -352,9 +352,6 @@ TEST(ConfOptions, ValuesWithoutLocationUseTheGivenFileName) {
     }
 }
 
-}  // namespace
-}  // namespace nats::config
-
 // Keys of nats-server features this server lacks: refused when they ask for
 // something (fail closed), accepted when they ask for nothing.
 TEST(ConfOptions, UnsupportedFeatureKeysAreRefused) {
@@ -378,3 +375,6 @@ TEST(ConfOptions, UnsupportedFeatureKeysAreRefused) {
                              "disable_sublist_cache: true\n", "server_tags: [a]\n", "maps { a: b }\n"})
         EXPECT_EQ(error_of(fine), "") << fine;
 }
+
+}  // namespace
+}  // namespace nats::config
