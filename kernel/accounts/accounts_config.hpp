@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel/accounts/subject_mapping.hpp"
 #include "kernel/accounts/subject_transform.hpp"
 #include "kernel/config/conf_value.hpp"
 #include "kernel/config/options.hpp"
@@ -85,6 +86,7 @@ struct AccountConfig {
     std::vector<ServiceExport> service_exports;
     std::vector<StreamImport> stream_imports;
     std::vector<ServiceImport> service_imports;
+    MappingTablePtr mappings;  // `mappings` / `maps`; null when none
 };
 
 // A stream import as the message path uses it: messages published in
@@ -121,12 +123,13 @@ struct AccountsConfig {
     bool no_system_account = false;
     std::vector<StreamLink> stream_links;
     std::vector<ServiceLink> service_links;
+    MappingTablePtr global_mappings;  // the top-level `mappings` / `maps`, for "$G"; null when none
 
     const AccountConfig* find(std::string_view name) const;
     bool has_links() const { return !stream_links.empty() || !service_links.empty(); }
 };
 
-// Reads `accounts`, `system_account` (or `system`) and `no_system_account`
+// Reads the top-level `mappings`, `accounts`, `system_account` (or `system`) and `no_system_account`
 // from the parsed file, checks every export and import the way nats-server
 // does, and resolves the links. Throws config::ConfigError listing every
 // problem, one "<file>:<line>:<col>: <reason>" per line, reasons worded as

@@ -360,6 +360,7 @@ struct Parser {
 
     void account(const std::string& name, const config::Value& v, AccountsConfig& out) {
         AccountConfig acc;
+        MappingTable mappings;
         acc.name = name;
         acc.where = v.location();
         const config::Map& entries = v.as_map();
@@ -384,13 +385,15 @@ struct Parser {
                     error(mv, "Not a valid public nkey for an account: " + quoted(mv));
             } else if (k == "limits") {
                 limits(mv, acc.limits);
-            } else if (k == "users" || k == "default_permissions" || k == "jetstream" || k == "mappings" ||
-                       k == "maps") {
-                // Read by the auth plugins, JetStream and the mapping layer from Options::raw.
+            } else if (k == "mappings" || k == "maps") {
+                parse_mappings(mv, mappings, errors);
+            } else if (k == "users" || k == "default_permissions" || k == "jetstream") {
+                // Read by the auth plugins and JetStream from Options::raw.
             } else {
                 unknown_field(mv, key);
             }
         }
+        if (!mappings.empty()) acc.mappings = std::make_shared<const MappingTable>(std::move(mappings));
         out.accounts.push_back(std::move(acc));
     }
 };
@@ -426,7 +429,7 @@ void parse_accounts_block(const config::Value& block, AccountsConfig& out, Error
                 p.error(item, "Duplicate Account Entry: " + *name);
                 continue;
             }
-            out.accounts.push_back(AccountConfig{*name, item.location(), {}, {}, {}, {}, {}});
+            out.accounts.push_back(AccountConfig{*name, item.location(), {}, {}, {}, {}, {}, {}});
         }
         return;
     }

@@ -20,6 +20,8 @@ struct ErrorList {
 // Pass one: the block's shape, account by account (nats-server's parseAccounts
 // up to "Bail already if there are previous errors").
 void parse_accounts_block(const config::Value& block, AccountsConfig& out, ErrorList& errors);
+// A `mappings` / `maps` block (nats-server's parseAccountMappings), added to `table`.
+void parse_mappings(const config::Value& block, MappingTable& table, ErrorList& errors);
 // Pass two: exports' account lists, then imports against exports, in file order.
 void resolve_links(const config::Value& block, AccountsConfig& config, ErrorList& errors);
 

@@ -3,10 +3,12 @@
 // AddMappedStreamImport, AddServiceImport in accounts.go), in file order, so
 // an import sees only the imports before it when looking for cycles.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
 #include "kernel/accounts/parse_accounts.hpp"
+
 #include "kernel/accounts/subject_tokens.hpp"
 
 namespace nats::accounts {
@@ -297,6 +299,15 @@ AccountsConfig parse_accounts(const config::Value& root, const std::string& file
         if (!v->is_bool()) errors.add(v->location(), "expected bool for 'no_system_account', got " + std::string(v->type_name()));
         else out.no_system_account = v->as_bool();
     }
+    // Top-level mappings belong to the global account (nats-server reads them
+    // into a "$G" account of their own, merged with the server's).
+    MappingTable global;
+    for (const auto& [key, v] : root.as_map()) {
+        std::string k = key;
+        for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if ((k == "mappings" || k == "maps") && !v.used_as_variable()) parse_mappings(v, global, errors);
+    }
+    if (!global.empty()) out.global_mappings = std::make_shared<const MappingTable>(std::move(global));
     const config::Value* block = root.find("accounts");
     if (block) parse_accounts_block(*block, out, errors);
     // As nats-server: imports are only checked once every account parsed cleanly.

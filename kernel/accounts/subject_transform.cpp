@@ -326,6 +326,27 @@ std::optional<SubjectTransform> SubjectTransform::reverse() const {
     }
 }
 
+void validate_mapping_destination(std::string_view destination) {
+    static const char* const functions[] = {"[pP]artition", "[wW]ildcard", "[sS]plit[fF]rom[lL]eft",
+                                            "[sS]plit[fF]rom[rR]ight", "[sS]lice[fF]rom[lL]eft",
+                                            "[sS]lice[fF]rom[rR]ight", "[sS]plit"};
+    bool after_fwc = false;
+    for (std::string_view t : nats_sdk::subject::tokens(destination)) {
+        const std::size_t n = t.size();
+        if (n == 0 || after_fwc) fail("invalid subject", t);
+        if (n > 4 && t[0] == '{' && t[1] == '{' && t[n - 2] == '}' && t[n - 1] == '}') {
+            const std::string token(t);
+            bool known = false;
+            for (const char* f : functions) known = known || call_arguments(token, f).has_value();
+            if (!known) fail("unknown function", t);
+            continue;
+        }
+        if (t == ">") after_fwc = true;
+        else if (t.find_first_of("\t\n\f\r ") != std::string_view::npos)
+            throw TransformError(std::string(mapping_error) + ": invalid subject");
+    }
+}
+
 std::string transform_tokenize(std::string_view subject) {
     std::vector<std::string> out;
     int n = 1;

@@ -52,6 +52,11 @@ private:
     std::vector<DestinationToken> plan_;
 };
 
+// nats-server's ValidateMappingDestination: no empty token, nothing after ">",
+// no whitespace, and every "{{...}}" token one of the known functions (their
+// arguments are checked by SubjectTransform::create). Throws TransformError.
+void validate_mapping_destination(std::string_view destination);
+
 // "foo.*.*" -> "foo.$1.$2": the destination form of a wildcard subject.
 std::string transform_tokenize(std::string_view subject);
 // "foo.$1.$2" -> "foo.*.*", with the placeholders in order.

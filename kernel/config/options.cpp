@@ -478,6 +478,36 @@ void cross_checks(Context& c) {
 
 }  // namespace
 
+// Keys nats-server reads for features this server does not have. Accepted when
+// the value asks for nothing (false, 0, empty), refused otherwise: running
+// without what the config asks for would be silently smaller (fail closed).
+static std::optional<std::string> unsupported_setting(std::string_view key, const Value& v) {
+    const std::string k = lower(key);
+    auto refused = [&](std::string_view what) {
+        return "'" + std::string(key) + "' is not supported by this server (" + std::string(what) + ")";
+    };
+    if (k == "syslog") {
+        if (!(v.is_bool() && !v.as_bool())) return refused("no syslog logging; remove it or set it to false");
+    } else if (k == "remote_syslog") {
+        if (!(v.is_string() && v.as_string().empty())) return refused("no remote syslog logging");
+    } else if (k == "no_header_support") {
+        if (!(v.is_bool() && !v.as_bool())) return refused("headers are always supported; remove it or set it to false");
+    } else if (k == "prof_port") {
+        if (!(v.is_int() && v.as_int() <= 0)) return refused("no profiling port");
+    } else if (k == "default_js_domain") {
+        const bool empty = (v.is_map() && v.as_map().empty()) || (v.is_string() && v.as_string().empty());
+        if (!empty) return refused("no JetStream domains");
+    } else if (k == "ocsp") {
+        bool never = v.is_bool() && !v.as_bool();
+        if (v.is_map()) {
+            const Value* mode = v.find("mode");
+            never = mode && mode->is_string() && lower(mode->as_string()) == "never";
+        }
+        if (!never) return refused("no OCSP stapling; remove it or set it to false or {mode: never}");
+    }
+    return std::nullopt;
+}
+
 bool is_kernel_key(std::string_view key) { return find_rule(key) != nullptr; }
 
 // Top-level blocks nats-server knows that plugins, not the kernel, read (and our
@@ -487,7 +517,7 @@ bool is_plugin_key(std::string_view key) {
         "plugins", "accounts", "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
         "cluster", "gateway", "leafnodes", "leaf", "websocket", "ws", "mqtt", "operator", "operators", "resolver",
         "resolver_preload", "resolver_tls", "trusted", "trusted_keys", "server_tags", "default_js_domain",
-        "mappings", "http_base_path", "ocsp",
+        "mappings", "maps", "http_base_path", "ocsp",
         "connect_error_reports", "reconnect_error_reports", "max_traced_msg_len", "disable_sublist_cache",
         "syslog", "remote_syslog", "prof_port", "lame_duck_grace_period_ms",
         "no_header_support", "jetstream_max_memory", "jetstream_max_store"};
@@ -510,6 +540,12 @@ Options options_from_value(const Value& root, const std::string& file_for_errors
     for (const auto& [key, value] : root.as_map()) {
         const KeyRule* rule = find_rule(key);
         if (!rule) {
+            if (!value.used_as_variable()) {
+                if (auto reason = unsupported_setting(key, value)) {
+                    c.errors.push_back(where(c, value) + ": " + *reason);
+                    continue;
+                }
+            }
             // A plugin's block is kept in raw for the plugin; anything else is a mistake.
             if (!is_plugin_key(key) && !value.used_as_variable() &&
                 !(claims && claims->serves_key(key, root, file_for_errors)))

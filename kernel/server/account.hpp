@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "kernel/accounts/subject_mapping.hpp"
 #include "kernel/routing/sublist.hpp"
 
 namespace nats::server {
@@ -21,6 +22,16 @@ struct Account {
     // The accounts block's `limits` (-1: none), set at start and on reload,
     // read when a client joins the account.
     std::atomic<std::int64_t> max_connections{-1}, max_subscriptions{-1}, max_payload{-1};
+    // Subject mappings (`mappings`), replaced whole at start, on reload and on a
+    // run-time account change. A publisher reads has_mappings once per message
+    // (the only cost to an account without mappings) and the table only when set.
+    std::atomic<bool> has_mappings{false};
+    void set_mappings(accounts::MappingTablePtr table) {
+        const bool any = table && !table->empty();
+        mappings_.store(any ? std::move(table) : nullptr, std::memory_order_release);
+        has_mappings.store(any, std::memory_order_release);
+    }
+    accounts::MappingTablePtr mappings() const { return mappings_.load(std::memory_order_acquire); }
     // Subscribers of this account cut off as slow consumers (rare path only).
     // Mutable: counted through the read-only view a deliverer has of it.
     mutable std::atomic<std::uint64_t> slow_consumers{0};
@@ -31,6 +42,9 @@ struct Account {
     struct Totals {
         std::atomic<std::uint64_t> in_msgs{0}, in_bytes{0}, out_msgs{0}, out_bytes{0};
     } closed_totals;
+
+private:
+    std::atomic<accounts::MappingTablePtr> mappings_;
 };
 using AccountPtr = std::shared_ptr<Account>;
 

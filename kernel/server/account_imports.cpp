@@ -225,6 +225,14 @@ void AccountImports::apply(const accounts::AccountsConfig& configured) {
         account->max_payload.store(a.limits.max_payload, std::memory_order_relaxed);
     }
     if (!config.no_system_account) server_.get_or_create_account(config.system_account);
+    // Every account's mappings are replaced: one whose block lost them (or left
+    // the config) gets none.
+    for (const AccountPtr& account : server_.accounts()) {
+        const accounts::AccountConfig* a = config.find(account->name);
+        account->set_mappings(account->name == global_account_name ? config.global_mappings
+                              : a                                  ? a->mappings
+                                                                   : nullptr);
+    }
 
     auto shared_config = std::make_shared<const accounts::AccountsConfig>(config);
     std::unordered_map<const Account*, std::vector<std::shared_ptr<const StreamRoute>>> streams;

@@ -126,6 +126,7 @@ private:
     // protocol::ParserHandler
     bool on_connect(std::string_view json) override;
     bool on_pub(const protocol::PubArgs& args, std::string_view data) override;
+    bool map_subject(std::string_view subject, std::string& out);
     bool on_sub(std::string_view subject, std::string_view queue, std::string_view sid) override;
     bool on_unsub(std::string_view sid, std::optional<std::uint64_t> max_msgs) override;
     bool on_ping() override;

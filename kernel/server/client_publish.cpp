@@ -122,8 +122,15 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     // nats-server reports a wildcard publish subject but still routes the message,
     // and acknowledges before delivering.
     if (opts_.pedantic && !nats_sdk::subject::is_valid_literal_subject(args.subject)) send_err("Invalid Publish Subject");
-    if (perms_ && !publish_permitted(args.subject)) [[unlikely]] {
-        publish_violation(args.subject);  // the message is dropped; the connection stays
+    // The account's subject mappings: from here on (permissions, routing,
+    // delivery) the message has the mapped subject, as in nats-server.
+    std::string_view subject = args.subject;
+    std::string mapped;
+    if (account_->has_mappings.load(std::memory_order_relaxed)) [[unlikely]] {
+        if (map_subject(args.subject, mapped)) subject = mapped;
+    }
+    if (perms_ && !publish_permitted(subject)) [[unlikely]] {
+        publish_violation(subject);  // the message is dropped; the connection stays
         return true;
     }
     if (!args.reply.empty() && is_reserved_reply(args.reply)) [[unlikely]] {
@@ -134,11 +141,11 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
     std::string_view headers = data.substr(0, args.header_size);
     std::string_view payload = data.substr(args.header_size);
 
-    const RoutedMessage message{args.subject, args.reply, headers, payload};
+    const RoutedMessage message{subject, args.reply, headers, payload};
     bool delivered;
     {
         IoThread::RoutingScope scope(thread_);
-        const routing::MatchResult* result = thread_.match_cache().match(account_->sublist, args.subject);
+        const routing::MatchResult* result = thread_.match_cache().match(account_->sublist, subject);
         delivered = deliver_to(*result, message, thread_, this, opts_.echo ? nullptr : this);
     }
 
@@ -152,6 +159,19 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
             break;
         }
     }
+    return true;
+}
+
+// nats-server's selectMappedSubject for a client's PUB: true when a mapping
+// matched (`out` may then be empty: a weighted draw that chose no destination).
+bool Client::map_subject(std::string_view subject, std::string& out) {
+    const accounts::MappingTablePtr table = account_->mappings();
+    if (!table) return false;
+    auto chosen = table->select(subject);
+    if (!chosen) return false;
+    out = std::move(*chosen);
+    if (log::trace_enabled())
+        NMK_TRACE("{}:{} - cid:{} - <<- [MAPPING {} -> {}]", remote_ip_, remote_port_, id_, subject, out);
     return true;
 }
 

@@ -352,5 +352,29 @@ TEST(ConfOptions, ValuesWithoutLocationUseTheGivenFileName) {
     }
 }
 
+// Keys of nats-server features this server lacks: refused when they ask for
+// something (fail closed), accepted when they ask for nothing.
+TEST(ConfOptions, UnsupportedFeatureKeysAreRefused) {
+    EXPECT_EQ(error_of("syslog: true\n"),
+              "s.conf:1:1: 'syslog' is not supported by this server (no syslog logging; remove it or set it to false)");
+    EXPECT_EQ(error_of("remote_syslog: \"udp://127.0.0.1:514\"\n"),
+              "s.conf:1:1: 'remote_syslog' is not supported by this server (no remote syslog logging)");
+    EXPECT_EQ(error_of("no_header_support: true\n"),
+              "s.conf:1:1: 'no_header_support' is not supported by this server (headers are always supported; remove "
+              "it or set it to false)");
+    EXPECT_EQ(error_of("prof_port: 6060\n"), "s.conf:1:1: 'prof_port' is not supported by this server (no profiling port)");
+    EXPECT_EQ(error_of("default_js_domain: { A: hub }\n"),
+              "s.conf:1:1: 'default_js_domain' is not supported by this server (no JetStream domains)");
+    const std::string ocsp =
+        "is not supported by this server (no OCSP stapling; remove it or set it to false or {mode: never})";
+    EXPECT_EQ(error_of("ocsp: true\n"), "s.conf:1:1: 'ocsp' " + ocsp);
+    EXPECT_EQ(error_of("ocsp { mode: always }\n"), "s.conf:1:1: 'ocsp' " + ocsp);
+    for (const char* fine : {"syslog: false\n", "remote_syslog: \"\"\n", "no_header_support: false\n", "prof_port: 0\n",
+                             "default_js_domain: {}\n", "ocsp: false\n", "ocsp { mode: Never }\n",
+                             "connect_error_reports: 5\n", "reconnect_error_reports: 5\n", "max_traced_msg_len: 10\n",
+                             "disable_sublist_cache: true\n", "server_tags: [a]\n", "maps { a: b }\n"})
+        EXPECT_EQ(error_of(fine), "") << fine;
+}
+
 }  // namespace
 }  // namespace nats::config

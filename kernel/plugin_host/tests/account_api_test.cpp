@@ -117,6 +117,23 @@ TEST_F(AccountApi, UpsertMakesAUsableAccountWithLimits) {
     EXPECT_EQ(server->find_account("TEAM").get(), team.get());
 }
 
+TEST_F(AccountApi, UpsertAppliesAndReplacesSubjectMappings) {
+    ASSERT_EQ(upsert("MAPPED", R"({"mappings":{"foo":"bar","w":[{"destination":"w.a","weight":100}]}})"), NMK_OK);
+    auto mapped = server->find_account("MAPPED");
+    ASSERT_TRUE(mapped);
+    ASSERT_TRUE(mapped->has_mappings.load());
+    EXPECT_EQ(mapped->mappings()->select("foo").value_or("-"), "bar");
+    EXPECT_EQ(mapped->mappings()->select("w").value_or("-"), "w.a");
+    // A new block without mappings takes them away.
+    ASSERT_EQ(upsert("MAPPED", "{}"), NMK_OK);
+    EXPECT_FALSE(mapped->has_mappings.load());
+    EXPECT_FALSE(mapped->mappings());
+    std::string why;
+    EXPECT_EQ(upsert("MAPPED", R"({"mappings":{"foo":"{{nope(1)}}"}})", &why), NMK_INVALID_ARGUMENT);
+    EXPECT_NE(why.find("invalid mapping destination: unknown function in {{nope(1)}}"), std::string::npos) << why;
+    EXPECT_FALSE(mapped->has_mappings.load());
+}
+
 TEST_F(AccountApi, ReloadKeepsRunTimeBlocksAndReportsChanges) {
     ASSERT_EQ(upsert("TEAM", R"({"limits":{"max_connections":2}})"), NMK_OK);
     Events events;

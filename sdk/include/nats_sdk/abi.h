@@ -426,7 +426,10 @@ typedef struct nmk_host_api {
      * config file; on failure error gets the reasons and nothing changes
      * (NMK_INVALID_ARGUMENT). On success the account is usable at once (an
      * authenticator's ALLOW naming it, subscribe, publish), its limits apply to clients
-     * that join from then on, and its exports and imports are linked. The block
+     * that join from then on, its exports and imports are linked, and its subject
+     * `mappings` (the config file's forms: "src":"dest" or weighted
+     * [{"destination":..,"weight":..}]) apply to the next message its clients
+     * publish, also for clients already connected. The block
      * outlives config reloads; it wins over a block of the same name in the file.
      * Not on an I/O thread: it rebuilds every import link. */
     nmk_status (*account_upsert)(void* host, nmk_str account, nmk_str config_json, nmk_error_buffer error);
