@@ -519,7 +519,7 @@ bool is_plugin_key(std::string_view key) {
         "resolver_preload", "resolver_tls", "trusted", "trusted_keys", "server_tags", "default_js_domain",
         "mappings", "maps", "http_base_path", "ocsp",
         "connect_error_reports", "reconnect_error_reports", "max_traced_msg_len", "disable_sublist_cache",
-        "syslog", "remote_syslog", "prof_port", "lame_duck_grace_period_ms",
+        "syslog", "remote_syslog", "prof_port",
         "no_header_support", "jetstream_max_memory", "jetstream_max_store"};
     for (auto k : keys) {
         if (k.size() == key.size() &&
