@@ -67,7 +67,16 @@ func selfCPU() float64 {
 }
 
 func connect(url string) (*nats.Conn, nats.JetStreamContext) {
-	nc, err := nats.Connect(url, nats.Timeout(10*time.Second), nats.NoReconnect())
+	// Asynchronous errors (a slow consumer above all: the library dropped messages, and an
+	// ordered consumer then resets itself) go to stderr, so a slow run says why.
+	nc, err := nats.Connect(url, nats.Timeout(10*time.Second), nats.NoReconnect(),
+		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			subject := ""
+			if sub != nil {
+				subject = sub.Subject
+			}
+			fmt.Fprintf(os.Stderr, "kv_bench: async error on %q: %v\n", subject, err)
+		}))
 	if err != nil {
 		fatal("connect: %v", err)
 	}
