@@ -52,6 +52,14 @@ if [[ ! -x "$bench_bin" || "$src/main.go" -nt "$bench_bin" ]]; then
         { echo "compare_kv.sh: could not build kv_bench (tools/test-deps.sh installs Go and nats.go)" >&2; exit 2; }
 fi
 
+# The Go client without transparent huge pages: with them (Debian 12's default "madvise"),
+# Go 1.19's heap growth in a 64 MiB object get sometimes spends seconds in the kernel zeroing
+# huge pages (clear_page_erms), against either server, so a run took 0.4 s or 3 s of client
+# CPU at random. PR_SET_THP_DISABLE is inherited by the exec'd benchmark.
+no_thp=(python3 -c 'import ctypes, os, sys
+if ctypes.CDLL(None).prctl(41, 1, 0, 0, 0) != 0: sys.exit("prctl(PR_SET_THP_DISABLE) failed")
+os.execv(sys.argv[1], sys.argv[1:])')
+
 # name|what|kv_bench arguments|target (ours/nats)
 scenarios() {
     cat <<EOF2
@@ -104,7 +112,7 @@ while IFS='|' read -r name what args target; do
             kind=${kinds[$(( (i + round) % 3 ))]}
             start_kind "$kind" || continue
             # shellcheck disable=SC2086
-            out=$(timeout 600 "$bench_bin" -url "nats://127.0.0.1:$port" -pid "$server_pid" $args 2>&1 | tail -1)
+            out=$(timeout 600 "${no_thp[@]}" "$bench_bin" -url "nats://127.0.0.1:$port" -pid "$server_pid" $args 2>&1 | tail -1)
             stop_server 10
             r=$(json_field "$out" rate)
             if [[ -z "$r" ]]; then
