@@ -264,6 +264,8 @@ TEST(JwtFullResolver, ACacheTtlRemovesTheJwtFileButNotTheLoadedAccount) {
                                a.key.public_key() + ": \"" + a.jwt + "\"\n}\n";
     auto server = start_server(config);
     const auto file = jwt_dir / (a.key.public_key() + ".jwt");
+    // The port can listen before the resolver has written the preloads (slow under ASan).
+    for (int i = 0; i < 100 && !std::filesystem::exists(file); ++i) std::this_thread::sleep_for(50ms);
     ASSERT_TRUE(std::filesystem::exists(file));
     Raw client(*server);
     ASSERT_EQ(client.login(w.user(a)), "PONG");
