@@ -26,20 +26,6 @@ bool overridden(const config::Map& entries, std::size_t i) {
     return false;
 }
 
-// Go's %T for the values a config can hold, as nats-server's messages print them.
-std::string go_type(const config::Value& v) {
-    switch (v.type()) {
-        case config::Value::Type::map: return "map[string]interface {}";
-        case config::Value::Type::array: return "[]interface {}";
-        case config::Value::Type::string: return "string";
-        case config::Value::Type::integer: return "int64";
-        case config::Value::Type::floating: return "float64";
-        case config::Value::Type::boolean: return "bool";
-        case config::Value::Type::null: return "<nil>";
-    }
-    return "<nil>";
-}
-
 // Go's %q of a value: a quoted string, or the value printed plainly.
 std::string quoted(const config::Value& v) {
     if (v.is_string()) return "\"" + v.as_string() + "\"";
@@ -399,6 +385,20 @@ struct Parser {
 };
 
 }  // namespace
+
+// Go's %T for the values a config can hold, as nats-server's messages print them.
+std::string go_type(const config::Value& v) {
+    switch (v.type()) {
+        case config::Value::Type::map: return "map[string]interface {}";
+        case config::Value::Type::array: return "[]interface {}";
+        case config::Value::Type::string: return "string";
+        case config::Value::Type::integer: return "int64";
+        case config::Value::Type::floating: return "float64";
+        case config::Value::Type::boolean: return "bool";
+        case config::Value::Type::null: return "<nil>";
+    }
+    return "<nil>";
+}
 
 void ErrorList::add(const config::Location& where, const std::string& reason) {
     config::Location loc = where;

@@ -17,6 +17,10 @@ struct ErrorList {
     void throw_if_any() const;
 };
 
+// Go's %T for a config value ("map[string]interface {}", "int64", ...), as
+// nats-server's messages print it.
+std::string go_type(const config::Value& v);
+
 // Pass one: the block's shape, account by account (nats-server's parseAccounts
 // up to "Bail already if there are previous errors").
 void parse_accounts_block(const config::Value& block, AccountsConfig& out, ErrorList& errors);

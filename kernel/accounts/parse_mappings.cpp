@@ -15,27 +15,6 @@ namespace nats::accounts {
 
 namespace {
 
-std::string key_lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-// Go's %T for a config value.
-std::string value_go_type(const config::Value& v) {
-    switch (v.type()) {
-        case config::Value::Type::map: return "map[string]interface {}";
-        case config::Value::Type::array: return "[]interface {}";
-        case config::Value::Type::string: return "string";
-        case config::Value::Type::integer: return "int64";
-        case config::Value::Type::floating: return "float64";
-        case config::Value::Type::boolean: return "bool";
-        case config::Value::Type::null: return "<nil>";
-    }
-    return "<nil>";
-}
-
 // Go's fmt %v of a value, for "Unknown entry type for weight of %v".
 std::string go_value(const config::Value& v) {
     if (v.is_string()) return v.as_string();
@@ -50,7 +29,7 @@ std::string go_value(const config::Value& v) {
 }
 
 std::string interface_conversion(const config::Value& v, std::string_view want) {
-    return "interface conversion: interface {} is " + value_go_type(v) + ", not " + std::string(want);
+    return "interface conversion: interface {} is " + go_type(v) + ", not " + std::string(want);
 }
 
 // Thrown to stop the block, as a panic stops nats-server's parseAccountMappings.
@@ -68,7 +47,7 @@ struct MappingParser {
         MappingDestination d;
         bool weighted = false;
         for (const auto& [key, v] : item.as_map()) {
-            const std::string k = key_lower(key);
+            const std::string k = config::lower(key);
             if (k == "dest" || k == "destination") {
                 if (!v.is_string()) {
                     errors.add(item.location(), interface_conversion(v, "string"));
