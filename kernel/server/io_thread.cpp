@@ -3,6 +3,7 @@
 #include "kernel/log/logging.hpp"
 #include "kernel/server/client.hpp"
 #include "kernel/server/outbound_chunks.hpp"
+#include "kernel/server/poll_loop.hpp"
 
 namespace nats::server {
 
@@ -31,7 +32,7 @@ void IoThread::start(std::chrono::milliseconds tick) {
         thread_id_ = std::this_thread::get_id();
         current_thread = this;
         schedule_tick();
-        context_.run();
+        run_polling(context_, io_poll_window());
     });
 }
 
