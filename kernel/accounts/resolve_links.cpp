@@ -8,6 +8,7 @@
 #include <set>
 
 #include "kernel/accounts/parse_accounts.hpp"
+#include "kernel/config/plugin_claims.hpp"
 
 #include "kernel/accounts/subject_tokens.hpp"
 
@@ -314,7 +315,11 @@ AccountsConfig parse_accounts(const config::Value& root, const std::string& file
     errors.throw_if_any();
     if (block) resolve_links(*block, out, errors);
     // In operator mode the system account is an account JWT the resolver supplies.
-    const bool operator_mode = find_any(root, {"operator", "operators", "trusted", "trusted_keys"}) != nullptr;
+    const bool operator_mode =
+        std::any_of(std::begin(config::operator_keys), std::end(config::operator_keys),
+                    [&](std::string_view k) { return root.find(k) != nullptr; }) ||
+        std::any_of(std::begin(config::trusted_keys), std::end(config::trusted_keys),
+                    [&](std::string_view k) { return root.find(k) != nullptr; });
     if (out.system_account_configured && !operator_mode && !out.find(out.system_account)) {
         const config::Value* at = find_any(root, {"system_account", "system"});
         errors.add(at->location(), "error resolving system account: account missing");

@@ -515,7 +515,8 @@ bool is_kernel_key(std::string_view key) { return find_rule(key) != nullptr; }
 bool is_plugin_key(std::string_view key) {
     static constexpr std::string_view keys[] = {
         "plugins", "accounts", "system_account", "system", "no_system_account", "no_system", "no_sys_acc",
-        "cluster", "gateway", "leafnodes", "leaf", "websocket", "ws", "mqtt", "operator", "operators", "resolver",
+        "cluster", "gateway", "leafnodes", "leaf", "websocket", "ws", "mqtt", "operator", "operators", "root", "roots",
+        "root_operator", "root_operators", "resolver",
         "resolver_preload", "resolver_tls", "trusted", "trusted_keys", "server_tags", "default_js_domain",
         "mappings", "maps", "http_base_path", "ocsp",
         "connect_error_reports", "reconnect_error_reports", "max_traced_msg_len", "disable_sublist_cache",

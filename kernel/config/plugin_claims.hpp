@@ -42,6 +42,12 @@ public:
 // empty for keys the kernel reads or that need no plugin.
 std::string_view plugin_for_key(std::string_view key);
 
+// nats-server's names for operator mode's top-level keys (processConfigFileLine):
+// operator JWTs under any of `operator_keys`, operator public keys under `trusted_keys`.
+inline constexpr std::string_view operator_keys[] = {"operator", "operators", "root",
+                                                     "roots",    "root_operator", "root_operators"};
+inline constexpr std::string_view trusted_keys[] = {"trusted", "trusted_keys"};
+
 // The same for nats-server's flags ("js" -> "jetstream", "routes" -> "cluster"),
 // and whether the flag takes a value (so the rest of the command line can still
 // be read). nullopt for flags that are not nats-server's plugin flags.

@@ -27,7 +27,8 @@ constexpr KeyOwner key_owners[] = {
     {"jetstream", "jetstream"},   {"cluster", "cluster"},         {"leafnodes", "leafnodes"},
     {"leaf", "leafnodes"},        {"gateway", "gateway"},         {"websocket", "websocket"},
     {"ws", "websocket"},          {"mqtt", "mqtt"},               {"operator", "auth_jwt"},
-    {"operators", "auth_jwt"},    {"trusted", "auth_jwt"},        {"trusted_keys", "auth_jwt"},
+    {"operators", "auth_jwt"},    {"root", "auth_jwt"},           {"roots", "auth_jwt"},
+    {"root_operator", "auth_jwt"}, {"root_operators", "auth_jwt"}, {"trusted", "auth_jwt"},        {"trusted_keys", "auth_jwt"},
     {"resolver", "auth_jwt"},     {"resolver_preload", "auth_jwt"}, {"resolver_tls", "auth_jwt"},
 };
 

@@ -1,5 +1,6 @@
 #include "kernel/plugin_host/feature_table.hpp"
 
+#include "kernel/config/plugin_claims.hpp"
 #include "kernel/config/value_json.hpp"
 
 namespace nats::plugins {
@@ -131,7 +132,9 @@ bool wants_nkey_accounts(const config::Options& o) { return accounts_users_have(
 // Operator mode: auth_jwt serves its own keys (its descriptor), and gets the auth
 // settings too, to see system_account and refuse users or accounts beside operators.
 bool wants_jwt(const config::Options& o) {
-    for (std::string_view key : {"operator", "operators", "trusted", "trusted_keys"})
+    for (std::string_view key : config::operator_keys)
+        if (o.raw.find(key)) return true;
+    for (std::string_view key : config::trusted_keys)
         if (o.raw.find(key)) return true;
     return false;
 }

@@ -117,6 +117,13 @@ public:
     // 'Authorization Violation'; another account: closed; else the new
     // permissions apply and subscriptions they no longer allow are removed.
     void reauthenticate();
+    // Owner thread, after its account's limits changed at run time (a pushed
+    // account JWT): the payload and subscription limits are worked out again,
+    // as nats-server's applyAccountLimits; a client now at or past its
+    // subscription limit is closed with 'maximum subscriptions exceeded'.
+    void reapply_account_limits();
+    // Any thread: the account this client is bound to, null before CONNECT.
+    const Account* bound_account() const { return account_view_.load(std::memory_order_acquire); }
 
     // Set by IoThread::note_dirty bookkeeping: the batch that last marked us.
     std::atomic<std::uint64_t> dirty_token{0};
@@ -156,6 +163,8 @@ private:
     ClosedConnection closed_record(CloseReason reason);
     void add_to_closed_totals(Account& account);
     void apply_limits(const AuthResult& result);
+    // The authenticator's limits (kept from admission) against the account's and the server's.
+    void apply_limits(std::int64_t auth_max_payload, std::int64_t auth_max_subscriptions);
     // The authenticator's expiry of the credentials, as a point on the tick's clock.
     void set_auth_expiry(const AuthResult& result);
     std::int64_t max_subscriptions() const;  // the effective limit, -1 for none
@@ -238,6 +247,8 @@ private:
     std::uint64_t pending_handle_ = 0;
     std::string held_;  // ops held while auth is pending, as protocol text (see hold())
     std::int64_t max_subs_ = -1;  // the authenticator's and account's smaller limit; <0: the server's
+    std::int64_t auth_max_payload_ = -1;  // the authenticator's own limits, for reapply_account_limits
+    std::int64_t auth_max_subs_ = -1;
     std::shared_ptr<Permissions> perms_;  // null: nothing restricted; owner thread
 
     // Guards subs_ (a delivering thread may auto-unsubscribe) and the identity

@@ -308,15 +308,28 @@ bool Client::apply_auth(const AuthResult& result) {
 
 // The smallest of the authenticator's, the account's and the server's limits,
 // as nats-server's applyAccountLimits.
-void Client::apply_limits(const AuthResult& result) {
+void Client::apply_limits(const AuthResult& result) { apply_limits(result.max_payload, result.max_subscriptions); }
+
+void Client::apply_limits(std::int64_t auth_max_payload, std::int64_t auth_max_subscriptions) {
     constexpr auto relaxed = std::memory_order_relaxed;
+    auth_max_payload_ = auth_max_payload;
+    auth_max_subs_ = auth_max_subscriptions;
     auto opts = server_.options();
     std::int64_t payload =
-        min_limit(min_limit(result.max_payload, account_->max_payload.load(relaxed)), opts->max_payload);
+        min_limit(min_limit(auth_max_payload, account_->max_payload.load(relaxed)), opts->max_payload);
     if (payload < 0) payload = 0;  // the parser reads a negative limit as none; here it lets nothing through
     max_payload_ = payload;
     parser_.set_limits({static_cast<std::size_t>(opts->max_control_line), payload});
-    max_subs_ = min_limit(result.max_subscriptions, account_->max_subscriptions.load(relaxed));
+    max_subs_ = min_limit(auth_max_subscriptions, account_->max_subscriptions.load(relaxed));
+}
+
+void Client::reapply_account_limits() {
+    if (closed() || !connect_received_ || !account_) return;
+    apply_limits(auth_max_payload_, auth_max_subs_);
+    if (subscriptions_at_limit()) {
+        NMK_ERROR("{}:{} - cid:{} - maximum subscriptions exceeded", remote_ip_, remote_port_, id_);
+        close(CloseReason::max_subscriptions, "maximum subscriptions exceeded");
+    }
 }
 
 void Client::set_auth_expiry(const AuthResult& result) {

@@ -151,6 +151,9 @@ public:
     // After a reload (once the auth plugins reloaded): every client an
     // authenticator admitted is asked about again, on its own thread.
     void reauthenticate_clients();
+    // After an account's limits changed at run time: its connected clients work
+    // out their payload and subscription limits again, each on its own thread.
+    void reapply_account_limits(std::string_view account);
     // A handle for a client about to ask an authenticator that may answer later.
     std::uint64_t begin_pending_auth(const ClientPtr& client);
     void end_pending_auth(std::uint64_t handle);

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <asio/post.hpp>
+
 #include "kernel/accounts/accounts_config.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/server/server.hpp"
@@ -46,9 +48,29 @@ std::string Server::upsert_account(const std::string& name, config::Value block)
     if (imports_) imports_->apply(parsed);
     else get_or_create_account(name);
     lock.unlock();
+    if (existed) reapply_account_limits(name);
     report_account_changes(before, after, existed ? std::vector<std::string>{name} : std::vector<std::string>{});
     NMK_DEBUG("Account \"{}\" {} at run time", name, existed ? "updated" : "added");
     return {};
+}
+
+void Server::reapply_account_limits(std::string_view account) {
+    std::vector<ClientPtr> mine;
+    {
+        std::lock_guard lock(clients_mutex_);
+        for (auto& [id, weak] : clients_) {
+            auto c = weak.lock();
+            const Account* bound = c ? c->bound_account() : nullptr;
+            if (bound && bound->name == account) mine.push_back(std::move(c));
+        }
+    }
+    // Each on its own thread, which owns its parser and subscriptions.
+    for (auto& c : mine) {
+        asio::post(c->thread().context(), [c] {
+            c->reapply_account_limits();
+            c->thread().end_batch();
+        });
+    }
 }
 
 std::optional<config::Value> Server::account_block(std::string_view name) const {

@@ -279,4 +279,6 @@ private:
 NATS_SDK_PLUGIN_SERVING(nats::auth_jwt::Plugin, "auth_jwt", "0.1.0",
                         "JWT authentication (operator mode): trusted operators, account resolvers, user JWTs",
                         "authenticator", "",
-                        "operator,operators,trusted,trusted_keys,resolver,resolver_preload,resolver_tls", nullptr)
+                        "operator,operators,root,roots,root_operator,root_operators,trusted,trusted_keys,"
+                        "resolver,resolver_preload,resolver_tls",
+                        nullptr)

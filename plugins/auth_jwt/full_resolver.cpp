@@ -139,11 +139,25 @@ void FullResolver::on_update(const std::string& key_in_subject, const std::strin
     try {
         const jwt::Token token = jwt::decode(payload);
         if (token.type != jwt::ClaimType::account) throw jwt::Error("not account claim");
-        const std::string subject = jwt::read_account(token).subject;
+        const jwt::AccountClaims claims = jwt::read_account(token);
+        const std::string& subject = claims.subject;
+        // claimValidate's answer, as "validation errors: [<each>]"; the full resolver
+        // checks it first, the cache after the subject and whether it has the account.
+        const auto invalid = [&] {
+            const auto errors = account_limit_errors(claims);
+            if (errors.empty()) return false;
+            std::string listed;
+            for (const auto& e : errors) listed += (listed.empty() ? "" : " ") + e;
+            answer(reply, failed(subject, text("jwt validation failed", "jwt update cache validation failed"),
+                                 "validation errors: [" + listed + "]"));
+            return true;
+        };
+        if (!cache_ && invalid()) return;
         if (key.empty()) key = subject;
         if (subject != key) return answer(reply, failed(key, in_error, "subject does not match jwt content"));
         // The cache keeps only accounts the server has loaded already.
         if (cache_ && !table_.find(key)) return answer(reply, {key, "jwt update cache skipped", {}});
+        if (cache_ && invalid()) return;
         account = verify_account(payload, *settings, key);
     } catch (const jwt::Error& e) {
         return answer(reply, failed(key.empty() ? "n/a" : key, in_error, e.what()));

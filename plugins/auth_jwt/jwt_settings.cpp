@@ -181,7 +181,7 @@ bool Settings::trusts(std::string_view issuer) const {
 Settings read_settings(const json& config) {
     Settings out;
     std::string operator_key;
-    const json* operators = find(config, {"operator", "operators"}, &operator_key);
+    const json* operators = find(config, {"operator", "operators", "root", "roots", "root_operator", "root_operators"}, &operator_key);
     std::string trusted_key;
     const json* trusted = find(config, {"trusted", "trusted_keys"}, &trusted_key);
     if (operators) {

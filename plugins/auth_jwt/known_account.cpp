@@ -31,6 +31,34 @@ bool activation_tokens_valid(const KnownAccount& account) {
 
 }  // namespace
 
+std::vector<std::string> account_limit_errors(const jwt::AccountClaims& claims) {
+    constexpr std::int64_t no_limit = -1;
+    const jwt::AccountLimits& l = claims.limits;
+    std::vector<std::string> errors;
+    const auto too_many_imports = [&] {
+        errors.emplace_back("the account contains more imports than allowed by the operator");
+    };
+    // nats-io/jwt checks the import limit twice; a non-empty limits block reports it twice.
+    const bool limits_set = l.subs || l.data || l.payload || l.imports || l.exports || l.wildcard_exports ||
+                            l.disallow_bearer || l.conn || l.leaf || l.mem_storage || l.disk_storage || l.streams ||
+                            l.consumer || l.max_ack_pending || l.mem_max_stream_bytes || l.disk_max_stream_bytes ||
+                            l.max_bytes_required;
+    const auto imports = static_cast<std::int64_t>(claims.imports.size());
+    if (limits_set && l.imports >= 0 && imports > l.imports) too_many_imports();
+    if (l.imports != no_limit && imports > l.imports) too_many_imports();
+    if (l.exports != no_limit) {
+        if (static_cast<std::int64_t>(claims.exports.size()) > l.exports)
+            errors.emplace_back("the account contains more exports than allowed by the operator");
+        if (!l.wildcard_exports) {
+            for (const auto& e : claims.exports) {
+                if (nats_sdk::subject::has_wildcard(e.subject))
+                    errors.emplace_back("the account contains wildcard exports that are not allowed by the operator");
+            }
+        }
+    }
+    return errors;
+}
+
 std::shared_ptr<const KnownAccount> verify_account(const std::string& text, const Settings& settings,
                                                    std::string_view expected_key) {
     auto account = std::make_shared<KnownAccount>();
@@ -43,7 +71,8 @@ std::shared_ptr<const KnownAccount> verify_account(const std::string& text, cons
         throw jwt::Error("subject \"" + account->key + "\" does not match the account \"" + std::string(expected_key) + "\"");
     }
     if (!settings.trusts(account->token.issuer)) throw jwt::Error("Account JWT not signed by trusted operator");
-    if (!activation_tokens_valid(*account)) throw jwt::Error("account validation failed");
+    if (!activation_tokens_valid(*account) || !account_limit_errors(account->claims).empty())
+        throw jwt::Error("account validation failed");
     return account;
 }
 

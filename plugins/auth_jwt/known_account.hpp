@@ -29,6 +29,11 @@ struct KnownAccount {
 std::shared_ptr<const KnownAccount> verify_account(const std::string& text, const Settings& settings,
                                                    std::string_view expected_key = {});
 
+// nats-io/jwt's Account.Validate limit checks, in its words: more imports or
+// exports than the account's limits allow, or a wildcard export the operator
+// did not allow (`limits.wildcards`), makes the JWT invalid. Empty: none.
+std::vector<std::string> account_limit_errors(const jwt::AccountClaims& claims);
+
 class AccountTable {
 public:
     std::shared_ptr<const KnownAccount> find(std::string_view key) const;

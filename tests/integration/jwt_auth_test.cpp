@@ -103,6 +103,20 @@ TEST(JwtAuth, AccountsOfAnotherOperatorAreNotTrusted) {
     EXPECT_EQ(Raw(*server).login(w.user(a)), violation);
 }
 
+// nats-server's other names for the `operator` key (processConfigFileLine).
+TEST(JwtAuth, TheOperatorKeyAliasesWork) {
+    SKIP_WITHOUT_JWT();
+    World w;
+    auto& a = w.account("A");
+    const std::string config = w.config();
+    ASSERT_EQ(config.rfind("operator:", 0), 0u);
+    for (const std::string alias : {"operators", "root", "roots", "root_operator", "root_operators"}) {
+        SCOPED_TRACE(alias);
+        auto server = start_server(alias + config.substr(std::string("operator").size()));
+        EXPECT_EQ(Raw(*server).login(w.user(a)), "PONG");
+    }
+}
+
 TEST(JwtAuth, OperatorSigningKeysAndAccountSigningKeys) {
     SKIP_WITHOUT_JWT();
     const KeyPair op_signer = KeyPair::generate(KeyType::operator_);

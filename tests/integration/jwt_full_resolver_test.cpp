@@ -8,6 +8,8 @@
 
 #include <openssl/sha.h>
 
+#include <functional>
+
 #include "tests/integration/jwt_auth_helpers.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -110,6 +112,71 @@ TEST(JwtFullResolver, PushedAccountsAreStoredLookedUpListedAndSurviveARestart) {
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(jwt_dir) / (a.key.public_key() + ".jwt")));
     auto server = start_server(full_config(w, sys, jwt_dir, false));
     EXPECT_EQ(Raw(*server).login(alice), "PONG") << "A came back from the directory";
+}
+
+// nats-io/jwt's Account.Validate, which the full resolver runs on a push
+// (claimValidate): more imports or exports than the account's limits, or a
+// wildcard export where the limits say `wildcards: false`, are refused and not
+// stored. The wildcard rule applies only under an export limit, as there.
+TEST(JwtFullResolver, PushesPastTheImportExportAndWildcardLimitsAreRefused) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    FullResolverServer s;
+    Admin admin(*s.server, s.w, s.sys);
+    const std::string a_key = s.a.key.public_key();
+    const auto push = [&](const std::function<void(json&)>& edit) {
+        auto claims = jwt::account_claims("A", a_key);
+        edit(claims["nats"]);
+        return admin.request_json("$SYS.REQ.CLAIMS.UPDATE", jwt::encode(claims, s.w.op));
+    };
+    const auto refused = [&](const json& answer, const std::string& errors) {
+        EXPECT_EQ(answer["error"]["description"], "jwt validation failed - validation errors: [" + errors + "]")
+            << answer.dump();
+        EXPECT_EQ(answer["error"]["account"], a_key);
+        EXPECT_EQ(answer["error"]["code"], 500);
+    };
+    const std::string wildcard = "the account contains wildcard exports that are not allowed by the operator";
+    const std::string exports = "the account contains more exports than allowed by the operator";
+    const std::string imports = "the account contains more imports than allowed by the operator";
+    const json wildcard_export = {{"name", "orders"}, {"subject", "orders.>"}, {"type", "stream"}};
+    const json literal_export = {{"name", "one"}, {"subject", "one"}, {"type", "stream"}};
+
+    refused(push([&](json& n) {
+                n["limits"]["exports"] = 5;
+                n["limits"]["wildcards"] = false;
+                n["exports"] = {wildcard_export};
+            }),
+            wildcard);
+    refused(push([&](json& n) {
+                n["limits"]["exports"] = 0;
+                n["exports"] = {literal_export};
+            }),
+            exports);
+    refused(push([&](json& n) {
+                n["limits"]["exports"] = 0;
+                n["limits"]["wildcards"] = false;
+                n["exports"] = {wildcard_export};
+            }),
+            exports + " " + wildcard);
+    refused(push([&](json& n) {
+                n["limits"]["imports"] = 0;
+                n["imports"] = {{{"name", "in"}, {"subject", "in"}, {"type", "stream"},
+                                 {"account", KeyPair::generate(KeyType::account).public_key()}}};
+            }),
+            imports + " " + imports);  // nats-io/jwt checks it twice
+    EXPECT_EQ(Raw(*s.server).login(s.w.user(s.a)), "-ERR 'Authorization Violation'") << "nothing was stored";
+
+    // Allowed: wildcards on, or no export limit at all.
+    EXPECT_EQ(push([&](json& n) {
+                  n["limits"]["exports"] = 5;
+                  n["exports"] = {wildcard_export};
+              })["data"]["message"],
+              "jwt updated");
+    EXPECT_EQ(push([&](json& n) {
+                  n["limits"]["wildcards"] = false;
+                  n["exports"] = {wildcard_export};
+              })["data"]["message"],
+              "jwt updated");
+    EXPECT_EQ(Raw(*s.server).login(s.w.user(s.a)), "PONG");
 }
 
 TEST(JwtFullResolver, DeleteNeedsAllowDeleteAndAnOperatorSignatureAndClosesTheAccountsClients) {

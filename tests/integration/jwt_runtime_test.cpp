@@ -137,6 +137,62 @@ TEST(JwtRuntime, ABearerTokenTheAccountNowRefusesIsClosed) {
     expect_alive(signer);
 }
 
+// A pushed account JWT's payload and subscription limits reach clients already
+// connected (nats-server's applyAccountLimits): a larger payload is then a
+// violation, and a client at or past the new subscription limit is closed.
+TEST(JwtRuntime, APushedPayloadLimitAppliesToConnectedClients) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    Raw client(*server), admin(*server);
+    ASSERT_EQ(client.login(w.user(a)), "PONG");
+    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    client.client.send(pub("before", std::string(64, 'x')) + "PING\r\n");
+    ASSERT_EQ(client.client.read_line(2s), "PONG") << "64 bytes pass before the push";
+
+    auto claims = jwt::account_claims("A", a.key.public_key());
+    claims["nats"]["limits"]["payload"] = 16;
+    push(admin, a, jwt::encode(claims, w.op));
+    client.client.send(pub("small", std::string(16, 'x')) + "PING\r\n");
+    ASSERT_EQ(client.client.read_line(2s), "PONG") << "16 bytes are within the new limit";
+    client.client.send(pub("large", std::string(17, 'x')));
+    expect_closed_with(client, "-ERR 'Maximum Payload Violation'", 3s);
+}
+
+TEST(JwtRuntime, APushedSubscriptionLimitClosesClientsAtItAndBoundsTheOthers) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    auto& b = w.account("B");
+    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    Raw full(*server), room(*server), elsewhere(*server), admin(*server);
+    ASSERT_EQ(full.login(w.user(a)), "PONG");
+    ASSERT_EQ(room.login(w.user(a)), "PONG");
+    ASSERT_EQ(elsewhere.login(w.user(b)), "PONG");
+    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    full.client.send("SUB one 1\r\nSUB two 2\r\nPING\r\n");
+    ASSERT_EQ(full.client.read_line(2s), "PONG");
+    room.client.send("SUB one 1\r\nPING\r\n");
+    ASSERT_EQ(room.client.read_line(2s), "PONG");
+    elsewhere.client.send("SUB one 1\r\nSUB two 2\r\nSUB three 3\r\nPING\r\n");
+    ASSERT_EQ(elsewhere.client.read_line(2s), "PONG");
+
+    auto claims = jwt::account_claims("A", a.key.public_key());
+    claims["nats"]["limits"]["subs"] = 2;
+    push(admin, a, jwt::encode(claims, w.op));
+    // At the limit already: nats-server's subsAtLimit closes it.
+    expect_closed_with(full, "-ERR 'maximum subscriptions exceeded'", 3s);
+    // Under it: one more is taken, the next refused (the client stays).
+    room.client.send("SUB two 2\r\nSUB three 3\r\nPING\r\n");
+    EXPECT_EQ(room.client.read_line(2s), "-ERR 'maximum subscriptions exceeded'");
+    EXPECT_EQ(room.client.read_line(2s), "PONG");
+    expect_alive(room);
+    expect_alive(elsewhere);
+}
+
 }  // namespace
 }  // namespace nats::integration
 
