@@ -161,6 +161,33 @@ TEST(JwtRuntime, APushedPayloadLimitAppliesToConnectedClients) {
     expect_closed_with(client, "-ERR 'Maximum Payload Violation'", 3s);
 }
 
+// With a MEMORY resolver a pushed JWT past its export limits fails nats-server's
+// verifyAccountClaims: refused, and the account keeps its old JWT.
+TEST(JwtRuntime, APushedJwtPastItsExportLimitsIsRefused) {
+    SKIP_WITHOUT_PLUGINS("auth_jwt");
+    World w;
+    auto& sys = w.account("SYS");
+    auto& a = w.account("A");
+    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    Raw client(*server), admin(*server);
+    ASSERT_EQ(client.login(w.user(a)), "PONG");
+    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+
+    auto claims = jwt::account_claims("A", a.key.public_key());
+    claims["nats"]["limits"]["exports"] = 5;
+    claims["nats"]["limits"]["wildcards"] = false;
+    claims["nats"]["limits"]["conn"] = 0;  // would close the client, were it applied
+    claims["nats"]["exports"] = {{{"name", "all"}, {"subject", "orders.>"}, {"type", "stream"}}};
+    const std::string subject = "$SYS.REQ.ACCOUNT." + a.key.public_key() + ".CLAIMS.UPDATE";
+    admin.client.send("SUB _INBOX.push 91\r\n" + pub(subject, jwt::encode(claims, w.op), "_INBOX.push"));
+    const std::string line = admin.client.read_line(5s);
+    ASSERT_EQ(line.rfind("MSG _INBOX.push 91 ", 0), 0u) << line;
+    const json answer = json::parse(admin.client.read_line());
+    EXPECT_EQ(answer["error"]["description"], "jwt update resulted in error - account validation failed")
+        << answer.dump();
+    expect_alive(client);
+}
+
 TEST(JwtRuntime, APushedSubscriptionLimitClosesClientsAtItAndBoundsTheOthers) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
     World w;
