@@ -1,8 +1,11 @@
 // Decentralized JWT auth after login (issue 17): clients already connected when their
 // user JWT expires, or when a pushed account JWT revokes them or lowers the account's
-// connection limit (the oldest go), are closed with nats-server's -ERR texts. Each also runs against
+// connection limit (the oldest go), its payload or subscription limits, are closed with
+// nats-server's -ERR texts. Each also runs against
 // nats-server 2.9.10 (NMK_SERVER_BIN); the closed reasons in /connz are checked on ours
 // through the monitoring port.
+#include <functional>
+
 #include "tests/integration/jwt_auth_helpers.hpp"
 
 namespace nats::integration {
@@ -23,14 +26,36 @@ void expect_alive(Raw& raw) {
 
 // Pushes `account_jwt` for `account` through the system account's user `admin` and
 // waits for the answer ("jwt updated").
-void push(Raw& admin, const Account& account, const std::string& account_jwt) {
+json push_answer(Raw& admin, const Account& account, const std::string& account_jwt) {
     const std::string subject = "$SYS.REQ.ACCOUNT." + account.key.public_key() + ".CLAIMS.UPDATE";
     admin.client.send("SUB _INBOX.push 91\r\n" + pub(subject, account_jwt, "_INBOX.push"));
     const std::string line = admin.client.read_line(5s);
-    ASSERT_EQ(line.rfind("MSG _INBOX.push 91 ", 0), 0u) << line;
-    const json answer = json::parse(admin.client.read_line());
+    EXPECT_EQ(line.rfind("MSG _INBOX.push 91 ", 0), 0u) << line;
+    return json::parse(admin.client.read_line());
+}
+
+void push(Raw& admin, const Account& account, const std::string& account_jwt) {
+    const json answer = push_answer(admin, account, account_jwt);
     ASSERT_EQ(answer["data"]["message"], "jwt updated") << answer.dump();
 }
+
+// A server with a system account and accounts A and B, and `admin` logged in to the
+// system account to push account JWTs.
+struct PushWorld {
+    World w;
+    Account& sys = w.account("SYS");
+    Account& a = w.account("A");
+    Account& b = w.account("B");
+    std::unique_ptr<ServerProcess> server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
+    Raw admin{*server};
+    PushWorld() { EXPECT_EQ(admin.login(w.user(sys)), "PONG"); }
+    // A's JWT with `edit` applied to its claims, signed by the operator.
+    std::string a_jwt(const std::function<void(json&)>& edit) const {
+        auto claims = jwt::account_claims("A", a.key.public_key());
+        edit(claims);
+        return jwt::encode(claims, w.op);
+    }
+};
 
 TEST(JwtRuntime, AUserWhoseJwtExpiresIsClosed) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
@@ -75,47 +100,35 @@ TEST(JwtRuntime, AnExpiredAccountJwtClosesItsClients) {
 
 TEST(JwtRuntime, APushedRevocationClosesTheRevokedUserOnly) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    auto& b = w.account("B");
-    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
-    const User doomed_user = w.user(a);
-    const User other_user = w.user(a);
-    Raw doomed(*server), other(*server), elsewhere(*server), admin(*server);
+    PushWorld p;
+    const User doomed_user = p.w.user(p.a);
+    Raw doomed(*p.server), other(*p.server), elsewhere(*p.server);
     ASSERT_EQ(doomed.login(doomed_user), "PONG");
-    ASSERT_EQ(other.login(other_user), "PONG");
-    ASSERT_EQ(elsewhere.login(w.user(b)), "PONG");
-    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    ASSERT_EQ(other.login(p.w.user(p.a)), "PONG");
+    ASSERT_EQ(elsewhere.login(p.w.user(p.b)), "PONG");
 
-    auto claims = jwt::account_claims("A", a.key.public_key());
-    claims["nats"]["revocations"] = {{doomed_user.key.public_key(), jwt::now_unix()}};
-    push(admin, a, jwt::encode(claims, w.op));
+    push(p.admin, p.a, p.a_jwt([&](json& c) {
+        c["nats"]["revocations"] = {{doomed_user.key.public_key(), jwt::now_unix()}};
+    }));
     expect_closed_with(doomed, "-ERR 'User Authentication Revoked'", 3s);
     expect_alive(other);
     expect_alive(elsewhere);
     // And the revoked user cannot come back.
-    EXPECT_EQ(Raw(*server).login(doomed_user), "-ERR 'Authorization Violation'");
+    EXPECT_EQ(Raw(*p.server).login(doomed_user), "-ERR 'Authorization Violation'");
 }
 
 // As nats-server's updateAccountClaims: sorted newest first, the first `conn` stay.
 TEST(JwtRuntime, ALoweredConnectionLimitKeepsTheNewestClients) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
-    Raw oldest(*server), middle(*server), newest(*server), admin(*server);
-    ASSERT_EQ(oldest.login(w.user(a)), "PONG");
+    PushWorld p;
+    Raw oldest(*p.server), middle(*p.server), newest(*p.server);
+    ASSERT_EQ(oldest.login(p.w.user(p.a)), "PONG");
     std::this_thread::sleep_for(20ms);  // nats-server orders by connection start
-    ASSERT_EQ(middle.login(w.user(a)), "PONG");
+    ASSERT_EQ(middle.login(p.w.user(p.a)), "PONG");
     std::this_thread::sleep_for(20ms);
-    ASSERT_EQ(newest.login(w.user(a)), "PONG");
-    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    ASSERT_EQ(newest.login(p.w.user(p.a)), "PONG");
 
-    auto claims = jwt::account_claims("A", a.key.public_key());
-    claims["nats"]["limits"]["conn"] = 1;
-    push(admin, a, jwt::encode(claims, w.op));
+    push(p.admin, p.a, p.a_jwt([](json& c) { c["nats"]["limits"]["conn"] = 1; }));
     expect_closed_with(oldest, "-ERR 'maximum account active connections exceeded'", 3s);
     expect_closed_with(middle, "-ERR 'maximum account active connections exceeded'", 3s);
     expect_alive(newest);
@@ -123,18 +136,13 @@ TEST(JwtRuntime, ALoweredConnectionLimitKeepsTheNewestClients) {
 
 TEST(JwtRuntime, ABearerTokenTheAccountNowRefusesIsClosed) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
-    Raw bearer(*server), signer(*server), admin(*server);
-    ASSERT_EQ(bearer.login(json{{"jwt", w.user(a, [](json& c) { c["nats"]["bearer_token"] = true; }).jwt}}), "PONG");
-    ASSERT_EQ(signer.login(w.user(a)), "PONG");
-    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    PushWorld p;
+    Raw bearer(*p.server), signer(*p.server);
+    ASSERT_EQ(bearer.login(json{{"jwt", p.w.user(p.a, [](json& c) { c["nats"]["bearer_token"] = true; }).jwt}}),
+              "PONG");
+    ASSERT_EQ(signer.login(p.w.user(p.a)), "PONG");
 
-    auto claims = jwt::account_claims("A", a.key.public_key());
-    claims["nats"]["limits"]["disallow_bearer"] = true;
-    push(admin, a, jwt::encode(claims, w.op));
+    push(p.admin, p.a, p.a_jwt([](json& c) { c["nats"]["limits"]["disallow_bearer"] = true; }));
     expect_closed_with(bearer, "-ERR 'Authorization Violation'", 3s);
     expect_alive(signer);
 }
@@ -144,19 +152,13 @@ TEST(JwtRuntime, ABearerTokenTheAccountNowRefusesIsClosed) {
 // violation, and a client at or past the new subscription limit is closed.
 TEST(JwtRuntime, APushedPayloadLimitAppliesToConnectedClients) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
-    Raw client(*server), admin(*server);
-    ASSERT_EQ(client.login(w.user(a)), "PONG");
-    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    PushWorld p;
+    Raw client(*p.server);
+    ASSERT_EQ(client.login(p.w.user(p.a)), "PONG");
     client.client.send(pub("before", std::string(64, 'x')) + "PING\r\n");
     ASSERT_EQ(client.client.read_line(2s), "PONG") << "64 bytes pass before the push";
 
-    auto claims = jwt::account_claims("A", a.key.public_key());
-    claims["nats"]["limits"]["payload"] = 16;
-    push(admin, a, jwt::encode(claims, w.op));
+    push(p.admin, p.a, p.a_jwt([](json& c) { c["nats"]["limits"]["payload"] = 16; }));
     client.client.send(pub("small", std::string(16, 'x')) + "PING\r\n");
     ASSERT_EQ(client.client.read_line(2s), "PONG") << "16 bytes are within the new limit";
     client.client.send(pub("large", std::string(17, 'x')));
@@ -167,24 +169,15 @@ TEST(JwtRuntime, APushedPayloadLimitAppliesToConnectedClients) {
 // verifyAccountClaims: refused, and the account keeps its old JWT.
 TEST(JwtRuntime, APushedJwtPastItsExportLimitsIsRefused) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
-    Raw client(*server), admin(*server);
-    ASSERT_EQ(client.login(w.user(a)), "PONG");
-    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
-
-    auto claims = jwt::account_claims("A", a.key.public_key());
-    claims["nats"]["limits"]["exports"] = 5;
-    claims["nats"]["limits"]["wildcards"] = false;
-    claims["nats"]["limits"]["conn"] = 0;  // would close the client, were it applied
-    claims["nats"]["exports"] = {{{"name", "all"}, {"subject", "orders.>"}, {"type", "stream"}}};
-    const std::string subject = "$SYS.REQ.ACCOUNT." + a.key.public_key() + ".CLAIMS.UPDATE";
-    admin.client.send("SUB _INBOX.push 91\r\n" + pub(subject, jwt::encode(claims, w.op), "_INBOX.push"));
-    const std::string line = admin.client.read_line(5s);
-    ASSERT_EQ(line.rfind("MSG _INBOX.push 91 ", 0), 0u) << line;
-    const json answer = json::parse(admin.client.read_line());
+    PushWorld p;
+    Raw client(*p.server);
+    ASSERT_EQ(client.login(p.w.user(p.a)), "PONG");
+    const json answer = push_answer(p.admin, p.a, p.a_jwt([](json& c) {
+        c["nats"]["limits"]["exports"] = 5;
+        c["nats"]["limits"]["wildcards"] = false;
+        c["nats"]["limits"]["conn"] = 0;  // would close the client, were it applied
+        c["nats"]["exports"] = {{{"name", "all"}, {"subject", "orders.>"}, {"type", "stream"}}};
+    }));
     EXPECT_EQ(answer["error"]["description"], "jwt update resulted in error - account validation failed")
         << answer.dump();
     expect_alive(client);
@@ -192,16 +185,11 @@ TEST(JwtRuntime, APushedJwtPastItsExportLimitsIsRefused) {
 
 TEST(JwtRuntime, APushedSubscriptionLimitClosesClientsAtItAndBoundsTheOthers) {
     SKIP_WITHOUT_PLUGINS("auth_jwt");
-    World w;
-    auto& sys = w.account("SYS");
-    auto& a = w.account("A");
-    auto& b = w.account("B");
-    auto server = start_server(w.config("system_account: " + sys.key.public_key() + "\n"));
-    Raw full(*server), room(*server), elsewhere(*server), admin(*server);
-    ASSERT_EQ(full.login(w.user(a)), "PONG");
-    ASSERT_EQ(room.login(w.user(a)), "PONG");
-    ASSERT_EQ(elsewhere.login(w.user(b)), "PONG");
-    ASSERT_EQ(admin.login(w.user(sys)), "PONG");
+    PushWorld p;
+    Raw full(*p.server), room(*p.server), elsewhere(*p.server);
+    ASSERT_EQ(full.login(p.w.user(p.a)), "PONG");
+    ASSERT_EQ(room.login(p.w.user(p.a)), "PONG");
+    ASSERT_EQ(elsewhere.login(p.w.user(p.b)), "PONG");
     full.client.send("SUB one 1\r\nSUB two 2\r\nPING\r\n");
     ASSERT_EQ(full.client.read_line(2s), "PONG");
     room.client.send("SUB one 1\r\nPING\r\n");
@@ -209,9 +197,7 @@ TEST(JwtRuntime, APushedSubscriptionLimitClosesClientsAtItAndBoundsTheOthers) {
     elsewhere.client.send("SUB one 1\r\nSUB two 2\r\nSUB three 3\r\nPING\r\n");
     ASSERT_EQ(elsewhere.client.read_line(2s), "PONG");
 
-    auto claims = jwt::account_claims("A", a.key.public_key());
-    claims["nats"]["limits"]["subs"] = 2;
-    push(admin, a, jwt::encode(claims, w.op));
+    push(p.admin, p.a, p.a_jwt([](json& c) { c["nats"]["limits"]["subs"] = 2; }));
     // At the limit already: nats-server's subsAtLimit closes it.
     expect_closed_with(full, "-ERR 'maximum subscriptions exceeded'", 3s);
     // Under it: one more is taken, the next refused (the client stays).
