@@ -504,18 +504,32 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
         header_view = headers;
     }
 
+    // The target account's own subject mappings apply to what arrives through
+    // the import (nats-server's processServiceImport calls selectMappedSubject on
+    // it); a weighted draw that chose no destination delivers nothing.
+    std::string mapped;
+    std::string_view to = hop.subject;
+    if (hop.target->has_mappings.load(std::memory_order_relaxed)) [[unlikely]] {
+        if (const accounts::MappingTablePtr table = hop.target->mappings()) {
+            if (auto chosen = table->select(hop.subject)) {
+                mapped = std::move(*chosen);
+                to = mapped;
+            }
+        }
+    }
+
     // A deliver-subject publish goes on routed by the mapped subject and still
     // shows its own (nats-server keeps pa.deliver through processServiceImport).
-    RoutedMessage out{hop.subject, reply, header_view, message.payload};
+    RoutedMessage out{to, reply, header_view, message.payload};
     if (message.rerouted()) {
         out.subject = message.subject;
-        out.route_subject = hop.subject;
+        out.route_subject = to;
     }
     bool delivered = false;
     {
         FramePush frame(&out, &hop.export_id, parent);
         IoThread::RoutingScope scope(from);
-        auto result = hop.target->sublist.match(hop.subject);
+        auto result = hop.target->sublist.match(to);
         delivered = deliver_to(*result, out, from, publisher, nullptr);
     }
 

@@ -168,6 +168,37 @@ TEST(SubjectMapping, AnAccountsMappingsApplyInThatAccountOnly) {
     EXPECT_EQ(received(*sub_b), (std::vector<std::string>{"foo in-b"}));
 }
 
+// A request through a service import lands in the exporting account mapped by
+// that account's own mappings (nats-server's processServiceImport), and the
+// answer finds its way back; the importer's mappings do not apply there.
+TEST(SubjectMapping, TheExportersMappingsApplyToItsServiceImports) {
+    SKIP_WITHOUT_PLUGINS("auth_users");
+    auto server = start_server(
+        "accounts {\n"
+        "  SVC: { users: [{user: s, password: s}], exports: [{service: \"svc.>\"}],\n"
+        "         mappings: { \"svc.old\": \"svc.new\" } }\n"
+        "  APP: { users: [{user: a, password: a}], imports: [{service: {account: SVC, subject: \"svc.>\"}}] }\n"
+        "}\n");
+    const json svc = {{"user", "s"}, {"pass", "s"}}, app = {{"user", "a"}, {"pass", "a"}};
+    auto responder = subscriber(server->port(), {"svc.old", "svc.new"}, svc);
+    RawClient requester(server->port());
+    requester.connect(app);
+    requester.send("SUB _INBOX.r 1\r\n" + pub("svc.old", "ping", "_INBOX.r") + "PING\r\n");
+    requester.expect_line("PONG");
+
+    Frame request = responder->expect_msg();
+    EXPECT_EQ(request.subject, "svc.new");
+    EXPECT_EQ(request.sid, "2");
+    EXPECT_EQ(request.payload, "ping");
+    ASSERT_FALSE(request.reply.empty());
+    responder->send(pub(request.reply, "pong") + "PING\r\n");
+    responder->expect_line("PONG");
+    Frame answer = requester.expect_msg();
+    EXPECT_EQ(answer.subject, "_INBOX.r");
+    EXPECT_EQ(answer.payload, "pong");
+    EXPECT_TRUE(received(*responder).empty()) << "nothing on svc.old";
+}
+
 TEST(SubjectMapping, PublishPermissionsAreCheckedOnTheMappedSubject) {
     SKIP_WITHOUT_PLUGINS("auth_users");
     auto server = start_server(
