@@ -24,11 +24,13 @@
 #include <nats_sdk/kinds/stream_store_client.hpp>
 #include <nats_sdk/plugin.hpp>
 
+#include "bus/outbox.hpp"
 #include "declare/declared_assets.hpp"
 #include "declare/reconcile.hpp"
 #include "jetstream_core.hpp"
 #include "jetstream_settings.hpp"
 #include "monitoring/jsz.hpp"
+#include "monitoring/page_answer.hpp"
 #include "wake_timer.hpp"
 
 namespace nmk::jetstream {
@@ -72,15 +74,6 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         std::optional<nats_sdk::Watch> watch;
     };
 
-    struct OutMessage {
-        std::string account, subject, headers, payload;
-        std::string deliver_subject;  // routed here, shown as `subject` (empty: route by subject)
-        std::string reply;
-        // Whether this plugin's own subscriptions receive it too (deliveries, API answers,
-        // a mirror's requests): never for what a store's sync thread sends (acks,
-        // republished copies), whose receivers could be waiting for the core it waits on.
-        bool echo = false;
-    };
     // Subscriptions and watches to end once the core mutex is released: ending them
     // waits for their callbacks, which may be waiting for that mutex.
     struct Retired {
@@ -98,7 +91,7 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         // messages in order. Elsewhere (the API worker) deliveries are left to a posted turn.
         explicit CoreAccess(JetStreamPlugin& plugin, bool io = false)
             : plugin_(plugin), lock_(plugin.core_mutex_), previous_(deferred_), previous_retired_(retired_), io_(io) {
-            out_.swap(spare_out_);  // a list with room from an earlier turn on this thread
+            out_ = take_spare_list();  // a list with room from an earlier turn on this thread
             deferred_ = &out_;
             retired_ = &graveyard_;
             if (plugin_.core_) plugin_.core_->set_inline_delivery(io_);
@@ -112,16 +105,16 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
                 lock_.unlock();
                 graveyard_ = {};
                 for (const auto& m : out_) plugin_.send_out(m);
-                recycle(out_);
+                recycle_list(out_);
                 return;
             }
             // Queued while the core is still held, so the outbox keeps the order in which the
             // core produced them; one I/O thread at a time routes it (inline, so in order).
-            if (!out_.empty()) plugin_.queue_out(std::move(out_));
-            recycle(out_);  // what queue_out did not take (usually all of it: nothing was published)
+            if (!out_.empty()) plugin_.outbox_.queue(std::move(out_));
+            recycle_list(out_);  // what the outbox did not take (usually all of it: nothing was published)
             lock_.unlock();
             graveyard_ = {};
-            plugin_.drain_outbox();
+            plugin_.outbox_.drain([this](const OutMessage& m) { plugin_.send_out(m); });
         }
         CoreAccess(const CoreAccess&) = delete;
         CoreAccess& operator=(const CoreAccess&) = delete;
@@ -136,32 +129,6 @@ class JetStreamPlugin final : public nats_sdk::Plugin, private Bus {
         Retired graveyard_;
     };
     static inline thread_local std::vector<OutMessage>* deferred_ = nullptr;
-    // An emptied list kept for its capacity: a fresh one per batch of acks was a heap
-    // request large enough to make glibc consolidate its fast bins every time.
-    static inline thread_local std::vector<OutMessage> spare_out_;
-    static void recycle(std::vector<OutMessage>& list) {
-        constexpr std::size_t keep_at_most = 4096;
-        for (auto& m : list) keep_payload_buffer(m.payload);
-        list.clear();
-        if (list.capacity() > spare_out_.capacity() && list.capacity() <= keep_at_most) spare_out_.swap(list);
-    }
-    // Large payload copies (an Object Store chunk is 128 KiB) reuse the buffers of sent
-    // deliveries on this thread: a fresh heap block that size came from newly faulted
-    // pages (or mmap) nearly every time, a tenth of the server's CPU on an object get.
-    // At most 8 buffers of 16 KiB..1 MiB are kept per thread.
-    static inline thread_local std::vector<std::string> spare_payloads_;
-    static void keep_payload_buffer(std::string& payload) {
-        const std::size_t c = payload.capacity();
-        if (c < (16u << 10) || c > (1u << 20) || spare_payloads_.size() >= 8) return;
-        spare_payloads_.push_back(std::move(payload));
-    }
-    static std::string copy_payload(std::string_view payload) {
-        if (payload.size() < (16u << 10) || spare_payloads_.empty()) return std::string(payload);
-        std::string out = std::move(spare_payloads_.back());
-        spare_payloads_.pop_back();
-        out.assign(payload);
-        return out;
-    }
     static inline thread_local Retired* retired_ = nullptr;
 
 public:
@@ -354,7 +321,7 @@ private:
     template <class Build>
     void answer_page(const nats_sdk::HttpResponse& res, Build build) {
         auto promise = std::make_shared<std::promise<std::string>>();
-        auto answer = promise->get_future();
+        auto page = promise->get_future();
         try {
             worker_->post([this, promise, build] {
                 CoreAccess access(*this);
@@ -365,18 +332,10 @@ private:
                     promise->set_exception(std::current_exception());
                 }
             });
-            if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
-                throw std::runtime_error("JetStream did not answer in time");
-            const std::string body = answer.get();
-            res.set_content_type("application/json");
-            res.write(body);
-        } catch (const std::exception& e) {
-            res.set_status(503);
-            res.set_content_type("application/json");
-            nats_sdk::GoJsonWriter w(false);
-            w.begin_object().field("status", "unavailable").field("error", e.what()).end_object();
-            res.write(w.text());
+        } catch (...) {
+            promise->set_exception(std::current_exception());
         }
+        answer_json_page(res, std::move(page), std::chrono::seconds(5));
     }
 
     void on_account(const std::string& account, nats_sdk::AccountEvent event) {
@@ -598,30 +557,6 @@ private:
         if (m.subject.empty()) m.subject.swap(m.deliver_subject);
         if (deferred_ != nullptr) deferred_->push_back(std::move(m));
         else send_out(m);
-    }
-
-    void queue_out(std::vector<OutMessage>&& batch) {
-        std::lock_guard lock(outbox_mutex_);
-        if (outbox_.empty()) outbox_ = std::move(batch);
-        else outbox_.insert(outbox_.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
-    }
-
-    // One thread at a time sends what the outbox holds, in order; a thread that finds
-    // another sending leaves its messages to it (the sender loops until the box is empty).
-    void drain_outbox() {
-        for (;;) {
-            std::vector<OutMessage> batch;
-            {
-                std::lock_guard lock(outbox_mutex_);
-                if (outbox_.empty() || outbox_sending_) return;
-                outbox_sending_ = true;
-                batch.swap(outbox_);
-            }
-            for (const auto& m : batch) send_out(m);
-            recycle(batch);
-            std::lock_guard lock(outbox_mutex_);
-            outbox_sending_ = false;
-        }
     }
 
     void send_out(const OutMessage& m) {
@@ -897,9 +832,7 @@ private:
     std::size_t publishes_unflushed_ = 0;  // under core_mutex_: handled since the last such flush
     bool overflow_logged_ = false;
 
-    std::mutex outbox_mutex_;
-    std::vector<OutMessage> outbox_;  // what the core published, in its order, not yet sent
-    bool outbox_sending_ = false;
+    Outbox outbox_;  // what the core published on I/O threads, in its order, not yet sent
 
     std::mutex handles_mutex_;
     std::map<std::string, nats_sdk::AccountHandle> handles_;
