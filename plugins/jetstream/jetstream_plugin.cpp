@@ -24,6 +24,7 @@
 #include <nats_sdk/kinds/stream_store_client.hpp>
 #include <nats_sdk/plugin.hpp>
 
+#include "bus/api_queue.hpp"
 #include "bus/outbox.hpp"
 #include "declare/declared_assets.hpp"
 #include "declare/reconcile.hpp"
@@ -49,17 +50,6 @@ constexpr std::size_t max_inbound_bytes = 256u << 20;
 // the end of the read (see flush_after_read).
 constexpr std::size_t flush_every_publishes = 256;
 
-// An API request waiting for the worker.
-struct Inbound {
-    std::uint64_t client_id = 0;
-    std::string account;
-    std::string subject;
-    std::string reply;
-    std::string headers;
-    std::string payload;
-
-    std::size_t bytes() const { return subject.size() + reply.size() + headers.size() + payload.size() + 64; }
-};
 
 std::int64_t unix_now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -403,7 +393,7 @@ private:
         const auto on_request = [this, account](const nats_sdk::MessageEx& m) {
             if (m.subject().substr(0, pull_prefix.size()) == pull_prefix) return pull(account, m.subject(), m);
             if (m.subject().substr(0, direct_get_prefix.size()) == direct_get_prefix) return direct_get(account, m.subject(), m);
-            Inbound in{m.client_id(), account, std::string(m.subject()), std::string(m.reply()),
+            ApiRequest in{m.client_id(), account, std::string(m.subject()), std::string(m.reply()),
                        std::string(m.headers()), std::string(m.payload())};
             enqueue(std::move(in));
         };
@@ -415,7 +405,7 @@ private:
                 std::string subject = "$JS.API" + std::string(m.subject().substr(domain_prefix.size()));
                 if (subject.substr(0, pull_prefix.size()) == pull_prefix) return pull(account, subject, m);
                 if (subject.substr(0, direct_get_prefix.size()) == direct_get_prefix) return direct_get(account, subject, m);
-                enqueue(Inbound{m.client_id(), account, std::move(subject), std::string(m.reply()),
+                enqueue(ApiRequest{m.client_id(), account, std::move(subject), std::string(m.reply()),
                                 std::string(m.headers()), std::string(m.payload())});
             }));
         }
@@ -448,45 +438,21 @@ private:
     }
 
     // ---- the inbound queue ----
-    void enqueue(Inbound&& in) {
-        const std::size_t bytes = in.bytes();
-        bool schedule = false;
-        {
-            std::lock_guard lock(inbound_mutex_);
-            if (inbound_bytes_ + bytes > max_inbound_bytes) {
-                // Dropped unanswered: the requester's own timeout tells it, as when the
-                // server is too busy to answer.
-                if (!overflow_logged_) host().warn("JetStream: API request queue full (256 MiB), requests dropped");
-                overflow_logged_ = true;
-                return;
-            }
-            overflow_logged_ = false;
-            inbound_bytes_ += bytes;
-            inbound_.push_back(std::move(in));
-            schedule = !drain_scheduled_;
-            drain_scheduled_ = true;
-        }
-        if (schedule) {
-            try {
-                worker_->post([this] { drain(); });
-            } catch (const nats_sdk::Error&) {
-                // Stopping: the worker is gone and what is queued is dropped unanswered.
-            }
+    void enqueue(ApiRequest&& in) {
+        const ApiQueue::Pushed pushed = api_queue_.push(std::move(in));
+        if (pushed.first_refusal) host().warn("JetStream: API request queue full (256 MiB), requests dropped");
+        if (!pushed.schedule_drain) return;
+        try {
+            worker_->post([this] { drain(); });
+        } catch (const nats_sdk::Error&) {
+            // Stopping: the worker is gone and what is queued is dropped unanswered.
         }
     }
 
     void drain() {
         for (;;) {
-            std::deque<Inbound> batch;
-            {
-                std::lock_guard lock(inbound_mutex_);
-                if (inbound_.empty()) {
-                    drain_scheduled_ = false;
-                    return;
-                }
-                batch.swap(inbound_);
-                inbound_bytes_ = 0;
-            }
+            std::deque<ApiRequest> batch = api_queue_.take();
+            if (batch.empty()) return;
             CoreAccess access(*this);
             bool streams_changed = false;  // a new or changed max_age needs expiry's next look
             for (auto& in : batch) {
@@ -824,13 +790,9 @@ private:
     std::mutex core_mutex_;
     std::unique_ptr<JetStreamCore> core_;  // under core_mutex_
 
-    std::mutex inbound_mutex_;
-    std::deque<Inbound> inbound_;
-    std::size_t inbound_bytes_ = 0;
-    bool drain_scheduled_ = false;
+    ApiQueue api_queue_{max_inbound_bytes};
     bool flush_posted_ = false;  // under core_mutex_: a flush_after_read() task is on its way
     std::size_t publishes_unflushed_ = 0;  // under core_mutex_: handled since the last such flush
-    bool overflow_logged_ = false;
 
     Outbox outbox_;  // what the core published on I/O threads, in its order, not yet sent
 

@@ -638,6 +638,10 @@ TEST(Monitoring, MetricsAreValidPrometheusText) {
     auto m = start_monitored();
     exchange(m.server->url(), "prom.test", 6, "xy");
     auto keep = named_connection(m.server->url(), "kept");
+    // The exchange's connection closes asynchronously: wait, bounded, until the server
+    // has seen it go, so that the connection counts below are settled.
+    for (int i = 0; i < 300 && http_get(m.http_port, "/varz").json_body()["connections"] != 1; ++i)
+        std::this_thread::sleep_for(10ms);
     const auto reply = http_get(m.http_port, "/metrics");
     ASSERT_EQ(reply.status, 200);
     EXPECT_EQ(reply.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
