@@ -4,25 +4,15 @@
 #include <gtest/gtest.h>
 
 #include "kernel/accounts/accounts_config.hpp"
+#include "kernel/accounts/tests/accounts_test_parse.hpp"
 
 using nats::accounts::AccountsConfig;
 using nats::accounts::ResponseType;
 
 namespace {
 
-AccountsConfig parse(const std::string& text) {
-    return nats::accounts::parse_accounts(nats::config::parse_config_string(text, "test.conf"), "test.conf");
-}
-
-// The whole error text, or "ok" when the config is accepted.
-std::string error_of(const std::string& text) {
-    try {
-        parse(text);
-    } catch (const nats::config::ConfigError& e) {
-        return e.what();
-    }
-    return "ok";
-}
+using nats::accounts::test_parse::error_of;
+using nats::accounts::test_parse::parse;
 
 ::testing::AssertionResult refused_with(const std::string& text, const std::string& reason) {
     const std::string got = error_of(text);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "kernel/accounts/accounts_config.hpp"
+#include "kernel/accounts/tests/accounts_test_parse.hpp"
 
 using nats::accounts::AccountsConfig;
 using nats::accounts::make_mapping;
@@ -14,18 +15,8 @@ using nats::accounts::TransformError;
 
 namespace {
 
-AccountsConfig parse(const std::string& text) {
-    return nats::accounts::parse_accounts(nats::config::parse_config_string(text, "test.conf"), "test.conf");
-}
-
-std::string error_of(const std::string& text) {
-    try {
-        parse(text);
-    } catch (const nats::config::ConfigError& e) {
-        return e.what();
-    }
-    return "ok";
-}
+using nats::accounts::test_parse::error_of;
+using nats::accounts::test_parse::parse;
 
 std::string select(const MappingTable& t, std::string_view subject, int draw = 0) {
     auto s = t.select(subject, draw);
