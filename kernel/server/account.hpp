@@ -5,7 +5,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "kernel/accounts/subject_mapping.hpp"
 #include "kernel/routing/sublist.hpp"
@@ -32,6 +34,13 @@ struct Account {
         has_mappings.store(any, std::memory_order_release);
     }
     accounts::MappingTablePtr mappings() const { return mappings_.load(std::memory_order_acquire); }
+    // nats-server's selectMappedSubject: the subject a mapping sends `subject` to
+    // (empty: a weighted draw that chose no destination), nullopt when none matched.
+    std::optional<std::string> map_subject(std::string_view subject) const {
+        if (!has_mappings.load(std::memory_order_relaxed)) return std::nullopt;
+        const accounts::MappingTablePtr table = mappings();
+        return table ? table->select(subject) : std::nullopt;
+    }
     // Subscribers of this account cut off as slow consumers (rare path only).
     // Mutable: counted through the read-only view a deliverer has of it.
     mutable std::atomic<std::uint64_t> slow_consumers{0};

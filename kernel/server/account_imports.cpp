@@ -509,13 +509,9 @@ bool AccountImports::forward(const Hop& hop, const RoutedMessage& message, IoThr
     // it); a weighted draw that chose no destination delivers nothing.
     std::string mapped;
     std::string_view to = hop.subject;
-    if (hop.target->has_mappings.load(std::memory_order_relaxed)) [[unlikely]] {
-        if (const accounts::MappingTablePtr table = hop.target->mappings()) {
-            if (auto chosen = table->select(hop.subject)) {
-                mapped = std::move(*chosen);
-                to = mapped;
-            }
-        }
+    if (auto chosen = hop.target->map_subject(hop.subject)) [[unlikely]] {
+        mapped = std::move(*chosen);
+        to = mapped;
     }
 
     // A deliver-subject publish goes on routed by the mapped subject and still

@@ -165,9 +165,7 @@ bool Client::on_pub(const protocol::PubArgs& args, std::string_view data) {
 // nats-server's selectMappedSubject for a client's PUB: true when a mapping
 // matched (`out` may then be empty: a weighted draw that chose no destination).
 bool Client::map_subject(std::string_view subject, std::string& out) {
-    const accounts::MappingTablePtr table = account_->mappings();
-    if (!table) return false;
-    auto chosen = table->select(subject);
+    auto chosen = account_->map_subject(subject);
     if (!chosen) return false;
     out = std::move(*chosen);
     if (log::trace_enabled())

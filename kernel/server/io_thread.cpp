@@ -26,13 +26,13 @@ IoThread::IoThread(unsigned index)
 
 IoThread::~IoThread() { stop(); }
 
-void IoThread::start(std::chrono::milliseconds tick) {
+void IoThread::start(std::chrono::milliseconds tick, std::chrono::microseconds poll_window) {
     tick_interval_ = tick;
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, poll_window] {
         thread_id_ = std::this_thread::get_id();
         current_thread = this;
         schedule_tick();
-        run_polling(context_, io_poll_window());
+        run_polling(context_, poll_window);
     });
 }
 

@@ -40,7 +40,8 @@ public:
     // The IoThread running the calling thread, null elsewhere.
     static IoThread* current();
 
-    void start(std::chrono::milliseconds tick);
+    // `poll_window`: how long the loop polls before it sleeps (poll_loop.hpp; 0: never).
+    void start(std::chrono::milliseconds tick, std::chrono::microseconds poll_window);
     void stop();   // stops the loop and joins; pending handlers are dropped
     bool in_this_thread() const { return std::this_thread::get_id() == thread_id_; }
 

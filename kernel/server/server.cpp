@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "kernel/log/logging.hpp"
+#include "kernel/server/poll_loop.hpp"
 #include "kernel/server/router.hpp"
 
 namespace nats::server {
@@ -148,7 +149,8 @@ void Server::start() {
     if (!o->pid_file.empty()) {
         std::ofstream(o->pid_file) << ::getpid();
     }
-    for (auto& t : threads_) t->start(tick_for(*o));
+    const auto poll_window = io_poll_window();  // read (and a bad value reported) once
+    for (auto& t : threads_) t->start(tick_for(*o), poll_window);
     imports_ = std::make_shared<AccountImports>(*this);
     imports_->apply(accounts_config);
 }

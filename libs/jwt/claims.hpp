@@ -106,6 +106,12 @@ struct AccountLimits {
     std::int64_t max_ack_pending = 0, mem_max_stream_bytes = 0, disk_max_stream_bytes = 0;
     bool max_bytes_required = false;
     bool jetstream_enabled() const { return mem_storage != 0 || disk_storage != 0; }
+    // nats-io/jwt's OperatorLimits.IsEmpty: every limit at its zero value.
+    bool empty() const {
+        return !subs && !data && !payload && !imports && !exports && !wildcard_exports && !disallow_bearer && !conn &&
+               !leaf && !mem_storage && !disk_storage && !streams && !consumer && !max_ack_pending &&
+               !mem_max_stream_bytes && !disk_max_stream_bytes && !max_bytes_required;
+    }
 };
 
 struct AccountClaims {

@@ -39,12 +39,8 @@ std::vector<std::string> account_limit_errors(const jwt::AccountClaims& claims) 
         errors.emplace_back("the account contains more imports than allowed by the operator");
     };
     // nats-io/jwt checks the import limit twice; a non-empty limits block reports it twice.
-    const bool limits_set = l.subs || l.data || l.payload || l.imports || l.exports || l.wildcard_exports ||
-                            l.disallow_bearer || l.conn || l.leaf || l.mem_storage || l.disk_storage || l.streams ||
-                            l.consumer || l.max_ack_pending || l.mem_max_stream_bytes || l.disk_max_stream_bytes ||
-                            l.max_bytes_required;
     const auto imports = static_cast<std::int64_t>(claims.imports.size());
-    if (limits_set && l.imports >= 0 && imports > l.imports) too_many_imports();
+    if (!l.empty() && l.imports >= 0 && imports > l.imports) too_many_imports();
     if (l.imports != no_limit && imports > l.imports) too_many_imports();
     if (l.exports != no_limit) {
         if (static_cast<std::int64_t>(claims.exports.size()) > l.exports)
